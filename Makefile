@@ -1,0 +1,35 @@
+# qmkit: make run | make test | make bench. `install` is idempotent: it reinstalls only when pyproject.toml changed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint bench demo clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/qmkit serve
+
+lint: install
+	$(BIN)/ruff check qmkit tests
+	$(BIN)/ruff format --check qmkit tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest tests --nbval-lax notebooks -p no:cacheprovider
+
+bench: install
+	$(BIN)/python benchmarks/bench.py
+
+demo: install
+	$(BIN)/qmkit demo --catalog qm4
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,173 @@
+"""The ``qmkit`` command: serve the app, list and validate catalogs, create a demo, export checklists.
+
+Errors are one German line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .catalog import discover, load_catalog
+from .config import exports_dir
+from .errors import CatalogError, NotFoundError, QmkitError
+from .i18n import _
+
+log = logging.getLogger("qmkit.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qmkit", description=_("qmkit – Qualitätsmanagement-Werkzeugkasten"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    serve = sub.add_parser("serve", help=_("die App im Browser starten (Voilà)"))
+    serve.add_argument("--port", type=int, default=8866, help=_("Port (Standard 8866)"))
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 nur bewusst für das Netzwerk)"),
+    )
+    serve.add_argument("--pool-size", type=int, default=1, help=_("vorgewärmte Kernel je Notebook"))
+
+    catalog = sub.add_parser("catalog", help=_("Kataloge auflisten und prüfen"))
+    csub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="AKTION")
+    csub.add_parser("list", help=_("geladene Kataloge auflisten"))
+    validate = csub.add_parser("validate", help=_("Katalogdateien prüfen"))
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PFAD")
+
+    demo = sub.add_parser("demo", help=_("Demo-Einrichtung mit teilweise ausgefüllter Selbstbewertung anlegen"))
+    demo.add_argument("--catalog", default="qm4", help=_("Katalog-ID (Standard qm4)"))
+
+    export = sub.add_parser("export", help=_("Exporte erstellen"))
+    esub = export.add_subparsers(dest="export_command", required=True, metavar="ART")
+    checklist = esub.add_parser("checklist", help=_("Excel-Checkliste eines Zyklus erstellen"))
+    checklist.add_argument("--institution", help=_("Name der Einrichtung"))
+    checklist.add_argument("--cycle", help=_("Name des Zyklus"))
+    checklist.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
+    return parser
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve_environment, start_url, voila_command
+    from .store import Store
+
+    Store().close()  # create or migrate the store now, with a clear message if that fails
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            _("Achtung: Die App ist im Netzwerk unter {host} erreichbar.").format(host=args.host),
+            file=sys.stderr,
+        )
+    print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=start_url(args.host, args.port)), flush=True)
+    try:
+        return subprocess.call(voila_command(args.port, args.host, args.pool_size), env=serve_environment())
+    except KeyboardInterrupt:
+        return 0
+
+
+def _cmd_catalog_list(_args: argparse.Namespace) -> int:
+    found = discover()
+    for cat in found.sorted():
+        reqs = len(cat.requirements())
+        print(
+            f"{cat.id:<10} {cat.version:<8} {len(cat.areas):>2} Bereiche {reqs:>4} Anforderungen  {cat.name}"
+            f"  [{found.paths[cat.id]}]"
+        )
+    for err in found.errors:
+        for problem in err.problems:
+            print(_("Fehler: {p}").format(p=problem), file=sys.stderr)
+    return 1 if found.errors else 0
+
+
+def _cmd_catalog_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.paths:
+        try:
+            cat = load_catalog(path)
+        except CatalogError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        print(
+            _("{path}: gültig – {id} {version}, {areas} Bereiche, {n} Anforderungen").format(
+                path=path, id=cat.id, version=cat.version, areas=len(cat.areas), n=len(cat.requirements())
+            )
+        )
+    return 1 if failed else 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import create_demo
+    from .store import Store
+
+    catalog = discover().get(args.catalog)
+    store = Store()
+    cycle, created = create_demo(store, catalog)
+    word = _("angelegt") if created else _("gibt es schon")
+    print(
+        _("Demo-Einrichtung, Zyklus „{name}“ ({catalog}) {word}.").format(
+            name=cycle.name, catalog=catalog.id, word=word
+        )
+    )
+    return 0
+
+
+def _cmd_export_checklist(args: argparse.Namespace) -> int:
+    from .excel import build_workbook, export_filename, save_workbook
+    from .selfeval import SelfEvaluation
+    from .store import Store
+
+    store = Store()
+    if args.institution:
+        inst = store.find_institution(args.institution)
+        cycle = store.find_cycle(inst.id, args.cycle) if args.cycle else next(iter(store.list_cycles(inst.id)), None)
+    elif args.cycle:
+        matches = [c for c in store.list_cycles() if c.name == args.cycle]
+        if len(matches) > 1:
+            raise QmkitError(
+                _("Den Zyklus „{name}“ gibt es in mehreren Einrichtungen; bitte --institution angeben.").format(
+                    name=args.cycle
+                )
+            )
+        cycle = matches[0] if matches else None
+    else:
+        cycle = store.latest_cycle()
+    if cycle is None:
+        raise NotFoundError(_("Kein passender Zyklus gefunden. Zuerst in der App oder mit „qmkit demo“ einen anlegen."))
+    data = SelfEvaluation.open(store, cycle.id, discover()).checklist_data()
+    path = save_workbook(build_workbook(data), args.out or exports_dir() / export_filename(data))
+    print(_("Checkliste gespeichert: {path}").format(path=path))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``qmkit`` console script."""
+    args = _parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "serve": _cmd_serve,
+        "demo": _cmd_demo,
+        "catalog list": _cmd_catalog_list,
+        "catalog validate": _cmd_catalog_validate,
+        "export checklist": _cmd_export_checklist,
+    }
+    action = getattr(args, f"{args.command}_command", None)
+    handler = handlers[f"{args.command} {action}" if action else args.command]
+    try:
+        return int(handler(args))
+    except QmkitError as exc:
+        print(_("Fehler: {msg}").format(msg=str(exc).replace("\n", " | ")), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.debug("unexpected", exc_info=True)
+        print(_("Fehler: unerwartet ({kind}: {msg})").format(kind=type(exc).__name__, msg=exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,38 @@
+"""Where qmkit keeps its data, exports and catalogs; read from environment variables at call time."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+BUILTIN_STANDARDS = PROJECT_DIR / "standards"
+NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
+
+
+def data_dir() -> Path:
+    """``$QMKIT_DATA`` or ``./data``: the SQLite store, logs and (later) evidence files."""
+    return Path(os.environ.get("QMKIT_DATA", "data")).resolve()
+
+
+def exports_dir() -> Path:
+    """``$QMKIT_EXPORTS`` or ``./exports``: where built workbooks are saved."""
+    return Path(os.environ.get("QMKIT_EXPORTS", "exports")).resolve()
+
+
+def database_url() -> str:
+    """``$QMKIT_DB`` (any SQLAlchemy URL) or the SQLite file in the data folder."""
+    url = os.environ.get("QMKIT_DB", "").strip()
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'qmkit.sqlite'}"
+
+
+def standards_dirs() -> list[Path]:
+    """The shipped ``standards/`` folder followed by the folders in ``$QMKIT_STANDARDS`` (os.pathsep)."""
+    dirs = [BUILTIN_STANDARDS]
+    for part in os.environ.get("QMKIT_STANDARDS", "").split(os.pathsep):
+        if part.strip():
+            dirs.append(Path(part.strip()).expanduser().resolve())
+    return dirs

@@ -1,0 +1,447 @@
+"""The Excel checklist for certifiers: a pure function from :class:`ChecklistData` to a Workbook.
+
+Saving is separate (:func:`save_workbook`). User text that starts with ``= + - @`` is written as text,
+never as a formula. Catalog columns are locked; the answer columns stay editable.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .catalog import Group, Requirement
+from .errors import ExportError
+from .i18n import _
+from .model import local_time_text
+from .selfeval import ChecklistData
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+FONT_NAME = "Arial"  # Liberation Sans in LibreOffice: same metrics, so row heights hold in print
+BODY_FONT = Font(name=FONT_NAME, size=10)
+BOLD_FONT = Font(name=FONT_NAME, size=10, bold=True)
+HEADER_FONT = Font(name=FONT_NAME, size=10, bold=True, color="FFFFFF")
+LINE_HEIGHT_PT = 12.75
+ANSWER_FILL = PatternFill("solid", fgColor="FFF8E1")
+THIN = Side(style="thin", color="B0B0B0")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+# (header, width, is_answer_column)
+AREA_COLUMNS: list[tuple[str, float, bool]] = [
+    ("ID", 8, False),
+    ("Gliederung", 16, False),
+    ("Anforderung", 42, False),
+    ("Selbstbewertung", 15, True),
+    ("Umsetzung in der Einrichtung", 40, True),
+    ("Nachweisdokumente (Version/Datum)", 26, True),
+    ("Fundstelle (Datei, Seite, Link)", 20, True),
+    ("nur vor Ort", 8, True),
+    ("Verantwortlich", 14, True),
+    ("Anmerkung Gutachter*in", 24, True),
+]
+
+
+def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
+    """Write ``value``; text is cleaned of characters Excel refuses and never becomes a formula."""
+    cell = ws.cell(row=row, column=col)
+    cell.font = BODY_FONT
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        if value.startswith(FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def _header(ws: Worksheet, columns: list[tuple[str, float, bool]], row: int = 1) -> None:
+    for col, (title, width, _answer) in enumerate(columns, start=1):
+        cell = put(ws, row, col, _(title))
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.row_dimensions[row].height = LINE_HEIGHT_PT * max(_lines(t, w) for t, w, _a in columns) + 4
+    ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    ws.print_title_rows = f"{row}:{row}"
+
+
+def _lines(text: object, width: float) -> int:
+    """How many printed lines ``text`` needs in a column ``width`` characters wide (wrapped at words)."""
+    if not isinstance(text, str) or not text:
+        return 1
+    usable = max(4.0, width * 1.2 - 1)  # Arial 10 fits about 1.2 characters per width unit
+    total = 0
+    for line in str(text).split("\n"):
+        count, length = 1, 0
+        for word in line.split(" "):
+            add = len(word) + (1 if length else 0)
+            if length and length + add > usable:
+                count, length = count + 1, len(word)
+            else:
+                length += add
+        total += count + int(length // usable) if length > usable else count
+    return total
+
+
+def fit_rows(ws: Worksheet, first: int, last: int) -> None:
+    """Set row heights from the wrapped text (LibreOffice does not re-measure rows of generated files)."""
+    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, ws.max_column + 1)}
+    for r in range(first, last + 1):
+        lines = max(
+            (
+                _lines(ws.cell(row=r, column=c).value, widths[c])
+                for c in widths
+                if not ws.column_dimensions[get_column_letter(c)].hidden
+            ),
+            default=1,
+        )
+        ws.row_dimensions[r].height = min(409, LINE_HEIGHT_PT * lines + 3)
+
+
+def _print_setup(ws: Worksheet, left: str, right: str) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddHeader.left.text = ILLEGAL_CHARACTERS_RE.sub("", left.replace("&", "&&"))[:120]
+    ws.oddHeader.right.text = ILLEGAL_CHARACTERS_RE.sub("", right.replace("&", "&&"))[:120]
+    ws.oddFooter.center.text = _("Seite &P von &N")
+    ws.oddFooter.right.text = _("Stand {date}").format(date=date.today().strftime("%d.%m.%Y"))
+
+
+def _protect(ws: Worksheet) -> None:
+    """Guard catalog columns against slips (not a security measure); filtering and sizing stay allowed."""
+    ws.protection.sheet = True
+    ws.protection.autoFilter = False
+    ws.protection.sort = False
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (≤ 31 characters, none of ``[]:*?/\\``)."""
+    base = SHEET_NAME_BAD.sub(" ", ILLEGAL_CHARACTERS_RE.sub("", text)).strip().strip("'")[:31] or "Blatt"
+    name, n = base, 2
+    while name.lower() in {t.lower() for t in taken}:
+        suffix = f" ({n})"
+        name, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name)
+    return name
+
+
+def _paths(area: Group) -> list[tuple[str, Requirement]]:
+    """(grouping path below the area, requirement) for each requirement of ``area`` in order."""
+    found: list[tuple[str, Requirement]] = [("", r) for r in area.requirements]
+
+    def walk(group: Group, trail: str) -> None:
+        here = f"{trail} › {group.id} {group.title}" if trail else f"{group.id} {group.title}"
+        found.extend((here, r) for r in group.requirements)
+        for sub in group.groups:
+            walk(sub, here)
+
+    for group in area.groups:
+        walk(group, "")
+    return found
+
+
+def _cover(wb: Workbook, data: ChecklistData) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Deckblatt")
+    summary = data.summary
+    proc = data.catalog.procedure
+    put(ws, 1, 1, _("Checkliste Selbstbewertung")).font = Font(name=FONT_NAME, bold=True, size=16)
+    rows: list[tuple[str, Any]] = [
+        (_("Einrichtung"), data.institution.name),
+        (_("QM-Beauftragte*r"), data.institution.qmb),
+        (_("Qualitätsmodell"), data.catalog.name),
+        (_("Katalogversion"), data.catalog.version),
+        (_("Zyklus"), data.cycle.name),
+        (_("Stand"), date.today().strftime("%d.%m.%Y")),
+        (_("Zuletzt geändert"), local_time_text(data.cycle.updated_at)),
+        (
+            _("Bearbeitungsstand"),
+            _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
+                rated=summary.rated, total=summary.total, pct=summary.percent
+            ),
+        ),
+        (_("Verfahren"), proc.name),
+        (
+            _("Gültigkeit"),
+            _("{n:g} Jahre").format(n=proc.validity_years) if proc.validity_years else _("keine Zertifizierung"),
+        ),
+        (_("Quelle des Katalogs"), data.catalog.source),
+    ]
+    if data.drift.removed:
+        rows.append(
+            (
+                _("Hinweis"),
+                _(
+                    "{n} Anforderungen dieses Zyklus fehlen im aktuellen Katalog; siehe Blatt "
+                    "„Entfallene Anforderungen“."
+                ).format(n=len(data.drift.removed)),
+            )
+        )
+    for i, (label, value) in enumerate(rows, start=3):
+        put(ws, i, 1, label).font = BOLD_FONT
+        put(ws, i, 2, value).alignment = WRAP_TOP
+    put(
+        ws,
+        len(rows) + 4,
+        1,
+        _(
+            "Hinweis für Gutachter*innen: Die Spalte „Anmerkung Gutachter*in“ in den Bereichsblättern "
+            "ist für Ihre Rückmeldung frei gelassen."
+        ),
+    ).alignment = WRAP_TOP
+    ws.merge_cells(start_row=len(rows) + 4, start_column=1, end_row=len(rows) + 4, end_column=2)
+    ws.row_dimensions[len(rows) + 4].height = 32
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 90
+    _print_setup(ws, data.institution.name, data.cycle.name)
+    ws.page_setup.orientation = "portrait"
+
+
+def _summary_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
+    ws = wb.create_sheet(sheet_title(_("Übersicht"), taken))
+    scale = data.catalog.scale.values
+    columns: list[tuple[str, float, bool]] = [
+        (_("Bereich"), 10, False),
+        (_("Titel"), 44, False),
+        (_("Anforderungen"), 14, False),
+        (_("bewertet"), 10, False),
+        (_("% bewertet"), 11, False),
+    ]
+    columns += [(v.label, 14, False) for v in scale]
+    _header(ws, columns)
+    areas = data.summary.areas
+    for r, area in enumerate(areas, start=2):
+        put(ws, r, 1, area.area_id)
+        put(ws, r, 2, area.title).alignment = WRAP_TOP
+        put(ws, r, 3, area.total)
+        put(ws, r, 4, area.rated)
+        put(ws, r, 5, area.percent / 100).number_format = "0%"
+        for c, value in enumerate(scale, start=6):
+            put(ws, r, c, area.counts.get(value.value, 0))
+    total_row = len(areas) + 2
+    put(ws, total_row, 2, _("Gesamt")).font = BOLD_FONT
+    put(ws, total_row, 3, data.summary.total).font = BOLD_FONT
+    put(ws, total_row, 4, data.summary.rated).font = BOLD_FONT
+    cell = put(ws, total_row, 5, data.summary.percent / 100)
+    cell.number_format, cell.font = "0%", BOLD_FONT
+    for c, value in enumerate(scale, start=6):
+        put(ws, total_row, c, sum(a.counts.get(value.value, 0) for a in areas)).font = BOLD_FONT
+
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = _("Selbstbewertung je Bereich")
+    chart.y_axis.title = _("Anzahl Anforderungen")
+    chart.x_axis.title = None
+    chart.height = max(7.5, 1.1 * len(areas) + 3)
+    chart.width = 24
+    chart.add_data(
+        Reference(ws, min_col=6, max_col=5 + len(scale), min_row=1, max_row=len(areas) + 1),
+        titles_from_data=True,
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(areas) + 1))
+    for series, value in zip(chart.series, scale, strict=True):
+        series.graphicalProperties.solidFill = value.color.lstrip("#")
+        series.graphicalProperties.line.solidFill = value.color.lstrip("#")
+    chart.x_axis.scaling.orientation = "maxMin"  # first area on top
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.majorUnit = 1 if max((a.total for a in areas), default=1) <= 12 else None
+    chart.y_axis.number_format = "0"
+    ws.add_chart(chart, f"B{total_row + 3}")
+    fit_rows(ws, 2, total_row)
+    _print_setup(ws, data.institution.name, _("Übersicht"))
+    ws.page_setup.fitToHeight = 1
+
+
+def _scale_sheet(wb: Workbook, data: ChecklistData) -> str:
+    """A hidden sheet with the scale labels; drop-downs refer to it (labels may contain commas)."""
+    ws = wb.create_sheet("Skala")
+    put(ws, 1, 1, _("Bewertungsskala"))
+    for r, value in enumerate(data.catalog.scale.values, start=2):
+        put(ws, r, 1, value.label)
+    ws.sheet_state = "hidden"
+    return f"Skala!$A$2:$A${len(data.catalog.scale.values) + 1}"
+
+
+def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str], scale_ref: str) -> None:
+    ws = wb.create_sheet(sheet_title(f"{area.id} {area.title}", taken))
+    _header(ws, AREA_COLUMNS)
+    rating_col = 4
+    validation = DataValidation(type="list", formula1=scale_ref, allow_blank=True, showDropDown=False)
+    validation.error = _("Bitte einen Wert der Skala wählen.")
+    validation.errorTitle = _("Ungültige Bewertung")
+    validation.prompt = _("Bewertung aus der Liste wählen")
+    ws.add_data_validation(validation)
+    rows = _paths(area)
+    for r, (trail, req) in enumerate(rows, start=2):
+        a = data.assessment(req.id)
+        evidence = "\n".join(f"{e.title} ({e.version})" if e.version else e.title for e in a.evidence if e.title)
+        places = "\n".join(e.location for e in a.evidence if e.location)
+        on_site = _("ja") if any(e.on_site_only for e in a.evidence) else (_("nein") if a.evidence else "")
+        rating_label = data.catalog.scale.label(a.rating) if a.rating else ""
+        values = [
+            req.id,
+            trail,
+            f"{req.title}\n{req.text}",
+            rating_label,
+            a.implementation,
+            evidence,
+            places,
+            on_site,
+            a.responsible,
+            "",
+        ]
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, r, c, value)
+            cell.alignment, cell.border = WRAP_TOP, BORDER
+            if AREA_COLUMNS[c - 1][2]:
+                cell.protection = Protection(locked=False)
+                cell.fill = ANSWER_FILL
+    last = len(rows) + 1
+    letter = get_column_letter(rating_col)
+    validation.add(f"{letter}2:{letter}{last}")
+    for scale_value in data.catalog.scale.values:
+        escaped = scale_value.label.replace('"', '""')
+        ws.conditional_formatting.add(
+            f"{letter}2:{letter}{last}",
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{escaped}"'],
+                fill=PatternFill("solid", fgColor=_tint(scale_value.color)),
+            ),
+        )
+    if not area.groups:
+        ws.column_dimensions["B"].hidden = True
+    fit_rows(ws, 2, last)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(AREA_COLUMNS))}{last}"
+    _protect(ws)
+    _print_setup(ws, data.institution.name, f"{area.id} {area.title}")
+
+
+def _tint(color: str) -> str:
+    """A light tint of ``#rrggbb`` for cell backgrounds (text stays readable in print)."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "".join(f"{int(c + (255 - c) * 0.7):02X}" for c in rgb)
+
+
+def _evidence_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
+    ws = wb.create_sheet(sheet_title(_("Nachweise"), taken))
+    columns: list[tuple[str, float, bool]] = [
+        ("Anforderung", 11, False),
+        ("Bereich", 10, False),
+        ("Nachweisdokument", 40, False),
+        ("Version/Datum", 16, False),
+        ("Fundstelle", 40, False),
+        ("nur vor Ort", 11, False),
+    ]
+    _header(ws, columns)
+    r = 1
+    for req in data.catalog.requirements():
+        for ev in data.assessment(req.id).evidence:
+            r += 1
+            values = [
+                req.id,
+                data.catalog.area_of(req.id).id,
+                ev.title,
+                ev.version,
+                ev.location,
+                _("ja") if ev.on_site_only else _("nein"),
+            ]
+            for c, value in enumerate(values, start=1):
+                cell = put(ws, r, c, value)
+                cell.alignment, cell.border = WRAP_TOP, BORDER
+    if r == 1:
+        put(ws, 2, 1, _("Noch keine Nachweise erfasst."))
+    fit_rows(ws, 2, max(r, 2))
+    ws.auto_filter.ref = f"A1:F{max(r, 2)}"
+    _print_setup(ws, data.institution.name, _("Nachweise"))
+
+
+def _removed_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
+    ws = wb.create_sheet(sheet_title(_("Entfallene Anforderungen"), taken))
+    columns: list[tuple[str, float, bool]] = [
+        ("ID", 12, False),
+        ("Selbstbewertung (gespeichert)", 22, False),
+        ("Umsetzung", 60, False),
+        ("Verantwortlich", 20, False),
+    ]
+    _header(ws, columns)
+    for r, req_id in enumerate(data.drift.removed, start=2):
+        a = data.assessment(req_id)
+        for c, value in enumerate([req_id, a.rating or "", a.implementation, a.responsible], start=1):
+            put(ws, r, c, value).alignment = WRAP_TOP
+    fit_rows(ws, 2, len(data.drift.removed) + 1)
+    _print_setup(ws, data.institution.name, _("Entfallene Anforderungen"))
+
+
+def build_workbook(data: ChecklistData) -> Workbook:
+    """The checklist as a Workbook: cover, summary with chart, one sheet per area, evidence list."""
+    wb = Workbook()
+    taken: set[str] = {_("Deckblatt"), "Skala"}
+    _cover(wb, data)
+    _summary_sheet(wb, data, taken)
+    scale_ref = _scale_sheet(wb, data)
+    for area in data.catalog.areas:
+        _area_sheet(wb, data, area, taken, scale_ref)
+    _evidence_sheet(wb, data, taken)
+    if data.drift.removed:
+        _removed_sheet(wb, data, taken)
+    wb.move_sheet("Skala", offset=len(wb.sheetnames))
+    wb.properties.title = _("Checkliste {model} – {inst}").format(model=data.catalog.name, inst=data.institution.name)
+    wb.properties.creator = "qmkit"
+    return wb
+
+
+def export_filename(data: ChecklistData, today: date | None = None) -> str:
+    """A file name a person can recognise, safe on every file system."""
+    stamp = (today or date.today()).isoformat()
+    raw = f"Checkliste_{data.institution.name}_{data.cycle.name}_{stamp}"
+    safe = re.sub(r"_+", "_", re.sub(r"[^\w\-]+", "_", raw)).strip("_-")
+    return safe[:150] + ".xlsx"
+
+
+def save_workbook(wb: Workbook, path: Path | str) -> Path:
+    """Save atomically (temporary file, then rename) so a reader never sees half a file."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".qmkit-", suffix=".xlsx", dir=path.parent)
+        os.close(fd)
+        wb.save(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ExportError(
+            _("Die Datei {path} kann nicht gespeichert werden: {err}").format(path=path, err=exc.strerror)
+        ) from exc
+    return path

@@ -1,0 +1,94 @@
+"""Plain data types of a self-evaluation: institution, cycle, assessment, evidence reference.
+
+Frozen dataclasses, no widgets, no database: the store returns them, the UI and exports read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+ASSESSMENT_TEXT_FIELDS = ("implementation", "responsible")
+EVIDENCE_FIELDS = ("title", "version", "location", "on_site_only")
+
+
+def now_iso() -> str:
+    """The current time as an ISO 8601 UTC string (sortable, portable across databases)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def local_time_text(iso: str | None) -> str:
+    """'23.11.2026, 14:05' in local time, or '' when there is no timestamp."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone().strftime("%d.%m.%Y, %H:%M")
+
+
+@dataclass(frozen=True)
+class Institution:
+    """An organisation that evaluates itself (Einrichtung) and its QM representative."""
+
+    id: int
+    name: str
+    qmb: str = ""
+    created_at: str = ""
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """A self-evaluation round of one institution against one catalog version (Zyklus)."""
+
+    id: int
+    institution_id: int
+    name: str
+    catalog_id: str
+    catalog_version: str
+    requirement_ids: tuple[str, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """A reference to an evidence document (Nachweis) for one requirement: no file contents."""
+
+    id: int
+    cycle_id: int
+    requirement_id: str
+    title: str = ""
+    version: str = ""
+    location: str = ""
+    on_site_only: bool = False
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The self-evaluation of one requirement in one cycle; ``revision`` counts stored changes."""
+
+    cycle_id: int
+    requirement_id: str
+    rating: str | None = None
+    implementation: str = ""
+    responsible: str = ""
+    evidence: tuple[EvidenceRef, ...] = field(default_factory=tuple)
+    changed_by: str = ""
+    changed_at: str = ""
+    revision: int = 0
+
+    @property
+    def is_rated(self) -> bool:
+        return self.rating is not None
+
+
+@dataclass(frozen=True)
+class CatalogDrift:
+    """How a cycle's requirements differ from the catalog now loaded (never silently dropped)."""
+
+    removed: tuple[str, ...] = ()
+    added: tuple[str, ...] = ()
+    version_changed: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.removed or self.added or self.version_changed)

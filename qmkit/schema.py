@@ -1,0 +1,69 @@
+"""The current table layout of the store (SQLAlchemy Core), used by queries and by the first migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+institutions = Table(
+    "institutions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("qmb", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+
+cycles = Table(
+    "cycles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("institution_id", Integer, ForeignKey("institutions.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("catalog_id", String(64), nullable=False),
+    Column("catalog_version", String(64), nullable=False),
+    Column("requirement_ids", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    UniqueConstraint("institution_id", "name", name="uq_cycle_name"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("rating", String(64), nullable=True),
+    Column("implementation", Text, nullable=False, default=""),
+    Column("responsible", String(200), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=0),
+)
+
+evidence_refs = Table(
+    "evidence_refs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("requirement_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("title", String(300), nullable=False, default=""),
+    Column("version", String(100), nullable=False, default=""),
+    Column("location", String(500), nullable=False, default=""),
+    Column("on_site_only", Boolean, nullable=False, default=False),
+    Column("changed_at", String(40), nullable=False),
+)

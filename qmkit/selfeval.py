@@ -1,0 +1,220 @@
+"""A self-evaluation of one cycle: checked changes to the store and the progress summary.
+
+The UI and the CLI change assessments only through :class:`SelfEvaluation`, so every value is checked
+(scale, length, control characters) before it reaches the store, with a German message when it is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .catalog import Catalog, CatalogSet, Group, Requirement
+from .errors import InputError
+from .i18n import _
+from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+from .store import Store
+
+TEXT_LIMITS = {
+    "implementation": 10_000,
+    "responsible": 200,
+    "title": 300,
+    "version": 100,
+    "location": 500,
+}
+FIELD_LABELS = {
+    "rating": "Bewertung",
+    "implementation": "Umsetzung",
+    "responsible": "Verantwortlich",
+    "title": "Nachweis",
+    "version": "Version/Datum",
+    "location": "Fundstelle",
+    "on_site_only": "nur vor Ort",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any, field_name: str) -> str:
+    """Text as it may be stored: a string, without control characters, within the field's limit."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(_("Bitte Text eingeben."), field_name)
+    text = _CONTROL.sub("", value.replace("\r\n", "\n"))
+    if field_name != "implementation":
+        text = text.replace("\n", " ").strip()
+    limit = TEXT_LIMITS[field_name]
+    if len(text) > limit:
+        raise InputError(
+            _("{label}: höchstens {limit} Zeichen (jetzt {n}). Bitte kürzen – nichts wurde gespeichert.").format(
+                label=_(FIELD_LABELS[field_name]), limit=limit, n=len(text)
+            ),
+            field_name,
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """Progress of one area: requirements in total, rated, and how many got each scale value."""
+
+    area_id: str
+    title: str
+    total: int
+    rated: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.rated / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Progress of a whole cycle, per area and overall."""
+
+    areas: tuple[AreaSummary, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(a.total for a in self.areas)
+
+    @property
+    def rated(self) -> int:
+        return sum(a.rated for a in self.areas)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.rated / self.total if self.total else 0.0
+
+
+def summarize(catalog: Catalog, assessments: dict[str, Assessment]) -> Summary:
+    """Count rated requirements and scale values per area (ratings outside the scale are not counted)."""
+    areas = []
+    for area in catalog.areas:
+        reqs = area.all_requirements()
+        counts = {v.value: 0 for v in catalog.scale.values}
+        rated = 0
+        for req in reqs:
+            rating = assessments.get(req.id, Assessment(0, req.id)).rating
+            if rating in counts:
+                counts[rating] += 1
+                rated += 1
+        areas.append(AreaSummary(area.id, area.title, len(reqs), rated, counts))
+    return Summary(tuple(areas))
+
+
+@dataclass(frozen=True)
+class ChecklistData:
+    """Everything an export needs about one cycle, read from the store at one moment."""
+
+    catalog: Catalog
+    institution: Institution
+    cycle: Cycle
+    assessments: dict[str, Assessment]
+    drift: CatalogDrift
+
+    def assessment(self, req_id: str) -> Assessment:
+        return self.assessments.get(req_id, Assessment(self.cycle.id, req_id))
+
+    @property
+    def summary(self) -> Summary:
+        return summarize(self.catalog, self.assessments)
+
+
+class SelfEvaluation:
+    """Checked changes to the assessments of one cycle; each change is one store transaction."""
+
+    def __init__(self, store: Store, cycle: Cycle, catalog: Catalog):
+        self.store = store
+        self.cycle = cycle
+        self.catalog = catalog
+        self._requirements = {r.id: r for r in catalog.requirements()}
+
+    @classmethod
+    def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet) -> SelfEvaluation:
+        cycle = store.get_cycle(cycle_id)
+        return cls(store, cycle, catalogs.get(cycle.catalog_id))
+
+    @property
+    def institution(self) -> Institution:
+        return self.store.get_institution(self.cycle.institution_id)
+
+    def requirement(self, req_id: str) -> Requirement:
+        try:
+            return self._requirements[req_id]
+        except KeyError:
+            raise InputError(
+                _("Anforderung „{id}“ gibt es im Katalog nicht.").format(id=req_id), "requirement"
+            ) from None
+
+    def areas(self) -> list[Group]:
+        return list(self.catalog.areas)
+
+    def assessments(self) -> dict[str, Assessment]:
+        return self.store.assessments(self.cycle.id)
+
+    def assessment(self, req_id: str) -> Assessment:
+        return self.store.assessment(self.cycle.id, req_id)
+
+    def summary(self) -> Summary:
+        return summarize(self.catalog, self.assessments())
+
+    def drift(self) -> CatalogDrift:
+        return self.store.catalog_drift(self.cycle, self.catalog)
+
+    def checklist_data(self) -> ChecklistData:
+        return ChecklistData(self.catalog, self.institution, self.cycle, self.assessments(), self.drift())
+
+    # ---------------------------------------------------------------- changes
+
+    def rate(self, req_id: str, value: str | None, user: str = "") -> Assessment:
+        """Set (or with ``None`` clear) the rating; only values of the requirement's scale are accepted."""
+        req = self.requirement(req_id)
+        if value is not None:
+            allowed = {v.value: v for v in self.catalog.scale_for(req)}
+            if value not in allowed:
+                labels = ", ".join(v.label for v in allowed.values())
+                raise InputError(
+                    _("„{value}“ ist keine Bewertung dieser Skala. Erlaubt: {labels}.").format(
+                        value=str(value)[:40], labels=labels
+                    ),
+                    "rating",
+                )
+        return self.store.set_assessment_field(self.cycle.id, req.id, "rating", value, clean_text(user, "responsible"))
+
+    def set_text(self, req_id: str, field_name: str, value: Any, user: str = "") -> Assessment:
+        """Set the implementation text or the responsible person."""
+        if field_name not in ("implementation", "responsible"):
+            raise InputError(_("Unbekanntes Feld."), field_name)
+        req = self.requirement(req_id)
+        text = clean_text(value, field_name)
+        return self.store.set_assessment_field(self.cycle.id, req.id, field_name, text, clean_text(user, "responsible"))
+
+    def add_evidence(self, req_id: str, user: str = "", **values: Any) -> EvidenceRef:
+        req = self.requirement(req_id)
+        fields = {k: self._evidence_value(k, v) for k, v in values.items()}
+        return self.store.add_evidence(self.cycle.id, req.id, clean_text(user, "responsible"), **fields)
+
+    def update_evidence(self, evidence: EvidenceRef, field_name: str, value: Any, user: str = "") -> EvidenceRef:
+        if evidence.cycle_id != self.cycle.id:
+            raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), field_name)
+        return self.store.update_evidence(
+            evidence.id, field_name, self._evidence_value(field_name, value), clean_text(user, "responsible")
+        )
+
+    def remove_evidence(self, evidence: EvidenceRef, user: str = "") -> None:
+        if evidence.cycle_id != self.cycle.id:
+            raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), "evidence")
+        self.store.remove_evidence(evidence.id, clean_text(user, "responsible"))
+
+    @staticmethod
+    def _evidence_value(field_name: str, value: Any) -> Any:
+        if field_name == "on_site_only":
+            if not isinstance(value, bool):
+                raise InputError(_("„nur vor Ort“ ist ja oder nein."), field_name)
+            return value
+        if field_name not in ("title", "version", "location"):
+            raise InputError(_("Unbekanntes Feld."), field_name)
+        return clean_text(value, field_name)

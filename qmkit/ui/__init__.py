@@ -1,0 +1,1 @@
+"""Browser pages of qmkit (ipywidgets), bound to the widget-free core."""

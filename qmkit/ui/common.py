@@ -1,0 +1,145 @@
+"""Shared pieces of the pages: German feedback, the callback guard, styles and navigation."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import ipywidgets as w
+
+from ..errors import QmkitError
+from ..i18n import _
+
+log = logging.getLogger("qmkit.ui")
+F = TypeVar("F", bound=Callable[..., Any])
+
+CSS = """
+<style>
+.qm-page { max-width: 1200px; font-size: 14px; }
+.qm-page h1 { font-size: 1.6em; margin: 0.2em 0 0.4em; }
+.qm-page h2 { font-size: 1.25em; margin: 0.8em 0 0.3em; }
+.qm-card { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; margin: 6px 0 10px; background: #fff; }
+.qm-muted { color: #57606a; font-size: 0.92em; }
+.qm-error { color: #b42318; font-weight: 600; }
+.qm-msg-error { background: #fdecea; border-left: 4px solid #b42318; padding: 6px 10px; }
+.qm-msg-info { background: #e8f1fb; border-left: 4px solid #1f6feb; padding: 6px 10px; }
+.qm-msg-ok { background: #e9f7ef; border-left: 4px solid #2e7d32; padding: 6px 10px; }
+.qm-nav a, a.qm-button { display: inline-block; padding: 6px 12px; margin: 2px 6px 2px 0; border-radius: 4px;
+  background: #1f4e79; color: #fff !important; text-decoration: none; }
+.qm-nav span.qm-soon { display: inline-block; padding: 6px 12px; margin: 2px 6px 2px 0; border-radius: 4px;
+  background: #eaeef2; color: #6e7781; }
+.qm-nav a.qm-active { background: #0b2e4f; }
+.qm-area-button button, button.qm-area-button { text-align: left !important; justify-content: flex-start; }
+.qm-bar { display: flex; height: 16px; background: #eaeef2; border-radius: 3px; overflow: hidden; min-width: 120px; }
+.qm-bar span { display: block; height: 100%; }
+.qm-chart td { padding: 2px 6px; vertical-align: middle; }
+.qm-page .widget-toggle-button.mod-active, .qm-page .jupyter-button.mod-active {
+  background: #1f4e79 !important; color: #fff !important; }
+.qm-page textarea, .qm-page input { font-family: inherit; }
+details.qm-help summary { cursor: pointer; color: #1f4e79; }
+</style>
+"""
+
+
+def esc(text: Any) -> str:
+    """HTML-escape any value for an HTML widget (user text is never markup)."""
+    return html.escape(str(text), quote=True)
+
+
+class Feedback:
+    """A message line on a page or next to a field: German text, escaped, with a kind."""
+
+    def __init__(self) -> None:
+        self.widget = w.HTML(value="")
+
+    def _show(self, kind: str, text: str) -> None:
+        body = "<br>".join(esc(line) for line in text.splitlines())
+        self.widget.value = f'<div class="qm-msg-{kind}" role="status">{body}</div>'
+
+    def error(self, text: str) -> None:
+        self._show("error", text)
+
+    def info(self, text: str) -> None:
+        self._show("info", text)
+
+    def ok(self, text: str) -> None:
+        self._show("ok", text)
+
+    def clear(self) -> None:
+        self.widget.value = ""
+
+    @property
+    def text(self) -> str:
+        return html.unescape(self.widget.value.replace("<br>", "\n").split(">", 1)[-1].rsplit("</div>", 1)[0])
+
+
+def unexpected(feedback: Feedback, exc: BaseException) -> None:
+    """Log an unexpected error with a reference and show a German message that names it."""
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error %s", ref, exc_info=exc)
+    feedback.error(
+        _(
+            "Das hat nicht geklappt: ein unerwarteter Fehler (Referenz {ref}). Ihre bisherigen Eingaben "
+            "sind gespeichert. Bitte die Seite neu laden; die Einzelheiten stehen im Protokoll."
+        ).format(ref=ref)
+    )
+
+
+def guard(feedback: Feedback) -> Callable[[F], F]:
+    """Wrap a widget callback: errors become a German message on the page, never a traceback."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except QmkitError as exc:
+                feedback.error(str(exc))
+            except Exception as exc:
+                unexpected(feedback, exc)
+            return None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+STEPS = [
+    ("start", "Start", "Start.ipynb"),
+    ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
+    ("planung", "Qualitätsplanung", None),
+    ("review", "PDCA-Review", None),
+    ("workshop", "Workshop", None),
+    ("einreichung", "Einreichung", None),
+]
+
+
+def nav_html(active: str, cycle_id: int | None) -> str:
+    """Links between the steps; the cycle travels in the query string. Later steps show as 'folgt'."""
+    parts = []
+    for key, label, target in STEPS:
+        if target is None:
+            parts.append(
+                f'<span class="qm-soon" title="{esc(_("folgt in einer späteren Version"))}">{esc(_(label))}</span>'
+            )
+            continue
+        href = target if key == "start" or cycle_id is None else f"{target}?zyklus={int(cycle_id)}"
+        cls = ' class="qm-active"' if key == active else ""
+        parts.append(f'<a href="{esc(href)}"{cls}>{esc(_(label))}</a>')
+    return '<nav class="qm-nav">' + "".join(parts) + "</nav>"
+
+
+def page_box(*children: w.Widget) -> w.VBox:
+    box = w.VBox([w.HTML(CSS), *children], layout=w.Layout(width="100%"))
+    box.add_class("qm-page")
+    return box
+
+
+def card(*children: w.Widget) -> w.VBox:
+    box = w.VBox(list(children), layout=w.Layout(width="100%"))
+    box.add_class("qm-card")
+    return box

@@ -1,0 +1,102 @@
+"""Entry point of the notebooks: ``qmkit.page(name)`` waits for Voilà's request, then builds the page.
+
+Anything that must be fresh (store reads, the query string) happens after the wait, so a preheated kernel
+never shows stale data. Every failure becomes a German message on the page.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from ..catalog import discover
+from ..config import data_dir
+from ..errors import InputError, QmkitError
+from ..i18n import _
+from ..selfeval import SelfEvaluation
+from ..store import Store
+from .common import Feedback, esc, nav_html, page_box, unexpected
+
+log = logging.getLogger("qmkit.ui")
+
+
+def _setup_logging() -> None:
+    root = logging.getLogger("qmkit")
+    if any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        return
+    try:
+        folder = data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(folder / "qmkit.log", encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def request_query() -> dict[str, str]:
+    """The page's query string (after Voilà's wait-for-request point); empty outside Voilà."""
+    query = ""
+    if os.environ.get("VOILA_PREHEAT") is not None or os.environ.get("VOILA_KERNEL_ID"):
+        from voila.utils import get_query_string
+
+        query = get_query_string() or ""
+    else:
+        query = os.environ.get("QUERY_STRING", "")
+    return {k: v[0] for k, v in parse_qs(query[:2000]).items() if v}
+
+
+def cycle_from_query(query: dict[str, str], store: Store) -> int | None:
+    """The cycle id in ``?zyklus=N`` (checked), else the most recently changed cycle."""
+    raw = query.get("zyklus")
+    if raw is not None:
+        if not raw.isdigit() or len(raw) > 12:
+            raise InputError(_("Die Adresse enthält keine gültige Zyklus-Nummer."), "zyklus")
+        return store.get_cycle(int(raw)).id
+    latest = store.latest_cycle()
+    return latest.id if latest else None
+
+
+def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
+    feedback = Feedback()
+    getattr(feedback, kind)(text)
+    return page_box(w.HTML(nav_html(active, None)), feedback.widget)
+
+
+def build_page(name: str, query: dict[str, str], store: Store | None = None) -> w.VBox:
+    """Build a page by name from the store and catalogs (used by :func:`page` and by the tests)."""
+    store = store or Store()
+    catalogs = discover()
+    if name == "start":
+        from .start_page import StartPage
+
+        return StartPage(store, catalogs).widget
+    if name == "selbstbewertung":
+        from .selfeval_page import SelfEvaluationPage
+
+        cycle_id = cycle_from_query(query, store)
+        if cycle_id is None:
+            return _message_page(
+                "selbstbewertung",
+                _("Es gibt noch keinen Zyklus. Bitte auf der Startseite eine Einrichtung und einen Zyklus anlegen."),
+                "info",
+            )
+        return SelfEvaluationPage(SelfEvaluation.open(store, cycle_id, catalogs)).widget
+    raise InputError(_("Diese Seite gibt es nicht: {name}").format(name=esc(name)))
+
+
+def page(name: str) -> w.VBox:
+    """What a notebook displays: the page, or a German message if it cannot be built."""
+    _setup_logging()
+    try:
+        return build_page(name, request_query())
+    except QmkitError as exc:
+        return _message_page(name, str(exc))
+    except Exception as exc:
+        feedback = Feedback()
+        unexpected(feedback, exc)
+        return page_box(w.HTML(nav_html(name, None)), feedback.widget)

@@ -1,0 +1,79 @@
+"""Shared fixtures: an isolated data folder per session, a fresh store per test, the shipped catalogs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Notebook kernels (nbval) and subprocesses inherit this: tests never touch ./data or ./exports.
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="qmkit-tests-"))
+os.environ["QMKIT_DATA"] = str(_SESSION_DIR / "data")
+os.environ["QMKIT_EXPORTS"] = str(_SESSION_DIR / "exports")
+os.environ.pop("QMKIT_DB", None)
+os.environ.pop("QMKIT_STANDARDS", None)
+
+from qmkit.catalog import CatalogSet, discover  # noqa: E402
+from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
+from qmkit.store import Store  # noqa: E402
+
+SHIPPED = {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
+
+
+def need_program(name: str) -> str:
+    """Path of an external program; skip without it on a laptop, fail under CI=true."""
+    path = shutil.which(name)
+    if path:
+        return path
+    message = f"{name} ist nicht installiert (Debian: chromium bzw. libreoffice-calc-nogui)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true, aber {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store(f"sqlite:///{tmp_path / 'qmkit.sqlite'}")
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> CatalogSet:
+    found = discover([BUILTIN_STANDARDS])
+    assert not found.errors, found.errors
+    return found
+
+
+def libreoffice_pdf_text(xlsx: Path, workdir: Path) -> tuple[str, int]:
+    """Convert a workbook to PDF with LibreOffice headless; return its text (pdftotext) and page count."""
+    import subprocess
+
+    soffice = need_program("soffice")
+    need_program("pdftotext")
+    profile = workdir / "lo-profile"
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(workdir),
+            str(xlsx),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = workdir / (xlsx.stem + ".pdf")
+    assert result.returncode == 0 and pdf.exists(), result.stderr
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    return text, pages

@@ -1,0 +1,170 @@
+"""End to end in headless Chromium against the real `qmkit serve`: create, rate, reload, export, download."""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from qmkit.catalog import discover
+from qmkit.config import BUILTIN_STANDARDS
+from qmkit.store import Store
+
+from .conftest import SHIPPED, libreoffice_pdf_text, need_program
+
+pytestmark = pytest.mark.browser
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`qmkit serve` as the README starts it, on a free port with its own data folder."""
+    data = tmp_path_factory.mktemp("e2e-data")
+    port = free_port()
+    env = dict(os.environ, QMKIT_DATA=str(data / "data"), QMKIT_EXPORTS=str(data / "exports"))
+    log = open(data / "serve.log", "w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "qmkit"), "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("qmkit serve did not start: " + (data / "serve.log").read_text())
+    yield base, env
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    need_program("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def wait_for_page(page) -> None:
+    page.wait_for_selector(".qm-page", timeout=60_000)
+    body = page.inner_text("body")
+    assert "error when executing" not in body.lower() and "Traceback" not in body
+
+
+def card(page, req):
+    return page.locator(".qm-card", has_text=f"{req.id} · {req.title}")
+
+
+@pytest.mark.parametrize("catalog_id", sorted(SHIPPED))
+def test_rate_reload_export_download(server, browser, tmp_path: Path, catalog_id: str):
+    base, env = server
+    catalog = discover([BUILTIN_STANDARDS]).get(catalog_id)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/voila/render/Start.ipynb")
+    wait_for_page(page)
+
+    page.get_by_placeholder("Name der Einrichtung").fill(f"Testhaus {catalog_id}")
+    page.get_by_placeholder("QM-Beauftragte*r").fill("E. Ende")
+    page.get_by_role("button", name="Einrichtung anlegen").click()
+    page.get_by_text(f"Einrichtung „Testhaus {catalog_id}“ angelegt.").wait_for()
+    page.locator(".widget-dropdown", has_text="Qualitätsmodell").locator("select").select_option(label=catalog.title)
+    page.get_by_placeholder("Name des Zyklus").fill(f"Zyklus {catalog_id}")
+    page.get_by_role("button", name="Zyklus anlegen").click()
+    page.locator("#qm-open-selfeval").click()
+    wait_for_page(page)
+
+    first_area, second_area = catalog.areas[0], catalog.areas[1]
+    req1, req2 = first_area.all_requirements()[0], second_area.all_requirements()[-1]
+    label1, label2 = catalog.scale.values[0].label, catalog.scale.values[1].label
+    card(page, req1).get_by_role("button", name=label1, exact=True).click()
+    card(page, req1).get_by_text("gespeichert").wait_for()
+    card(page, req1).locator("textarea").fill("Im Browser beschrieben <script>alert(1)</script>")
+    page.get_by_role("button", name=f"{second_area.id} {second_area.title}").click()
+    card(page, req2).get_by_role("button", name=label2, exact=True).click()
+    card(page, req2).get_by_text("gespeichert").wait_for()
+    page.get_by_text(f"2 von {len(catalog.requirements())} Anforderungen bewertet").wait_for()
+
+    page.reload()
+    wait_for_page(page)
+    active = card(page, req1).locator(".mod-active")
+    assert active.inner_text().strip() == label1
+    assert card(page, req1).locator("textarea").input_value().startswith("Im Browser beschrieben <script>")
+    page.get_by_role("button", name=f"{second_area.id} {second_area.title}").click()
+    assert card(page, req2).locator(".mod-active").inner_text().strip() == label2
+
+    page.get_by_role("button", name="Excel-Checkliste erstellen").click()
+    link = page.locator("#qm-download")
+    link.wait_for(timeout=30_000)
+    page.screenshot(path=str(tmp_path / f"selbstbewertung-{catalog_id}.png"), full_page=True)
+    href = link.get_attribute("href")
+    assert href and href.startswith("data:application/vnd.openxmlformats")
+    xlsx = tmp_path / link.get_attribute("download")
+    xlsx.write_bytes(base64.b64decode(href.split(",", 1)[1]))
+    wb = load_workbook(io.BytesIO(xlsx.read_bytes()))
+    rows = {
+        r[0]: r
+        for name in wb.sheetnames[2 : 2 + len(catalog.areas)]
+        for r in wb[name].iter_rows(min_row=2, values_only=True)
+    }
+    assert rows[req1.id][3] == label1 and rows[req2.id][3] == label2
+    assert rows[req1.id][4] == "Im Browser beschrieben <script>alert(1)</script>"
+    context.close()
+
+    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+    cycle = store.find_cycle(store.find_institution(f"Testhaus {catalog_id}").id, f"Zyklus {catalog_id}")
+    assert store.assessment(cycle.id, req1.id).rating == catalog.scale.values[0].value
+    store.close()
+
+    if catalog_id == "qm4":  # the downloaded file itself opens and prints in LibreOffice
+        text, pages = libreoffice_pdf_text(xlsx, tmp_path)
+        assert pages >= 6 and f"Testhaus {catalog_id}" in text and label2 in text
+
+
+def test_bad_address_shows_german_message(server, browser):
+    base, _env = server
+    page = browser.new_page()
+    page.goto(base + "/voila/render/Selbstbewertung.ipynb?zyklus=%3Cscript%3E")
+    wait_for_page(page)
+    assert "keine gültige Zyklus-Nummer" in page.inner_text("body")
+    page.close()

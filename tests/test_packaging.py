@@ -1,0 +1,55 @@
+"""Project promises: dependencies agree, the core never imports widgets, the README's quick start holds."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[<>=!~ \[]", spec, maxsplit=1)[0].strip().lower().replace("_", "-")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str)}
+    for dep in project["dependencies"]:
+        assert _name(dep) in conda, f"{dep} fehlt in environment.yml"
+        assert conda[_name(dep)] == dep.replace(" ", ""), f"Versionen weichen ab: {dep} / {conda[_name(dep)]}"
+    extra = set(conda) - {_name(d) for d in project["dependencies"]} - {"python", "pip"}
+    assert not extra, f"nur in environment.yml: {extra}"
+
+
+def test_core_modules_never_import_widgets():
+    code = (
+        "import sys, qmkit, qmkit.catalog, qmkit.store, qmkit.selfeval, qmkit.excel, qmkit.model, qmkit.demo, "
+        "qmkit.cli, qmkit.migrations, qmkit.serve\n"
+        "bad = [m for m in sys.modules if m.startswith(('ipywidgets', 'voila', 'IPython'))]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_readme_quick_start_is_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^(make \w+)$", quick, flags=re.M)
+    assert commands == ["make run", "make test"]
+    assert "127.0.0.1" in readme and "QMKIT_DATA" in readme and "QMKIT_DB" in readme
+
+
+def test_notebooks_are_thin():
+    import nbformat
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c.source for c in nb.cells if c.cell_type == "code"]
+        assert len(code) == 1 and code[0].startswith("import qmkit") and code[0].count("\n") <= 3, path.name

@@ -1,0 +1,205 @@
+"""Widget tests: set values and click like a user, then check what the store holds and what the page says."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import ipywidgets as w
+import pytest
+from openpyxl import load_workbook
+
+from qmkit.selfeval import SelfEvaluation
+from qmkit.ui.fields import FIELD_WIDGETS, widget_for
+from qmkit.ui.pages import build_page
+from qmkit.ui.selfeval_page import SelfEvaluationPage
+from qmkit.ui.start_page import StartPage
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def _html(widget) -> str:
+    return "\n".join(x.value for x in _walk(widget) if isinstance(x, w.HTML))
+
+
+@pytest.fixture
+def page(store, catalogs, tmp_path: Path):
+    inst = store.create_institution("Familienbildungsstätte Nord", "K. Ahrens")
+    cycle = store.create_cycle(inst.id, "Selbstbewertung 2026", catalogs.get("qm4"))
+    return SelfEvaluationPage(SelfEvaluation(store, cycle, catalogs.get("qm4")), exports=tmp_path / "exports")
+
+
+def test_field_kinds_map_to_widgets():
+    assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag"}
+    rating = widget_for("rating", "b", options=[("A", "a"), ("B", "b")])
+    assert isinstance(rating, w.ToggleButtons) and rating.value == "b"
+    assert isinstance(widget_for("text", "x"), w.Textarea)
+    assert isinstance(widget_for("flag", True, label="nur vor Ort"), w.Checkbox)
+    with pytest.raises(ValueError):
+        widget_for("colour")
+
+
+def test_start_page_creates_institution_and_cycle(store, catalogs):
+    start = StartPage(store, catalogs)
+    start.create_institution.click()
+    assert "Bitte einen Namen" in start.institution_error.value
+    assert store.list_institutions() == []
+    start.new_name.value = "Jugendhilfe Süd <b>gGmbH</b>"
+    start.new_qmb.value = "M. Weber"
+    start.create_institution.click()
+    [inst] = store.list_institutions()
+    assert (inst.name, inst.qmb) == ("Jugendhilfe Süd <b>gGmbH</b>", "M. Weber")
+    assert "&lt;b&gt;gGmbH&lt;/b&gt;" in start.feedback.widget.value  # shown as text, not markup
+    start.catalog.value = "qmf"
+    start.new_cycle.value = "Runde 2026"
+    start.create_cycle.click()
+    [cycle] = store.list_cycles(inst.id)
+    assert (cycle.name, cycle.catalog_id) == ("Runde 2026", "qmf")
+    assert f"Selbstbewertung.ipynb?zyklus={cycle.id}" in start.links.value
+    start.create_cycle.click()
+    assert "schon" in start.cycle_error.value and len(store.list_cycles(inst.id)) == 1
+
+
+def test_start_page_demo_button(store, catalogs):
+    start = StartPage(store, catalogs)
+    start.catalog.value = "lqw"
+    start.demo_button.click()
+    [cycle] = store.list_cycles()
+    assert cycle.catalog_id == "lqw" and store.assessments(cycle.id)
+    assert start.cycle.value == cycle.id and "von 33 Anforderungen bewertet" in start.cycle_info.value
+
+
+def test_rating_text_and_evidence_are_stored_at_once(page, store):
+    cycle_id = page.evaluation.cycle.id
+    form = page.forms["QB1.1"]
+    page.user_name.value = "K. Ahrens"
+    form.inputs["rating"].value = "teilweise"
+    assert store.assessment(cycle_id, "QB1.1").rating == "teilweise"
+    assert "1 von 16 Anforderungen bewertet" in page.progress_text.value
+    assert page.area_buttons["QB1"].description.endswith("(1/4)")
+    form.inputs["implementation"].value = "Umfrage bei Kursende"
+    form.inputs["responsible"].value = "Programmleitung"
+    stored = store.assessment(cycle_id, "QB1.1")
+    assert (stored.implementation, stored.responsible, stored.changed_by) == (
+        "Umfrage bei Kursende",
+        "Programmleitung",
+        "K. Ahrens",
+    )
+    assert "gespeichert" in form.status.value
+    form.add_button.click()
+    row = form.evidence_rows[0]
+    row.inputs["title"].value = "Bedarfsanalyse"
+    row.inputs["on_site_only"].value = True
+    [ref] = store.assessment(cycle_id, "QB1.1").evidence
+    assert (ref.title, ref.on_site_only) == ("Bedarfsanalyse", True)
+    row.remove.click()
+    assert store.assessment(cycle_id, "QB1.1").evidence == ()
+    form.inputs["rating"].value = ""  # back to "offen"
+    assert store.assessment(cycle_id, "QB1.1").rating is None
+
+
+def test_suggested_evidence_button(page, store):
+    form = page.forms["QB1.2"]
+    suggestion = next(b for b in _walk(form.widget) if isinstance(b, w.Button) and b.description == "+ Programmheft")
+    suggestion.click()
+    assert [e.title for e in store.assessment(page.evaluation.cycle.id, "QB1.2").evidence] == ["Programmheft"]
+
+
+def test_invalid_input_shows_message_and_store_keeps_last_valid(page, store):
+    form = page.forms["QB1.1"]
+    form.inputs["implementation"].value = "gültiger Text"
+    form.inputs["implementation"].value = "x" * 10_001
+    assert "höchstens 10000 Zeichen" in form.errors["implementation"].value
+    assert store.assessment(page.evaluation.cycle.id, "QB1.1").implementation == "gültiger Text"
+    form.inputs["implementation"].value = "wieder gültig"
+    assert form.errors["implementation"].value == ""
+
+
+def test_forged_rating_from_the_browser_is_refused(page, store):
+    form = page.forms["QB1.1"]
+    form.inputs["rating"].set_state({"index": None})  # a client may send anything
+    form._saver("rating", "rating")({"new": "<img src=x onerror=alert(1)>"})
+    assert "keine Bewertung dieser Skala" in form.errors["rating"].value
+    assert "<img" not in form.errors["rating"].value
+    assert store.assessment(page.evaluation.cycle.id, "QB1.1").rating is None
+
+
+def test_area_navigation(page):
+    page.area_buttons["QB3"].click()
+    assert page.current_area == "QB3" and set(page.forms) == {"QB3.1", "QB3.2", "QB3.3", "QB3.4"}
+    page.next_button.click()
+    assert page.current_area == "QB4" and page.next_button.disabled
+    page.prev_button.click()
+    assert page.current_area == "QB3"
+
+
+def test_two_tabs_on_the_same_requirement(page, store, catalogs, tmp_path):
+    other = SelfEvaluationPage(SelfEvaluation(store, page.evaluation.cycle, catalogs.get("qm4")), exports=tmp_path)
+    page.forms["QB1.1"].inputs["rating"].value = "erfuellt"
+    other.forms["QB1.1"].inputs["implementation"].value = "aus dem zweiten Tab"
+    # the second tab learns of the first tab's rating on its next action, and says so
+    assert other.forms["QB1.1"].inputs["rating"].value == "erfuellt"
+    assert "anderen Fenster" in other.feedback.widget.value
+    stored = store.assessment(page.evaluation.cycle.id, "QB1.1")
+    assert (stored.rating, stored.implementation) == ("erfuellt", "aus dem zweiten Tab")
+
+
+def test_export_button_saves_file_and_offers_download(page, store):
+    page.forms["QB1.1"].inputs["rating"].value = "nicht_erfuellt"
+    page.forms["QB1.1"].inputs["implementation"].value = "=1+1"
+    page.export_button.click()
+    assert page.last_export is not None and page.last_export.exists()
+    href = page.download.value.split('href="', 1)[1].split('"', 1)[0]
+    assert href.startswith("data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64,")
+    wb = load_workbook(io.BytesIO(base64.b64decode(href.split(",", 1)[1])))
+    row = next(r for r in wb[wb.sheetnames[2]].iter_rows(min_row=2, values_only=True) if r[0] == "QB1.1")
+    assert row[3] == "nicht erfüllt" and row[4] == "=1+1"
+    assert "Excel-Checkliste ist erstellt" in page.feedback.widget.value
+
+
+def test_export_failure_is_a_german_message(page, tmp_path):
+    blocker = tmp_path / "blocked"
+    blocker.write_text("no folder")
+    page.exports = blocker / "sub"
+    page.export_button.click()
+    assert "kann nicht gespeichert werden" in page.feedback.widget.value
+
+
+def test_unexpected_error_in_a_callback_is_caught(page, monkeypatch):
+    def boom(*_a, **_k):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr(page.evaluation, "rate", boom)
+    page.forms["QB1.1"].inputs["rating"].value = "erfuellt"
+    message = page.feedback.widget.value
+    assert "unerwarteter Fehler" in message and "internal detail" not in message and "Traceback" not in message
+
+
+def test_pages_from_query_string(store, catalogs):
+    assert "noch keinen Zyklus" in _html(build_page("selbstbewertung", {}, store))
+    inst = store.create_institution("X")
+    cycle = store.create_cycle(inst.id, "Z", catalogs.get("dkbm"))
+    html = _html(build_page("selbstbewertung", {"zyklus": str(cycle.id)}, store))
+    assert "Kommunale Qualitätsentwicklung" in html
+    from qmkit.errors import InputError, NotFoundError
+
+    with pytest.raises(InputError):
+        build_page("selbstbewertung", {"zyklus": "1;DROP TABLE"}, store)
+    with pytest.raises(NotFoundError):
+        build_page("selbstbewertung", {"zyklus": "999"}, store)
+
+
+def test_page_entry_never_raises(monkeypatch, tmp_path):
+    import qmkit
+
+    monkeypatch.setenv("QUERY_STRING", "zyklus=abc")
+    html = _html(qmkit.page("selbstbewertung"))
+    assert "keine gültige Zyklus-Nummer" in html
+    monkeypatch.setenv("QMKIT_DB", "notadb://x")
+    html = _html(qmkit.page("start"))
+    assert "kann nicht geöffnet werden" in html
