@@ -18,8 +18,8 @@ run: install
 	$(BIN)/qmkit serve
 
 lint: install
-	$(BIN)/ruff check qmkit tests
-	$(BIN)/ruff format --check qmkit tests
+	$(BIN)/ruff check qmkit tests benchmarks
+	$(BIN)/ruff format --check qmkit tests benchmarks
 	$(BIN)/mypy
 
 test: lint

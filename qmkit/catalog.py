@@ -355,6 +355,23 @@ class CatalogSet:
         return sorted(self.catalogs.values(), key=lambda c: c.name.lower())
 
 
+def _catalog_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def fingerprint(dirs: list[Path] | None = None) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and change times of all catalog files: cheap to compare, to reload only when needed."""
+    found = []
+    for folder in dirs if dirs is not None else standards_dirs():
+        for path in _catalog_files(folder) if folder.is_dir() else []:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
 def discover(dirs: list[Path] | None = None) -> CatalogSet:
     """Load every ``*.yaml``/``*.yml`` in the standards folders; broken files become errors, not crashes."""
     found = CatalogSet()
@@ -362,7 +379,7 @@ def discover(dirs: list[Path] | None = None) -> CatalogSet:
         if not folder.is_dir():
             found.errors.append(CatalogError(str(folder), [_("{src}: Ordner nicht gefunden").format(src=folder)]))
             continue
-        for path in sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]):
+        for path in _catalog_files(folder):
             try:
                 catalog = load_catalog(path)
             except CatalogError as exc:

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.fields import FIELD_WIDGETS, widget_for
+from qmkit.ui.fields import FIELD_WIDGETS, FieldSpec, widget_for
 from qmkit.ui.pages import build_page
 from qmkit.ui.selfeval_page import SelfEvaluationPage
 from qmkit.ui.start_page import StartPage
@@ -36,10 +36,14 @@ def page(store, catalogs, tmp_path: Path):
 
 def test_field_kinds_map_to_widgets():
     assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag"}
-    rating = widget_for("rating", "b", options=[("A", "a"), ("B", "b")])
+    rating = widget_for("rating", "b", FieldSpec(options=[("A", "a"), ("B", "b")]))
     assert isinstance(rating, w.ToggleButtons) and rating.value == "b"
+    assert [label for label, _v in rating.options] == ["offen", "A", "B"]
     assert isinstance(widget_for("text", "x"), w.Textarea)
-    assert isinstance(widget_for("flag", True, label="nur vor Ort"), w.Checkbox)
+    flag = widget_for("flag", True, FieldSpec("nur vor Ort"))
+    assert isinstance(flag, w.Checkbox) and flag.description == "nur vor Ort"
+    # layouts and styles are shared models: one per distinct setting, not one per widget
+    assert widget_for("line").layout is widget_for("line").layout
     with pytest.raises(ValueError):
         widget_for("colour")
 
@@ -103,29 +107,50 @@ def test_rating_text_and_evidence_are_stored_at_once(page, store):
     assert store.assessment(cycle_id, "QB1.1").rating is None
 
 
+def _offered(form) -> list[str]:
+    return [b.description for b in form.buttons.children]
+
+
 def test_suggested_evidence_button(page, store):
     form = page.forms["QB1.2"]
-    suggestion = next(b for b in _walk(form.widget) if isinstance(b, w.Button) and b.description == "+ Programmheft")
-    suggestion.click()
+    assert _offered(form) == ["Nachweis hinzufügen", "+ Programmheft", "+ Angebotsbeschreibung Website"]
+    next(b for b in form.buttons.children if b.description == "+ Programmheft").click()
     assert [e.title for e in store.assessment(page.evaluation.cycle.id, "QB1.2").evidence] == ["Programmheft"]
+    assert _offered(form) == ["Nachweis hinzufügen", "+ Angebotsbeschreibung Website"]  # not offered twice
+    form.evidence_rows[0].remove.click()
+    assert "+ Programmheft" in _offered(form)
+
+
+def test_area_forms_are_reused_and_refreshed(page, store, catalogs, tmp_path):
+    first_forms = page.forms
+    page.area_buttons["QB2"].click()
+    other = SelfEvaluationPage(SelfEvaluation(store, page.evaluation.cycle, catalogs.get("qm4")), exports=tmp_path)
+    other.forms["QB1.1"].inputs["rating"].value = "nz"
+    other.forms["QB1.1"].add_button.click()
+    page.area_buttons["QB1"].click()
+    assert page.forms is first_forms  # no new widgets for an area already shown
+    assert page.forms["QB1.1"].inputs["rating"].value == "nz"  # but the values are fresh
+    assert len(page.forms["QB1.1"].evidence_rows) == 1
 
 
 def test_invalid_input_shows_message_and_store_keeps_last_valid(page, store):
     form = page.forms["QB1.1"]
     form.inputs["implementation"].value = "gültiger Text"
     form.inputs["implementation"].value = "x" * 10_001
-    assert "höchstens 10000 Zeichen" in form.errors["implementation"].value
+    assert "höchstens 10000 Zeichen" in form.error_text("implementation")
+    assert "höchstens 10000 Zeichen" in form.labels["implementation"].value  # shown next to the field
     assert store.assessment(page.evaluation.cycle.id, "QB1.1").implementation == "gültiger Text"
     form.inputs["implementation"].value = "wieder gültig"
-    assert form.errors["implementation"].value == ""
+    assert form.error_text("implementation") == ""
+    assert store.assessment(page.evaluation.cycle.id, "QB1.1").implementation == "wieder gültig"
 
 
 def test_forged_rating_from_the_browser_is_refused(page, store):
     form = page.forms["QB1.1"]
     form.inputs["rating"].set_state({"index": None})  # a client may send anything
     form._saver("rating", "rating")({"new": "<img src=x onerror=alert(1)>"})
-    assert "keine Bewertung dieser Skala" in form.errors["rating"].value
-    assert "<img" not in form.errors["rating"].value
+    assert "keine Bewertung dieser Skala" in form.error_text("rating")
+    assert "<img" not in form.labels["rating"].value
     assert store.assessment(page.evaluation.cycle.id, "QB1.1").rating is None
 
 

@@ -45,6 +45,33 @@ details.qm-help summary { cursor: pointer; color: #1f4e79; }
 """
 
 
+_SHARED: dict[tuple[Any, ...], w.Widget] = {}
+W = TypeVar("W", bound=w.Widget)
+
+
+def _shared(cls: type[w.Widget], settings: dict[str, Any] | None) -> w.Widget:
+    key = (cls, tuple(sorted((settings or {}).items())))
+    model = _SHARED.get(key)
+    if model is None:
+        model = _SHARED[key] = cls(**(settings or {}))
+    return model
+
+
+def make(
+    cls: type[W], *args: Any, layout: dict[str, Any] | None = None, style: dict[str, Any] | None = None, **kwargs: Any
+) -> W:
+    """Create a widget whose Layout and Style models are shared with every widget of the same settings.
+
+    Each model is a message the browser must handle; sharing them cuts a page's models by about two thirds.
+    Shared models must never be changed in place: pass the settings here instead.
+    """
+    kwargs["layout"] = _shared(w.Layout, layout)
+    style_trait = cls.class_traits().get("style")
+    if style_trait is not None:
+        kwargs["style"] = _shared(style_trait.klass, style)
+    return cls(*args, **kwargs)
+
+
 def esc(text: Any) -> str:
     """HTML-escape any value for an HTML widget (user text is never markup)."""
     return html.escape(str(text), quote=True)
@@ -54,7 +81,7 @@ class Feedback:
     """A message line on a page or next to a field: German text, escaped, with a kind."""
 
     def __init__(self) -> None:
-        self.widget = w.HTML(value="")
+        self.widget = make(w.HTML, value="")
 
     def _show(self, kind: str, text: str) -> None:
         body = "<br>".join(esc(line) for line in text.splitlines())
@@ -134,12 +161,12 @@ def nav_html(active: str, cycle_id: int | None) -> str:
 
 
 def page_box(*children: w.Widget) -> w.VBox:
-    box = w.VBox([w.HTML(CSS), *children], layout=w.Layout(width="100%"))
+    box = make(w.VBox, [make(w.HTML, CSS), *children], layout=dict(width="100%"))
     box.add_class("qm-page")
     return box
 
 
 def card(*children: w.Widget) -> w.VBox:
-    box = w.VBox(list(children), layout=w.Layout(width="100%"))
+    box = make(w.VBox, list(children), layout=dict(width="100%"))
     box.add_class("qm-card")
     return box

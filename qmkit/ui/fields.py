@@ -3,48 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import ipywidgets as w
 
 from ..i18n import _
+from .common import make
 
 NOT_RATED = ""
 
 
-def _rating(value: Any, label: str, options: list[tuple[str, str]], placeholder: str) -> w.Widget:
-    choices = [(_("offen"), NOT_RATED), *options]
-    return w.ToggleButtons(
+@dataclass(frozen=True)
+class FieldSpec:
+    """How a field looks: its label, choices (for ratings), placeholder and width."""
+
+    label: str = ""
+    options: list[tuple[str, str]] = field(default_factory=list)
+    placeholder: str = ""
+    width: str = "100%"
+
+
+def _rating(value: Any, spec: FieldSpec) -> w.Widget:
+    choices = [(_("offen"), NOT_RATED), *spec.options]
+    return make(
+        w.ToggleButtons,
         options=choices,
         value=value if value in {v for _l, v in choices} else NOT_RATED,
         style={"button_width": "auto"},
-        tooltips=[_("noch nicht bewertet")] + [lbl for lbl, _v in options],
+        tooltips=[_("noch nicht bewertet")] + [lbl for lbl, _v in spec.options],
     )
 
 
-def _text(value: Any, label: str, options: list[tuple[str, str]], placeholder: str) -> w.Widget:
-    return w.Textarea(
+def _text(value: Any, spec: FieldSpec) -> w.Widget:
+    return make(
+        w.Textarea,
         value=value or "",
-        placeholder=placeholder,
+        placeholder=spec.placeholder,
         continuous_update=True,
-        layout=w.Layout(width="100%", height="5.5em"),
+        layout={"width": spec.width, "height": "5.5em"},
     )
 
 
-def _line(value: Any, label: str, options: list[tuple[str, str]], placeholder: str) -> w.Widget:
-    return w.Text(
+def _line(value: Any, spec: FieldSpec) -> w.Widget:
+    return make(
+        w.Text,
         value=value or "",
-        placeholder=placeholder or label,
+        placeholder=spec.placeholder or spec.label,
         continuous_update=True,
-        layout=w.Layout(width="100%"),
+        layout={"width": spec.width},
     )
 
 
-def _flag(value: Any, label: str, options: list[tuple[str, str]], placeholder: str) -> w.Widget:
-    return w.Checkbox(value=bool(value), description=label, indent=False, layout=w.Layout(width="auto"))
+def _flag(value: Any, spec: FieldSpec) -> w.Widget:
+    return make(w.Checkbox, value=bool(value), description=spec.label, indent=False, layout={"width": "auto"})
 
 
-FIELD_WIDGETS: dict[str, Callable[[Any, str, list[tuple[str, str]], str], w.Widget]] = {
+FIELD_WIDGETS: dict[str, Callable[[Any, FieldSpec], w.Widget]] = {
     "rating": _rating,
     "text": _text,
     "line": _line,
@@ -52,20 +67,20 @@ FIELD_WIDGETS: dict[str, Callable[[Any, str, list[tuple[str, str]], str], w.Widg
 }
 
 
-def widget_for(
-    kind: str,
-    value: Any = None,
-    *,
-    label: str = "",
-    options: list[tuple[str, str]] | None = None,
-    placeholder: str = "",
-) -> w.Widget:
+def widget_for(kind: str, value: Any = None, spec: FieldSpec | None = None) -> w.Widget:
     """A widget for a form field of ``kind`` ("rating", "text", "line", "flag") showing ``value``."""
     try:
         factory = FIELD_WIDGETS[kind]
     except KeyError:
         raise ValueError(f"no widget for field kind {kind!r}") from None
-    return factory(value, label, options or [], placeholder)
+    return factory(value, spec or FieldSpec())
+
+
+def widget_value(kind: str, value: Any) -> Any:
+    """What a widget of ``kind`` shows for a stored value (a missing rating shows as "offen")."""
+    if kind == "flag":
+        return bool(value)
+    return "" if value is None else value
 
 
 def widget_value_to_store(kind: str, value: Any) -> Any:

@@ -12,13 +12,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..catalog import discover
+from ..catalog import CatalogSet, discover, fingerprint
 from ..config import data_dir
 from ..errors import InputError, QmkitError
 from ..i18n import _
 from ..selfeval import SelfEvaluation
 from ..store import Store
-from .common import Feedback, esc, nav_html, page_box, unexpected
+from .common import Feedback, esc, make, nav_html, page_box, unexpected
 
 log = logging.getLogger("qmkit.ui")
 
@@ -64,13 +64,15 @@ def cycle_from_query(query: dict[str, str], store: Store) -> int | None:
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
     feedback = Feedback()
     getattr(feedback, kind)(text)
-    return page_box(w.HTML(nav_html(active, None)), feedback.widget)
+    return page_box(make(w.HTML, nav_html(active, None)), feedback.widget)
 
 
-def build_page(name: str, query: dict[str, str], store: Store | None = None) -> w.VBox:
+def build_page(
+    name: str, query: dict[str, str], store: Store | None = None, catalogs: CatalogSet | None = None
+) -> w.VBox:
     """Build a page by name from the store and catalogs (used by :func:`page` and by the tests)."""
     store = store or Store()
-    catalogs = discover()
+    catalogs = catalogs or discover()
     if name == "start":
         from .start_page import StartPage
 
@@ -93,10 +95,20 @@ def page(name: str) -> w.VBox:
     """What a notebook displays: the page, or a German message if it cannot be built."""
     _setup_logging()
     try:
-        return build_page(name, request_query())
+        # Before Voilà's wait-for-request point (a preheated kernel runs this early): imports, catalogs and
+        # opening the store. Catalog files are compared again afterwards; store reads all happen after it.
+        from . import selfeval_page, start_page  # noqa: F401
+
+        marks = fingerprint()
+        catalogs = discover()
+        store = Store()
+        query = request_query()
+        if fingerprint() != marks:
+            catalogs = discover()
+        return build_page(name, query, store, catalogs)
     except QmkitError as exc:
         return _message_page(name, str(exc))
     except Exception as exc:
         feedback = Feedback()
         unexpected(feedback, exc)
-        return page_box(w.HTML(nav_html(name, None)), feedback.widget)
+        return page_box(make(w.HTML, nav_html(name, None)), feedback.widget)

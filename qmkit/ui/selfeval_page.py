@@ -7,6 +7,7 @@ message next to its field and never reaches the store.
 from __future__ import annotations
 
 import base64
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -20,8 +21,8 @@ from ..i18n import _
 from ..model import Assessment, EvidenceRef, local_time_text
 from ..selfeval import SelfEvaluation
 from .chart import summary_chart_html
-from .common import Feedback, card, esc, guard, nav_html, page_box, unexpected
-from .fields import widget_for, widget_value_to_store
+from .common import Feedback, card, esc, guard, make, nav_html, page_box, unexpected
+from .fields import FieldSpec, widget_for, widget_value, widget_value_to_store
 
 # (store field, field kind, German label, placeholder): the form of every requirement, for every catalog.
 FORM_FIELDS: list[tuple[str, str, str, str]] = [
@@ -34,13 +35,20 @@ FORM_FIELDS: list[tuple[str, str, str, str]] = [
     ),
     ("responsible", "line", "Verantwortlich", "Name oder Funktion"),
 ]
-EVIDENCE_FORM: list[tuple[str, str, str, str]] = [
-    ("title", "line", "Nachweisdokument", "Titel des Dokuments"),
-    ("version", "line", "Version/Datum", "z. B. Stand 03/2026"),
-    ("location", "line", "Fundstelle", "Datei, Seite oder Link"),
-    ("on_site_only", "flag", "nur vor Ort", ""),
+EVIDENCE_FORM: list[tuple[str, str, str, str, str]] = [
+    ("title", "line", "Nachweisdokument", "Titel des Dokuments", "36%"),
+    ("version", "line", "Version/Datum", "z. B. Stand 03/2026", "16%"),
+    ("location", "line", "Fundstelle", "Datei, Seite oder Link", "32%"),
+    ("on_site_only", "flag", "nur vor Ort", "", "auto"),
 ]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def close_tree(widget: w.Widget) -> None:
+    """Close a widget and its children (their shared layouts and styles stay open)."""
+    for child in getattr(widget, "children", ()):
+        close_tree(child)
+    widget.close()
 
 
 class EvidenceRow:
@@ -48,25 +56,16 @@ class EvidenceRow:
 
     def __init__(self, form: RequirementForm, ref: EvidenceRef):
         self.form, self.ref = form, ref
-        self.error = w.HTML()
+        self.error = make(w.HTML)
         self.inputs: dict[str, w.Widget] = {}
-        cells: list[w.Widget] = []
-        for name, kind, label, placeholder in EVIDENCE_FORM:
-            widget = widget_for(kind, getattr(ref, name), label=_(label), placeholder=_(placeholder))
+        for name, kind, label, placeholder, width in EVIDENCE_FORM:
+            widget = widget_for(kind, getattr(ref, name), FieldSpec(_(label), placeholder=_(placeholder), width=width))
             widget.observe(self._saver(name), names="value")
             self.inputs[name] = widget
-            cells.append(widget)
-        self.remove = w.Button(
-            description=_("entfernen"),
-            icon="trash",
-            tooltip=_("Nachweis entfernen"),
-            layout=w.Layout(width="auto"),
-        )
+        self.remove = make(w.Button, icon="trash", tooltip=_("Nachweis entfernen"), layout={"width": "auto"})
         self.remove.on_click(form.guard(lambda _b: form.remove_evidence(self)))
-        cells[0].layout.width = "34%"
-        cells[1].layout.width = "16%"
-        cells[2].layout.width = "30%"
-        self.widget = w.VBox([w.HBox([*cells, self.remove], layout=w.Layout(width="100%")), self.error])
+        row = make(w.HBox, [*self.inputs.values(), self.remove], layout={"width": "100%"})
+        self.widget = make(w.VBox, [row, self.error])
 
     def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
         @self.form.guard
@@ -101,34 +100,41 @@ class RequirementForm:
         self.guard = guard(feedback)
         self.loading = False
         self.inputs: dict[str, w.Widget] = {}
-        self.errors: dict[str, w.HTML] = {}
-        self.status = w.HTML()
+        self.labels: dict[str, w.HTML] = {}
+        self.status = make(w.HTML)
         scale = [(v.label, v.value) for v in evaluation.catalog.scale_for(req)]
-        parts: list[w.Widget] = [w.HTML(self._head_html())]
+        parts: list[w.Widget] = [make(w.HTML, self._head_html())]
         for name, kind, label, placeholder in FORM_FIELDS:
-            widget = widget_for(
-                kind, getattr(assessment, name), label=_(label), options=scale, placeholder=_(placeholder)
-            )
+            spec = FieldSpec(_(label), options=scale, placeholder=_(placeholder))
+            widget = widget_for(kind, getattr(assessment, name), spec)
             widget.observe(self._saver(name, kind), names="value")
             self.inputs[name] = widget
-            self.errors[name] = w.HTML()
-            parts += [w.HTML(f"<b>{esc(_(label))}</b>"), widget, self.errors[name]]
+            self.labels[name] = make(w.HTML, self._label_html(name))
+            parts += [self.labels[name], widget]
         self.evidence_rows: list[EvidenceRow] = [EvidenceRow(self, ref) for ref in assessment.evidence]
-        self.evidence_box = w.VBox([r.widget for r in self.evidence_rows])
-        self.add_button = w.Button(description=_("Nachweis hinzufügen"), icon="plus", layout=w.Layout(width="auto"))
+        self.evidence_box = make(w.VBox, [r.widget for r in self.evidence_rows])
+        self.add_button = make(w.Button, description=_("Nachweis hinzufügen"), icon="plus", layout={"width": "auto"})
         self.add_button.on_click(self.guard(lambda _b: self.add_evidence("")))
-        suggestions = [self._suggestion_button(t) for t in req.evidence]
-        parts += [
-            w.HTML(
-                f"<b>{esc(_('Nachweise'))}</b>"
-                + (f' <span class="qm-error">{esc(_("(erforderlich)"))}</span>' if req.evidence_required else "")
-            ),
-            self.evidence_box,
-            w.HBox([self.add_button, *suggestions], layout=w.Layout(flex_flow="row wrap")),
-            self.status,
-        ]
+        self.suggestions = {t: self._suggestion_button(t) for t in req.evidence}
+        self.buttons = make(w.HBox, layout={"flex_flow": "row wrap"})
+        self._show_buttons()
+        required = f' <span class="qm-error">{esc(_("(erforderlich)"))}</span>' if req.evidence_required else ""
+        parts += [make(w.HTML, f"<b>{esc(_('Nachweise'))}</b>{required}"), self.evidence_box, self.buttons, self.status]
         self._show_status()
         self.widget = card(*parts)
+
+    def _label_html(self, name: str, error: str = "") -> str:
+        label = next(lbl for n, _k, lbl, _p in FORM_FIELDS if n == name)
+        message = f' <span class="qm-error" role="alert">{esc(error)}</span>' if error else ""
+        return f"<b>{esc(_(label))}</b>{message}"
+
+    def show_error(self, name: str, error: str = "") -> None:
+        """Show (or with an empty text clear) the German message next to a field."""
+        self.labels[name].value = self._label_html(name, error)
+
+    def error_text(self, name: str) -> str:
+        value = self.labels[name].value
+        return html.unescape(value.split('role="alert">', 1)[1].split("</span>", 1)[0]) if "role=" in value else ""
 
     def _head_html(self) -> str:
         req = self.req
@@ -148,13 +154,20 @@ class RequirementForm:
         )
 
     def _suggestion_button(self, title: str) -> w.Button:
-        button = w.Button(
+        button = make(
+            w.Button,
             description=f"+ {title}"[:60],
             tooltip=_("als Nachweis übernehmen: {t}").format(t=title),
-            layout=w.Layout(width="auto"),
+            layout={"width": "auto"},
         )
         button.on_click(self.guard(lambda _b: self.add_evidence(title)))
         return button
+
+    def _show_buttons(self) -> None:
+        """Offer only the suggested documents that are not referenced yet."""
+        present = {r.ref.title.strip().lower() for r in self.evidence_rows}
+        offered = [b for t, b in self.suggestions.items() if t.strip().lower() not in present]
+        self.buttons.children = [self.add_button, *offered]
 
     def _saver(self, name: str, kind: str) -> Callable[[dict[str, Any]], None]:
         @self.guard
@@ -169,9 +182,10 @@ class RequirementForm:
                 else:
                     fresh = self.evaluation.set_text(self.req.id, name, value, self.user())
             except InputError as exc:
-                self.errors[name].value = f'<span class="qm-error">{esc(exc)}</span>'
+                self.show_error(name, str(exc))
                 return
-            self.errors[name].value = ""
+            if self.error_text(name):
+                self.show_error(name)
             self._adopt(fresh, before, skip=name)
             if name == "rating":
                 self.on_rating()
@@ -181,29 +195,30 @@ class RequirementForm:
     def _adopt(self, fresh: Assessment, before: int, skip: str = "") -> None:
         """Take the stored state; if another window changed it meanwhile, show that and refresh the other fields."""
         changed_elsewhere = fresh.revision > before + 1
-        self.assessment = fresh
         if changed_elsewhere:
             self.load(fresh, skip=skip)
             self.page_feedback.info(
                 _(
-                    "{id} wurde inzwischen in einem anderen Fenster geändert; die Anzeige ist "
-                    "aktualisiert, Ihre Eingabe ist gespeichert."
+                    "{id} wurde inzwischen in einem anderen Fenster geändert; die Anzeige ist aktualisiert, "
+                    "Ihre Eingabe ist gespeichert."
                 ).format(id=self.req.id)
             )
+        self.assessment = fresh
         self._show_status()
 
     def load(self, assessment: Assessment, skip: str = "") -> None:
-        """Show ``assessment`` without saving it again."""
+        """Show ``assessment`` without saving it again (fields, evidence rows, status)."""
         self.loading = True
         try:
             for name, kind, _label, _ph in FORM_FIELDS:
                 if name != skip:
-                    value = getattr(assessment, name)
-                    self.inputs[name].value = (
-                        ("" if value is None else value) if kind in ("rating", "text", "line") else value
-                    )
-            self.evidence_rows = [EvidenceRow(self, ref) for ref in assessment.evidence]
-            self.evidence_box.children = [r.widget for r in self.evidence_rows]
+                    self.inputs[name].value = widget_value(kind, getattr(assessment, name))
+            if [r.ref for r in self.evidence_rows] != list(assessment.evidence):
+                for row in self.evidence_rows:
+                    close_tree(row.widget)
+                self.evidence_rows = [EvidenceRow(self, ref) for ref in assessment.evidence]
+                self.evidence_box.children = [r.widget for r in self.evidence_rows]
+                self._show_buttons()
             self.assessment = assessment
         finally:
             self.loading = False
@@ -226,15 +241,17 @@ class RequirementForm:
 
     def add_evidence(self, title: str) -> None:
         ref = self.evaluation.add_evidence(self.req.id, self.user(), title=title)
-        row = EvidenceRow(self, ref)
-        self.evidence_rows.append(row)
+        self.evidence_rows.append(EvidenceRow(self, ref))
         self.evidence_box.children = [r.widget for r in self.evidence_rows]
+        self._show_buttons()
         self.saved()
 
     def remove_evidence(self, row: EvidenceRow) -> None:
         self.evaluation.remove_evidence(row.ref, self.user())
         self.evidence_rows = [r for r in self.evidence_rows if r is not row]
         self.evidence_box.children = [r.widget for r in self.evidence_rows]
+        close_tree(row.widget)
+        self._show_buttons()
         self.saved()
 
 
@@ -248,63 +265,69 @@ class SelfEvaluationPage:
         self.guard = guard(self.feedback)
         inst = evaluation.institution
         cat = evaluation.catalog
-        self.user_name = w.Text(
+        self.user_name = make(
+            w.Text,
             value=inst.qmb,
             placeholder=_("Ihr Name"),
             description=_("Bearbeitet von"),
             style={"description_width": "initial"},
-            layout=w.Layout(width="320px"),
+            layout=dict(width="320px"),
         )
-        self.progress_text = w.HTML()
-        self.progress_bar = w.FloatProgress(min=0, max=100, layout=w.Layout(width="100%"))
-        self.chart = w.HTML()
+        self.progress_text = make(w.HTML)
+        self.progress_bar = make(w.FloatProgress, min=0, max=100, layout=dict(width="100%"))
+        self.chart = make(w.HTML)
         self.area_buttons: dict[str, w.Button] = {}
         for area in cat.areas:
-            button = w.Button(layout=w.Layout(width="100%", height="auto"), tooltip=area.title)
+            button = make(w.Button, layout=dict(width="100%", height="auto"), tooltip=area.title)
             button.add_class("qm-area-button")
             button.on_click(self.guard(lambda _b, a=area: self.show_area(a.id)))
             self.area_buttons[area.id] = button
-        self.area_head = w.HTML()
-        self.forms_box = w.VBox(layout=w.Layout(width="100%"))
-        self.prev_button = w.Button(description=_("vorheriger Bereich"), icon="arrow-left")
-        self.next_button = w.Button(description=_("nächster Bereich"), icon="arrow-right")
+        self.area_head = make(w.HTML)
+        self.forms_box = make(w.VBox, layout=dict(width="100%"))
+        self.prev_button = make(w.Button, description=_("vorheriger Bereich"), icon="arrow-left")
+        self.next_button = make(w.Button, description=_("nächster Bereich"), icon="arrow-right")
         self.prev_button.on_click(self.guard(lambda _b: self.step(-1)))
         self.next_button.on_click(self.guard(lambda _b: self.step(1)))
-        self.export_button = w.Button(
+        self.export_button = make(
+            w.Button,
             description=_("Excel-Checkliste erstellen"),
             icon="file-excel-o",
             button_style="primary",
-            layout=w.Layout(width="auto"),
+            layout=dict(width="auto"),
         )
         self.export_button.on_click(self.guard(lambda _b: self.export()))
-        self.download = w.HTML()
+        self.download = make(w.HTML)
         self.forms: dict[str, RequirementForm] = {}
+        self.area_forms: dict[str, dict[str, RequirementForm]] = {}
         self.current_area = cat.areas[0].id
         self.last_export: Any = None
 
-        header = w.HTML(
+        header = make(
+            w.HTML,
             nav_html("selbstbewertung", evaluation.cycle.id)
             + f"<h1>{esc(_('Selbstbewertung'))}</h1>"
             + f'<div class="qm-muted">{esc(inst.name)} · {esc(_("Zyklus"))} „{esc(evaluation.cycle.name)}“ · '
-            f"{esc(cat.title)}</div>"
+            f"{esc(cat.title)}</div>",
         )
         drift = evaluation.drift()
-        drift_box = w.HTML(self._drift_html(drift) if drift.any else "")
+        drift_box = make(w.HTML, self._drift_html(drift) if drift.any else "")
         overview = card(
-            w.HTML(f"<h2>{esc(_('Fortschritt'))}</h2>"),
+            make(w.HTML, f"<h2>{esc(_('Fortschritt'))}</h2>"),
             self.progress_text,
             self.progress_bar,
             self.chart,
-            w.HBox([self.export_button]),
+            make(w.HBox, [self.export_button]),
             self.download,
         )
-        nav = w.VBox(
-            [w.HTML(f"<b>{esc(cat.levels[0])}</b>"), *self.area_buttons.values()],
-            layout=w.Layout(width="28%", min_width="200px"),
+        nav = make(
+            w.VBox,
+            [make(w.HTML, f"<b>{esc(cat.levels[0])}</b>"), *self.area_buttons.values()],
+            layout=dict(width="28%", min_width="200px"),
         )
-        main = w.VBox(
-            [self.area_head, self.forms_box, w.HBox([self.prev_button, self.next_button])],
-            layout=w.Layout(width="72%"),
+        main = make(
+            w.VBox,
+            [self.area_head, self.forms_box, make(w.HBox, [self.prev_button, self.next_button])],
+            layout=dict(width="72%"),
         )
         self.widget = page_box(
             header,
@@ -312,7 +335,7 @@ class SelfEvaluationPage:
             drift_box,
             self.user_name,
             overview,
-            w.HBox([nav, main], layout=w.Layout(width="100%", flex_flow="row wrap")),
+            make(w.HBox, [nav, main], layout=dict(width="100%", flex_flow="row wrap")),
         )
         self.refresh_progress()
         self.show_area(self.current_area)
@@ -347,16 +370,25 @@ class SelfEvaluationPage:
         area = self.area(area_id)
         self.current_area = area.id
         stored = self.evaluation.assessments()
-        self.forms = {}
-        for req in area.all_requirements():
-            self.forms[req.id] = RequirementForm(
-                self.evaluation,
-                req,
-                stored.get(req.id, Assessment(self.evaluation.cycle.id, req.id)),
-                self.user,
-                self.refresh_progress,
-                self.feedback,
-            )
+        cached = self.area_forms.get(area.id)
+        if cached is None:
+            cached = self.area_forms[area.id] = {
+                req.id: RequirementForm(
+                    self.evaluation,
+                    req,
+                    stored.get(req.id, Assessment(self.evaluation.cycle.id, req.id)),
+                    self.user,
+                    self.refresh_progress,
+                    self.feedback,
+                )
+                for req in area.all_requirements()
+            }
+        else:  # forms built before: show what the store holds now (another tab may have changed it)
+            for req_id, form in cached.items():
+                fresh = stored.get(req_id, Assessment(self.evaluation.cycle.id, req_id))
+                if fresh != form.assessment:
+                    form.load(fresh)
+        self.forms = cached
         desc = f'<div class="qm-muted">{esc(area.description)}</div>' if area.description else ""
         self.area_head.value = f"<h2>{esc(area.id)} · {esc(area.title)}</h2>{desc}"
         self.forms_box.children = [f.widget for f in self.forms.values()]

@@ -12,7 +12,7 @@ from ..errors import InputError, NotFoundError
 from ..i18n import _
 from ..selfeval import summarize
 from ..store import Store
-from .common import Feedback, card, esc, guard, nav_html, page_box
+from .common import Feedback, card, esc, guard, make, nav_html, page_box
 
 
 class StartPage:
@@ -22,37 +22,39 @@ class StartPage:
         self.store, self.catalogs = store, catalogs
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        self.institution = w.Dropdown(
-            description=_("Einrichtung"), style={"description_width": "8em"}, layout=w.Layout(width="680px")
+        self.institution = make(
+            w.Dropdown, description=_("Einrichtung"), style={"description_width": "8em"}, layout=dict(width="680px")
         )
-        self.new_name = w.Text(placeholder=_("Name der Einrichtung"), layout=w.Layout(width="300px"))
-        self.new_qmb = w.Text(placeholder=_("QM-Beauftragte*r"), layout=w.Layout(width="220px"))
-        self.create_institution = w.Button(
-            description=_("Einrichtung anlegen"), icon="plus", layout=w.Layout(width="auto")
+        self.new_name = make(w.Text, placeholder=_("Name der Einrichtung"), layout=dict(width="300px"))
+        self.new_qmb = make(w.Text, placeholder=_("QM-Beauftragte*r"), layout=dict(width="220px"))
+        self.create_institution = make(
+            w.Button, description=_("Einrichtung anlegen"), icon="plus", layout=dict(width="auto")
         )
-        self.institution_error = w.HTML()
-        self.cycle = w.Dropdown(
-            description=_("Zyklus"), style={"description_width": "8em"}, layout=w.Layout(width="680px")
+        self.institution_error = make(w.HTML)
+        self.cycle = make(
+            w.Dropdown, description=_("Zyklus"), style={"description_width": "8em"}, layout=dict(width="680px")
         )
-        self.cycle_info = w.HTML()
-        self.new_cycle = w.Text(
+        self.cycle_info = make(w.HTML)
+        self.new_cycle = make(
+            w.Text,
             value=_("Selbstbewertung {year}").format(year=date.today().year),
             placeholder=_("Name des Zyklus"),
-            layout=w.Layout(width="300px"),
+            layout=dict(width="300px"),
         )
-        self.catalog = w.Dropdown(
+        self.catalog = make(
+            w.Dropdown,
             options=[(c.title, c.id) for c in catalogs.sorted()],
             description=_("Qualitätsmodell"),
             style={"description_width": "8em"},
-            layout=w.Layout(width="680px"),
+            layout=dict(width="680px"),
         )
-        self.catalog_info = w.HTML()
-        self.create_cycle = w.Button(description=_("Zyklus anlegen"), icon="plus", layout=w.Layout(width="auto"))
-        self.demo_button = w.Button(
-            description=_("Demo-Daten für dieses Modell anlegen"), icon="magic", layout=w.Layout(width="auto")
+        self.catalog_info = make(w.HTML)
+        self.create_cycle = make(w.Button, description=_("Zyklus anlegen"), icon="plus", layout=dict(width="auto"))
+        self.demo_button = make(
+            w.Button, description=_("Demo-Daten für dieses Modell anlegen"), icon="magic", layout=dict(width="auto")
         )
-        self.cycle_error = w.HTML()
-        self.links = w.HTML()
+        self.cycle_error = make(w.HTML)
+        self.links = make(w.HTML)
 
         self.create_institution.on_click(self.guard(lambda _b: self.add_institution()))
         self.create_cycle.on_click(self.guard(lambda _b: self.add_cycle()))
@@ -63,32 +65,33 @@ class StartPage:
 
         errors = self._catalog_errors_html()
         lead = _("Selbstbewertung nach Ihrem Qualitätsmodell, Schritt für Schritt. Alles wird sofort gespeichert.")
-        intro = w.HTML(
+        intro = make(
+            w.HTML,
             nav_html("start", None)
             + f"<h1>{esc(_('qmkit – Qualitätsmanagement'))}</h1>"
-            + f'<div class="qm-muted">{esc(lead)}</div>'
+            + f'<div class="qm-muted">{esc(lead)}</div>',
         )
         self.widget = page_box(
             intro,
             self.feedback.widget,
-            w.HTML(errors),
+            make(w.HTML, errors),
             card(
-                w.HTML(f"<h2>1. {esc(_('Einrichtung'))}</h2>"),
+                make(w.HTML, f"<h2>1. {esc(_('Einrichtung'))}</h2>"),
                 self.institution,
-                w.HBox([self.new_name, self.new_qmb, self.create_institution]),
+                make(w.HBox, [self.new_name, self.new_qmb, self.create_institution]),
                 self.institution_error,
             ),
             card(
-                w.HTML(f"<h2>2. {esc(_('Zyklus und Qualitätsmodell'))}</h2>"),
+                make(w.HTML, f"<h2>2. {esc(_('Zyklus und Qualitätsmodell'))}</h2>"),
                 self.cycle,
                 self.cycle_info,
-                w.HTML(f"<b>{esc(_('Neuen Zyklus beginnen'))}</b>"),
+                make(w.HTML, f"<b>{esc(_('Neuen Zyklus beginnen'))}</b>"),
                 self.catalog,
                 self.catalog_info,
-                w.HBox([self.new_cycle, self.create_cycle, self.demo_button]),
+                make(w.HBox, [self.new_cycle, self.create_cycle, self.demo_button]),
                 self.cycle_error,
             ),
-            card(w.HTML(f"<h2>3. {esc(_('Weiter'))}</h2>"), self.links),
+            card(make(w.HTML, f"<h2>3. {esc(_('Weiter'))}</h2>"), self.links),
         )
         self.fill_institutions()
         self.show_catalog()

@@ -1,0 +1,348 @@
+"""qmkit benchmark (``make bench``): start-up, save latency, workbook build time, kernel memory.
+
+Writes ``benchmarks/README.md`` (date, machine, figures, targets) and ``benchmarks/out/results.json``.
+Runs the real ``qmkit serve`` and headless Chromium; nothing here is part of the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from qmkit.catalog import discover, parse_catalog  # noqa: E402
+from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
+from qmkit.demo import create_demo  # noqa: E402
+from qmkit.excel import build_workbook  # noqa: E402
+from qmkit.selfeval import SelfEvaluation  # noqa: E402
+from qmkit.serve import voila_command  # noqa: E402
+from qmkit.store import Store  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+VISITS = 7
+REFILL_SECONDS = 5.0  # let the preheated pool start its next kernel between visits
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("server did not start") from None
+                time.sleep(0.3)
+        time.sleep(REFILL_SECONDS)  # first pool kernels
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def time_to_interactive(browser: Any, url: str, selector: str) -> float:
+    """Seconds from navigation to the first widget of ``selector`` being visible."""
+    page = browser.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(selector, state="visible", timeout=60_000)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def median_tti(browser: Any, url: str, selector: str) -> list[float]:
+    times = []
+    for _ in range(VISITS):
+        times.append(time_to_interactive(browser, url, selector))
+        time.sleep(REFILL_SECONDS)
+    return times
+
+
+def _parents() -> dict[int, int]:
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                stat = (proc / "stat").read_text()
+            except OSError:
+                continue
+            found[int(proc.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def kernel_rss_mib(server_pid: int) -> list[float]:
+    """RSS of the ipykernel processes below the server process."""
+    parents = _parents()
+    found = []
+    for pid in parents:
+        ancestor = pid
+        while ancestor > 1 and ancestor != server_pid:
+            ancestor = parents.get(ancestor, 1)
+        if ancestor != server_pid:
+            continue
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        if "ipykernel" in cmdline:
+            rss_kb = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            found.append(rss_kb / 1024)
+    return found
+
+
+def browser_benchmarks(work: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    data = work / "data"
+    env = dict(os.environ, QMKIT_DATA=str(data), QMKIT_EXPORTS=str(work / "exports"))
+    os.environ.update(QMKIT_DATA=str(data))
+    store = Store()
+    catalogs = discover([BUILTIN_STANDARDS])
+    cycle, _ = create_demo(store, catalogs.get("lqw"))
+    bare_dir = work / "bare"
+    bare_dir.mkdir()
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import ipywidgets as w\nw.IntSlider()")]
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nb, bare_dir / "slider.ipynb")
+
+    results: dict[str, Any] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        port = free_port()
+        with serving(voila_command(port, "127.0.0.1", 1, bare_dir), env, port):
+            base = f"http://127.0.0.1:{port}/voila/render/"
+            time_to_interactive(browser, base + "slider.ipynb", ".widget-slider")  # warm the browser cache
+            time.sleep(REFILL_SECONDS)
+            results["tti_bare_s"] = median_tti(browser, base + "slider.ipynb", ".widget-slider")
+
+        port = free_port()
+        with serving(voila_command(port, "127.0.0.1", 1), env, port) as proc:
+            base = f"http://127.0.0.1:{port}/voila/render/"
+            time_to_interactive(browser, base + "Start.ipynb", ".qm-card select")
+            time.sleep(REFILL_SECONDS)
+            results["tti_start_s"] = median_tti(browser, base + "Start.ipynb", ".qm-card select")
+            url = base + f"Selbstbewertung.ipynb?zyklus={cycle.id}"
+            results["tti_selfeval_s"] = median_tti(browser, url, ".qm-card .widget-toggle-button")
+
+            # one rating click until it is in the store, seen from outside the kernel
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_selector(".qm-card .widget-toggle-button", timeout=60_000)
+            catalog = catalogs.get("lqw")
+            req = catalog.requirements()[0]
+            card = page.locator(".qm-card", has_text=f"{req.id} · {req.title}")
+            db = sqlite3.connect(data / "qmkit.sqlite")
+            latencies = []
+            for i in range(12):
+                value = catalog.scale.values[(i + 1) % 3]  # the demo rated it with the first value
+                before = db.execute(
+                    "SELECT revision FROM assessments WHERE cycle_id=? AND requirement_id=?", (cycle.id, req.id)
+                ).fetchone()
+                start = time.perf_counter()
+                card.get_by_role("button", name=value.label, exact=True).click()
+                while True:
+                    row = db.execute(
+                        "SELECT rating, revision FROM assessments WHERE cycle_id=? AND requirement_id=?",
+                        (cycle.id, req.id),
+                    ).fetchone()
+                    if row and row[0] == value.value and (before is None or row[1] > before[0]):
+                        break
+                    if time.perf_counter() - start > 10:
+                        raise RuntimeError("rating never arrived")
+                    time.sleep(0.002)
+                latencies.append(time.perf_counter() - start)
+                time.sleep(0.3)
+            db.close()
+            results["click_to_stored_s"] = latencies[2:]  # the first clicks warm up the page
+            rss = kernel_rss_mib(proc.pid)
+            results["kernel_rss_mib"] = rss
+            page.close()
+        browser.close()
+    return results
+
+
+def synthetic_catalog(n: int) -> str:
+    areas = []
+    per_area = n // 10
+    for a in range(10):
+        reqs = "".join(
+            f"      - id: S{a}.{r}\n        title: Anforderung {a}.{r}\n"
+            f"        text: Die Einrichtung beschreibt, wie sie Punkt {a}.{r} umsetzt und wie sie das überprüft.\n"
+            f"        evidence: [Dokument {r}]\n"
+            for r in range(per_area)
+        )
+        areas.append(f"  - id: S{a}\n    title: Bereich {a}\n    requirements:\n{reqs}")
+    head = (BUILTIN_STANDARDS / "qm4.yaml").read_text(encoding="utf-8").split("\nareas:")[0]
+    return head.replace("id: qm4", "id: synth") + "\nareas:\n" + "".join(areas)
+
+
+def workbook_benchmarks(work: Path) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    shipped = discover([BUILTIN_STANDARDS])
+    largest = max(shipped.catalogs.values(), key=lambda c: len(c.requirements()))
+    synth = parse_catalog(synthetic_catalog(2000), "synthetic")
+    for key, catalog in (("largest", largest), ("synthetic_2000", synth)):
+        store = Store(f"sqlite:///{work / f'{key}.sqlite'}")
+        inst = store.create_institution(f"Bench {key}")
+        cycle = store.create_cycle(inst.id, "voll", catalog)
+        ev = SelfEvaluation(store, cycle, catalog)
+        for i, req in enumerate(catalog.requirements()):
+            ev.rate(req.id, catalog.scale.values[i % len(catalog.scale.values)].value, "bench")
+            ev.set_text(req.id, "implementation", "Beschrieben im QM-Handbuch, Kapitel 3, mit jährlicher Prüfung. " * 2)
+            ev.set_text(req.id, "responsible", "QMB")
+            ev.add_evidence(req.id, "bench", title="Handbuch", version="03/2026", location="S:/QM/handbuch.pdf")
+        data = ev.checklist_data()
+        runs = []
+        for _ in range(3):
+            start = time.perf_counter()
+            build_workbook(data)
+            runs.append(time.perf_counter() - start)
+        results[f"build_{key}_s"] = runs
+        results[f"build_{key}_requirements"] = len(catalog.requirements())
+        results[f"build_{key}_id"] = catalog.id
+        # store latency of one checked rating, in process (no browser)
+        lat = []
+        req_id = catalog.requirements()[0].id
+        for i in range(50):
+            start = time.perf_counter()
+            ev.rate(req_id, catalog.scale.values[i % 2].value, "bench")
+            lat.append(time.perf_counter() - start)
+        results[f"store_rate_{key}_s"] = lat
+        store.close()
+    return results
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.system()}"
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def report(results: dict[str, Any]) -> str:
+    fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    bare = med(results["tti_bare_s"])
+    rows = [
+        ("Time to interactive, bare Voilà slider notebook", fmt(bare), "reference"),
+        (
+            "Time to interactive, start page",
+            f"{fmt(med(results['tti_start_s']))} (ratio {med(results['tti_start_s']) / bare:.2f})",
+            "ratio ≤ 1.25 (aim 1.1)",
+        ),
+        (
+            "Time to interactive, Selbstbewertung (LQW demo, 33 requirements)",
+            f"{fmt(med(results['tti_selfeval_s']))} (ratio {med(results['tti_selfeval_s']) / bare:.2f})",
+            "ratio ≤ 1.25 (aim 1.1)",
+        ),
+        (
+            "One rating click in Chromium until stored (median / max)",
+            f"{fmt(med(results['click_to_stored_s']))} / {fmt(max(results['click_to_stored_s']))}",
+            "≤ 100 ms",
+        ),
+        ("Checked rating write in the kernel (median)", fmt(med(results["store_rate_largest_s"])), "–"),
+        (
+            f"Build workbook, largest shipped catalog ({results['build_largest_id']}, "
+            f"{results['build_largest_requirements']} requirements, fully rated)",
+            fmt(med(results["build_largest_s"])),
+            "≤ 0.5 s",
+        ),
+        (
+            "Build workbook, synthetic catalog of 2,000 requirements",
+            fmt(med(results["build_synthetic_2000_s"])),
+            "–",
+        ),
+        (
+            "RSS of one app kernel (max over the server's kernels)",
+            f"{max(results['kernel_rss_mib']):.0f} MiB",
+            "≤ 150 MB",
+        ),
+    ]
+    table = "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    return f"""# Benchmarks
+
+`make bench` runs `benchmarks/bench.py`: the real `qmkit serve` (preheated kernels, pool size 1) and a bare
+Voilà notebook with one slider served with the same settings, each visited {VISITS} times in headless
+Chromium with {REFILL_SECONDS:.0f} s between visits so the pool can refill; medians are shown. Time to
+interactive ends when the first widget of the page is visible (start page: the institution drop-down;
+Selbstbewertung: the first rating button). The click latency is measured from the click in Chromium until
+the new rating is readable in the SQLite file from another process.
+
+Last run: {date.today().isoformat()} on {machine()}.
+
+| what | result | target |
+| --- | --- | --- |
+{table}
+
+Raw figures: `benchmarks/out/results.json` (not committed).
+"""
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
+        work = Path(tmp)
+        results = workbook_benchmarks(work)
+        results.update(browser_benchmarks(work))
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    text = report(results)
+    (ROOT / "benchmarks" / "README.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
