@@ -120,6 +120,11 @@ def test_rate_reload_export_download(server, browser, tmp_path: Path, catalog_id
     card(page, req1).get_by_role("button", name=label1, exact=True).click()
     card(page, req1).get_by_text("gespeichert").wait_for()
     card(page, req1).locator("textarea").fill("Im Browser beschrieben <script>alert(1)</script>")
+    if req1.evidence:  # take a suggested evidence document in the editor
+        card(page, req1).get_by_role("button", name="Nachweise bearbeiten").click()
+        card(page, req1).get_by_role("button", name=f"+ {req1.evidence[0]}").click()
+        card(page, req1).get_by_role("button", name="Nachweise fertig").click()
+        card(page, req1).get_by_role("button", name="Nachweise bearbeiten (1)").wait_for()
     page.get_by_role("button", name=f"{second_area.id} {second_area.title}").click()
     card(page, req2).get_by_role("button", name=label2, exact=True).click()
     card(page, req2).get_by_text("gespeichert").wait_for()
@@ -153,7 +158,9 @@ def test_rate_reload_export_download(server, browser, tmp_path: Path, catalog_id
 
     store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
     cycle = store.find_cycle(store.find_institution(f"Testhaus {catalog_id}").id, f"Zyklus {catalog_id}")
-    assert store.assessment(cycle.id, req1.id).rating == catalog.scale.values[0].value
+    stored = store.assessment(cycle.id, req1.id)
+    assert stored.rating == catalog.scale.values[0].value
+    assert [e.title for e in stored.evidence] == req1.evidence[:1]
     store.close()
 
     if catalog_id == "qm4":  # the downloaded file itself opens and prints in LibreOffice

@@ -33,13 +33,17 @@ CSS = """
 .qm-nav span.qm-soon { display: inline-block; padding: 6px 12px; margin: 2px 6px 2px 0; border-radius: 4px;
   background: #eaeef2; color: #6e7781; }
 .qm-nav a.qm-active { background: #0b2e4f; }
-.qm-area-button button, button.qm-area-button { text-align: left !important; justify-content: flex-start; }
+.qm-area-nav .widget-toggle-buttons, .qm-area-nav .widget-inline-vbox { display: flex; flex-direction: column; }
+.qm-area-nav .widget-toggle-button { text-align: left; white-space: normal; height: auto; min-height: 30px;
+  margin: 0 0 4px 0; padding: 4px 8px; line-height: 1.3; }
 .qm-bar { display: flex; height: 16px; background: #eaeef2; border-radius: 3px; overflow: hidden; min-width: 120px; }
 .qm-bar span { display: block; height: 100%; }
 .qm-chart td { padding: 2px 6px; vertical-align: middle; }
 .qm-page .widget-toggle-button.mod-active, .qm-page .jupyter-button.mod-active {
   background: #1f4e79 !important; color: #fff !important; }
 .qm-page textarea, .qm-page input { font-family: inherit; }
+.qm-req-head { display: flex; justify-content: space-between; flex-wrap: wrap; gap: 8px; }
+.qm-status { font-size: 0.85em; }
 details.qm-help summary { cursor: pointer; color: #1f4e79; }
 </style>
 """

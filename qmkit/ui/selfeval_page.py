@@ -56,7 +56,6 @@ class EvidenceRow:
 
     def __init__(self, form: RequirementForm, ref: EvidenceRef):
         self.form, self.ref = form, ref
-        self.error = make(w.HTML)
         self.inputs: dict[str, w.Widget] = {}
         for name, kind, label, placeholder, width in EVIDENCE_FORM:
             widget = widget_for(kind, getattr(ref, name), FieldSpec(_(label), placeholder=_(placeholder), width=width))
@@ -64,8 +63,7 @@ class EvidenceRow:
             self.inputs[name] = widget
         self.remove = make(w.Button, icon="trash", tooltip=_("Nachweis entfernen"), layout={"width": "auto"})
         self.remove.on_click(form.guard(lambda _b: form.remove_evidence(self)))
-        row = make(w.HBox, [*self.inputs.values(), self.remove], layout={"width": "100%"})
-        self.widget = make(w.VBox, [row, self.error])
+        self.widget = make(w.HBox, [*self.inputs.values(), self.remove], layout={"width": "100%"})
 
     def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
         @self.form.guard
@@ -75,16 +73,20 @@ class EvidenceRow:
             try:
                 self.ref = self.form.evaluation.update_evidence(self.ref, name, change["new"], self.form.user())
             except InputError as exc:
-                self.error.value = f'<span class="qm-error">{esc(exc)}</span>'
-                return
-            self.error.value = ""
+                self.form.evidence_error = str(exc)
+            else:
+                self.form.evidence_error = ""
             self.form.saved()
 
         return save
 
 
 class RequirementForm:
-    """The form of one requirement, generated from the catalog and :data:`FORM_FIELDS`."""
+    """The form of one requirement, generated from the catalog and :data:`FORM_FIELDS`.
+
+    The evidence editor is built only when opened: evidence changes less often than ratings, and every
+    widget is a model the browser must create when the page loads.
+    """
 
     def __init__(
         self,
@@ -99,29 +101,35 @@ class RequirementForm:
         self.user, self.on_rating, self.page_feedback = user, on_rating, feedback
         self.guard = guard(feedback)
         self.loading = False
+        self.evidence_error = ""
+        self.rating_error = ""
         self.inputs: dict[str, w.Widget] = {}
         self.labels: dict[str, w.HTML] = {}
-        self.status = make(w.HTML)
         scale = [(v.label, v.value) for v in evaluation.catalog.scale_for(req)]
-        parts: list[w.Widget] = [make(w.HTML, self._head_html())]
+        self.head = make(w.HTML)
+        parts: list[w.Widget] = [self.head]
         for name, kind, label, placeholder in FORM_FIELDS:
             spec = FieldSpec(_(label), options=scale, placeholder=_(placeholder))
             widget = widget_for(kind, getattr(assessment, name), spec)
             widget.observe(self._saver(name, kind), names="value")
             self.inputs[name] = widget
-            self.labels[name] = make(w.HTML, self._label_html(name))
-            parts += [self.labels[name], widget]
-        self.evidence_rows: list[EvidenceRow] = [EvidenceRow(self, ref) for ref in assessment.evidence]
-        self.evidence_box = make(w.VBox, [r.widget for r in self.evidence_rows])
-        self.add_button = make(w.Button, description=_("Nachweis hinzufügen"), icon="plus", layout={"width": "auto"})
-        self.add_button.on_click(self.guard(lambda _b: self.add_evidence("")))
-        self.suggestions = {t: self._suggestion_button(t) for t in req.evidence}
-        self.buttons = make(w.HBox, layout={"flex_flow": "row wrap"})
-        self._show_buttons()
-        required = f' <span class="qm-error">{esc(_("(erforderlich)"))}</span>' if req.evidence_required else ""
-        parts += [make(w.HTML, f"<b>{esc(_('Nachweise'))}</b>{required}"), self.evidence_box, self.buttons, self.status]
+            if name != "rating":  # the rating's label stands in the header
+                self.labels[name] = make(w.HTML, self._label_html(name))
+                parts.append(self.labels[name])
+            parts.append(widget)
+        self.evidence_summary = make(w.HTML)
+        self.edit_button = make(w.Button, icon="pencil", layout={"width": "auto", "align_self": "flex-start"})
+        self.edit_button.on_click(self.guard(lambda _b: self.toggle_editor()))
+        self.editor: w.VBox | None = None  # built when opened
+        self.evidence_rows: list[EvidenceRow] = []
+        self.add_button: w.Button | None = None
+        self.buttons: w.HBox | None = None
+        parts += [self.evidence_summary, self.edit_button]
         self._show_status()
+        self._show_evidence()
         self.widget = card(*parts)
+
+    # ------------------------------------------------------------------ display
 
     def _label_html(self, name: str, error: str = "") -> str:
         label = next(lbl for n, _k, lbl, _p in FORM_FIELDS if n == name)
@@ -130,28 +138,100 @@ class RequirementForm:
 
     def show_error(self, name: str, error: str = "") -> None:
         """Show (or with an empty text clear) the German message next to a field."""
-        self.labels[name].value = self._label_html(name, error)
+        if name == "rating":
+            self.rating_error = error
+            self._show_status()
+        else:
+            self.labels[name].value = self._label_html(name, error)
 
     def error_text(self, name: str) -> str:
-        value = self.labels[name].value
+        value = self.head.value if name == "rating" else self.labels[name].value
         return html.unescape(value.split('role="alert">', 1)[1].split("</span>", 1)[0]) if "role=" in value else ""
 
-    def _head_html(self) -> str:
-        req = self.req
-        help_parts = []
+    def _show_status(self) -> None:
+        """Header: id, title, save status, requirement text, hints, and the rating's label (with any error)."""
+        req, a = self.req, self.assessment
+        if a.changed_at:
+            who = f" {_('von')} {esc(a.changed_by)}" if a.changed_by else ""
+            status = (
+                f"✓ {esc(_('gespeichert'))} · {esc(_('zuletzt geändert'))}{who} {esc(_('am'))} "
+                f"{esc(local_time_text(a.changed_at))}"
+            )
+        else:
+            status = esc(_("noch keine Angaben"))
+        hints = []
         if req.guidance:
-            help_parts.append(esc(req.guidance))
+            hints.append(esc(req.guidance))
         if req.evidence:
-            help_parts.append(esc(_("Mögliche Nachweise: ")) + esc(", ".join(req.evidence)))
+            hints.append(esc(_("Mögliche Nachweise: ")) + esc(", ".join(req.evidence)))
         details = (
-            f'<details class="qm-help"><summary>{esc(_("Hinweise"))}</summary>{"<br>".join(help_parts)}</details>'
-            if help_parts
+            f'<details class="qm-help"><summary>{esc(_("Hinweise"))}</summary>{"<br>".join(hints)}</details>'
+            if hints
             else ""
         )
-        return (
-            f"<div><b>{esc(req.id)}</b> · <b>{esc(req.title)}</b></div>"
+        error = f' <span class="qm-error" role="alert">{esc(self.rating_error)}</span>' if self.rating_error else ""
+        self.head.value = (
+            f'<div class="qm-req-head"><span><b>{esc(req.id)}</b> · <b>{esc(req.title)}</b></span>'
+            f'<span class="qm-muted qm-status">{status}</span></div>'
             f'<div style="margin:4px 0">{esc(req.text)}</div>{details}'
+            f"<div><b>{esc(_('Selbstbewertung'))}</b>{error}</div>"
         )
+
+    def _show_evidence(self) -> None:
+        refs = self.assessment.evidence
+        required = f' <span class="qm-error">{esc(_("(erforderlich)"))}</span>' if self.req.evidence_required else ""
+        error = f' <span class="qm-error" role="alert">{esc(self.evidence_error)}</span>' if self.evidence_error else ""
+        if refs:
+            items = "".join(
+                "<li>{t}{v}{loc}{site}</li>".format(
+                    t=esc(e.title or _("(ohne Titel)")),
+                    v=f" ({esc(e.version)})" if e.version else "",
+                    loc=f' <span class="qm-muted">– {esc(e.location)}</span>' if e.location else "",
+                    site=f' <span class="qm-muted">· {esc(_("nur vor Ort"))}</span>' if e.on_site_only else "",
+                )
+                for e in refs
+            )
+            body = f'<ul style="margin:2px 0 4px 1.2em;padding:0">{items}</ul>'
+        else:
+            body = f'<div class="qm-muted">{esc(_("Noch keine Nachweise."))}</div>'
+        self.evidence_summary.value = f"<b>{esc(_('Nachweise'))}</b>{required}{error}" + (
+            "" if self.editor_open else body
+        )
+        self.edit_button.description = (
+            _("Nachweise fertig") if self.editor_open else _("Nachweise bearbeiten ({n})").format(n=len(refs))
+        )
+
+    @property
+    def editor_open(self) -> bool:
+        return self.editor is not None
+
+    # ------------------------------------------------------------------ evidence editor
+
+    def toggle_editor(self) -> None:
+        """Open the evidence editor (building its widgets) or close it (closing them)."""
+        if self.editor is not None:
+            self.widget.children = [c for c in self.widget.children if c is not self.editor]
+            close_tree(self.editor)
+            self.editor, self.evidence_rows, self.add_button, self.buttons = None, [], None, None
+        else:
+            self.editor = make(w.VBox, layout={"width": "100%"})
+            self.widget.children = [*self.widget.children, self.editor]
+            self.add_button = make(
+                w.Button, description=_("Nachweis hinzufügen"), icon="plus", layout={"width": "auto"}
+            )
+            self.add_button.on_click(self.guard(lambda _b: self.add_evidence("")))
+            self.suggestions = {t: self._suggestion_button(t) for t in self.req.evidence}
+            self.buttons = make(w.HBox, layout={"flex_flow": "row wrap"})
+            self._rebuild_rows()
+        self._show_evidence()
+
+    def _rebuild_rows(self) -> None:
+        for row in self.evidence_rows:
+            close_tree(row.widget)
+        self.evidence_rows = [EvidenceRow(self, ref) for ref in self.assessment.evidence]
+        self._show_buttons()
+        assert self.buttons is not None and self.editor is not None
+        self.editor.children = [*(r.widget for r in self.evidence_rows), self.buttons]
 
     def _suggestion_button(self, title: str) -> w.Button:
         button = make(
@@ -165,9 +245,24 @@ class RequirementForm:
 
     def _show_buttons(self) -> None:
         """Offer only the suggested documents that are not referenced yet."""
-        present = {r.ref.title.strip().lower() for r in self.evidence_rows}
+        if self.buttons is None or self.add_button is None:
+            return
+        present = {e.title.strip().lower() for e in self.assessment.evidence}
         offered = [b for t, b in self.suggestions.items() if t.strip().lower() not in present]
         self.buttons.children = [self.add_button, *offered]
+
+    def add_evidence(self, title: str) -> None:
+        self.evaluation.add_evidence(self.req.id, self.user(), title=title)
+        self.saved()
+        if self.editor_open:
+            self._rebuild_rows()
+
+    def remove_evidence(self, row: EvidenceRow) -> None:
+        self.evaluation.remove_evidence(row.ref, self.user())
+        self.saved()
+        self._rebuild_rows()
+
+    # ------------------------------------------------------------------ saving
 
     def _saver(self, name: str, kind: str) -> Callable[[dict[str, Any]], None]:
         @self.guard
@@ -194,8 +289,7 @@ class RequirementForm:
 
     def _adopt(self, fresh: Assessment, before: int, skip: str = "") -> None:
         """Take the stored state; if another window changed it meanwhile, show that and refresh the other fields."""
-        changed_elsewhere = fresh.revision > before + 1
-        if changed_elsewhere:
+        if fresh.revision > before + 1:
             self.load(fresh, skip=skip)
             self.page_feedback.info(
                 _(
@@ -207,52 +301,26 @@ class RequirementForm:
         self._show_status()
 
     def load(self, assessment: Assessment, skip: str = "") -> None:
-        """Show ``assessment`` without saving it again (fields, evidence rows, status)."""
+        """Show ``assessment`` without saving it again (fields, evidence, status)."""
         self.loading = True
         try:
             for name, kind, _label, _ph in FORM_FIELDS:
                 if name != skip:
                     self.inputs[name].value = widget_value(kind, getattr(assessment, name))
-            if [r.ref for r in self.evidence_rows] != list(assessment.evidence):
-                for row in self.evidence_rows:
-                    close_tree(row.widget)
-                self.evidence_rows = [EvidenceRow(self, ref) for ref in assessment.evidence]
-                self.evidence_box.children = [r.widget for r in self.evidence_rows]
-                self._show_buttons()
+            changed_evidence = assessment.evidence != self.assessment.evidence
             self.assessment = assessment
+            if changed_evidence and self.editor_open:
+                self._rebuild_rows()
         finally:
             self.loading = False
         self._show_status()
+        self._show_evidence()
 
     def saved(self) -> None:
         self.assessment = self.evaluation.assessment(self.req.id)
         self._show_status()
-
-    def _show_status(self) -> None:
-        a = self.assessment
-        if a.changed_at:
-            who = f" {_('von')} {esc(a.changed_by)}" if a.changed_by else ""
-            self.status.value = (
-                f'<span class="qm-muted">✓ {esc(_("gespeichert"))} · {esc(_("zuletzt geändert"))}'
-                f"{who} {esc(_('am'))} {esc(local_time_text(a.changed_at))}</span>"
-            )
-        else:
-            self.status.value = f'<span class="qm-muted">{esc(_("noch keine Angaben"))}</span>'
-
-    def add_evidence(self, title: str) -> None:
-        ref = self.evaluation.add_evidence(self.req.id, self.user(), title=title)
-        self.evidence_rows.append(EvidenceRow(self, ref))
-        self.evidence_box.children = [r.widget for r in self.evidence_rows]
+        self._show_evidence()
         self._show_buttons()
-        self.saved()
-
-    def remove_evidence(self, row: EvidenceRow) -> None:
-        self.evaluation.remove_evidence(row.ref, self.user())
-        self.evidence_rows = [r for r in self.evidence_rows if r is not row]
-        self.evidence_box.children = [r.widget for r in self.evidence_rows]
-        close_tree(row.widget)
-        self._show_buttons()
-        self.saved()
 
 
 class SelfEvaluationPage:
@@ -273,15 +341,19 @@ class SelfEvaluationPage:
             style={"description_width": "initial"},
             layout=dict(width="320px"),
         )
-        self.progress_text = make(w.HTML)
-        self.progress_bar = make(w.FloatProgress, min=0, max=100, layout=dict(width="100%"))
-        self.chart = make(w.HTML)
-        self.area_buttons: dict[str, w.Button] = {}
-        for area in cat.areas:
-            button = make(w.Button, layout=dict(width="100%", height="auto"), tooltip=area.title)
-            button.add_class("qm-area-button")
-            button.on_click(self.guard(lambda _b, a=area: self.show_area(a.id)))
-            self.area_buttons[area.id] = button
+        self.progress = make(w.HTML)
+        self.area_ids = [a.id for a in cat.areas]
+        self.area_nav = make(
+            w.ToggleButtons,
+            options=[(f"{a.id} {a.title}", a.id) for a in cat.areas],
+            value=self.area_ids[0],
+            tooltips=[a.title for a in cat.areas],
+            style={"button_width": "100%"},
+            layout={"width": "28%", "min_width": "200px"},
+        )
+        self.area_nav.add_class("qm-area-nav")
+        self._relabelling = False
+        self.area_nav.observe(self.guard(self._on_area), names="value")
         self.area_head = make(w.HTML)
         self.forms_box = make(w.VBox, layout=dict(width="100%"))
         self.prev_button = make(w.Button, description=_("vorheriger Bereich"), icon="arrow-left")
@@ -293,7 +365,7 @@ class SelfEvaluationPage:
             description=_("Excel-Checkliste erstellen"),
             icon="file-excel-o",
             button_style="primary",
-            layout=dict(width="auto"),
+            layout={"width": "auto", "align_self": "flex-start"},
         )
         self.export_button.on_click(self.guard(lambda _b: self.export()))
         self.download = make(w.HTML)
@@ -310,20 +382,9 @@ class SelfEvaluationPage:
             f"{esc(cat.title)}</div>",
         )
         drift = evaluation.drift()
-        drift_box = make(w.HTML, self._drift_html(drift) if drift.any else "")
-        overview = card(
-            make(w.HTML, f"<h2>{esc(_('Fortschritt'))}</h2>"),
-            self.progress_text,
-            self.progress_bar,
-            self.chart,
-            make(w.HBox, [self.export_button]),
-            self.download,
-        )
-        nav = make(
-            w.VBox,
-            [make(w.HTML, f"<b>{esc(cat.levels[0])}</b>"), *self.area_buttons.values()],
-            layout=dict(width="28%", min_width="200px"),
-        )
+        notices = [make(w.HTML, self._drift_html(drift))] if drift.any else []
+        overview = card(self.progress, self.export_button, self.download)
+
         main = make(
             w.VBox,
             [self.area_head, self.forms_box, make(w.HBox, [self.prev_button, self.next_button])],
@@ -332,10 +393,10 @@ class SelfEvaluationPage:
         self.widget = page_box(
             header,
             self.feedback.widget,
-            drift_box,
+            *notices,
             self.user_name,
             overview,
-            make(w.HBox, [nav, main], layout=dict(width="100%", flex_flow="row wrap")),
+            make(w.HBox, [self.area_nav, main], layout=dict(width="100%", flex_flow="row wrap")),
         )
         self.refresh_progress()
         self.show_area(self.current_area)
@@ -392,28 +453,41 @@ class SelfEvaluationPage:
         desc = f'<div class="qm-muted">{esc(area.description)}</div>' if area.description else ""
         self.area_head.value = f"<h2>{esc(area.id)} · {esc(area.title)}</h2>{desc}"
         self.forms_box.children = [f.widget for f in self.forms.values()]
-        for key, button in self.area_buttons.items():
-            button.button_style = "info" if key == area.id else ""
-        ids = list(self.area_buttons)
-        self.prev_button.disabled = ids.index(area.id) == 0
-        self.next_button.disabled = ids.index(area.id) == len(ids) - 1
+        if self.area_nav.value != area.id:
+            self.area_nav.value = area.id
+        index = self.area_ids.index(area.id)
+        self.prev_button.disabled = index == 0
+        self.next_button.disabled = index == len(self.area_ids) - 1
+
+    def _on_area(self, change: dict[str, Any]) -> None:
+        if not self._relabelling and change["new"] != self.current_area:
+            self.show_area(change["new"])
 
     def step(self, delta: int) -> None:
-        ids = list(self.area_buttons)
-        index = min(max(ids.index(self.current_area) + delta, 0), len(ids) - 1)
-        self.show_area(ids[index])
+        index = min(max(self.area_ids.index(self.current_area) + delta, 0), len(self.area_ids) - 1)
+        self.show_area(self.area_ids[index])
 
     def refresh_progress(self) -> None:
+        """Progress line, bar and chart (one HTML model) and the counts in the area navigation."""
         summary = self.evaluation.summary()
-        self.progress_text.value = esc(
-            _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
-                rated=summary.rated, total=summary.total, pct=summary.percent
-            )
+        text = _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
+            rated=summary.rated, total=summary.total, pct=summary.percent
         )
-        self.progress_bar.value = summary.percent
-        self.chart.value = summary_chart_html(summary, self.evaluation.catalog.scale)
-        for area in summary.areas:
-            self.area_buttons[area.area_id].description = f"{area.area_id} {area.title} ({area.rated}/{area.total})"
+        self.progress.value = (
+            f"<h2>{esc(_('Fortschritt'))}</h2><div>{esc(text)}</div>"
+            f'<div class="qm-bar" style="height:10px;margin:6px 0 10px" role="progressbar" '
+            f'aria-valuenow="{summary.percent:.0f}" aria-valuemin="0" aria-valuemax="100">'
+            f'<span style="width:{summary.percent:.1f}%;background:#1f6feb"></span></div>'
+            + summary_chart_html(summary, self.evaluation.catalog.scale)
+        )
+        labels = [(f"{a.area_id} {a.title} ({a.rated}/{a.total})", a.area_id) for a in summary.areas]
+        if list(self.area_nav.options) != labels:
+            self._relabelling = True
+            try:
+                self.area_nav.options = labels
+                self.area_nav.value = self.current_area
+            finally:
+                self._relabelling = False
 
     def export(self) -> None:
         """Build the checklist from the stored state, save it to the exports folder, offer it for download."""
