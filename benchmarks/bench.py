@@ -44,7 +44,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
-VISITS = 7
+VISITS = 9
 REFILL_SECONDS = 5.0  # let the preheated pool start its next kernel between visits
 
 
@@ -86,14 +86,6 @@ def time_to_interactive(browser: Any, url: str, selector: str) -> float:
     elapsed = time.perf_counter() - start
     page.close()
     return elapsed
-
-
-def median_tti(browser: Any, url: str, selector: str) -> list[float]:
-    times = []
-    for _ in range(VISITS):
-        times.append(time_to_interactive(browser, url, selector))
-        time.sleep(REFILL_SECONDS)
-    return times
 
 
 def _parents() -> dict[int, int]:
@@ -147,24 +139,29 @@ def browser_benchmarks(work: Path) -> dict[str, Any]:
     nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
     nbformat.write(nb, bare_dir / "slider.ipynb")
 
-    results: dict[str, Any] = {}
+    results: dict[str, Any] = {"tti_bare_s": [], "tti_start_s": [], "tti_selfeval_s": []}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        port = free_port()
-        with serving(voila_command(port, "127.0.0.1", 1, bare_dir), env, port):
+        bare_port, port = free_port(), free_port()
+        with (
+            serving(voila_command(bare_port, "127.0.0.1", 1, bare_dir), env, bare_port),
+            serving(voila_command(port, "127.0.0.1", 1), env, port) as proc,
+        ):
+            bare = f"http://127.0.0.1:{bare_port}/voila/render/slider.ipynb"
             base = f"http://127.0.0.1:{port}/voila/render/"
-            time_to_interactive(browser, base + "slider.ipynb", ".widget-slider")  # warm the browser cache
-            time.sleep(REFILL_SECONDS)
-            results["tti_bare_s"] = median_tti(browser, base + "slider.ipynb", ".widget-slider")
-
-        port = free_port()
-        with serving(voila_command(port, "127.0.0.1", 1), env, port) as proc:
-            base = f"http://127.0.0.1:{port}/voila/render/"
-            time_to_interactive(browser, base + "Start.ipynb", ".qm-card select")
-            time.sleep(REFILL_SECONDS)
-            results["tti_start_s"] = median_tti(browser, base + "Start.ipynb", ".qm-card select")
             url = base + f"Selbstbewertung.ipynb?zyklus={cycle.id}"
-            results["tti_selfeval_s"] = median_tti(browser, url, ".qm-card .widget-toggle-button")
+            visits = [
+                ("tti_bare_s", bare, ".widget-slider"),
+                ("tti_start_s", base + "Start.ipynb", ".qm-card select"),
+                ("tti_selfeval_s", url, ".qm-card .widget-toggle-button"),
+            ]
+            for _key, target, selector in visits:  # warm the browser cache
+                time_to_interactive(browser, target, selector)
+            time.sleep(REFILL_SECONDS)
+            for _ in range(VISITS):  # interleaved, so drift of the shared machine hits all three alike
+                for key, target, selector in visits:
+                    results[key].append(time_to_interactive(browser, target, selector))
+                    time.sleep(REFILL_SECONDS)  # the visited page's pool starts its next kernel meanwhile
 
             # one rating click until it is in the store, seen from outside the kernel
             page = browser.new_page()
@@ -314,8 +311,10 @@ def report(results: dict[str, Any]) -> str:
     return f"""# Benchmarks
 
 `make bench` runs `benchmarks/bench.py`: the real `qmkit serve` (preheated kernels, pool size 1) and a bare
-Voilà notebook with one slider served with the same settings, each visited {VISITS} times in headless
-Chromium with {REFILL_SECONDS:.0f} s between visits so the pool can refill; medians are shown. Time to
+Voilà notebook with one slider served at the same time with the same settings; in each of {VISITS} rounds
+headless Chromium visits the slider, the start page and the Selbstbewertung page once (interleaved, so the
+drift of a shared machine hits all three alike), with {REFILL_SECONDS:.0f} s after each visit so the visited
+page's pool can start its next kernel before the next measurement; medians are shown. Time to
 interactive ends when the first widget of the page is visible (start page: the institution drop-down;
 Selbstbewertung: the first rating button). The click latency is measured from the click in Chromium until
 the new rating is readable in the SQLite file from another process.

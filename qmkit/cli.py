@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
         help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 nur bewusst für das Netzwerk)"),
     )
     serve.add_argument("--pool-size", type=int, default=1, help=_("vorgewärmte Kernel je Notebook"))
+    serve.add_argument(
+        "--cull-after",
+        type=int,
+        default=900,
+        metavar="SEKUNDEN",
+        help=_("Kernel verlassener Seiten nach so vielen Sekunden ohne Aktivität beenden (Standard 900)"),
+    )
 
     catalog = sub.add_parser("catalog", help=_("Kataloge auflisten und prüfen"))
     csub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="AKTION")
@@ -63,7 +70,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         )
     print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=start_url(args.host, args.port)), flush=True)
     try:
-        return subprocess.call(voila_command(args.port, args.host, args.pool_size), env=serve_environment())
+        command = voila_command(args.port, args.host, args.pool_size, cull_after=max(5, args.cull_after))
+        return subprocess.call(command, env=serve_environment())
     except KeyboardInterrupt:
         return 0
 

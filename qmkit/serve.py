@@ -11,8 +11,18 @@ from .config import NOTEBOOKS_DIR, data_dir, exports_dir
 START_NOTEBOOK = "Start.ipynb"
 
 
-def voila_command(port: int, host: str, pool_size: int = 1, notebooks: Path = NOTEBOOKS_DIR) -> list[str]:
-    """The Voilà command line (also used by the tests and the benchmark)."""
+DEFAULT_CULL_AFTER = 900
+
+
+def voila_command(
+    port: int, host: str, pool_size: int = 1, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
+) -> list[str]:
+    """The Voilà command line (also used by the tests and the benchmark).
+
+    Every page view holds a kernel (~140 MiB) and Voilà does not end it when the browser navigates away;
+    kernels without a connected page are therefore ended after ``cull_after`` idle seconds. Open pages stay
+    connected and are never culled; preheated pool kernels are protected by Voilà.
+    """
     return [
         sys.executable,
         "-m",
@@ -26,8 +36,8 @@ def voila_command(port: int, host: str, pool_size: int = 1, notebooks: Path = NO
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",
-        "--MappingKernelManager.cull_interval=300",
-        "--MappingKernelManager.cull_idle_timeout=7200",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after // 2))}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_margins=True",

@@ -40,15 +40,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def start_server(data: Path, *extra: str):
     """`qmkit serve` as the README starts it, on a free port with its own data folder."""
-    data = tmp_path_factory.mktemp("e2e-data")
     port = free_port()
     env = dict(os.environ, QMKIT_DATA=str(data / "data"), QMKIT_EXPORTS=str(data / "exports"))
     log = open(data / "serve.log", "w")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "qmkit"), "serve", "--port", str(port)],
+        [str(Path(sys.executable).parent / "qmkit"), "serve", "--port", str(port), *extra],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -65,13 +63,24 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("qmkit serve did not start: " + (data / "serve.log").read_text())
-    yield base, env
+    return proc, log, base, env
+
+
+def stop_server(proc, log) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(15)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`qmkit serve` as the README starts it, on a free port with its own data folder."""
+    proc, log, base, env = start_server(tmp_path_factory.mktemp("e2e-data"))
+    yield base, env
+    stop_server(proc, log)
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +184,58 @@ def test_bad_address_shows_german_message(server, browser):
     wait_for_page(page)
     assert "keine gültige Zyklus-Nummer" in page.inner_text("body")
     page.close()
+
+
+def kernels_below(pid: int) -> set[int]:
+    """ipykernel processes started (directly or not) by process ``pid``."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found = set()
+    for child in parents:
+        ancestor = child
+        while ancestor > 1 and ancestor != pid:
+            ancestor = parents.get(ancestor, 1)
+        try:
+            if ancestor == pid and b"ipykernel" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(child)
+        except OSError:
+            continue
+    return found
+
+
+def test_kernels_of_left_pages_are_ended_open_page_keeps_working(browser, tmp_path: Path):
+    proc, log, base, env = start_server(tmp_path, "--cull-after", "6")
+    try:
+        subprocess.run(
+            [str(Path(sys.executable).parent / "qmkit"), "demo", "--catalog", "qmf"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        page = browser.new_page()
+        page.goto(base + "/voila/render/Start.ipynb")
+        wait_for_page(page)
+        page.locator("#qm-open-selfeval").click()  # the start page's kernel is left behind
+        wait_for_page(page)
+        time.sleep(3)
+        left_behind = kernels_below(proc.pid)
+        deadline = time.time() + 60
+        while time.time() < deadline and len(kernels_below(proc.pid)) >= len(left_behind):
+            time.sleep(1)
+        assert len(kernels_below(proc.pid)) < len(left_behind), "no kernel was ended"
+        time.sleep(8)  # longer than --cull-after: the open page must still work
+        catalog = discover([BUILTIN_STANDARDS]).get("qmf")
+        req = catalog.requirements()[2]  # the demo leaves every third requirement open
+        card(page, req).get_by_role("button", name=catalog.scale.values[0].label, exact=True).click()
+        card(page, req).get_by_text("gespeichert").wait_for(timeout=15_000)
+        store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+        assert store.assessment(store.latest_cycle().id, req.id).rating == catalog.scale.values[0].value
+        store.close()
+        page.close()
+    finally:
+        stop_server(proc, log)

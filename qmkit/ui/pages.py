@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from urllib.parse import parse_qs
 
 import ipywidgets as w
@@ -103,9 +104,12 @@ def page(name: str) -> w.VBox:
         catalogs = discover()
         store = Store()
         query = request_query()
+        started = time.perf_counter()
         if fingerprint() != marks:
             catalogs = discover()
-        return build_page(name, query, store, catalogs)
+        built = build_page(name, query, store, catalogs)
+        log.info("page %s built in %.0f ms after the request", name, (time.perf_counter() - started) * 1000)
+        return built
     except QmkitError as exc:
         return _message_page(name, str(exc))
     except Exception as exc:
