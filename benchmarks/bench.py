@@ -271,17 +271,23 @@ def med(values: list[float]) -> float:
 
 def report(results: dict[str, Any]) -> str:
     fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+
+    def spread(key: str) -> str:
+        return f"{fmt(min(results[key]))}–{fmt(max(results[key]))}"
+
     bare = med(results["tti_bare_s"])
     rows = [
-        ("Time to interactive, bare Voilà slider notebook", fmt(bare), "reference"),
+        ("Time to interactive, bare Voilà slider notebook", f"{fmt(bare)} (range {spread('tti_bare_s')})", "reference"),
         (
             "Time to interactive, start page",
-            f"{fmt(med(results['tti_start_s']))} (ratio {med(results['tti_start_s']) / bare:.2f})",
+            f"{fmt(med(results['tti_start_s']))} (ratio {med(results['tti_start_s']) / bare:.2f}; "
+            f"range {spread('tti_start_s')})",
             "ratio ≤ 1.25 (aim 1.1)",
         ),
         (
             "Time to interactive, Selbstbewertung (LQW demo, 33 requirements)",
-            f"{fmt(med(results['tti_selfeval_s']))} (ratio {med(results['tti_selfeval_s']) / bare:.2f})",
+            f"{fmt(med(results['tti_selfeval_s']))} (ratio {med(results['tti_selfeval_s']) / bare:.2f}; "
+            f"range {spread('tti_selfeval_s')})",
             "ratio ≤ 1.25 (aim 1.1)",
         ),
         (
@@ -325,16 +331,26 @@ Last run: {date.today().isoformat()} on {machine()}.
 | --- | --- | --- |
 {table}
 
-Raw figures: `benchmarks/out/results.json` (not committed).
+On this shared 2-core machine single visits fall into two groups, about 1.0 s and about 1.4 s, for the bare
+notebook and the qmkit pages alike; the median over interleaved visits is what the ratio compares. Earlier
+runs on the same day gave start-page ratios between 1.06 and 1.47 and Selbstbewertung ratios between
+0.99 and 1.16 after the widget-count reduction (1.57–1.80 before it).
+
+Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
+rewrites this file from them.
 """
 
 
 def main() -> int:
+    out = ROOT / "benchmarks" / "out"
+    if "--report-only" in sys.argv:
+        results = json.loads((out / "results.json").read_text())
+        (ROOT / "benchmarks" / "README.md").write_text(report(results), encoding="utf-8")
+        return 0
     with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
         work = Path(tmp)
         results = workbook_benchmarks(work)
         results.update(browser_benchmarks(work))
-    out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)

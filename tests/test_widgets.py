@@ -238,3 +238,14 @@ def test_page_entry_never_raises(monkeypatch, tmp_path):
     monkeypatch.setenv("QMKIT_DB", "notadb://x")
     html = _html(qmkit.page("start"))
     assert "kann nicht geöffnet werden" in html
+
+
+def test_start_page_lists_broken_catalogs_and_keeps_the_others(store, tmp_path, monkeypatch):
+    from qmkit.catalog import discover
+
+    (tmp_path / "kaputt.yaml").write_text("id: kaputt\nname: [offen\n", encoding="utf-8")
+    monkeypatch.setenv("QMKIT_STANDARDS", str(tmp_path))
+    start = StartPage(store, discover())
+    html = _html(start.widget)
+    assert "konnten nicht geladen werden" in html and "kaputt.yaml" in html and "YAML-Fehler" in html
+    assert {value for _label, value in start.catalog.options} == {"qm4", "lqw", "qesplus", "qmf", "dkbm"}

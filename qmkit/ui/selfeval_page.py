@@ -61,7 +61,9 @@ class EvidenceRow:
             widget = widget_for(kind, getattr(ref, name), FieldSpec(_(label), placeholder=_(placeholder), width=width))
             widget.observe(self._saver(name), names="value")
             self.inputs[name] = widget
-        self.remove = make(w.Button, icon="trash", tooltip=_("Nachweis entfernen"), layout={"width": "auto"})
+        self.remove = make(
+            w.Button, icon="trash", tooltip=_("Nachweis entfernen"), layout={"width": "40px", "min_width": "40px"}
+        )
         self.remove.on_click(form.guard(lambda _b: form.remove_evidence(self)))
         self.widget = make(w.HBox, [*self.inputs.values(), self.remove], layout={"width": "100%"})
 
