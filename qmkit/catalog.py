@@ -169,12 +169,6 @@ class Catalog(_Strict):
             found.extend(area.all_requirements())
         return found
 
-    def requirement(self, req_id: str) -> Requirement:
-        for req in self.requirements():
-            if req.id == req_id:
-                return req
-        raise NotFoundError(_("Anforderung '{id}' gibt es im Katalog nicht").format(id=req_id))
-
     def area_of(self, req_id: str) -> Group:
         for area in self.areas:
             if any(r.id == req_id for r in area.all_requirements()):

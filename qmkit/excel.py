@@ -182,9 +182,7 @@ def _cover(wb: Workbook, data: ChecklistData) -> None:
         (_("Zuletzt geändert"), local_time_text(data.cycle.updated_at)),
         (
             _("Bearbeitungsstand"),
-            _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
-                rated=summary.rated, total=summary.total, pct=summary.percent
-            ),
+            summary.progress_text(),
         ),
         (_("Verfahren"), proc.name),
         (

@@ -8,9 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-ASSESSMENT_TEXT_FIELDS = ("implementation", "responsible")
-EVIDENCE_FIELDS = ("title", "version", "location", "on_site_only")
-
 
 def now_iso() -> str:
     """The current time as an ISO 8601 UTC string (sortable, portable across databases)."""
@@ -75,10 +72,6 @@ class Assessment:
     changed_by: str = ""
     changed_at: str = ""
     revision: int = 0
-
-    @property
-    def is_rated(self) -> bool:
-        return self.rating is not None
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,12 @@ class Summary:
     def percent(self) -> float:
         return 100.0 * self.rated / self.total if self.total else 0.0
 
+    def progress_text(self) -> str:
+        """'11 von 16 Anforderungen bewertet (69 %)' – the same words on every page and in the export."""
+        return _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
+            rated=self.rated, total=self.total, pct=self.percent
+        )
+
 
 def summarize(catalog: Catalog, assessments: dict[str, Assessment]) -> Summary:
     """Count rated requirements and scale values per area (ratings outside the scale are not counted)."""

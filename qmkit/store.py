@@ -150,26 +150,31 @@ class Store:
             raise InputError(_("Eine Einrichtung „{name}“ gibt es schon.").format(name=name), "name") from None
         return self.get_institution(new_id)
 
-    def update_institution(self, institution_id: int, *, qmb: str) -> Institution:
+    def _one(self, query: Any, missing: str) -> Any:
+        """The first row of ``query``, or :class:`NotFoundError` with the German text ``missing``."""
         with self._tx() as conn:
-            conn.execute(
-                update(schema.institutions).where(schema.institutions.c.id == institution_id).values(qmb=qmb.strip())
-            )
-        return self.get_institution(institution_id)
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(missing)
+        return row
 
     def get_institution(self, institution_id: int) -> Institution:
-        with self._tx() as conn:
-            row = conn.execute(select(schema.institutions).where(schema.institutions.c.id == institution_id)).first()
-        if row is None:
-            raise NotFoundError(_("Die Einrichtung Nr. {id} gibt es nicht.").format(id=institution_id))
-        return _row_institution(row)
+        table = schema.institutions
+        return _row_institution(
+            self._one(
+                select(table).where(table.c.id == institution_id),
+                _("Die Einrichtung Nr. {id} gibt es nicht.").format(id=institution_id),
+            )
+        )
 
     def find_institution(self, name: str) -> Institution:
-        with self._tx() as conn:
-            row = conn.execute(select(schema.institutions).where(schema.institutions.c.name == name.strip())).first()
-        if row is None:
-            raise NotFoundError(_("Eine Einrichtung „{name}“ gibt es nicht.").format(name=name))
-        return _row_institution(row)
+        table = schema.institutions
+        return _row_institution(
+            self._one(
+                select(table).where(table.c.name == name.strip()),
+                _("Eine Einrichtung „{name}“ gibt es nicht.").format(name=name),
+            )
+        )
 
     def list_institutions(self) -> list[Institution]:
         with self._tx() as conn:
@@ -206,22 +211,21 @@ class Store:
         return self.get_cycle(new_id)
 
     def get_cycle(self, cycle_id: int) -> Cycle:
-        with self._tx() as conn:
-            row = conn.execute(select(schema.cycles).where(schema.cycles.c.id == cycle_id)).first()
-        if row is None:
-            raise NotFoundError(_("Den Zyklus Nr. {id} gibt es nicht.").format(id=cycle_id))
-        return _row_cycle(row)
+        table = schema.cycles
+        return _row_cycle(
+            self._one(
+                select(table).where(table.c.id == cycle_id), _("Den Zyklus Nr. {id} gibt es nicht.").format(id=cycle_id)
+            )
+        )
 
     def find_cycle(self, institution_id: int, name: str) -> Cycle:
-        with self._tx() as conn:
-            row = conn.execute(
-                select(schema.cycles).where(
-                    schema.cycles.c.institution_id == institution_id, schema.cycles.c.name == name.strip()
-                )
-            ).first()
-        if row is None:
-            raise NotFoundError(_("Einen Zyklus „{name}“ gibt es für diese Einrichtung nicht.").format(name=name))
-        return _row_cycle(row)
+        table = schema.cycles
+        return _row_cycle(
+            self._one(
+                select(table).where(table.c.institution_id == institution_id, table.c.name == name.strip()),
+                _("Einen Zyklus „{name}“ gibt es für diese Einrichtung nicht.").format(name=name),
+            )
+        )
 
     def list_cycles(self, institution_id: int | None = None) -> list[Cycle]:
         """Cycles, most recently changed first."""

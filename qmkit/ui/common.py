@@ -81,6 +81,11 @@ def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
+def error_html(text: Any) -> str:
+    """A German error message for the place next to a field ('' when there is none); always escaped."""
+    return f'<span class="qm-error" role="alert">{esc(text)}</span>' if str(text) else ""
+
+
 class Feedback:
     """A message line on a page or next to a field: German text, escaped, with a kind."""
 

@@ -21,7 +21,7 @@ from ..i18n import _
 from ..model import Assessment, EvidenceRef, local_time_text
 from ..selfeval import SelfEvaluation
 from .chart import summary_chart_html
-from .common import Feedback, card, esc, guard, make, nav_html, page_box, unexpected
+from .common import Feedback, card, error_html, esc, guard, make, nav_html, page_box, unexpected
 from .fields import FieldSpec, widget_for, widget_value, widget_value_to_store
 
 # (store field, field kind, German label, placeholder): the form of every requirement, for every catalog.
@@ -135,7 +135,7 @@ class RequirementForm:
 
     def _label_html(self, name: str, error: str = "") -> str:
         label = next(lbl for n, _k, lbl, _p in FORM_FIELDS if n == name)
-        message = f' <span class="qm-error" role="alert">{esc(error)}</span>' if error else ""
+        message = " " + error_html(error) if error else ""
         return f"<b>{esc(_(label))}</b>{message}"
 
     def show_error(self, name: str, error: str = "") -> None:
@@ -171,7 +171,7 @@ class RequirementForm:
             if hints
             else ""
         )
-        error = f' <span class="qm-error" role="alert">{esc(self.rating_error)}</span>' if self.rating_error else ""
+        error = " " + error_html(self.rating_error) if self.rating_error else ""
         self.head.value = (
             f'<div class="qm-req-head"><span><b>{esc(req.id)}</b> · <b>{esc(req.title)}</b></span>'
             f'<span class="qm-muted qm-status">{status}</span></div>'
@@ -182,7 +182,7 @@ class RequirementForm:
     def _show_evidence(self) -> None:
         refs = self.assessment.evidence
         required = f' <span class="qm-error">{esc(_("(erforderlich)"))}</span>' if self.req.evidence_required else ""
-        error = f' <span class="qm-error" role="alert">{esc(self.evidence_error)}</span>' if self.evidence_error else ""
+        error = " " + error_html(self.evidence_error) if self.evidence_error else ""
         if refs:
             items = "".join(
                 "<li>{t}{v}{loc}{site}</li>".format(
@@ -472,9 +472,7 @@ class SelfEvaluationPage:
     def refresh_progress(self) -> None:
         """Progress line, bar and chart (one HTML model) and the counts in the area navigation."""
         summary = self.evaluation.summary()
-        text = _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
-            rated=summary.rated, total=summary.total, pct=summary.percent
-        )
+        text = summary.progress_text()
         self.progress.value = (
             f"<h2>{esc(_('Fortschritt'))}</h2><div>{esc(text)}</div>"
             f'<div class="qm-bar" style="height:10px;margin:6px 0 10px" role="progressbar" '

@@ -12,7 +12,7 @@ from ..errors import InputError, NotFoundError
 from ..i18n import _
 from ..selfeval import summarize
 from ..store import Store
-from .common import Feedback, card, esc, guard, make, nav_html, page_box
+from .common import Feedback, card, error_html, esc, guard, make, nav_html, page_box
 
 
 class StartPage:
@@ -136,17 +136,11 @@ class StartPage:
         try:
             catalog = self.catalogs.get(cycle.catalog_id)
         except NotFoundError as exc:
-            self.cycle_info.value = f'<span class="qm-error">{esc(exc)}</span>'
+            self.cycle_info.value = error_html(exc)
             self.links.value = ""
             return
         summary = summarize(catalog, self.store.assessments(cycle.id))
-        self.cycle_info.value = '<span class="qm-muted">{}</span>'.format(
-            esc(
-                _("{rated} von {total} Anforderungen bewertet ({pct:.0f} %)").format(
-                    rated=summary.rated, total=summary.total, pct=summary.percent
-                )
-            )
-        )
+        self.cycle_info.value = f'<span class="qm-muted">{esc(summary.progress_text())}</span>'
         self.links.value = (
             f'<a class="qm-button" id="qm-open-selfeval" href="Selbstbewertung.ipynb?zyklus={cycle.id}">'
             f"{esc(_('Selbstbewertung öffnen'))} →</a>"
@@ -156,7 +150,7 @@ class StartPage:
 
     def show_catalog(self) -> None:
         if self.catalog.value is None:
-            self.catalog_info.value = f'<span class="qm-error">{esc(_("Kein Katalog geladen."))}</span>'
+            self.catalog_info.value = error_html(_("Kein Katalog geladen."))
             return
         cat = self.catalogs.get(self.catalog.value)
         validity = (
@@ -173,7 +167,7 @@ class StartPage:
         try:
             inst = self.store.create_institution(self.new_name.value, self.new_qmb.value)
         except InputError as exc:
-            self.institution_error.value = f'<span class="qm-error">{esc(exc)}</span>'
+            self.institution_error.value = error_html(exc)
             return
         self.institution_error.value = ""
         self.new_name.value = self.new_qmb.value = ""
@@ -182,17 +176,17 @@ class StartPage:
 
     def add_cycle(self) -> None:
         if self.institution.value is None:
-            self.cycle_error.value = f'<span class="qm-error">{esc(_("Bitte zuerst eine Einrichtung anlegen."))}</span>'
+            self.cycle_error.value = error_html(_("Bitte zuerst eine Einrichtung anlegen."))
             return
         if self.catalog.value is None:
-            self.cycle_error.value = f'<span class="qm-error">{esc(_("Bitte ein Qualitätsmodell wählen."))}</span>'
+            self.cycle_error.value = error_html(_("Bitte ein Qualitätsmodell wählen."))
             return
         try:
             cycle = self.store.create_cycle(
                 self.institution.value, self.new_cycle.value, self.catalogs.get(self.catalog.value)
             )
         except InputError as exc:
-            self.cycle_error.value = f'<span class="qm-error">{esc(exc)}</span>'
+            self.cycle_error.value = error_html(exc)
             return
         self.cycle_error.value = ""
         self.fill_cycles(select=cycle.id)
