@@ -22,6 +22,7 @@ from .catalog import (
 from .errors import CatalogError, ExportError, InputError, NotFoundError, QmkitError, StoreError
 from .excel import build_workbook, export_filename, save_workbook
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
 from .selfeval import ChecklistData, SelfEvaluation, Summary, summarize
 from .store import Store
 
@@ -37,9 +38,14 @@ __all__ = [
     "Cycle",
     "EvidenceRef",
     "ExportError",
+    "Gap",
+    "Goal",
+    "GoalKind",
     "Group",
     "InputError",
     "Institution",
+    "Measure",
+    "MeasureStatus",
     "NotFoundError",
     "QmkitError",
     "Requirement",
@@ -52,6 +58,7 @@ __all__ = [
     "build_workbook",
     "discover",
     "export_filename",
+    "find_gaps",
     "load_catalog",
     "page",
     "parse_catalog",

@@ -23,7 +23,12 @@ def _v1_initial(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1_initial)]
+def _v2_planning(conn: Connection) -> None:
+    """Release 0.2: goals and measures of the quality plan."""
+    schema.metadata.create_all(conn, tables=[schema.goals, schema.measures])
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1_initial), (2, _v2_planning)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -67,3 +67,43 @@ evidence_refs = Table(
     Column("on_site_only", Boolean, nullable=False, default=False),
     Column("changed_at", String(40), nullable=False),
 )
+
+# ---- added in schema version 2 (quality planning)
+
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("why", Text, nullable=False, default=""),
+    Column("indicator", String(300), nullable=False, default=""),
+    Column("numeric", Boolean, nullable=False, default=False),
+    Column("baseline", String(100), nullable=False, default=""),
+    Column("target", String(100), nullable=False, default=""),
+    Column("target_date", String(10), nullable=True),
+    Column("requirement_ids", Text, nullable=False, default="[]"),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+measures = Table(
+    "measures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("goal_id", Integer, ForeignKey("goals.id"), nullable=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("requirement_ids", Text, nullable=False, default="[]"),
+    Column("responsible", String(200), nullable=False),
+    Column("start", String(10), nullable=True),
+    Column("due", String(10), nullable=True),
+    Column("status", String(32), nullable=False),
+    Column("effort", String(300), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)

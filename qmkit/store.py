@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from .errors import InputError, NotFoundError, StoreError
 from .i18n import _
 from .migrations import migrate
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution, now_iso
+from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, check_goal, check_measure
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,66 @@ def _row_evidence(row: Any) -> EvidenceRef:
         on_site_only=bool(row.on_site_only),
         position=row.position,
     )
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _row_goal(row: Any) -> Goal:
+    return Goal(
+        id=row.id,
+        cycle_id=row.cycle_id,
+        title=row.title,
+        kind=GoalKind(row.kind),
+        why=row.why,
+        indicator=row.indicator,
+        numeric=bool(row.numeric),
+        baseline=row.baseline,
+        target=row.target,
+        target_date=_day(row.target_date),
+        requirement_ids=tuple(json.loads(row.requirement_ids)),
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        revision=row.revision,
+    )
+
+
+def _row_measure(row: Any) -> Measure:
+    return Measure(
+        id=row.id,
+        cycle_id=row.cycle_id,
+        goal_id=row.goal_id,
+        title=row.title,
+        description=row.description,
+        requirement_ids=tuple(json.loads(row.requirement_ids)),
+        responsible=row.responsible,
+        start=_day(row.start),
+        due=_day(row.due),
+        status=MeasureStatus(row.status),
+        effort=row.effort,
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        revision=row.revision,
+    )
+
+
+def _plan_columns(clean: dict[str, Any]) -> dict[str, Any]:
+    """Checked goal/measure fields as table columns (dates as ISO text, requirement ids as JSON)."""
+    columns = dict(clean)
+    for key in ("start", "due", "target_date"):
+        if key in columns:
+            columns[key] = _iso(columns[key])
+    if "requirement_ids" in columns:
+        columns["requirement_ids"] = json.dumps(list(columns["requirement_ids"]))
+    for key in ("kind", "status"):
+        if key in columns:
+            columns[key] = str(columns[key])
+    return columns
 
 
 class Store:
@@ -395,3 +457,161 @@ class Store:
                 select(table).where(table.c.cycle_id == cycle_id).order_by(table.c.requirement_id, table.c.position)
             ).all()
         return [_row_evidence(r) for r in rows]
+
+    # ------------------------------------------------------------------ quality plan: goals
+
+    def _check_goal_in_cycle(self, conn: Connection, cycle_id: int, goal_id: int | None) -> None:
+        if goal_id is None:
+            return
+        found = conn.execute(
+            select(schema.goals.c.id).where(schema.goals.c.id == goal_id, schema.goals.c.cycle_id == cycle_id)
+        ).first()
+        if found is None:
+            raise InputError(_("Dieses Ziel gibt es in diesem Zyklus nicht."), "goal_id")
+
+    def add_goal(self, cycle_id: int, user: str = "", **values: Any) -> Goal:
+        """Store a new goal after checking it (title required, numbers for numeric indicators)."""
+        self.get_cycle(cycle_id)
+        columns = _plan_columns(check_goal(values))
+        with self._tx() as conn:
+            new_id = _new_id(
+                conn.execute(
+                    insert(schema.goals).values(cycle_id=cycle_id, changed_by=user, changed_at=now_iso(), **columns)
+                )
+            )
+        return self.goal(new_id)
+
+    def goal(self, goal_id: int) -> Goal:
+        table = schema.goals
+        return _row_goal(self._one(select(table).where(table.c.id == goal_id), _("Dieses Ziel gibt es nicht mehr.")))
+
+    def goals(self, cycle_id: int) -> list[Goal]:
+        table = schema.goals
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id).order_by(table.c.id)).all()
+        return [_row_goal(r) for r in rows]
+
+    def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
+        """Change one field; the whole goal is checked again, so a bad value never reaches the store."""
+        current = self.goal(goal_id)
+        values = {
+            k: getattr(current, k)
+            for k in (
+                "title",
+                "kind",
+                "why",
+                "indicator",
+                "numeric",
+                "baseline",
+                "target",
+                "target_date",
+                "requirement_ids",
+            )
+        }
+        if field not in values:
+            raise InputError(_("Unbekanntes Feld."), field)
+        values[field] = value
+        columns = _plan_columns(check_goal(values))
+        table = schema.goals
+        with self._tx() as conn:
+            conn.execute(
+                update(table)
+                .where(table.c.id == goal_id)
+                .values(changed_by=user, changed_at=now_iso(), revision=table.c.revision + 1, **{field: columns[field]})
+            )
+        return self.goal(goal_id)
+
+    def delete_goal(self, goal_id: int) -> None:
+        """Delete a goal that no measure refers to; otherwise say how many measures still do."""
+        with self._tx() as conn:
+            linked = conn.execute(
+                select(func.count()).select_from(schema.measures).where(schema.measures.c.goal_id == goal_id)
+            ).scalar_one()
+            if linked:
+                raise InputError(
+                    _(
+                        "Zu diesem Ziel gehören noch {n} Maßnahmen. Bitte sie zuerst einem anderen Ziel zuordnen "
+                        "oder löschen."
+                    ).format(n=linked),
+                    "goal_id",
+                )
+            conn.execute(delete(schema.goals).where(schema.goals.c.id == goal_id))
+
+    # ------------------------------------------------------------------ quality plan: measures
+
+    def add_measure(self, cycle_id: int, user: str = "", **values: Any) -> Measure:
+        """Store a new measure after checking it (title and responsible person required, due after start)."""
+        self.get_cycle(cycle_id)
+        clean = check_measure(values)
+        with self._tx() as conn:
+            self._check_goal_in_cycle(conn, cycle_id, clean["goal_id"])
+            new_id = _new_id(
+                conn.execute(
+                    insert(schema.measures).values(
+                        cycle_id=cycle_id, changed_by=user, changed_at=now_iso(), **_plan_columns(clean)
+                    )
+                )
+            )
+        return self.measure(new_id)
+
+    def measure(self, measure_id: int) -> Measure:
+        table = schema.measures
+        return _row_measure(
+            self._one(select(table).where(table.c.id == measure_id), _("Diese Maßnahme gibt es nicht mehr."))
+        )
+
+    def measures(self, cycle_id: int) -> list[Measure]:
+        """The measures of a cycle by due date (those without a date last)."""
+        table = schema.measures
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
+        found = [_row_measure(r) for r in rows]
+        return sorted(found, key=lambda m: (m.due is None, m.due or date.max, m.id))
+
+    def update_measure(self, measure_id: int, field: str, value: Any, user: str = "") -> Measure:
+        """Change one field of a measure; the whole measure is checked again. The later save wins."""
+        current = self.measure(measure_id)
+        values = {
+            k: getattr(current, k)
+            for k in (
+                "title",
+                "description",
+                "responsible",
+                "effort",
+                "status",
+                "start",
+                "due",
+                "goal_id",
+                "requirement_ids",
+            )
+        }
+        if field not in values:
+            raise InputError(_("Unbekanntes Feld."), field)
+        values[field] = value
+        clean = check_measure(values)
+        table = schema.measures
+        with self._tx() as conn:
+            if field == "goal_id":
+                self._check_goal_in_cycle(conn, current.cycle_id, clean["goal_id"])
+            conn.execute(
+                update(table)
+                .where(table.c.id == measure_id)
+                .values(
+                    changed_by=user,
+                    changed_at=now_iso(),
+                    revision=table.c.revision + 1,
+                    **{field: _plan_columns(clean)[field]},
+                )
+            )
+        return self.measure(measure_id)
+
+    def measure_from_gap(self, cycle_id: int, gap: Gap, responsible: str, user: str = "") -> Measure:
+        """One click from a gap of the self-evaluation to a planned measure for that requirement."""
+        return self.add_measure(
+            cycle_id,
+            user,
+            title=_("{id} {title}: Lücke schließen").format(id=gap.requirement_id, title=gap.title)[:200],
+            description=_("Aus der Selbstbewertung: {reason}.").format(reason=gap.reason),
+            requirement_ids=(gap.requirement_id,),
+            responsible=responsible,
+        )
