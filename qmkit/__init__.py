@@ -68,7 +68,7 @@ __all__ = [
 
 
 def page(name: str) -> Any:
-    """The app object of one notebook page ("start", "selbstbewertung"); waits for Voilà's request first."""
+    """The app object of one notebook page ("start", "selbstbewertung", "planung"); waits for Voilà's request first."""
     from .ui.pages import page as _page
 
     return _page(name)

@@ -35,7 +35,12 @@ def page(store, catalogs, tmp_path: Path):
 
 
 def test_field_kinds_map_to_widgets():
-    assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag"}
+    assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag", "date", "choice"}
+    from datetime import date
+
+    assert isinstance(widget_for("date", date(2026, 1, 2)), w.DatePicker)
+    choice = widget_for("choice", "b", FieldSpec(options=[("A", "a"), ("B", "b")]))
+    assert isinstance(choice, w.Dropdown) and choice.value == "b"
     rating = widget_for("rating", "b", FieldSpec(options=[("A", "a"), ("B", "b")]))
     assert isinstance(rating, w.ToggleButtons) and rating.value == "b"
     assert [label for label, _v in rating.options] == ["offen", "A", "B"]

@@ -44,6 +44,10 @@ CSS = """
 .qm-page textarea, .qm-page input { font-family: inherit; }
 .qm-req-head { display: flex; justify-content: space-between; flex-wrap: wrap; gap: 8px; }
 .qm-status { font-size: 0.85em; }
+table.qm-plan { border-collapse: collapse; width: 100%; margin-top: 6px; }
+table.qm-plan th, table.qm-plan td { border-bottom: 1px solid #d0d7de; padding: 4px 6px; text-align: left;
+  vertical-align: top; }
+tr.qm-overdue td { background: #fdecea; }
 details.qm-help summary { cursor: pointer; color: #1f4e79; }
 </style>
 """
@@ -147,7 +151,7 @@ def guard(feedback: Feedback) -> Callable[[F], F]:
 STEPS = [
     ("start", "Start", "Start.ipynb"),
     ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
-    ("planung", "Qualitätsplanung", None),
+    ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
     ("review", "PDCA-Review", None),
     ("workshop", "Workshop", None),
     ("einreichung", "Einreichung", None),

@@ -59,16 +59,32 @@ def _flag(value: Any, spec: FieldSpec) -> w.Widget:
     return make(w.Checkbox, value=bool(value), description=spec.label, indent=False, layout={"width": "auto"})
 
 
+def _date(value: Any, spec: FieldSpec) -> w.Widget:
+    return make(w.DatePicker, value=value, layout={"width": "auto"})
+
+
+def _choice(value: Any, spec: FieldSpec) -> w.Widget:
+    values = [v for _l, v in spec.options]
+    return make(
+        w.Dropdown,
+        options=spec.options,
+        value=value if value in values else (values[0] if values else None),
+        layout={"width": spec.width if spec.width != "100%" else "auto"},
+    )
+
+
 FIELD_WIDGETS: dict[str, Callable[[Any, FieldSpec], w.Widget]] = {
     "rating": _rating,
     "text": _text,
     "line": _line,
     "flag": _flag,
+    "date": _date,
+    "choice": _choice,
 }
 
 
 def widget_for(kind: str, value: Any = None, spec: FieldSpec | None = None) -> w.Widget:
-    """A widget for a form field of ``kind`` ("rating", "text", "line", "flag") showing ``value``."""
+    """A widget for a form field of ``kind`` ("rating", "text", "line", "flag", "date", "choice")."""
     try:
         factory = FIELD_WIDGETS[kind]
     except KeyError:
@@ -80,6 +96,8 @@ def widget_value(kind: str, value: Any) -> Any:
     """What a widget of ``kind`` shows for a stored value (a missing rating shows as "offen")."""
     if kind == "flag":
         return bool(value)
+    if kind in ("date", "choice"):
+        return value
     return "" if value is None else value
 
 

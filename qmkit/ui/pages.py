@@ -89,6 +89,17 @@ def build_page(
                 "info",
             )
         return SelfEvaluationPage(SelfEvaluation.open(store, cycle_id, catalogs)).widget
+    if name == "planung":
+        from .planning_page import PlanningPage
+
+        cycle_id = cycle_from_query(query, store)
+        if cycle_id is None:
+            return _message_page(
+                "planung",
+                _("Es gibt noch keinen Zyklus. Bitte auf der Startseite eine Einrichtung und einen Zyklus anlegen."),
+                "info",
+            )
+        return PlanningPage(SelfEvaluation.open(store, cycle_id, catalogs)).widget
     raise InputError(_("Diese Seite gibt es nicht: {name}").format(name=esc(name)))
 
 
@@ -98,7 +109,7 @@ def page(name: str) -> w.VBox:
     try:
         # Before Voilà's wait-for-request point (a preheated kernel runs this early): imports, catalogs and
         # opening the store. Catalog files are compared again afterwards; store reads all happen after it.
-        from . import selfeval_page, start_page  # noqa: F401
+        from . import planning_page, selfeval_page, start_page  # noqa: F401
 
         marks = fingerprint()
         catalogs = discover()
