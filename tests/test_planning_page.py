@@ -95,3 +95,12 @@ def test_script_in_titles_is_text(planning, store):
 
 def test_navigation_links_to_planning_with_the_cycle():
     assert 'href="Qualitaetsplanung.ipynb?zyklus=7"' in nav_html("selbstbewertung", 7)
+
+
+def test_planning_page_from_the_address(store, catalogs):
+    from qmkit.ui.pages import build_page
+
+    assert "noch keinen Zyklus" in build_page("planung", {}, store).children[-1].value
+    cycle, _ = create_demo(store, catalogs.get("dkbm"))
+    page = build_page("planung", {"zyklus": str(cycle.id)}, store)
+    assert "Qualitätsplanung" in page.children[1].value and "Kommunale Qualitätsentwicklung" in page.children[1].value

@@ -183,3 +183,25 @@ def card(*children: w.Widget) -> w.VBox:
     box = make(w.VBox, list(children), layout=dict(width="100%"))
     box.add_class("qm-card")
     return box
+
+
+def user_field(default: str) -> w.Text:
+    """'Bearbeitet von': the name stored with every change made on a page."""
+    return make(
+        w.Text,
+        value=default,
+        placeholder=_("Ihr Name"),
+        description=_("Bearbeitet von"),
+        style={"description_width": "initial"},
+        layout={"width": "320px"},
+    )
+
+
+def cycle_header(active: str, title: str, cycle_id: int, institution: str, cycle: str, catalog: str) -> w.HTML:
+    """Navigation, page title and which institution, cycle and model the page works on."""
+    return make(
+        w.HTML,
+        nav_html(active, cycle_id)
+        + f"<h1>{esc(title)}</h1>"
+        + f'<div class="qm-muted">{esc(institution)} · {esc(_("Zyklus"))} „{esc(cycle)}“ · {esc(catalog)}</div>',
+    )

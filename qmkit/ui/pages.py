@@ -78,28 +78,20 @@ def build_page(
         from .start_page import StartPage
 
         return StartPage(store, catalogs).widget
-    if name == "selbstbewertung":
+    if name in ("selbstbewertung", "planung"):
+        from .planning_page import PlanningPage
         from .selfeval_page import SelfEvaluationPage
 
         cycle_id = cycle_from_query(query, store)
         if cycle_id is None:
             return _message_page(
-                "selbstbewertung",
+                name,
                 _("Es gibt noch keinen Zyklus. Bitte auf der Startseite eine Einrichtung und einen Zyklus anlegen."),
                 "info",
             )
-        return SelfEvaluationPage(SelfEvaluation.open(store, cycle_id, catalogs)).widget
-    if name == "planung":
-        from .planning_page import PlanningPage
-
-        cycle_id = cycle_from_query(query, store)
-        if cycle_id is None:
-            return _message_page(
-                "planung",
-                _("Es gibt noch keinen Zyklus. Bitte auf der Startseite eine Einrichtung und einen Zyklus anlegen."),
-                "info",
-            )
-        return PlanningPage(SelfEvaluation.open(store, cycle_id, catalogs)).widget
+        evaluation = SelfEvaluation.open(store, cycle_id, catalogs)
+        page_class = SelfEvaluationPage if name == "selbstbewertung" else PlanningPage
+        return page_class(evaluation).widget
     raise InputError(_("Diese Seite gibt es nicht: {name}").format(name=esc(name)))
 
 

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..i18n import _
 from ..planning import STATUS_LABELS, Gap, Measure, MeasureStatus, find_gaps
 from ..selfeval import SelfEvaluation
-from .common import Feedback, card, error_html, esc, guard, make, nav_html, page_box
+from .common import Feedback, card, cycle_header, error_html, esc, guard, make, page_box, user_field
 from .fields import FieldSpec, widget_for, widget_value
 
 ALL = "__alle__"
@@ -96,14 +96,7 @@ class PlanningPage:
         self.guard = guard(self.feedback)
         inst = evaluation.institution
         cat = evaluation.catalog
-        self.user_name = make(
-            w.Text,
-            value=inst.qmb,
-            placeholder=_("Ihr Name"),
-            description=_("Bearbeitet von"),
-            style={"description_width": "initial"},
-            layout={"width": "320px"},
-        )
+        self.user_name = user_field(inst.qmb)
         self.gaps_box = make(w.VBox, layout={"width": "100%"})
         self.gap_buttons: dict[str, w.Button] = {}
         self.area_filter = widget_for(
@@ -126,12 +119,7 @@ class PlanningPage:
         self.new_button = make(w.Button, description=_("Neue Maßnahme"), icon="plus", layout={"width": "auto"})
         self.new_button.on_click(self.guard(lambda _b: self.add_measure()))
         self.editor = MeasureEditor(self)
-        header = make(
-            w.HTML,
-            nav_html("planung", self.cycle.id) + f"<h1>{esc(_('Qualitätsplanung'))}</h1>"
-            f'<div class="qm-muted">{esc(inst.name)} · {esc(_("Zyklus"))} „{esc(self.cycle.name)}“ · '
-            f"{esc(cat.title)}</div>",
-        )
+        header = cycle_header("planung", _("Qualitätsplanung"), self.cycle.id, inst.name, self.cycle.name, cat.title)
         self.widget = page_box(
             header,
             self.feedback.widget,

@@ -21,7 +21,7 @@ from ..i18n import _
 from ..model import Assessment, EvidenceRef, local_time_text
 from ..selfeval import SelfEvaluation
 from .chart import summary_chart_html
-from .common import Feedback, card, error_html, esc, guard, make, nav_html, page_box, unexpected
+from .common import Feedback, card, cycle_header, error_html, esc, guard, make, page_box, unexpected, user_field
 from .fields import FieldSpec, widget_for, widget_value, widget_value_to_store
 
 # (store field, field kind, German label, placeholder): the form of every requirement, for every catalog.
@@ -335,14 +335,7 @@ class SelfEvaluationPage:
         self.guard = guard(self.feedback)
         inst = evaluation.institution
         cat = evaluation.catalog
-        self.user_name = make(
-            w.Text,
-            value=inst.qmb,
-            placeholder=_("Ihr Name"),
-            description=_("Bearbeitet von"),
-            style={"description_width": "initial"},
-            layout=dict(width="320px"),
-        )
+        self.user_name = user_field(inst.qmb)
         self.progress = make(w.HTML)
         self.area_ids = [a.id for a in cat.areas]
         self.area_nav = make(
@@ -376,12 +369,8 @@ class SelfEvaluationPage:
         self.current_area = cat.areas[0].id
         self.last_export: Any = None
 
-        header = make(
-            w.HTML,
-            nav_html("selbstbewertung", evaluation.cycle.id)
-            + f"<h1>{esc(_('Selbstbewertung'))}</h1>"
-            + f'<div class="qm-muted">{esc(inst.name)} · {esc(_("Zyklus"))} „{esc(evaluation.cycle.name)}“ · '
-            f"{esc(cat.title)}</div>",
+        header = cycle_header(
+            "selbstbewertung", _("Selbstbewertung"), evaluation.cycle.id, inst.name, evaluation.cycle.name, cat.title
         )
         drift = evaluation.drift()
         notices = [make(w.HTML, self._drift_html(drift))] if drift.any else []
