@@ -14,6 +14,7 @@ from .catalog import Catalog
 from .errors import InputError
 from .i18n import _
 from .model import Assessment
+from .text import clean_text
 
 
 class MeasureStatus(StrEnum):
@@ -41,9 +42,6 @@ class GoalKind(StrEnum):
 
     ZIEL = "ziel"
     ENTWICKLUNGSZIEL = "entwicklungsziel"
-
-
-GOAL_KIND_LABELS = {GoalKind.ZIEL: "Qualitätsziel", GoalKind.ENTWICKLUNGSZIEL: "Strategisches Entwicklungsziel"}
 
 
 @dataclass(frozen=True)
@@ -150,19 +148,7 @@ FIELD_LABELS = {
 
 
 def _text(value: Any, name: str, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InputError(_("Bitte Text eingeben."), name)
-    text = " ".join(value.split()) if name not in ("why", "description") else value.strip()
-    if len(text) > limit:
-        raise InputError(
-            _("{label}: höchstens {limit} Zeichen (jetzt {n}).").format(
-                label=_(FIELD_LABELS[name]), limit=limit, n=len(text)
-            ),
-            name,
-        )
-    return text
+    return clean_text(value, name, limit=limit, label=FIELD_LABELS[name], multiline=name in ("why", "description"))
 
 
 def parse_date(value: Any, name: str) -> date | None:

@@ -6,15 +6,15 @@ The UI and the CLI change assessments only through :class:`SelfEvaluation`, so e
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, CatalogSet, Group, Requirement
+from .catalog import Catalog, CatalogSet, Requirement
 from .errors import InputError
 from .i18n import _
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
 from .store import Store
+from .text import clean_text as _clean
 
 TEXT_LIMITS = {
     "implementation": 10_000,
@@ -32,27 +32,17 @@ FIELD_LABELS = {
     "location": "Fundstelle",
     "on_site_only": "nur vor Ort",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: Any, field_name: str) -> str:
-    """Text as it may be stored: a string, without control characters, within the field's limit."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise InputError(_("Bitte Text eingeben."), field_name)
-    text = _CONTROL.sub("", value.replace("\r\n", "\n"))
-    if field_name != "implementation":
-        text = text.replace("\n", " ").strip()
-    limit = TEXT_LIMITS[field_name]
-    if len(text) > limit:
-        raise InputError(
-            _("{label}: höchstens {limit} Zeichen (jetzt {n}). Bitte kürzen – nichts wurde gespeichert.").format(
-                label=_(FIELD_LABELS[field_name]), limit=limit, n=len(text)
-            ),
-            field_name,
-        )
-    return text
+    """Text of an assessment or evidence field as it may be stored (see :func:`qmkit.text.clean_text`)."""
+    return _clean(
+        value,
+        field_name,
+        limit=TEXT_LIMITS[field_name],
+        label=FIELD_LABELS[field_name],
+        multiline=field_name == "implementation",
+    )
 
 
 @dataclass(frozen=True)
@@ -154,9 +144,6 @@ class SelfEvaluation:
             raise InputError(
                 _("Anforderung „{id}“ gibt es im Katalog nicht.").format(id=req_id), "requirement"
             ) from None
-
-    def areas(self) -> list[Group]:
-        return list(self.catalog.areas)
 
     def assessments(self) -> dict[str, Assessment]:
         return self.store.assessments(self.cycle.id)

@@ -159,3 +159,16 @@ def test_foundation_database_is_upgraded_and_keeps_every_rating(tmp_path: Path, 
     assert after == {r: (v, t) for r, v, t in before} and len(after) == 16
     gap = find_gaps(catalogs.get("qm4"), store.assessments(1))[0]
     assert store.measure_from_gap(1, gap, "Q").cycle_id == 1  # the new tables work on the old database
+
+
+def test_measure_text_is_cleaned_like_every_other_form(store, cycle):
+    m = store.add_measure(
+        cycle.id,
+        title="Leitbild\x00 \x07überarbeiten\n ",
+        responsible="A.\x1b Keller",
+        description="Zeile 1\r\nZeile 2\x0b",
+    )
+    assert (m.title, m.responsible, m.description) == ("Leitbild überarbeiten", "A. Keller", "Zeile 1\nZeile 2")
+    with pytest.raises(InputError, match="Titel: höchstens 200 Zeichen") as info:
+        store.update_measure(m.id, "title", "x" * 201)
+    assert info.value.field == "title"

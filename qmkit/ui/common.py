@@ -112,10 +112,6 @@ class Feedback:
     def clear(self) -> None:
         self.widget.value = ""
 
-    @property
-    def text(self) -> str:
-        return html.unescape(self.widget.value.replace("<br>", "\n").split(">", 1)[-1].rsplit("</div>", 1)[0])
-
 
 def unexpected(feedback: Feedback, exc: BaseException) -> None:
     """Log an unexpected error with a reference and show a German message that names it."""
