@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -77,6 +77,13 @@ class Procedure(_Strict):
     steps: list[ProcedureStep] = Field(min_length=1)
 
 
+class PdcaScoring(_Strict):
+    """CAF-style PDCA-phase scoring: one level 0–100 (classical) or Plan/Do/Check/Act each (fine_tuned)."""
+
+    variant: Literal["classical", "fine_tuned"] = "classical"
+    per: Literal["area", "requirement"] = "area"
+
+
 class Requirement(_Strict):
     """A requirement (standard) to be rated; ``scale`` may restrict the catalog scale for this one."""
 
@@ -124,6 +131,7 @@ class Catalog(_Strict):
     scale: Scale
     procedure: Procedure
     areas: list[Group] = Field(min_length=1)
+    pdca_scoring: PdcaScoring | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -259,6 +267,8 @@ def _problem_text(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err.get("msg", "")))
+    if kind == "literal_error":
+        return _("ungültiger Wert – erlaubt: {expected}").format(expected=err.get("ctx", {}).get("expected", ""))
     if kind in _PYDANTIC_DE:
         return _(_PYDANTIC_DE[kind])
     return str(err.get("msg", kind))

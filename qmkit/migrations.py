@@ -28,7 +28,23 @@ def _v2_planning(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.goals, schema.measures])
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1_initial), (2, _v2_planning)]
+def _v3_review(conn: Connection) -> None:
+    """Release 0.3: plan sign-off, PDCA review, management reviews, cycles started from a previous one."""
+    schema.metadata.create_all(
+        conn,
+        tables=[
+            schema.plan_signoffs,
+            schema.measure_reviews,
+            schema.pdca_scores,
+            schema.management_reviews,
+            schema.cycle_origins,
+            schema.baseline_marks,
+            schema.measure_origins,
+        ],
+    )
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1_initial), (2, _v2_planning), (3, _v3_review)]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -144,6 +144,10 @@ FIELD_LABELS = {
     "start": "Beginn",
     "due": "Termin",
     "target_date": "Zieldatum",
+    "done_on": "Do – wann",
+    "held_on": "Datum",
+    "next_review": "Nächste Bewertung",
+    "signed_on": "Datum der Freigabe",
 }
 
 

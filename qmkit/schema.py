@@ -107,3 +107,85 @@ measures = Table(
     Column("changed_at", String(40), nullable=False),
     Column("revision", Integer, nullable=False, default=1),
 )
+
+# ---- added in schema version 3 (PDCA review, sign-off, cycle to cycle)
+
+plan_signoffs = Table(
+    "plan_signoffs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("signed_on", String(10), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("recorded_at", String(40), nullable=False),
+)
+
+measure_reviews = Table(
+    "measure_reviews",
+    metadata,
+    Column("measure_id", Integer, ForeignKey("measures.id"), primary_key=True),
+    Column("done_text", Text, nullable=False, default=""),
+    Column("done_on", String(10), nullable=True),
+    Column("actual", String(100), nullable=False, default=""),
+    Column("effect_evidence", Text, nullable=False, default=""),
+    Column("effective", String(32), nullable=True),
+    Column("act", String(32), nullable=True),
+    Column("act_note", Text, nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+pdca_scores = Table(
+    "pdca_scores",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("target_id", String(64), primary_key=True),
+    Column("level", Integer, nullable=True),
+    Column("plan_score", Integer, nullable=True),
+    Column("do_score", Integer, nullable=True),
+    Column("check_score", Integer, nullable=True),
+    Column("act_score", Integer, nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+management_reviews = Table(
+    "management_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("held_on", String(10), nullable=True),
+    Column("participants", Text, nullable=False, default=""),
+    Column("inputs", Text, nullable=False, default=""),
+    Column("decisions", Text, nullable=False, default=""),
+    Column("next_review", String(10), nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+# A cycle started from a previous one; its copied answers stay marked until someone confirms them.
+cycle_origins = Table(
+    "cycle_origins",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("previous_cycle_id", Integer, ForeignKey("cycles.id"), nullable=False),
+    Column("created_by", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+
+baseline_marks = Table(
+    "baseline_marks",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+)
+
+measure_origins = Table(
+    "measure_origins",
+    metadata,
+    Column("measure_id", Integer, ForeignKey("measures.id"), primary_key=True),
+    Column("from_measure_id", Integer, ForeignKey("measures.id"), nullable=False),
+)

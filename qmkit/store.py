@@ -25,7 +25,20 @@ from .errors import InputError, NotFoundError, StoreError
 from .i18n import _
 from .migrations import migrate
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution, now_iso
-from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, check_goal, check_measure
+from .planning import OPEN_STATUSES, Gap, Goal, GoalKind, Measure, MeasureStatus, check_goal, check_measure
+from .review import (
+    REVIEW_FIELDS,
+    ActDecision,
+    Effectiveness,
+    ManagementReview,
+    MeasureReview,
+    PdcaScore,
+    SignOff,
+    check_management_review,
+    check_review,
+    check_score,
+    check_signoff,
+)
 
 log = logging.getLogger(__name__)
 
@@ -138,18 +151,63 @@ def _row_measure(row: Any) -> Measure:
     )
 
 
+def _row_review(row: Any) -> MeasureReview:
+    return MeasureReview(
+        measure_id=row.measure_id,
+        done_text=row.done_text,
+        done_on=_day(row.done_on),
+        actual=row.actual,
+        effect_evidence=row.effect_evidence,
+        effective=Effectiveness(row.effective) if row.effective else None,
+        act=ActDecision(row.act) if row.act else None,
+        act_note=row.act_note,
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        revision=row.revision,
+    )
+
+
+def _row_management_review(row: Any) -> ManagementReview:
+    return ManagementReview(
+        id=row.id,
+        cycle_id=row.cycle_id,
+        held_on=_day(row.held_on),
+        participants=row.participants,
+        inputs=row.inputs,
+        decisions=row.decisions,
+        next_review=_day(row.next_review),
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        revision=row.revision,
+    )
+
+
 def _plan_columns(clean: dict[str, Any]) -> dict[str, Any]:
     """Checked goal/measure fields as table columns (dates as ISO text, requirement ids as JSON)."""
     columns = dict(clean)
-    for key in ("start", "due", "target_date"):
+    for key in ("start", "due", "target_date", "done_on", "held_on", "next_review", "signed_on"):
         if key in columns:
             columns[key] = _iso(columns[key])
     if "requirement_ids" in columns:
         columns["requirement_ids"] = json.dumps(list(columns["requirement_ids"]))
-    for key in ("kind", "status"):
-        if key in columns:
+    for key in ("kind", "status", "effective", "act"):
+        if columns.get(key) is not None:
             columns[key] = str(columns[key])
     return columns
+
+
+_GOAL_FIELDS = ("title", "kind", "why", "indicator", "numeric", "baseline", "target", "target_date", "requirement_ids")
+_MEASURE_FIELDS = (
+    "title",
+    "description",
+    "responsible",
+    "effort",
+    "status",
+    "start",
+    "due",
+    "goal_id",
+    "requirement_ids",
+)
 
 
 class Store:
@@ -387,6 +445,8 @@ class Store:
         done = conn.execute(update(table).where(key).values(revision=table.c.revision + 1, **values)).rowcount
         if not done:
             conn.execute(insert(table).values(cycle_id=cycle_id, requirement_id=requirement_id, revision=1, **values))
+        marks = schema.baseline_marks
+        conn.execute(delete(marks).where(marks.c.cycle_id == cycle_id, marks.c.requirement_id == requirement_id))
         self._touch(conn, cycle_id, stamp)
 
     def set_assessment_field(
@@ -494,20 +554,7 @@ class Store:
     def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
         """Change one field; the whole goal is checked again, so a bad value never reaches the store."""
         current = self.goal(goal_id)
-        values = {
-            k: getattr(current, k)
-            for k in (
-                "title",
-                "kind",
-                "why",
-                "indicator",
-                "numeric",
-                "baseline",
-                "target",
-                "target_date",
-                "requirement_ids",
-            )
-        }
+        values = {k: getattr(current, k) for k in _GOAL_FIELDS}
         if field not in values:
             raise InputError(_("Unbekanntes Feld."), field)
         values[field] = value
@@ -571,20 +618,7 @@ class Store:
     def update_measure(self, measure_id: int, field: str, value: Any, user: str = "") -> Measure:
         """Change one field of a measure; the whole measure is checked again. The later save wins."""
         current = self.measure(measure_id)
-        values = {
-            k: getattr(current, k)
-            for k in (
-                "title",
-                "description",
-                "responsible",
-                "effort",
-                "status",
-                "start",
-                "due",
-                "goal_id",
-                "requirement_ids",
-            )
-        }
+        values = {k: getattr(current, k) for k in _MEASURE_FIELDS}
         if field not in values:
             raise InputError(_("Unbekanntes Feld."), field)
         values[field] = value
@@ -615,3 +649,302 @@ class Store:
             requirement_ids=(gap.requirement_id,),
             responsible=responsible,
         )
+
+    # ------------------------------------------------------------------ sign-off of the plan
+
+    def sign_off_plan(self, cycle_id: int, name: str, signed_on: Any, note: str = "") -> SignOff:
+        """Record the management's sign-off of the cycle's plan (earlier sign-offs stay as history)."""
+        self.get_cycle(cycle_id)
+        columns = _plan_columns(check_signoff(name, signed_on, note))
+        with self._tx() as conn:
+            new_id = _new_id(
+                conn.execute(insert(schema.plan_signoffs).values(cycle_id=cycle_id, recorded_at=now_iso(), **columns))
+            )
+        return next(s for s in self.signoffs(cycle_id) if s.id == new_id)
+
+    def signoffs(self, cycle_id: int) -> list[SignOff]:
+        """Sign-offs of the plan, the latest first."""
+        table = schema.plan_signoffs
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(table)
+                .where(table.c.cycle_id == cycle_id)
+                .order_by(table.c.recorded_at.desc(), table.c.id.desc())
+            ).all()
+        return [SignOff(r.id, r.cycle_id, r.name, date.fromisoformat(r.signed_on), r.note, r.recorded_at) for r in rows]
+
+    def plan_changed_since(self, cycle_id: int, stamp: str) -> int:
+        """How many goals and measures of the cycle were changed after ``stamp`` (e.g. the last sign-off)."""
+        with self._tx() as conn:
+            return sum(
+                conn.execute(
+                    select(func.count()).select_from(t).where(t.c.cycle_id == cycle_id, t.c.changed_at > stamp)
+                ).scalar_one()
+                for t in (schema.goals, schema.measures)
+            )
+
+    # ------------------------------------------------------------------ PDCA review of measures
+
+    def measure_review(self, measure_id: int) -> MeasureReview:
+        table = schema.measure_reviews
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(table.c.measure_id == measure_id)).first()
+        return _row_review(row) if row is not None else MeasureReview(measure_id)
+
+    def measure_reviews(self, cycle_id: int) -> dict[int, MeasureReview]:
+        """Reviews of the cycle's measures by measure id (measures without one are missing)."""
+        table, m = schema.measure_reviews, schema.measures
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(table).join(m, m.c.id == table.c.measure_id).where(m.c.cycle_id == cycle_id)
+            ).all()
+        return {r.measure_id: _row_review(r) for r in rows}
+
+    def set_review_field(self, measure_id: int, field: str, value: Any, user: str = "") -> MeasureReview:
+        """Store one field of a measure's Do/Check/Act, checked as a whole; the later save wins.
+
+        "wirksam: ja" sets the measure's status to *wirksam*, "verwerfen" to *verworfen*, in the same transaction.
+        """
+        if field not in REVIEW_FIELDS:
+            raise InputError(_("Unbekanntes Feld."), field)
+        measure = self.measure(measure_id)
+        current = self.measure_review(measure_id)
+        values = {k: getattr(current, k) for k in REVIEW_FIELDS}
+        values[field] = value
+        columns = _plan_columns(check_review(values))
+        stamp = now_iso()
+        table, mt = schema.measure_reviews, schema.measures
+        with self._tx() as conn:
+            changed = {field: columns[field], "changed_by": user, "changed_at": stamp}
+            done = conn.execute(
+                update(table).where(table.c.measure_id == measure_id).values(revision=table.c.revision + 1, **changed)
+            ).rowcount
+            if not done:
+                conn.execute(insert(table).values(measure_id=measure_id, revision=1, **changed))
+            status = None
+            if field == "effective" and columns[field] == Effectiveness.JA:
+                status = MeasureStatus.WIRKSAM
+            elif field == "act" and columns[field] == ActDecision.VERWERFEN:
+                status = MeasureStatus.VERWORFEN
+            if status is not None and status != measure.status:
+                conn.execute(
+                    update(mt)
+                    .where(mt.c.id == measure_id)
+                    .values(status=str(status), changed_by=user, changed_at=stamp, revision=mt.c.revision + 1)
+                )
+        return self.measure_review(measure_id)
+
+    # ------------------------------------------------------------------ PDCA-phase scores (CAF style)
+
+    def pdca_scores(self, cycle_id: int) -> dict[str, PdcaScore]:
+        table = schema.pdca_scores
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
+        return {
+            r.target_id: PdcaScore(
+                r.cycle_id,
+                r.target_id,
+                r.level,
+                r.plan_score,
+                r.do_score,
+                r.check_score,
+                r.act_score,
+                r.changed_by,
+                r.changed_at,
+            )
+            for r in rows
+        }
+
+    def set_pdca_score(self, cycle_id: int, target_id: str, field: str, value: Any, user: str = "") -> PdcaScore:
+        """Store one score 0–100 (``level`` or a phase) of an area or requirement."""
+        number = check_score(field, value)
+        column = field if field == "level" else f"{field}_score"
+        table = schema.pdca_scores
+        values = {column: number, "changed_by": user, "changed_at": now_iso()}
+        with self._tx() as conn:
+            key = (table.c.cycle_id == cycle_id) & (table.c.target_id == target_id)
+            if not conn.execute(update(table).where(key).values(**values)).rowcount:
+                conn.execute(insert(table).values(cycle_id=cycle_id, target_id=target_id, **values))
+        return self.pdca_scores(cycle_id)[target_id]
+
+    # ------------------------------------------------------------------ management reviews
+
+    def add_management_review(self, cycle_id: int, user: str = "", **values: Any) -> ManagementReview:
+        self.get_cycle(cycle_id)
+        columns = _plan_columns(check_management_review(values))
+        with self._tx() as conn:
+            new_id = _new_id(
+                conn.execute(
+                    insert(schema.management_reviews).values(
+                        cycle_id=cycle_id, changed_by=user, changed_at=now_iso(), **columns
+                    )
+                )
+            )
+        return self.management_review(new_id)
+
+    def management_review(self, review_id: int) -> ManagementReview:
+        table = schema.management_reviews
+        return _row_management_review(
+            self._one(select(table).where(table.c.id == review_id), _("Diese Managementbewertung gibt es nicht mehr."))
+        )
+
+    def management_reviews(self, cycle_id: int) -> list[ManagementReview]:
+        """The cycle's management reviews, the latest date first (undated ones first of all)."""
+        table = schema.management_reviews
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
+        found = [_row_management_review(r) for r in rows]
+        return sorted(found, key=lambda r: (r.held_on is not None, r.held_on or date.min, r.id), reverse=True)
+
+    def update_management_review(self, review_id: int, field: str, value: Any, user: str = "") -> ManagementReview:
+        current = self.management_review(review_id)
+        values = {k: getattr(current, k) for k in ("held_on", "participants", "inputs", "decisions", "next_review")}
+        if field not in values:
+            raise InputError(_("Unbekanntes Feld."), field)
+        values[field] = value
+        columns = _plan_columns(check_management_review(values))
+        table = schema.management_reviews
+        with self._tx() as conn:
+            conn.execute(
+                update(table)
+                .where(table.c.id == review_id)
+                .values(changed_by=user, changed_at=now_iso(), revision=table.c.revision + 1, **{field: columns[field]})
+            )
+        return self.management_review(review_id)
+
+    def delete_management_review(self, review_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute(delete(schema.management_reviews).where(schema.management_reviews.c.id == review_id))
+
+    # ------------------------------------------------------------------ from cycle to cycle
+
+    def start_next_cycle(self, previous_id: int, name: str, catalog: Catalog, user: str = "") -> Cycle:
+        """A new cycle with the previous one's answers, evidence, goals and open measures as a baseline.
+
+        Copied answers are marked "to confirm" until someone confirms or changes them. Measures still open,
+        and those whose review said "in den nächsten Zyklus übernehmen", are carried over (not discarded
+        ones). Nothing of the previous cycle changes. All in one transaction.
+        """
+        previous = self.get_cycle(previous_id)
+        if previous.catalog_id != catalog.id:
+            raise InputError(_("Der neue Zyklus muss mit demselben Qualitätsmodell arbeiten."), "catalog")
+        name = name.strip()
+        if not name:
+            raise InputError(_("Bitte einen Namen für den neuen Zyklus eingeben."), "name")
+        known = [r.id for r in catalog.requirements()]
+        old_answers = self.assessments(previous_id)
+        old_goals = self.goals(previous_id)
+        reviews = self.measure_reviews(previous_id)
+        carried = [
+            m
+            for m in self.measures(previous_id)
+            if m.status != MeasureStatus.VERWORFEN
+            and (m.status in OPEN_STATUSES or (reviews.get(m.id) and reviews[m.id].act == ActDecision.UEBERTRAGEN))
+        ]
+        stamp = now_iso()
+        try:
+            with self._tx() as conn:
+                cycle_id = _new_id(
+                    conn.execute(
+                        insert(schema.cycles).values(
+                            institution_id=previous.institution_id,
+                            name=name,
+                            catalog_id=catalog.id,
+                            catalog_version=catalog.version,
+                            requirement_ids=json.dumps(known),
+                            created_at=stamp,
+                            updated_at=stamp,
+                        )
+                    )
+                )
+                conn.execute(
+                    insert(schema.cycle_origins).values(
+                        cycle_id=cycle_id, previous_cycle_id=previous_id, created_by=user, created_at=stamp
+                    )
+                )
+                for req_id in known:
+                    a = old_answers.get(req_id)
+                    if a is None:
+                        continue
+                    conn.execute(
+                        insert(schema.assessments).values(
+                            cycle_id=cycle_id,
+                            requirement_id=req_id,
+                            rating=a.rating,
+                            implementation=a.implementation,
+                            responsible=a.responsible,
+                            changed_by=user,
+                            changed_at=stamp,
+                            revision=1,
+                        )
+                    )
+                    for ev in a.evidence:
+                        conn.execute(
+                            insert(schema.evidence_refs).values(
+                                cycle_id=cycle_id,
+                                requirement_id=req_id,
+                                position=ev.position,
+                                title=ev.title,
+                                version=ev.version,
+                                location=ev.location,
+                                on_site_only=ev.on_site_only,
+                                changed_at=stamp,
+                            )
+                        )
+                    conn.execute(insert(schema.baseline_marks).values(cycle_id=cycle_id, requirement_id=req_id))
+                goal_map: dict[int, int] = {}
+                for g in old_goals:
+                    values = _plan_columns(check_goal({k: getattr(g, k) for k in _GOAL_FIELDS}))
+                    goal_map[g.id] = _new_id(
+                        conn.execute(
+                            insert(schema.goals).values(cycle_id=cycle_id, changed_by=user, changed_at=stamp, **values)
+                        )
+                    )
+                for m in carried:
+                    values = _plan_columns(check_measure({k: getattr(m, k) for k in _MEASURE_FIELDS}))
+                    values["goal_id"] = goal_map.get(m.goal_id) if m.goal_id else None
+                    if m.status not in OPEN_STATUSES:
+                        values["status"] = str(MeasureStatus.GEPLANT)
+                    new_id = _new_id(
+                        conn.execute(
+                            insert(schema.measures).values(
+                                cycle_id=cycle_id, changed_by=user, changed_at=stamp, **values
+                            )
+                        )
+                    )
+                    conn.execute(insert(schema.measure_origins).values(measure_id=new_id, from_measure_id=m.id))
+        except IntegrityError:
+            raise InputError(
+                _("Einen Zyklus „{name}“ gibt es für diese Einrichtung schon.").format(name=name), "name"
+            ) from None
+        return self.get_cycle(cycle_id)
+
+    def previous_cycle_id(self, cycle_id: int) -> int | None:
+        table = schema.cycle_origins
+        with self._tx() as conn:
+            return conn.execute(
+                select(table.c.previous_cycle_id).where(table.c.cycle_id == cycle_id)
+            ).scalar_one_or_none()
+
+    def to_confirm(self, cycle_id: int) -> set[str]:
+        """Requirements whose answers were copied from the previous cycle and not yet confirmed or changed."""
+        table = schema.baseline_marks
+        with self._tx() as conn:
+            return set(conn.execute(select(table.c.requirement_id).where(table.c.cycle_id == cycle_id)).scalars())
+
+    def confirm_baseline(self, cycle_id: int, requirement_id: str, user: str = "") -> Assessment:
+        """The copied answer is still true: remove the mark (and record who confirmed when)."""
+        with self._tx() as conn:
+            self._bump(conn, cycle_id, requirement_id, {"changed_by": user, "changed_at": now_iso()})
+        return self.assessment(cycle_id, requirement_id)
+
+    def measure_origins(self, cycle_id: int) -> dict[int, int]:
+        """Carried-over measures of the cycle: new measure id → the previous cycle's measure id."""
+        table, m = schema.measure_origins, schema.measures
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(table.c.measure_id, table.c.from_measure_id)
+                .join(m, m.c.id == table.c.measure_id)
+                .where(m.c.cycle_id == cycle_id)
+            ).all()
+        return {r.measure_id: r.from_measure_id for r in rows}

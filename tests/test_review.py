@@ -1,0 +1,193 @@
+"""PDCA review core: Do/Check/Act, CAF scores, management review, sign-off, next cycle and comparison."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from qmkit.catalog import parse_catalog
+from qmkit.comparison import load_history
+from qmkit.demo import create_demo
+from qmkit.errors import CatalogError, InputError
+from qmkit.planning import MeasureStatus
+from qmkit.review import ActDecision, band_label
+from qmkit.selfeval import SelfEvaluation
+from qmkit.store import Store
+
+
+@pytest.fixture
+def cycle(store, catalogs):
+    cycle, _ = create_demo(store, catalogs.get("qm4"))
+    return cycle
+
+
+def test_do_check_act_is_stored_and_steers_the_status(store, cycle):
+    m = store.add_measure(cycle.id, title="Beschwerdeverfahren", responsible="A", requirement_ids=("QB3.1",))
+    assert not store.measure_review(m.id).reviewed
+    store.set_review_field(m.id, "done_text", "Verfahren beschrieben und geschult", "QMB")
+    store.set_review_field(m.id, "done_on", "15.03.2027", "QMB")
+    store.set_review_field(m.id, "effective", "ja", "QMB")
+    assert store.measure(m.id).status is MeasureStatus.WIRKSAM
+    review = store.set_review_field(m.id, "act", "standard", "QMB")
+    assert review.reviewed and review.done_on == date(2027, 3, 15) and review.act is ActDecision.STANDARD
+    assert review.revision == 4 and review.changed_by == "QMB"
+    with pytest.raises(InputError) as err:
+        store.set_review_field(m.id, "done_on", "gestern")
+    assert err.value.field == "done_on" and "Datum" in str(err.value)
+    with pytest.raises(InputError):
+        store.set_review_field(m.id, "effective", "vielleicht")
+    assert store.measure_review(m.id) == review  # nothing of the bad values reached the store
+    other = store.add_measure(cycle.id, title="Flyer", responsible="B")
+    store.set_review_field(other.id, "act", "verwerfen")
+    assert store.measure(other.id).status is MeasureStatus.VERWORFEN
+    assert set(store.measure_reviews(cycle.id)) == {m.id, other.id}
+
+
+def test_pdca_scores_classical_and_fine_tuned(store, cycle):
+    assert [band_label(v) for v in (0, 11, 45, 70, 71, 100)] == [
+        "kein Ansatz",
+        "Plan",
+        "Do",
+        "Check",
+        "Act",
+        "voller PDCA-Zyklus",
+    ]
+    assert store.set_pdca_score(cycle.id, "QB1", "level", "45", "QMB").level == 45
+    store.set_pdca_score(cycle.id, "QB2", "plan", 80)
+    score = store.set_pdca_score(cycle.id, "QB2", "check", 40)
+    assert (score.plan, score.do, score.check, score.fine_average) == (80, None, 40, 60.0)
+    for bad in ("101", "-1", "viel"):
+        with pytest.raises(InputError) as err:
+            store.set_pdca_score(cycle.id, "QB1", "level", bad)
+        assert "0" in str(err.value) and "100" in str(err.value)
+    assert store.pdca_scores(cycle.id)["QB1"].level == 45
+    assert store.set_pdca_score(cycle.id, "QB1", "level", "").level is None
+
+
+def test_catalog_switches_pdca_scoring_with_a_german_error_for_a_wrong_variant(catalogs):
+    assert catalogs.get("qm4").pdca_scoring.variant == "classical"
+    assert catalogs.get("qesplus").pdca_scoring.variant == "fine_tuned"
+    assert catalogs.get("lqw").pdca_scoring is None
+    text_ = (catalogs.paths["qm4"]).read_text(encoding="utf-8")
+    broken = text_.replace("pdca_scoring: {variant: classical", "pdca_scoring: {variant: fein")
+    with pytest.raises(CatalogError) as err:
+        parse_catalog(broken, "qm4.yaml")
+    message = str(err.value)
+    assert "qm4.yaml" in message and "pdca_scoring" in message and "classical" in message
+
+
+def test_management_review_record(store, cycle):
+    r = store.add_management_review(
+        cycle.id, "QMB", held_on="2027-01-20", participants="Leitung, QMB", next_review="2028-01-20"
+    )
+    store.update_management_review(r.id, "decisions", "Beschwerdeverfahren bleibt Standard.", "QMB")
+    with pytest.raises(InputError) as err:
+        store.update_management_review(r.id, "next_review", "2026-12-01")
+    assert err.value.field == "next_review"
+    kept = store.management_review(r.id)
+    assert kept.next_review == date(2028, 1, 20) and kept.decisions.startswith("Beschwerde") and kept.revision == 2
+    older = store.add_management_review(cycle.id, held_on="2026-01-10")
+    assert [x.id for x in store.management_reviews(cycle.id)] == [r.id, older.id]
+    store.delete_management_review(older.id)
+    assert [x.id for x in store.management_reviews(cycle.id)] == [r.id]
+
+
+def test_sign_off_and_changes_after_it(store, cycle):
+    with pytest.raises(InputError) as err:
+        store.sign_off_plan(cycle.id, "", "2027-01-05")
+    assert err.value.field == "name"
+    with pytest.raises(InputError):
+        store.sign_off_plan(cycle.id, "A. Keller", "")
+    m = store.add_measure(cycle.id, title="Leitbild", responsible="A")
+    sign = store.sign_off_plan(cycle.id, "A. Keller (Leitung)", "05.01.2027")
+    assert store.signoffs(cycle.id)[0] == sign and sign.signed_on == date(2027, 1, 5)
+    assert store.plan_changed_since(cycle.id, sign.recorded_at) == 0
+    store.update_measure(m.id, "due", "2027-06-30")
+    assert store.plan_changed_since(cycle.id, sign.recorded_at) == 1
+
+
+def _dump(store: Store, cycle_id: int) -> dict[str, list]:
+    with store.engine.connect() as conn:
+        return {
+            table: conn.execute(text(f"SELECT * FROM {table} WHERE cycle_id = :c ORDER BY 1, 2"), {"c": cycle_id}).all()
+            for table in ("assessments", "evidence_refs", "goals", "measures")
+        } | {
+            "reviews": conn.execute(
+                text("SELECT r.* FROM measure_reviews r JOIN measures m ON m.id = r.measure_id WHERE m.cycle_id = :c"),
+                {"c": cycle_id},
+            ).all()
+        }
+
+
+def test_next_cycle_copies_a_baseline_to_confirm_and_leaves_the_old_cycle_alone(store, catalogs, cycle):
+    catalog = catalogs.get("qm4")
+    goal = store.add_goal(cycle.id, title="Mehr Rückmeldungen", indicator="Rücklaufquote", numeric=True, target="60")
+    open_m = store.add_measure(cycle.id, title="Offen", responsible="A", goal_id=goal.id, requirement_ids=("QB1.1",))
+    done = store.add_measure(cycle.id, title="Erledigt", responsible="B", status="umgesetzt")
+    carry = store.add_measure(cycle.id, title="Weiterführen", responsible="C", status="umgesetzt")
+    store.set_review_field(carry.id, "act", "uebertragen")
+    dropped = store.add_measure(cycle.id, title="Verworfen", responsible="D")
+    store.set_review_field(dropped.id, "act", "verwerfen")
+    before = _dump(store, cycle.id)
+    old_answers = store.assessments(cycle.id)
+
+    new = store.start_next_cycle(cycle.id, "Selbstbewertung 2029", catalog, "QMB")
+
+    assert _dump(store, cycle.id) == before  # nothing of the old cycle changed
+    assert store.previous_cycle_id(new.id) == cycle.id
+    copied = store.assessments(new.id)
+    assert {k: (a.rating, a.implementation, len(a.evidence)) for k, a in copied.items()} == {
+        k: (a.rating, a.implementation, len(a.evidence)) for k, a in old_answers.items()
+    }
+    assert store.to_confirm(new.id) == set(old_answers)
+    titles = {m.title: m for m in store.measures(new.id)}
+    assert set(titles) == {"Offen", "Weiterführen"} and done.title not in titles
+    assert titles["Weiterführen"].status is MeasureStatus.GEPLANT
+    new_goal = store.goals(new.id)[0]
+    assert titles["Offen"].goal_id == new_goal.id != goal.id and new_goal.target == "60"
+    assert store.measure_origins(new.id) == {titles["Offen"].id: open_m.id, titles["Weiterführen"].id: carry.id}
+
+    some, other = sorted(old_answers)[:2]
+    store.confirm_baseline(new.id, some, "QMB")
+    SelfEvaluation(store, new, catalog).rate(other, "erfuellt", "QMB")
+    assert store.to_confirm(new.id) == set(old_answers) - {some, other}
+    assert store.assessment(new.id, some).rating == old_answers[some].rating
+
+    with pytest.raises(InputError) as err:
+        store.start_next_cycle(cycle.id, "Selbstbewertung 2029", catalog)
+    assert err.value.field == "name"
+    with pytest.raises(InputError):
+        store.start_next_cycle(cycle.id, "Anderes Modell", catalogs.get("lqw"))
+
+
+def test_comparison_shows_area_shares_changes_and_measure_effects(store, catalogs):
+    catalog = catalogs.get("qm4")
+    inst = store.create_institution("VHS Vergleich")
+    first = store.create_cycle(inst.id, "2023", catalog)
+    ev = SelfEvaluation(store, first, catalog)
+    for req in catalog.areas[0].all_requirements():
+        ev.rate(req.id, "nicht_erfuellt")
+    target = catalog.areas[0].all_requirements()[0].id
+    m = store.add_measure(first.id, title="Konzept", responsible="A", requirement_ids=(target,), status="umgesetzt")
+    store.add_measure(first.id, title="Noch offen", responsible="A", requirement_ids=(target,))
+    second = store.start_next_cycle(first.id, "2026", catalog)
+    SelfEvaluation(store, second, catalog).rate(target, "erfuellt")
+    third = store.start_next_cycle(second.id, "2029", catalog)
+    SelfEvaluation(store, third, catalog).rate(target, "teilweise")
+
+    comparison = load_history(store, third, catalog)
+    assert [c.name for c in comparison.cycles] == ["2023", "2026", "2029"]
+    area = catalog.areas[0]
+    n = len(area.all_requirements())
+    assert comparison.met_share(0, area.id) == 0.0
+    assert comparison.met_share(1, area.id) == pytest.approx(100.0 / n)
+    assert comparison.met_share(2, area.id) == 0.0
+    assert comparison.met_share(0, catalog.areas[1].id) is None
+    step1, step2 = comparison.steps
+    assert [(c.requirement_id, c.before_label, c.after_label, c.delta) for c in step1.changes] == [
+        (target, "nicht erfüllt", "erfüllt", 2)
+    ]
+    assert step1.improved == 1 and step1.worse == 0 and step2.worse == 1
+    assert [(e.measure.id, e.requirement_id, e.delta) for e in step1.effects] == [(m.id, target, 2)]
