@@ -44,6 +44,9 @@ class GoalKind(StrEnum):
     ENTWICKLUNGSZIEL = "entwicklungsziel"
 
 
+GOAL_KIND_LABELS = {GoalKind.ZIEL: "Qualitätsziel", GoalKind.ENTWICKLUNGSZIEL: "Entwicklungsziel (nächste Periode)"}
+
+
 @dataclass(frozen=True)
 class Goal:
     """A goal (Ziel) of a cycle with its indicator; numeric indicators have numeric baseline and target."""

@@ -157,6 +157,15 @@ class SelfEvaluation:
     def drift(self) -> CatalogDrift:
         return self.store.catalog_drift(self.cycle, self.catalog)
 
+    def to_confirm(self) -> set[str]:
+        """Requirements whose answers were copied from the previous cycle and are not confirmed yet."""
+        return self.store.to_confirm(self.cycle.id)
+
+    def confirm(self, req_id: str, user: str = "") -> Assessment:
+        """The copied answer still holds: drop its 'to confirm' mark."""
+        self.requirement(req_id)
+        return self.store.confirm_baseline(self.cycle.id, req_id, user)
+
     def checklist_data(self) -> ChecklistData:
         return ChecklistData(self.catalog, self.institution, self.cycle, self.assessments(), self.drift())
 

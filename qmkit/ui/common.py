@@ -148,7 +148,7 @@ STEPS = [
     ("start", "Start", "Start.ipynb"),
     ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
     ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
-    ("review", "PDCA-Review", None),
+    ("review", "PDCA-Review", "PDCA_Review.ipynb"),
     ("workshop", "Workshop", None),
     ("einreichung", "Einreichung", None),
 ]

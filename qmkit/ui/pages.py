@@ -78,8 +78,9 @@ def build_page(
         from .start_page import StartPage
 
         return StartPage(store, catalogs).widget
-    if name in ("selbstbewertung", "planung"):
+    if name in ("selbstbewertung", "planung", "review"):
         from .planning_page import PlanningPage
+        from .review_page import ReviewPage
         from .selfeval_page import SelfEvaluationPage
 
         cycle_id = cycle_from_query(query, store)
@@ -90,8 +91,11 @@ def build_page(
                 "info",
             )
         evaluation = SelfEvaluation.open(store, cycle_id, catalogs)
-        page_class = SelfEvaluationPage if name == "selbstbewertung" else PlanningPage
-        return page_class(evaluation).widget
+        if name == "selbstbewertung":
+            return SelfEvaluationPage(evaluation).widget
+        if name == "planung":
+            return PlanningPage(evaluation).widget
+        return ReviewPage(evaluation).widget
     raise InputError(_("Diese Seite gibt es nicht: {name}").format(name=esc(name)))
 
 
@@ -101,7 +105,7 @@ def page(name: str) -> w.VBox:
     try:
         # Before Voilà's wait-for-request point (a preheated kernel runs this early): imports, catalogs and
         # opening the store. Catalog files are compared again afterwards; store reads all happen after it.
-        from . import planning_page, selfeval_page, start_page  # noqa: F401
+        from . import planning_page, review_page, selfeval_page, start_page  # noqa: F401
 
         marks = fingerprint()
         catalogs = discover()

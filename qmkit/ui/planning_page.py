@@ -8,85 +8,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import ipywidgets as w
 
 from ..errors import InputError
 from ..i18n import _
-from ..planning import STATUS_LABELS, Gap, Measure, MeasureStatus, find_gaps
+from ..model import local_time_text
+from ..planning import GOAL_KIND_LABELS, STATUS_LABELS, Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
 from ..selfeval import SelfEvaluation
 from .common import Feedback, card, cycle_header, error_html, esc, guard, make, page_box, user_field
-from .fields import FieldSpec, widget_for, widget_value
+from .fields import FieldSpec, widget_for
+from .record_editor import Chooser, FormField, RecordEditor
 
 ALL = "__alle__"
 STATUS_OPTIONS = [(STATUS_LABELS[s], str(s)) for s in MeasureStatus]
-# (measure field, field kind, German label, placeholder): the measure editor.
-MEASURE_FORM: list[tuple[str, str, str, str]] = [
-    ("title", "line", "Maßnahme", "Was wird getan?"),
-    ("description", "text", "Beschreibung", "Ziel, Vorgehen, Beteiligte"),
-    ("responsible", "line", "Verantwortlich", "Name oder Funktion"),
-    ("start", "date", "Beginn", ""),
-    ("due", "date", "Termin", ""),
-    ("status", "choice", "Status", ""),
-    ("effort", "line", "Aufwand", "z. B. 2 Tage, 300 €"),
+NO_GOAL = [("– kein Ziel –", "")]
+MEASURE_FORM = [
+    FormField("title", "line", "Maßnahme", "Was wird getan?"),
+    FormField("description", "text", "Beschreibung", "Ziel, Vorgehen, Beteiligte"),
+    FormField("goal_id", "choice", "Ziel", options=NO_GOAL),
+    FormField("responsible", "line", "Verantwortlich", "Name oder Funktion"),
+    FormField("start", "date", "Beginn"),
+    FormField("due", "date", "Termin"),
+    FormField("status", "choice", "Status", options=STATUS_OPTIONS),
+    FormField("effort", "line", "Aufwand", "z. B. 2 Tage, 300 €"),
+]
+GOAL_FORM = [
+    FormField("title", "line", "Ziel", "Was soll erreicht werden?"),
+    FormField("kind", "choice", "Art", options=[(GOAL_KIND_LABELS[k], str(k)) for k in GoalKind]),
+    FormField("why", "text", "Begründung", "Warum ist das Ziel wichtig?"),
+    FormField("indicator", "line", "Indikator", "Woran erkennen wir, dass es erreicht ist?"),
+    FormField("numeric", "flag", "Indikator ist eine Zahl"),
+    FormField("baseline", "line", "Ausgangswert"),
+    FormField("target", "line", "Zielwert"),
+    FormField("target_date", "date", "Zieldatum"),
 ]
 
 
-class MeasureEditor:
-    """Fields of the selected measure; each change is stored at once and checked as a whole."""
-
-    def __init__(self, page: PlanningPage):
-        self.page = page
-        self.measure: Measure | None = None
-        self.loading = False
-        self.inputs: dict[str, w.Widget] = {}
-        self.labels: dict[str, w.HTML] = {}
-        parts: list[w.Widget] = []
-        for name, kind, label, placeholder in MEASURE_FORM:
-            spec = FieldSpec(_(label), options=STATUS_OPTIONS if name == "status" else [], placeholder=_(placeholder))
-            widget = widget_for(kind, None, spec)
-            widget.observe(self._saver(name), names="value")
-            self.inputs[name] = widget
-            self.labels[name] = make(w.HTML, f"<b>{esc(_(label))}</b>")
-            parts += [self.labels[name], widget]
-        self.status = make(w.HTML)
-        self.widget = make(w.VBox, [*parts, self.status], layout={"width": "100%"})
-
-    def show(self, measure: Measure | None) -> None:
-        self.loading = True
-        try:
-            self.measure = measure
-            for name, kind, label, _ph in MEASURE_FORM:
-                self.labels[name].value = f"<b>{esc(_(label))}</b>"
-                value = getattr(measure, name) if measure else None
-                self.inputs[name].value = widget_value(kind, str(value) if name == "status" and value else value)
-                self.inputs[name].disabled = measure is None
-        finally:
-            self.loading = False
-        self.status.value = ""
-
-    def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
-        label = next(lbl for n, _k, lbl, _p in MEASURE_FORM if n == name)
-
-        @self.page.guard
-        def save(change: dict[str, Any]) -> None:
-            if self.loading or self.measure is None:
-                return
-            try:
-                self.measure = self.page.store.update_measure(self.measure.id, name, change["new"], self.page.user())
-            except InputError as exc:
-                self.labels[name].value = f"<b>{esc(_(label))}</b> " + error_html(exc)
-                return
-            self.labels[name].value = f"<b>{esc(_(label))}</b>"
-            self.status.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
-            self.page.refresh_plan()
-
-        return save
-
-
 class PlanningPage:
-    """Gaps → measures, the plan sorted by due date with overdue ones marked, filters and the editor."""
+    """Gaps → measures, goals, the plan by due date with overdue ones marked, filters, sign-off and editors."""
 
     def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
         self.evaluation, self.store = evaluation, evaluation.store
@@ -99,6 +59,20 @@ class PlanningPage:
         self.user_name = user_field(inst.qmb)
         self.gaps_box = make(w.VBox, layout={"width": "100%"})
         self.gap_buttons: dict[str, w.Button] = {}
+        # goals
+        self.goal_table = make(w.HTML)
+        self.goal_chooser = Chooser(self.guard, lambda gid: self.goal_editor.show(self._goal(gid)))
+        self.new_goal_button = self._button("Neues Ziel", "plus", self.add_goal)
+        self.delete_goal_button = self._button("Ziel löschen", "trash", self.delete_goal)
+        self.goal_message = make(w.HTML)
+        self.goal_editor = RecordEditor(
+            GOAL_FORM,
+            lambda g, name, value: self.store.update_goal(g.id, name, value, self.user()),
+            self.guard,
+            lambda _g: self.refresh_goals(),
+            lambda g: self.store.goal(g.id),
+        )
+        # plan
         self.area_filter = widget_for(
             "choice",
             ALL,
@@ -113,12 +87,22 @@ class PlanningPage:
         for f in (self.area_filter, self.person_filter, self.status_filter):
             f.observe(self.guard(lambda _c: self.refresh_plan()), names="value")
         self.plan = make(w.HTML)
-        self.selected = widget_for("choice", None, FieldSpec(width="520px"))
-        self._refreshing = False
-        self.selected.observe(self.guard(self._on_select), names="value")
-        self.new_button = make(w.Button, description=_("Neue Maßnahme"), icon="plus", layout={"width": "auto"})
-        self.new_button.on_click(self.guard(lambda _b: self.add_measure()))
-        self.editor = MeasureEditor(self)
+        # sign-off
+        self.signoff_state = make(w.HTML)
+        self.signoff_name = make(w.Text, placeholder=_("Name der Leitung"), layout={"width": "260px"})
+        self.signoff_date = widget_for("date", self.today)
+        self.signoff_button = self._button("Plan freigeben", "check", self.sign_off)
+        # measures
+        self.measure_chooser = Chooser(self.guard, lambda mid: self.editor.show(self._measure(mid)))
+        self.selected = self.measure_chooser.widget
+        self.new_button = self._button("Neue Maßnahme", "plus", self.add_measure)
+        self.editor = RecordEditor(
+            MEASURE_FORM,
+            lambda m, name, value: self.store.update_measure(m.id, name, value, self.user()),
+            self.guard,
+            lambda _m: self.refresh_plan(),
+            lambda m: self.store.measure(m.id),
+        )
         header = cycle_header("planung", _("Qualitätsplanung"), self.cycle.id, inst.name, self.cycle.name, cat.title)
         self.widget = page_box(
             header,
@@ -126,29 +110,51 @@ class PlanningPage:
             self.user_name,
             card(make(w.HTML, f"<h2>{esc(_('Lücken aus der Selbstbewertung'))}</h2>"), self.gaps_box),
             card(
+                make(w.HTML, f"<h2>{esc(_('Ziele'))}</h2>"),
+                self.goal_table,
+                make(w.HBox, [self.goal_chooser.widget, self.new_goal_button, self.delete_goal_button]),
+                self.goal_message,
+                self.goal_editor.widget,
+            ),
+            card(
                 make(w.HTML, f"<h2>{esc(_('Maßnahmenplan'))}</h2>"),
                 make(w.HBox, [self.area_filter, self.person_filter, self.status_filter]),
                 self.plan,
+                make(w.HTML, f"<h3>{esc(_('Freigabe durch die Leitung'))}</h3>"),
+                self.signoff_state,
+                make(w.HBox, [self.signoff_name, self.signoff_date, self.signoff_button]),
             ),
             card(
                 make(w.HTML, f"<h2>{esc(_('Maßnahme bearbeiten'))}</h2>"),
-                make(w.HBox, [self.selected, self.new_button]),
+                make(w.HBox, [self.measure_chooser.widget, self.new_button]),
                 self.editor.widget,
             ),
         )
         self.refresh_gaps()
+        self.refresh_goals()
         self.refresh_plan()
-        self.editor.show(self._selected())
+
+    def _button(self, label: str, icon: str, action: Callable[[], None]) -> w.Button:
+        button = make(w.Button, description=_(label), icon=icon, layout={"width": "auto"})
+        button.on_click(self.guard(lambda _b: action()))
+        return button
 
     def user(self) -> str:
         return self.user_name.value.strip()
 
-    def _on_select(self, change: dict[str, Any]) -> None:
-        if not self._refreshing and (self.editor.measure is None or self.editor.measure.id != change["new"]):
-            self.editor.show(self._selected())
+    def _need_user(self) -> bool:
+        if self.user():
+            return True
+        self.feedback.error(_("Bitte oben bei „Bearbeitet von“ Ihren Namen eintragen."))
+        return False
 
-    def _selected(self) -> Measure | None:
-        return self.store.measure(self.selected.value) if self.selected.value is not None else None
+    def _measure(self, measure_id: int | None) -> Measure | None:
+        return self.store.measure(measure_id) if measure_id is not None else None
+
+    def _goal(self, goal_id: int | None) -> Goal | None:
+        return self.store.goal(goal_id) if goal_id is not None else None
+
+    # ------------------------------------------------------------------ gaps
 
     def refresh_gaps(self) -> None:
         gaps = find_gaps(self.evaluation.catalog, self.evaluation.assessments())
@@ -190,15 +196,89 @@ class PlanningPage:
         self.refresh_gaps()
         self.refresh_plan(select=measure.id)
 
-    def add_measure(self) -> None:
-        if not self.user():
-            self.feedback.error(_("Bitte oben bei „Bearbeitet von“ Ihren Namen eintragen."))
+    # ------------------------------------------------------------------ goals
+
+    def add_goal(self) -> None:
+        if self._need_user():
+            goal = self.store.add_goal(self.cycle.id, self.user(), title=_("Neues Ziel"))
+            self.refresh_goals(select=goal.id)
+
+    def delete_goal(self) -> None:
+        goal = self.goal_editor.record
+        if goal is None:
             return
-        measure = self.store.add_measure(self.cycle.id, self.user(), title=_("Neue Maßnahme"), responsible=self.user())
-        self.refresh_plan(select=measure.id)
+        try:
+            self.store.delete_goal(goal.id)
+        except InputError as exc:
+            self.goal_message.value = error_html(exc)
+            return
+        self.feedback.ok(_("Ziel „{title}“ gelöscht.").format(title=goal.title))
+        self.refresh_goals()
+
+    def refresh_goals(self, select: int | None = None) -> None:
+        """The goals table, the goal choice, and the goal choice of the measure editor."""
+        self.goal_message.value = ""
+        goals = self.store.goals(self.cycle.id)
+        counts: dict[int, int] = {}
+        for m in self.store.measures(self.cycle.id):
+            if m.goal_id is not None:
+                counts[m.goal_id] = counts.get(m.goal_id, 0) + 1
+        rows = "".join(
+            f"<tr><td>{esc(g.title)}</td><td>{esc(_(GOAL_KIND_LABELS[g.kind]))}</td><td>{esc(g.indicator)}</td>"
+            f"<td>{esc(g.baseline or '–')} → {esc(g.target or '–')}</td>"
+            f"<td>{esc(g.target_date.strftime('%d.%m.%Y') if g.target_date else '–')}</td>"
+            f"<td>{counts.get(g.id, 0)}</td></tr>"
+            for g in goals
+        )
+        head = "".join(
+            f"<th>{esc(_(h))}</th>" for h in ("Ziel", "Art", "Indikator", "Ausgangs- → Zielwert", "Zieldatum", "Maßn.")
+        )
+        self.goal_table.value = (
+            f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+            if goals
+            else f'<div class="qm-muted">{esc(_("Noch keine Ziele."))}</div>'
+        )
+        chosen = self.goal_chooser.refill([(g.title, g.id) for g in goals], select)
+        if chosen is None or self.goal_editor.record is None or self.goal_editor.record.id != chosen:
+            self.goal_editor.show(self._goal(chosen))
+        self.delete_goal_button.disabled = chosen is None
+        self.editor.set_options("goal_id", [(_(NO_GOAL[0][0]), "")] + [(g.title, str(g.id)) for g in goals])
+
+    # ------------------------------------------------------------------ plan and measures
+
+    def add_measure(self) -> None:
+        if self._need_user():
+            measure = self.store.add_measure(
+                self.cycle.id, self.user(), title=_("Neue Maßnahme"), responsible=self.user()
+            )
+            self.refresh_plan(select=measure.id)
+
+    def sign_off(self) -> None:
+        signed = self.store.sign_off_plan(self.cycle.id, self.signoff_name.value, self.signoff_date.value)
+        self.feedback.ok(_("Plan freigegeben von {name}.").format(name=signed.name))
+        self.refresh_plan()
+
+    def _signoff_html(self) -> str:
+        signoffs = self.store.signoffs(self.cycle.id)
+        if not signoffs:
+            return f'<div class="qm-muted">{esc(_("Der Plan ist noch nicht freigegeben."))}</div>'
+        last = signoffs[0]
+        text = _("Freigegeben von {name} am {day} (erfasst {when}).").format(
+            name=last.name, day=last.signed_on.strftime("%d.%m.%Y"), when=local_time_text(last.recorded_at)
+        )
+        changed = self.store.plan_changed_since(self.cycle.id, last.recorded_at)
+        warn = (
+            " "
+            + error_html(
+                _("Seitdem {n} Änderungen an Zielen oder Maßnahmen – bitte erneut freigeben.").format(n=changed)
+            )
+            if changed
+            else ""
+        )
+        return f"<div>✓ {esc(text)}{warn}</div>"
 
     def refresh_plan(self, select: int | None = None) -> None:
-        """The plan table (filtered, by due date, overdue marked) and the choice of measure to edit."""
+        """The plan table (filtered, by due date, overdue marked), its sign-off, and the measure choice."""
         measures = self.store.measures(self.cycle.id)
         people = sorted({m.responsible for m in measures})
         person_options = [(_("alle Personen"), ALL)] + [(p, p) for p in people]
@@ -217,38 +297,32 @@ class PlanningPage:
             and (self.person_filter.value == ALL or m.responsible == self.person_filter.value)
             and (self.status_filter.value == ALL or str(m.status) == self.status_filter.value)
         ]
-        rows = []
-        for m in shown:
-            overdue = m.is_overdue(self.today)
-            due = m.due.strftime("%d.%m.%Y") if m.due else "–"
-            flag = f' <span class="qm-error">{esc(_("überfällig"))}</span>' if overdue else ""
-            rows.append(
-                f"<tr{' class=qm-overdue' if overdue else ''}><td>{esc(due)}{flag}</td><td>{esc(m.title)}</td>"
-                f"<td>{esc(', '.join(m.requirement_ids))}</td><td>{esc(m.responsible)}</td>"
-                f"<td>{esc(STATUS_LABELS[m.status])}</td></tr>"
-            )
-        head = "".join(
-            f"<th>{esc(_(h))}</th>" for h in ("Termin", "Maßnahme", "Anforderungen", "Verantwortlich", "Status")
+        self.plan.value = plan_table_html(
+            shown, len(measures), sum(m.is_overdue(self.today) for m in measures), self.today
         )
-        body = "".join(rows) or f'<tr><td colspan="5" class="qm-muted">{esc(_("Keine Maßnahmen."))}</td></tr>'
-        counts = _("{n} von {total} Maßnahmen, davon {late} überfällig").format(
-            n=len(shown), total=len(measures), late=sum(m.is_overdue(self.today) for m in measures)
-        )
-        self.plan.value = (
-            f'<div class="qm-muted">{esc(counts)}</div>'
-            f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-        )
+        self.signoff_state.value = self._signoff_html()
         options = [(f"{m.due.strftime('%d.%m.%Y') if m.due else '–'} · {m.title}", m.id) for m in measures]
-        current = select if select is not None else self.selected.value
-        wanted = current if current in [v for _l, v in options] else (options[0][1] if options else None)
-        if list(self.selected.options) != options:
-            self._refreshing = True
-            try:
-                self.selected.options = options
-                self.selected.value = wanted
-            finally:
-                self._refreshing = False
-        else:
-            self.selected.value = wanted
-        if wanted is not None and (self.editor.measure is None or self.editor.measure.id != wanted):
-            self.editor.show(self._selected())
+        chosen = self.measure_chooser.refill(options, select)
+        if chosen is None or self.editor.record is None or self.editor.record.id != chosen:
+            self.editor.show(self._measure(chosen))
+
+
+def plan_table_html(shown: list[Measure], total: int, late: int, today: date) -> str:
+    """The plan as an HTML table: due date (overdue marked), measure, requirements, person, status."""
+    rows = []
+    for m in shown:
+        overdue = m.is_overdue(today)
+        due = m.due.strftime("%d.%m.%Y") if m.due else "–"
+        flag = f' <span class="qm-error">{esc(_("überfällig"))}</span>' if overdue else ""
+        rows.append(
+            f"<tr{' class=qm-overdue' if overdue else ''}><td>{esc(due)}{flag}</td><td>{esc(m.title)}</td>"
+            f"<td>{esc(', '.join(m.requirement_ids))}</td><td>{esc(m.responsible)}</td>"
+            f"<td>{esc(STATUS_LABELS[m.status])}</td></tr>"
+        )
+    head = "".join(f"<th>{esc(_(h))}</th>" for h in ("Termin", "Maßnahme", "Anforderungen", "Verantwortlich", "Status"))
+    body = "".join(rows) or f'<tr><td colspan="5" class="qm-muted">{esc(_("Keine Maßnahmen."))}</td></tr>'
+    counts = _("{n} von {total} Maßnahmen, davon {late} überfällig").format(n=len(shown), total=total, late=late)
+    return (
+        f'<div class="qm-muted">{esc(counts)}</div>'
+        f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )

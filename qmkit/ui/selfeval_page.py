@@ -98,8 +98,11 @@ class RequirementForm:
         user: Callable[[], str],
         on_rating: Callable[[], None],
         feedback: Feedback,
+        to_confirm: bool = False,
     ):
         self.evaluation, self.req, self.assessment = evaluation, req, assessment
+        self.to_confirm = to_confirm
+        self.confirm_button: w.Button | None = None
         self.user, self.on_rating, self.page_feedback = user, on_rating, feedback
         self.guard = guard(feedback)
         self.loading = False
@@ -130,6 +133,31 @@ class RequirementForm:
         self._show_status()
         self._show_evidence()
         self.widget = card(*parts)
+        self.set_to_confirm(to_confirm)
+
+    def set_to_confirm(self, marked: bool) -> None:
+        """Show or drop the 'copied from the previous cycle – please confirm' note and its button."""
+        self.to_confirm = marked
+        if marked and self.confirm_button is None:
+            self.confirm_button = make(
+                w.Button,
+                description=_("Übernommene Angaben bestätigen"),
+                icon="check",
+                layout={"width": "auto", "align_self": "flex-start"},
+            )
+            self.confirm_button.on_click(self.guard(lambda _b: self.confirm()))
+            children = list(self.widget.children)
+            self.widget.children = [children[0], self.confirm_button, *children[1:]]
+        elif not marked and self.confirm_button is not None:
+            self.widget.children = [c for c in self.widget.children if c is not self.confirm_button]
+            self.confirm_button.close()
+            self.confirm_button = None
+        self._show_status()
+
+    def confirm(self) -> None:
+        self.assessment = self.evaluation.confirm(self.req.id, self.user())
+        self.set_to_confirm(False)
+        self.on_rating()
 
     # ------------------------------------------------------------------ display
 
@@ -172,6 +200,8 @@ class RequirementForm:
             else ""
         )
         error = " " + error_html(self.rating_error) if self.rating_error else ""
+        if self.to_confirm:
+            status += '<br><span class="qm-error">' + esc(_("aus dem Vorzyklus übernommen – bitte prüfen")) + "</span>"
         self.head.value = (
             f'<div class="qm-req-head"><span><b>{esc(req.id)}</b> · <b>{esc(req.title)}</b></span>'
             f'<span class="qm-muted qm-status">{status}</span></div>'
@@ -300,6 +330,9 @@ class RequirementForm:
                 ).format(id=self.req.id)
             )
         self.assessment = fresh
+        if self.to_confirm:
+            self.set_to_confirm(False)
+            self.on_rating()
         self._show_status()
 
     def load(self, assessment: Assessment, skip: str = "") -> None:
@@ -320,6 +353,9 @@ class RequirementForm:
 
     def saved(self) -> None:
         self.assessment = self.evaluation.assessment(self.req.id)
+        if self.to_confirm:
+            self.set_to_confirm(False)
+            self.on_rating()
         self._show_status()
         self._show_evidence()
         self._show_buttons()
@@ -422,6 +458,7 @@ class SelfEvaluationPage:
         area = self.area(area_id)
         self.current_area = area.id
         stored = self.evaluation.assessments()
+        marks = self.evaluation.to_confirm()
         cached = self.area_forms.get(area.id)
         if cached is None:
             cached = self.area_forms[area.id] = {
@@ -432,6 +469,7 @@ class SelfEvaluationPage:
                     self.user,
                     self.refresh_progress,
                     self.feedback,
+                    req.id in marks,
                 )
                 for req in area.all_requirements()
             }
@@ -440,6 +478,8 @@ class SelfEvaluationPage:
                 fresh = stored.get(req_id, Assessment(self.evaluation.cycle.id, req_id))
                 if fresh != form.assessment:
                     form.load(fresh)
+                if form.to_confirm != (req_id in marks):
+                    form.set_to_confirm(req_id in marks)
         self.forms = cached
         desc = f'<div class="qm-muted">{esc(area.description)}</div>' if area.description else ""
         self.area_head.value = f"<h2>{esc(area.id)} · {esc(area.title)}</h2>{desc}"
@@ -462,6 +502,9 @@ class SelfEvaluationPage:
         """Progress line, bar and chart (one HTML model) and the counts in the area navigation."""
         summary = self.evaluation.summary()
         text = summary.progress_text()
+        open_marks = len(self.evaluation.to_confirm())
+        if open_marks:
+            text += " · " + _("{n} aus dem Vorzyklus übernommene Angaben noch zu bestätigen").format(n=open_marks)
         self.progress.value = (
             f"<h2>{esc(_('Fortschritt'))}</h2><div>{esc(text)}</div>"
             f'<div class="qm-bar" style="height:10px;margin:6px 0 10px" role="progressbar" '

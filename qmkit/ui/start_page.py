@@ -144,8 +144,10 @@ class StartPage:
         self.links.value = (
             f'<a class="qm-button" id="qm-open-selfeval" href="Selbstbewertung.ipynb?zyklus={cycle.id}">'
             f"{esc(_('Selbstbewertung öffnen'))} →</a>"
+            f'<a class="qm-button" href="Qualitaetsplanung.ipynb?zyklus={cycle.id}">{esc(_("Qualitätsplanung"))}</a>'
+            f'<a class="qm-button" href="PDCA_Review.ipynb?zyklus={cycle.id}">{esc(_("PDCA-Review"))}</a>'
             f'<div class="qm-muted" style="margin-top:6px">'
-            f"{esc(_('Qualitätsplanung, PDCA-Review, Workshop und Einreichung folgen.'))}</div>"
+            f"{esc(_('Workshop und Einreichung folgen in einer späteren Version.'))}</div>"
         )
 
     def show_catalog(self) -> None:
