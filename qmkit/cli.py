@@ -55,6 +55,10 @@ def _parser() -> argparse.ArgumentParser:
     checklist.add_argument("--institution", help=_("Name der Einrichtung"))
     checklist.add_argument("--cycle", help=_("Name des Zyklus"))
     checklist.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
+    plan = esub.add_parser("plan", help=_("Maßnahmenplan mit PDCA-Review eines Zyklus als Excel erstellen"))
+    plan.add_argument("--institution", help=_("Name der Einrichtung"))
+    plan.add_argument("--cycle", help=_("Name des Zyklus"))
+    plan.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
     return parser
 
 
@@ -124,8 +128,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_export_checklist(args: argparse.Namespace) -> int:
+def _cmd_export(args: argparse.Namespace) -> int:
+    """``export checklist`` and ``export plan``: find the cycle, build the workbook, save it."""
     from .excel import build_workbook, export_filename, save_workbook
+    from .excel_plan import build_plan_workbook, plan_filename
     from .selfeval import SelfEvaluation
     from .store import Store
 
@@ -147,8 +153,12 @@ def _cmd_export_checklist(args: argparse.Namespace) -> int:
     if cycle is None:
         raise NotFoundError(_("Kein passender Zyklus gefunden. Zuerst in der App oder mit „qmkit demo“ einen anlegen."))
     data = SelfEvaluation.open(store, cycle.id, discover()).checklist_data()
-    path = save_workbook(build_workbook(data), args.out or exports_dir() / export_filename(data))
-    print(_("Checkliste gespeichert: {path}").format(path=path))
+    if args.export_command == "plan":
+        path = save_workbook(build_plan_workbook(data), args.out or exports_dir() / plan_filename(data))
+        print(_("Maßnahmenplan gespeichert: {path}").format(path=path))
+    else:
+        path = save_workbook(build_workbook(data), args.out or exports_dir() / export_filename(data))
+        print(_("Checkliste gespeichert: {path}").format(path=path))
     return 0
 
 
@@ -160,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _cmd_demo,
         "catalog list": _cmd_catalog_list,
         "catalog validate": _cmd_catalog_validate,
-        "export checklist": _cmd_export_checklist,
+        "export checklist": _cmd_export,
+        "export plan": _cmd_export,
     }
     action = getattr(args, f"{args.command}_command", None)
     handler = handlers[f"{args.command} {action}" if action else args.command]

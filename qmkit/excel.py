@@ -201,6 +201,15 @@ def _cover(wb: Workbook, data: ChecklistData) -> None:
                 ).format(n=len(data.drift.removed)),
             )
         )
+    if data.to_confirm:
+        rows.append(
+            (
+                _("Hinweis"),
+                _("{n} Angaben sind aus dem Vorzyklus übernommen und noch nicht bestätigt.").format(
+                    n=len(data.to_confirm)
+                ),
+            )
+        )
     for i, (label, value) in enumerate(rows, start=3):
         put(ws, i, 1, label).font = BOLD_FONT
         put(ws, i, 2, value).alignment = WRAP_TOP
@@ -401,7 +410,7 @@ def _removed_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
 
 
 def build_workbook(data: ChecklistData) -> Workbook:
-    """The checklist as a Workbook: cover, summary with chart, one sheet per area, evidence list."""
+    """The checklist as a Workbook: cover, summary with chart, one sheet per area, evidence list, plan sheets."""
     wb = Workbook()
     taken: set[str] = {_("Deckblatt"), "Skala"}
     _cover(wb, data)
@@ -412,16 +421,19 @@ def build_workbook(data: ChecklistData) -> Workbook:
     _evidence_sheet(wb, data, taken)
     if data.drift.removed:
         _removed_sheet(wb, data, taken)
+    from .excel_plan import add_plan_sheets  # the plan module builds on this one's helpers
+
+    add_plan_sheets(wb, data, taken)
     wb.move_sheet("Skala", offset=len(wb.sheetnames))
     wb.properties.title = _("Checkliste {model} – {inst}").format(model=data.catalog.name, inst=data.institution.name)
     wb.properties.creator = "qmkit"
     return wb
 
 
-def export_filename(data: ChecklistData, today: date | None = None) -> str:
-    """A file name a person can recognise, safe on every file system."""
+def export_filename(data: ChecklistData, today: date | None = None, kind: str = "Checkliste") -> str:
+    """A file name a person can recognise, safe on every file system ('Checkliste_…', 'Massnahmenplan_…')."""
     stamp = (today or date.today()).isoformat()
-    raw = f"Checkliste_{data.institution.name}_{data.cycle.name}_{stamp}"
+    raw = f"{kind}_{data.institution.name}_{data.cycle.name}_{stamp}"
     safe = re.sub(r"_+", "_", re.sub(r"[^\w\-]+", "_", raw)).strip("_-")
     return safe[:150] + ".xlsx"
 

@@ -5,14 +5,14 @@ Plain frozen dataclasses and checks with German messages; the store keeps them, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from .errors import InputError
 from .i18n import _
-from .planning import parse_date
+from .planning import Goal, Measure, parse_date
 from .text import clean_text
 
 
@@ -217,3 +217,19 @@ def check_signoff(name: Any, signed_on: Any, note: Any = "") -> dict[str, Any]:
     if day is None:
         raise InputError(_("Bitte das Datum der Freigabe eingeben."), "signed_on")
     return {"name": clean_name, "signed_on": day, "note": clean_text(note, "note", limit=1000, label="Anmerkung")}
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """A cycle's plan and review as read at one moment: what the plan and review sheets of an export show."""
+
+    goals: tuple[Goal, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    reviews: dict[int, MeasureReview] = field(default_factory=dict)
+    signoffs: tuple[SignOff, ...] = ()
+    management_reviews: tuple[ManagementReview, ...] = ()
+    pdca_scores: dict[str, PdcaScore] = field(default_factory=dict)
+    carried_from: dict[int, int] = field(default_factory=dict)
+
+    def review(self, measure_id: int) -> MeasureReview:
+        return self.reviews.get(measure_id, MeasureReview(measure_id))

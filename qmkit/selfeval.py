@@ -13,6 +13,7 @@ from .catalog import Catalog, CatalogSet, Requirement
 from .errors import InputError
 from .i18n import _
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+from .review import PlanData
 from .store import Store
 from .text import clean_text as _clean
 
@@ -110,6 +111,8 @@ class ChecklistData:
     cycle: Cycle
     assessments: dict[str, Assessment]
     drift: CatalogDrift
+    plan: PlanData = field(default_factory=PlanData)
+    to_confirm: frozenset[str] = frozenset()
 
     def assessment(self, req_id: str) -> Assessment:
         return self.assessments.get(req_id, Assessment(self.cycle.id, req_id))
@@ -167,7 +170,15 @@ class SelfEvaluation:
         return self.store.confirm_baseline(self.cycle.id, req_id, user)
 
     def checklist_data(self) -> ChecklistData:
-        return ChecklistData(self.catalog, self.institution, self.cycle, self.assessments(), self.drift())
+        return ChecklistData(
+            self.catalog,
+            self.institution,
+            self.cycle,
+            self.assessments(),
+            self.drift(),
+            self.store.plan_data(self.cycle.id),
+            frozenset(self.to_confirm()),
+        )
 
     # ---------------------------------------------------------------- changes
 

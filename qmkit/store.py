@@ -33,6 +33,7 @@ from .review import (
     ManagementReview,
     MeasureReview,
     PdcaScore,
+    PlanData,
     SignOff,
     check_management_review,
     check_review,
@@ -948,3 +949,15 @@ class Store:
                 .where(m.c.cycle_id == cycle_id)
             ).all()
         return {r.measure_id: r.from_measure_id for r in rows}
+
+    def plan_data(self, cycle_id: int) -> PlanData:
+        """Goals, measures, reviews, sign-offs, management reviews and PDCA scores of a cycle."""
+        return PlanData(
+            goals=tuple(self.goals(cycle_id)),
+            measures=tuple(self.measures(cycle_id)),
+            reviews=self.measure_reviews(cycle_id),
+            signoffs=tuple(self.signoffs(cycle_id)),
+            management_reviews=tuple(self.management_reviews(cycle_id)),
+            pdca_scores=self.pdca_scores(cycle_id),
+            carried_from=self.measure_origins(cycle_id),
+        )

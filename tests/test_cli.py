@@ -55,6 +55,16 @@ def test_demo_and_export(capsys, tmp_path: Path, monkeypatch):
     target = tmp_path / "genau.xlsx"
     code, _, _ = run(capsys, "export", "checklist", "--institution", "Demo-Einrichtung", "--out", str(target))
     assert code == 0 and target.exists()
+    code, out, _ = run(capsys, "export", "plan")
+    [plan] = (tmp_path / "exports").glob("Massnahmenplan_Demo-Einrichtung_*.xlsx")
+    assert code == 0 and str(plan) in out
+    assert load_workbook(plan).sheetnames == [
+        "Deckblatt",
+        "Ziele",
+        "Maßnahmenplan",
+        "PDCA-Review",
+        "Managementbewertung",
+    ]
 
 
 def test_errors_are_one_line_without_traceback(capsys, tmp_path: Path, monkeypatch):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import ipywidgets as w
@@ -167,6 +169,19 @@ def nav_html(active: str, cycle_id: int | None) -> str:
         cls = ' class="qm-active"' if key == active else ""
         parts.append(f'<a href="{esc(href)}"{cls}>{esc(_(label))}</a>')
     return '<nav class="qm-nav">' + "".join(parts) + "</nav>"
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download_html(path: Path, label: str, element_id: str) -> str:
+    """A download link carrying the file itself (data: URL) and where the file was saved."""
+    payload = base64.b64encode(path.read_bytes()).decode("ascii")
+    return (
+        f'<a class="qm-button" id="{esc(element_id)}" download="{esc(path.name)}" '
+        f'href="data:{XLSX_MIME};base64,{payload}">⬇ {esc(label)}</a> '
+        f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(path)}</span>'
+    )
 
 
 def page_box(*children: w.Widget) -> w.VBox:

@@ -8,15 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import ipywidgets as w
 
+from ..config import exports_dir
 from ..errors import InputError
+from ..excel import save_workbook
+from ..excel_plan import build_plan_workbook, plan_filename
 from ..i18n import _
 from ..model import local_time_text
 from ..planning import GOAL_KIND_LABELS, STATUS_LABELS, Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
 from ..selfeval import SelfEvaluation
-from .common import Feedback, card, cycle_header, error_html, esc, guard, make, page_box, user_field
+from .common import (
+    Feedback,
+    card,
+    cycle_header,
+    download_html,
+    error_html,
+    esc,
+    guard,
+    make,
+    page_box,
+    user_field,
+)
 from .fields import FieldSpec, widget_for
 from .record_editor import Chooser, FormField, RecordEditor
 
@@ -92,6 +107,9 @@ class PlanningPage:
         self.signoff_name = make(w.Text, placeholder=_("Name der Leitung"), layout={"width": "260px"})
         self.signoff_date = widget_for("date", self.today)
         self.signoff_button = self._button("Plan freigeben", "check", self.sign_off)
+        self.export_button = self._button("Maßnahmenplan als Excel", "file-excel-o", self.export)
+        self.download = make(w.HTML)
+        self.last_export: Path | None = None
         # measures
         self.measure_chooser = Chooser(self.guard, lambda mid: self.editor.show(self._measure(mid)))
         self.selected = self.measure_chooser.widget
@@ -123,6 +141,7 @@ class PlanningPage:
                 make(w.HTML, f"<h3>{esc(_('Freigabe durch die Leitung'))}</h3>"),
                 self.signoff_state,
                 make(w.HBox, [self.signoff_name, self.signoff_date, self.signoff_button]),
+                make(w.HBox, [self.export_button, self.download]),
             ),
             card(
                 make(w.HTML, f"<h2>{esc(_('Maßnahme bearbeiten'))}</h2>"),
@@ -252,6 +271,14 @@ class PlanningPage:
                 self.cycle.id, self.user(), title=_("Neue Maßnahme"), responsible=self.user()
             )
             self.refresh_plan(select=measure.id)
+
+    def export(self) -> None:
+        """The plan alone as Excel (cover with sign-off, goals, plan, review, management review)."""
+        data = self.evaluation.checklist_data()
+        path = save_workbook(build_plan_workbook(data, self.today), exports_dir() / plan_filename(data, self.today))
+        self.last_export = path
+        self.download.value = download_html(path, _("Maßnahmenplan herunterladen"), "qm-download-plan")
+        self.feedback.ok(_("Der Maßnahmenplan ist erstellt ({n} Maßnahmen).").format(n=len(data.plan.measures)))
 
     def sign_off(self) -> None:
         signed = self.store.sign_off_plan(self.cycle.id, self.signoff_name.value, self.signoff_date.value)

@@ -6,7 +6,6 @@ message next to its field and never reaches the store.
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,19 @@ from ..i18n import _
 from ..model import Assessment, EvidenceRef, local_time_text
 from ..selfeval import SelfEvaluation
 from .chart import summary_chart_html
-from .common import Feedback, card, cycle_header, error_html, esc, guard, make, page_box, unexpected, user_field
+from .common import (
+    Feedback,
+    card,
+    cycle_header,
+    download_html,
+    error_html,
+    esc,
+    guard,
+    make,
+    page_box,
+    unexpected,
+    user_field,
+)
 from .fields import FieldSpec, widget_for, widget_value, widget_value_to_store
 
 # (store field, field kind, German label, placeholder): the form of every requirement, for every catalog.
@@ -41,7 +52,6 @@ EVIDENCE_FORM: list[tuple[str, str, str, str, str]] = [
     ("location", "line", "Fundstelle", "Datei, Seite oder Link", "32%"),
     ("on_site_only", "flag", "nur vor Ort", "", "auto"),
 ]
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def close_tree(widget: w.Widget) -> None:
@@ -535,13 +545,8 @@ class SelfEvaluationPage:
             self.download.value = ""
             unexpected(self.feedback, exc)
             return
-        payload = base64.b64encode(path.read_bytes()).decode("ascii")
         self.last_export = path
-        self.download.value = (
-            f'<a class="qm-button" id="qm-download" download="{esc(path.name)}" '
-            f'href="data:{XLSX_MIME};base64,{payload}">⬇ {esc(_("Checkliste herunterladen"))}</a> '
-            f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(path)}</span>'
-        )
+        self.download.value = download_html(path, _("Checkliste herunterladen"), "qm-download")
         self.feedback.ok(
             _("Die Excel-Checkliste ist erstellt ({n} Anforderungen).").format(
                 n=len(self.evaluation.catalog.requirements())
