@@ -239,3 +239,79 @@ def test_kernels_of_left_pages_are_ended_open_page_keeps_working(browser, tmp_pa
         page.close()
     finally:
         stop_server(proc, log)
+
+
+def wait_until(check, timeout: float = 20.0):
+    """Poll ``check`` (reading the store) until it returns something true; fail with the last value."""
+    deadline = time.time() + timeout
+    value = None
+    while time.time() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"not reached in {timeout} s: {value!r}")
+
+
+def select_with(page, option: str, without: str = "jeder Status"):
+    """The drop-down that offers ``option`` but not ``without`` (forms label fields in separate text)."""
+    return page.locator(f"select:has(option:text-is('{option}')):not(:has(option:text-is('{without}')))")
+
+
+def test_rate_plan_review_next_cycle_compare(server, browser, tmp_path: Path):
+    """The PDCA round in the browser: rate → measure from the gap → Do/Check/Act → next cycle → comparison."""
+    base, env = server
+    catalog = discover([BUILTIN_STANDARDS]).get("qm4")
+    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+    inst = store.create_institution("PDCA-Haus", qmb="E. Ende")
+    first = store.create_cycle(inst.id, "Zyklus 2026", catalog)
+    req = catalog.requirements()[0]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+    page.goto(f"{base}/voila/render/Selbstbewertung.ipynb?zyklus={first.id}")
+    wait_for_page(page)
+    card(page, req).get_by_role("button", name="nicht erfüllt", exact=True).click()
+    card(page, req).get_by_text("gespeichert").wait_for()
+
+    page.locator(".qm-nav a", has_text="Qualitätsplanung").click()
+    wait_for_page(page)
+    page.get_by_role("button", name="Maßnahme anlegen").first.click()
+    page.get_by_text("angelegt.").wait_for()
+    [measure] = wait_until(lambda: store.measures(first.id))
+    assert measure.requirement_ids == (req.id,) and measure.responsible == "E. Ende"
+    select_with(page, "in Umsetzung").select_option(label="umgesetzt")
+    wait_until(lambda: str(store.measure(measure.id).status) == "umgesetzt")
+
+    page.locator(".qm-nav a", has_text="PDCA-Review").click()
+    wait_for_page(page)
+    page.get_by_placeholder("Was wurde umgesetzt, von wem?").fill("Konzept geschrieben <b>fett</b>")
+    select_with(page, "teilweise").select_option(label="ja")
+    select_with(page, "als Standard beibehalten").select_option(label="als Standard beibehalten")
+    review = wait_until(lambda: (r := store.measure_review(measure.id)).act and r)
+    assert review.done_text == "Konzept geschrieben <b>fett</b>" and str(review.effective) == "ja"
+    assert str(store.measure(measure.id).status) == "wirksam"
+    page.get_by_text("1 von 1 Maßnahmen geprüft").wait_for()
+
+    page.get_by_label("Name").fill("Zyklus 2029")
+    page.get_by_role("button", name="Nächsten Zyklus anlegen").click()
+    page.get_by_role("link", name="Zur Selbstbewertung des neuen Zyklus").click()
+    wait_for_page(page)
+    assert "aus dem Vorzyklus übernommen – bitte prüfen" in card(page, req).inner_text()
+    card(page, req).get_by_role("button", name="erfüllt", exact=True).click()
+    card(page, req).get_by_text("gespeichert").wait_for()
+    second = store.find_cycle(inst.id, "Zyklus 2029")
+    wait_until(lambda: store.assessment(second.id, req.id).rating == "erfuellt")
+    assert req.id not in store.to_confirm(second.id)
+    assert store.assessment(first.id, req.id).rating == "nicht_erfuellt"  # the old cycle is unchanged
+
+    page.locator(".qm-nav a", has_text="PDCA-Review").click()
+    wait_for_page(page)
+    compare = page.locator(".qm-compare")
+    compare.wait_for()
+    assert compare.locator(".qm-bar").count() == 2 * len(catalog.areas)
+    body = page.inner_text("body")
+    assert "Von „Zyklus 2026“ zu „Zyklus 2029“: 1 besser, 0 schlechter" in body
+    assert "▲ besser" in body and measure.title in body
+    page.screenshot(path=str(tmp_path / "pdca-review.png"), full_page=True)
+    page.context.close()
+    store.close()

@@ -50,6 +50,9 @@ table.qm-plan { border-collapse: collapse; width: 100%; margin-top: 6px; }
 table.qm-plan th, table.qm-plan td { border-bottom: 1px solid #d0d7de; padding: 4px 6px; text-align: left;
   vertical-align: top; }
 tr.qm-overdue td { background: #fdecea; }
+.qm-compare td { padding: 1px 6px; }
+.qm-card .widget-text, .qm-card .widget-textarea, .qm-card .widget-datepicker, .qm-card .widget-dropdown {
+  max-width: calc(100% - 6px); box-sizing: border-box; }
 details.qm-help summary { cursor: pointer; color: #1f4e79; }
 </style>
 """

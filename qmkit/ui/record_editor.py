@@ -70,7 +70,8 @@ class RecordEditor:
         self.show(None)
 
     def _label(self, name: str, error: str = "") -> str:
-        text = f"<b>{esc(_(self.form[name].label))}</b>"
+        field = self.form[name]
+        text = "" if field.kind == "flag" else f"<b>{esc(_(field.label))}</b>"  # a checkbox carries its label
         return text + (" " + error_html(error) if error else "")
 
     def set_options(self, name: str, options: list[tuple[str, str]]) -> None:

@@ -97,15 +97,10 @@ class ReviewPage:
         self.next_result = make(w.HTML)
         self.comparison_html = make(w.HTML)
         header = cycle_header("review", _("PDCA-Review"), self.cycle.id, inst.name, self.cycle.name, self.catalog.title)
-        cards = [
-            card(
-                make(w.HTML, f"<h2>{esc(_('Maßnahmen prüfen: Do – Check – Act'))}</h2>"),
-                self.measure_table,
-                self.measure_chooser.widget,
-                self.measure_info,
-                self.review_editor.widget,
-            )
-        ]
+        self.review_card = card(
+            make(w.HTML, f"<h2>{esc(_('Maßnahmen prüfen: Do – Check – Act'))}</h2>"), self.measure_table
+        )
+        cards = [self.review_card]
         if self.score_box is not None:
             cards.append(self.score_box)
         cards += [
@@ -153,6 +148,11 @@ class ReviewPage:
         self.measure_table.value = review_table_html(measures, reviews)
         options = [(f"{m.title} ({STATUS_LABELS[m.status]})", m.id) for m in measures]
         chosen = self.measure_chooser.refill(options, select)
+        parts = [*self.review_card.children[:2]]
+        if measures:  # the editor only when there is something to review
+            parts += [self.measure_chooser.widget, self.measure_info, self.review_editor.widget]
+        if list(self.review_card.children) != parts:
+            self.review_card.children = parts
         if chosen is None or self.review_editor.record is None or self.review_editor.record.measure_id != chosen:
             self.show_review(chosen)
         elif chosen is not None:
@@ -161,7 +161,7 @@ class ReviewPage:
     def show_review(self, measure_id: int | None) -> None:
         if measure_id is None:
             self.review_editor.show(None)
-            self.measure_info.value = f'<div class="qm-muted">{esc(_("Noch keine Maßnahmen im Plan."))}</div>'
+            self.measure_info.value = ""
             return
         self._show_measure_info(self.store.measure(measure_id))
         self.review_editor.show(self.store.measure_review(measure_id))
