@@ -251,6 +251,68 @@ def workbook_benchmarks(work: Path) -> dict[str, Any]:
     return results
 
 
+def planning_benchmarks(work: Path) -> dict[str, Any]:
+    """Kernel-side render times of the comparison view (10 cycles) and the plan view (500 measures)."""
+    from qmkit.comparison import load_history
+    from qmkit.ui.planning_page import PlanningPage
+    from qmkit.ui.review_page import comparison_html
+
+    results: dict[str, Any] = {}
+    shipped = discover([BUILTIN_STANDARDS])
+    catalog = max(shipped.catalogs.values(), key=lambda c: len(c.requirements()))
+    store = Store(f"sqlite:///{work / 'planning.sqlite'}")
+    inst = store.create_institution("Bench Planung")
+    cycle = store.create_cycle(inst.id, "Zyklus 1", catalog)
+    usable = [v.value for v in catalog.scale.values if not v.not_applicable]
+    reqs = catalog.requirements()
+    for n in range(1, 11):
+        ev = SelfEvaluation(store, cycle, catalog)
+        for i, req in enumerate(reqs):
+            ev.rate(req.id, usable[(i + n) % len(usable)], "bench")
+        for i, req in enumerate(reqs[:10]):
+            store.add_measure(
+                cycle.id, title=f"Maßnahme {n}.{i}", responsible="QMB", requirement_ids=(req.id,), status="umgesetzt"
+            )
+        if n < 10:
+            cycle = store.start_next_cycle(cycle.id, f"Zyklus {n + 1}", catalog)
+    runs = []
+    for _ in range(7):
+        start = time.perf_counter()
+        html = comparison_html(load_history(store, cycle, catalog))
+        runs.append(time.perf_counter() - start)
+    assert html.count('class="qm-bar"') == 10 * len(catalog.areas)
+    results["comparison_10_cycles_s"] = runs
+    results["comparison_catalog"] = f"{catalog.id}, {len(reqs)} requirements"
+
+    plan_cycle = store.create_cycle(inst.id, "Plan 500", catalog)
+    for i in range(500):
+        store.add_measure(
+            plan_cycle.id,
+            title=f"Maßnahme {i}",
+            responsible=f"Person {i % 12}",
+            due=f"2027-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            requirement_ids=(reqs[i % len(reqs)].id,),
+        )
+    page = PlanningPage(SelfEvaluation(store, plan_cycle, catalog))
+    runs = []
+    for _ in range(7):
+        start = time.perf_counter()
+        page.refresh_plan()
+        runs.append(time.perf_counter() - start)
+    results["plan_view_500_s"] = runs
+    keystrokes = []
+    for i in range(7):
+        start = time.perf_counter()
+        page.editor.inputs["title"].value = f"Maßnahme geändert {i}"  # one saved keystroke: save + redraw
+        keystrokes.append(time.perf_counter() - start)
+    results["plan_keystroke_500_s"] = keystrokes
+    start = time.perf_counter()
+    PlanningPage(SelfEvaluation(store, plan_cycle, catalog))
+    results["plan_page_build_500_s"] = [time.perf_counter() - start]
+    store.close()
+    return results
+
+
 def machine() -> str:
     cpu = "?"
     try:
@@ -308,6 +370,27 @@ def report(results: dict[str, Any]) -> str:
             "–",
         ),
         (
+            f"Comparison view in the kernel, 10 cycles of the largest catalog ({results['comparison_catalog']}): "
+            "read the store and render chart and changes (median of 7)",
+            fmt(med(results["comparison_10_cycles_s"])),
+            "≤ 300 ms",
+        ),
+        (
+            "Plan view in the kernel, 500 measures: read, filter, render table and choice (median of 7)",
+            fmt(med(results["plan_view_500_s"])),
+            "≤ 300 ms",
+        ),
+        (
+            "One saved keystroke in the measure editor with 500 measures (save, check, redraw the plan)",
+            fmt(med(results["plan_keystroke_500_s"])),
+            "–",
+        ),
+        (
+            "Whole Qualitätsplanung page built with 500 measures",
+            fmt(results["plan_page_build_500_s"][0]),
+            "–",
+        ),
+        (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
             "≤ 150 MB",
@@ -350,6 +433,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
         work = Path(tmp)
         results = workbook_benchmarks(work)
+        results.update(planning_benchmarks(work))
         results.update(browser_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
