@@ -5,6 +5,7 @@ Plain frozen dataclasses and checks with German messages; the store keeps them, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -151,6 +152,7 @@ FIELD_LABELS = {
     "held_on": "Datum",
     "next_review": "Nächste Bewertung",
     "signed_on": "Datum der Freigabe",
+    "requirement_ids": "Anforderungen",
 }
 
 
@@ -191,6 +193,18 @@ def _number(text: str, name: str) -> None:
         ) from None
 
 
+MAX_LINKED = 200
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _requirement_ids(value: Any) -> tuple[str, ...]:
+    """Linked requirement ids: a list of catalog ids, each once, at most 200."""
+    items = list(value or ())
+    if len(items) > MAX_LINKED or not all(isinstance(i, str) and _ID.match(i) for i in items):
+        raise InputError(_("Bitte nur Anforderungs-IDs aus dem Katalog auswählen (höchstens 200)."), "requirement_ids")
+    return tuple(dict.fromkeys(items))
+
+
 def check_goal(values: dict[str, Any]) -> dict[str, Any]:
     """The goal's fields as they may be stored, or :class:`InputError` naming the field."""
     clean: dict[str, Any] = {}
@@ -208,7 +222,7 @@ def check_goal(values: dict[str, Any]) -> dict[str, Any]:
             if clean[name]:
                 _number(clean[name], name)
     clean["target_date"] = parse_date(values.get("target_date"), "target_date")
-    clean["requirement_ids"] = tuple(values.get("requirement_ids", ()))
+    clean["requirement_ids"] = _requirement_ids(values.get("requirement_ids"))
     return clean
 
 
@@ -230,6 +244,9 @@ def check_measure(values: dict[str, Any]) -> dict[str, Any]:
     if clean["start"] and clean["due"] and clean["due"] < clean["start"]:
         raise InputError(_("Der Termin liegt vor dem Beginn. Bitte Beginn oder Termin ändern."), "due")
     goal_id = values.get("goal_id")
-    clean["goal_id"] = int(goal_id) if goal_id not in (None, "") else None
-    clean["requirement_ids"] = tuple(values.get("requirement_ids", ()))
+    try:
+        clean["goal_id"] = int(goal_id) if goal_id not in (None, "") else None
+    except (TypeError, ValueError):
+        raise InputError(_("Dieses Ziel gibt es in diesem Zyklus nicht."), "goal_id") from None
+    clean["requirement_ids"] = _requirement_ids(values.get("requirement_ids"))
     return clean

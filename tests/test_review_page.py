@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from traitlets import TraitError
 
 from qmkit.demo import create_demo
+from qmkit.errors import InputError
 from qmkit.planning import MeasureStatus
 from qmkit.review import ActDecision, Effectiveness
 from qmkit.selfeval import SelfEvaluation
@@ -165,3 +167,23 @@ def test_two_tabs_on_one_measure_nothing_lost_silently(demo, store):
     tab2.editor.inputs["title"].value = "Tab 2 überschreibt"
     tab1.editor.inputs["title"].value = "Tab 1 überschreibt"
     assert "„Tab 2 überschreibt“ ersetzt" in tab1.editor.status.value
+
+
+def test_link_requirements_to_goals_and_measures(demo, store):
+    page = PlanningPage(demo)
+    page.new_button.click()
+    [measure] = store.measures(demo.cycle.id)
+    page.editor.inputs["requirement_ids"].value = ["QB1.1", "QB2.3"]
+    assert store.measure(measure.id).requirement_ids == ("QB1.1", "QB2.3")
+    assert "QB1.1, QB2.3" in page.plan.value
+    page.area_filter.value = "QB2"
+    assert "Neue Maßnahme" in page.plan.value
+    page.new_goal_button.click()
+    page.goal_editor.inputs["requirement_ids"].value = ["QB3.1"]
+    assert store.goals(demo.cycle.id)[0].requirement_ids == ("QB3.1",)
+    with pytest.raises(TraitError):  # the widget accepts only the catalog's ids
+        page.editor.inputs["requirement_ids"].value = ["<script>"]
+    with pytest.raises(InputError) as err:  # and the store checks again
+        store.update_measure(measure.id, "requirement_ids", ["<script>"])
+    assert "Anforderungs-IDs" in str(err.value)
+    assert store.measure(measure.id).requirement_ids == ("QB1.1", "QB2.3")

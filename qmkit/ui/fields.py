@@ -73,6 +73,18 @@ def _choice(value: Any, spec: FieldSpec) -> w.Widget:
     )
 
 
+def _tags(value: Any, spec: FieldSpec) -> w.Widget:
+    """Several ids out of a fixed list (e.g. the requirements a goal or measure refers to)."""
+    return make(
+        w.TagsInput,
+        value=list(value or ()),
+        allowed_tags=[v for _l, v in spec.options],
+        allow_duplicates=False,
+        placeholder=spec.placeholder,
+        layout={"width": spec.width},
+    )
+
+
 FIELD_WIDGETS: dict[str, Callable[[Any, FieldSpec], w.Widget]] = {
     "rating": _rating,
     "text": _text,
@@ -80,11 +92,12 @@ FIELD_WIDGETS: dict[str, Callable[[Any, FieldSpec], w.Widget]] = {
     "flag": _flag,
     "date": _date,
     "choice": _choice,
+    "tags": _tags,
 }
 
 
 def widget_for(kind: str, value: Any = None, spec: FieldSpec | None = None) -> w.Widget:
-    """A widget for a form field of ``kind`` ("rating", "text", "line", "flag", "date", "choice")."""
+    """A widget for a form field of ``kind`` ("rating", "text", "line", "flag", "date", "choice", "tags")."""
     try:
         factory = FIELD_WIDGETS[kind]
     except KeyError:
@@ -96,6 +109,8 @@ def widget_value(kind: str, value: Any) -> Any:
     """What a widget of ``kind`` shows for a stored value (a missing rating shows as "offen")."""
     if kind == "flag":
         return bool(value)
+    if kind == "tags":
+        return list(value or ())
     if kind in ("date", "choice"):
         return value
     return "" if value is None else value

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
+from ..catalog import Catalog
 from ..config import exports_dir
 from ..errors import InputError
 from ..excel import save_workbook
@@ -60,6 +61,19 @@ GOAL_FORM = [
 ]
 
 
+def with_requirements(form: list[FormField], catalog: Catalog, after: str) -> list[FormField]:
+    """``form`` with a field choosing linked requirements (ids of ``catalog``) after the field ``after``."""
+    field = FormField(
+        "requirement_ids",
+        "tags",
+        "Anforderungen",
+        "ID eingeben, z. B. " + catalog.requirements()[0].id,
+        [(r.id, r.id) for r in catalog.requirements()],
+    )
+    at = next(i for i, f in enumerate(form) if f.name == after) + 1
+    return [*form[:at], field, *form[at:]]
+
+
 class PlanningPage:
     """Gaps → measures, goals, the plan by due date with overdue ones marked, filters, sign-off and editors."""
 
@@ -81,7 +95,7 @@ class PlanningPage:
         self.delete_goal_button = self._button("Ziel löschen", "trash", self.delete_goal)
         self.goal_message = make(w.HTML)
         self.goal_editor = RecordEditor(
-            GOAL_FORM,
+            with_requirements(GOAL_FORM, cat, after="why"),
             lambda g, name, value: self.store.update_goal(g.id, name, value, self.user()),
             self.guard,
             lambda _g: self.refresh_goals(),
@@ -115,7 +129,7 @@ class PlanningPage:
         self.selected = self.measure_chooser.widget
         self.new_button = self._button("Neue Maßnahme", "plus", self.add_measure)
         self.editor = RecordEditor(
-            MEASURE_FORM,
+            with_requirements(MEASURE_FORM, cat, after="goal_id"),
             lambda m, name, value: self.store.update_measure(m.id, name, value, self.user()),
             self.guard,
             lambda _m: self.refresh_plan(),
