@@ -35,7 +35,7 @@ def page(store, catalogs, tmp_path: Path):
 
 
 def test_field_kinds_map_to_widgets():
-    assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag", "date", "choice"}
+    assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag", "date", "choice", "tags"}
     from datetime import date
 
     assert isinstance(widget_for("date", date(2026, 1, 2)), w.DatePicker)
@@ -47,6 +47,8 @@ def test_field_kinds_map_to_widgets():
     assert isinstance(widget_for("text", "x"), w.Textarea)
     flag = widget_for("flag", True, FieldSpec("nur vor Ort"))
     assert isinstance(flag, w.Checkbox) and flag.description == "nur vor Ort"
+    tags = widget_for("tags", ("a",), FieldSpec(options=[("A", "a"), ("B", "b")]))
+    assert isinstance(tags, w.TagsInput) and tags.value == ["a"] and tags.allowed_tags == ["a", "b"]
     # layouts and styles are shared models: one per distinct setting, not one per widget
     assert widget_for("line").layout is widget_for("line").layout
     with pytest.raises(ValueError):
