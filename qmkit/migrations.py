@@ -44,7 +44,26 @@ def _v3_review(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _v1_initial), (2, _v2_planning), (3, _v3_review)]
+def _v4_workshops(conn: Connection) -> None:
+    """Release 0.4: rating workshops with participants, ratings, dot counts and consensus."""
+    schema.metadata.create_all(
+        conn,
+        tables=[
+            schema.workshops,
+            schema.workshop_participants,
+            schema.workshop_ratings,
+            schema.workshop_dots,
+            schema.workshop_consensus,
+        ],
+    )
+
+
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _v1_initial),
+    (2, _v2_planning),
+    (3, _v3_review),
+    (4, _v4_workshops),
+]
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -189,3 +189,63 @@ measure_origins = Table(
     Column("measure_id", Integer, ForeignKey("measures.id"), primary_key=True),
     Column("from_measure_id", Integer, ForeignKey("measures.id"), nullable=False),
 )
+
+# ---- added in schema version 4 (workshops)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("held_on", String(10), nullable=False),
+    Column("requirement_ids", Text, nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("facilitator_token", String(64), nullable=False, unique=True),
+    Column("join_code", String(12), nullable=False, unique=True),
+    Column("named", Boolean, nullable=False, default=False),
+    Column("threshold", Integer, nullable=False, default=3),
+    Column("created_at", String(40), nullable=False),
+)
+
+workshop_participants = Table(
+    "workshop_participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), nullable=False, index=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False, default=""),
+    Column("role_group", String(100), nullable=False, default=""),
+    Column("joined_at", String(40), nullable=False),
+)
+
+workshop_ratings = Table(
+    "workshop_ratings",
+    metadata,
+    Column("participant_id", Integer, ForeignKey("workshop_participants.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("value", String(64), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+workshop_dots = Table(
+    "workshop_dots",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("dots", Integer, nullable=False, default=0),
+)
+
+workshop_consensus = Table(
+    "workshop_consensus",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("rating", String(64), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("dissent", Text, nullable=False, default=""),
+    Column("decided_by", String(200), nullable=False, default=""),
+    Column("decided_at", String(40), nullable=False),
+)

@@ -40,6 +40,19 @@ from .review import (
     check_score,
     check_signoff,
 )
+from .text import clean_text
+from .workshop import CANNOT_JUDGE as CANNOT_JUDGE_VALUE
+from .workshop import (
+    Consensus,
+    Participant,
+    Workshop,
+    WorkshopRating,
+    check_answer,
+    check_workshop,
+    new_join_code,
+    new_token,
+    same_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -961,3 +974,229 @@ class Store:
             pdca_scores=self.pdca_scores(cycle_id),
             carried_from=self.measure_origins(cycle_id),
         )
+
+    # ------------------------------------------------------------------ workshops
+
+    def create_workshop(self, cycle_id: int, catalog: Catalog, **values: Any) -> Workshop:
+        """A workshop on selected requirements with fresh random tokens and a short join code."""
+        cycle = self.get_cycle(cycle_id)
+        if cycle.catalog_id != catalog.id:
+            raise InputError(_("Der Workshop muss mit dem Qualitätsmodell des Zyklus arbeiten."), "catalog")
+        clean = check_workshop(values, catalog)
+        for _attempt in range(5):  # a join code may collide with another workshop's; draw again
+            try:
+                with self._tx() as conn:
+                    new_id = _new_id(
+                        conn.execute(
+                            insert(schema.workshops).values(
+                                cycle_id=cycle_id,
+                                title=clean["title"],
+                                held_on=clean["held_on"].isoformat(),
+                                requirement_ids=json.dumps(list(clean["requirement_ids"])),
+                                token=new_token(),
+                                facilitator_token=new_token(),
+                                join_code=new_join_code(),
+                                named=clean["named"],
+                                threshold=clean["threshold"],
+                                created_at=now_iso(),
+                            )
+                        )
+                    )
+                return self.workshop(new_id)
+            except IntegrityError:
+                continue
+        raise StoreError(_("Es konnte kein eindeutiger Beitrittscode erzeugt werden. Bitte erneut versuchen."))
+
+    def _workshop_row(self, where: Any, missing: str) -> Workshop:
+        row = self._one(select(schema.workshops).where(where), missing)
+        return Workshop(
+            id=row.id,
+            cycle_id=row.cycle_id,
+            title=row.title,
+            held_on=date.fromisoformat(row.held_on),
+            requirement_ids=tuple(json.loads(row.requirement_ids)),
+            token=row.token,
+            facilitator_token=row.facilitator_token,
+            join_code=row.join_code,
+            named=bool(row.named),
+            threshold=row.threshold,
+            created_at=row.created_at,
+        )
+
+    def workshop(self, workshop_id: int) -> Workshop:
+        return self._workshop_row(schema.workshops.c.id == workshop_id, _("Diesen Workshop gibt es nicht."))
+
+    def workshops(self, cycle_id: int) -> list[Workshop]:
+        with self._tx() as conn:
+            ids = (
+                conn.execute(
+                    select(schema.workshops.c.id)
+                    .where(schema.workshops.c.cycle_id == cycle_id)
+                    .order_by(schema.workshops.c.id)
+                )
+                .scalars()
+                .all()
+            )
+        return [self.workshop(i) for i in ids]
+
+    def workshop_for_participant(self, token: Any) -> Workshop:
+        """The workshop whose join link carries ``token``; any other value is refused with one message."""
+        refused = _("Dieser Workshop-Link ist ungültig oder abgelaufen. Bitte den Link der Moderation verwenden.")
+        if not isinstance(token, str) or not token or len(token) > 100:
+            raise NotFoundError(refused)
+        found = self._workshop_row(schema.workshops.c.token == token, refused)
+        if not same_token(token, found.token):
+            raise NotFoundError(refused)
+        return found
+
+    def workshop_for_facilitator(self, token: Any) -> Workshop:
+        """The workshop whose facilitator link carries ``token`` (a participant's token is refused)."""
+        refused = _("Dieser Moderationslink ist ungültig.")
+        if not isinstance(token, str) or not token or len(token) > 100:
+            raise NotFoundError(refused)
+        found = self._workshop_row(schema.workshops.c.facilitator_token == token, refused)
+        if not same_token(token, found.facilitator_token):
+            raise NotFoundError(refused)
+        return found
+
+    def workshop_by_code(self, code: Any) -> Workshop:
+        refused = _("Diesen Beitrittscode gibt es nicht. Bitte genau so eingeben, wie er angezeigt wird.")
+        if not isinstance(code, str) or not 4 <= len(code.strip()) <= 12:
+            raise NotFoundError(refused)
+        return self._workshop_row(schema.workshops.c.join_code == code.strip().upper(), refused)
+
+    def join_workshop(
+        self, workshop: Workshop, display_name: str = "", role_group: str = "", key: str | None = None
+    ) -> Participant:
+        """Join (or, with the ``key`` of an earlier visit, continue). Names are kept only in named workshops."""
+        table = schema.workshop_participants
+        if key:
+            with self._tx() as conn:
+                row = conn.execute(select(table).where(table.c.key == key, table.c.workshop_id == workshop.id)).first()
+            if row is not None:
+                return Participant(row.id, row.workshop_id, row.key, row.display_name, row.role_group)
+        name = clean_text(display_name, "display_name", limit=100, label="Name") if workshop.named else ""
+        role = clean_text(role_group, "role_group", limit=100, label="Rollengruppe")
+        new_key = new_token()
+        with self._tx() as conn:
+            new_id = _new_id(
+                conn.execute(
+                    insert(table).values(
+                        workshop_id=workshop.id, key=new_key, display_name=name, role_group=role, joined_at=now_iso()
+                    )
+                )
+            )
+        return Participant(new_id, workshop.id, new_key, name, role)
+
+    def rate_in_workshop(
+        self, participant: Participant, catalog: Catalog, requirement_id: str, value: Any, comment: Any = ""
+    ) -> WorkshopRating:
+        """Store one participant's answer at once (the later answer of the same person replaces it)."""
+        workshop = self.workshop(participant.workshop_id)
+        if requirement_id not in workshop.requirement_ids:
+            raise InputError(_("Diese Anforderung gehört nicht zum Workshop."), "requirement_id")
+        clean_value, clean_comment = check_answer(catalog, requirement_id, value, comment)
+        table = schema.workshop_ratings
+        values = {"value": clean_value, "comment": clean_comment, "changed_at": now_iso()}
+        with self._tx() as conn:
+            key = (table.c.participant_id == participant.id) & (table.c.requirement_id == requirement_id)
+            if not conn.execute(update(table).where(key).values(**values)).rowcount:
+                conn.execute(
+                    insert(table).values(participant_id=participant.id, requirement_id=requirement_id, **values)
+                )
+        return WorkshopRating(participant.id, requirement_id, clean_value, clean_comment, participant.role_group)
+
+    def workshop_ratings(self, workshop_id: int) -> list[WorkshopRating]:
+        r, p = schema.workshop_ratings, schema.workshop_participants
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(r.c.participant_id, r.c.requirement_id, r.c.value, r.c.comment, p.c.role_group)
+                .join(p, p.c.id == r.c.participant_id)
+                .where(p.c.workshop_id == workshop_id)
+                .order_by(r.c.participant_id, r.c.requirement_id)
+            ).all()
+        return [WorkshopRating(x.participant_id, x.requirement_id, x.value, x.comment, x.role_group) for x in rows]
+
+    def set_dots(self, workshop: Workshop, catalog: Catalog, requirement_id: str, value: str, count: Any) -> None:
+        """Facilitator-only mode: the number of dots on one scale value of one requirement."""
+        if requirement_id not in workshop.requirement_ids:
+            raise InputError(_("Diese Anforderung gehört nicht zum Workshop."), "requirement_id")
+        check_answer(catalog, requirement_id, value, "")
+        try:
+            number = int(str(count).strip() or 0)
+        except ValueError:
+            raise InputError(_("Bitte die Zahl der Punkte als ganze Zahl eingeben."), "count") from None
+        if not 0 <= number <= 500:
+            raise InputError(_("Die Zahl der Punkte muss zwischen 0 und 500 liegen."), "count")
+        table = schema.workshop_dots
+        with self._tx() as conn:
+            key = (
+                (table.c.workshop_id == workshop.id)
+                & (table.c.requirement_id == requirement_id)
+                & (table.c.value == value)
+            )
+            if not conn.execute(update(table).where(key).values(dots=number)).rowcount:
+                conn.execute(
+                    insert(table).values(
+                        workshop_id=workshop.id, requirement_id=requirement_id, value=value, dots=number
+                    )
+                )
+
+    def dots(self, workshop_id: int) -> dict[str, dict[str, int]]:
+        table = schema.workshop_dots
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.workshop_id == workshop_id)).all()
+        found: dict[str, dict[str, int]] = {}
+        for row in rows:
+            found.setdefault(row.requirement_id, {})[row.value] = row.dots
+        return found
+
+    def record_consensus(
+        self,
+        workshop: Workshop,
+        catalog: Catalog,
+        requirement_id: str,
+        rating: str,
+        reason: Any = "",
+        dissent: Any = "",
+        user: str = "",
+    ) -> Consensus:
+        """Store the agreed rating and write it into the cycle's self-evaluation, naming the workshop as source."""
+        if requirement_id not in workshop.requirement_ids:
+            raise InputError(_("Diese Anforderung gehört nicht zum Workshop."), "requirement_id")
+        value, _comment = check_answer(catalog, requirement_id, rating, "")
+        if value == CANNOT_JUDGE_VALUE:
+            raise InputError(_("Als Konsens bitte einen Wert der Skala wählen."), "rating")
+        clean_reason = clean_text(reason, "reason", limit=2000, label="Begründung", multiline=True)
+        clean_dissent = clean_text(dissent, "dissent", limit=2000, label="Abweichende Meinungen", multiline=True)
+        stamp = now_iso()
+        table = schema.workshop_consensus
+        values = {
+            "rating": value,
+            "reason": clean_reason,
+            "dissent": clean_dissent,
+            "decided_by": user,
+            "decided_at": stamp,
+        }
+        with self._tx() as conn:
+            key = (table.c.workshop_id == workshop.id) & (table.c.requirement_id == requirement_id)
+            if not conn.execute(update(table).where(key).values(**values)).rowcount:
+                conn.execute(insert(table).values(workshop_id=workshop.id, requirement_id=requirement_id, **values))
+            self._bump(
+                conn,
+                workshop.cycle_id,
+                requirement_id,
+                {"rating": value, "changed_by": workshop.source, "changed_at": stamp},
+            )
+        return Consensus(workshop.id, requirement_id, value, clean_reason, clean_dissent, user, stamp)
+
+    def consensus(self, workshop_id: int) -> dict[str, Consensus]:
+        table = schema.workshop_consensus
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.workshop_id == workshop_id)).all()
+        return {
+            r.requirement_id: Consensus(
+                r.workshop_id, r.requirement_id, r.rating, r.reason, r.dissent, r.decided_by, r.decided_at
+            )
+            for r in rows
+        }

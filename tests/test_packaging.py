@@ -31,7 +31,8 @@ def test_environment_yml_matches_pyproject():
 def test_core_modules_never_import_widgets():
     code = (
         "import sys, qmkit, qmkit.catalog, qmkit.store, qmkit.selfeval, qmkit.excel, qmkit.model, qmkit.demo, "
-        "qmkit.cli, qmkit.migrations, qmkit.serve, qmkit.planning, qmkit.review, qmkit.comparison, qmkit.excel_plan\n"
+        "qmkit.cli, qmkit.migrations, qmkit.serve, qmkit.planning, qmkit.review, qmkit.comparison, "
+        "qmkit.excel_plan, qmkit.workshop\n"
         "bad = [m for m in sys.modules if m.startswith(('ipywidgets', 'voila', 'IPython'))]\n"
         "assert not bad, bad\n"
     )

@@ -154,7 +154,7 @@ def test_foundation_database_is_upgraded_and_keeps_every_rating(tmp_path: Path, 
     before = sqlite3.connect(path).execute("SELECT requirement_id, rating, implementation FROM assessments").fetchall()
 
     store = Store(f"sqlite:///{path}")
-    assert store.schema_version == LATEST == 3
+    assert store.schema_version == LATEST == 4
     after = {a.requirement_id: (a.rating, a.implementation) for a in store.assessments(1).values()}
     assert after == {r: (v, t) for r, v, t in before} and len(after) == 16
     gap = find_gaps(catalogs.get("qm4"), store.assessments(1))[0]
