@@ -189,6 +189,13 @@ class Catalog(_Strict):
             return list(self.scale.values)
         return [v for v in self.scale.values if v.value in req.scale]
 
+    def pdca_targets(self) -> list[tuple[str, str]]:
+        """(id, title) of what the PDCA-phase scoring rates: areas or requirements; empty when it is off."""
+        if self.pdca_scoring is None:
+            return []
+        items = self.areas if self.pdca_scoring.per == "area" else self.requirements()
+        return [(x.id, x.title) for x in items]
+
     @property
     def title(self) -> str:
         return f"{self.name} (Version {self.version})"

@@ -82,10 +82,7 @@ class Comparison:
     def met_share(self, cycle_index: int, area_id: str) -> float | None:
         """Share of applicable rated requirements of an area rated as met, in percent (``None``: none rated)."""
         area = next(a for a in self.summaries[cycle_index].areas if a.area_id == area_id)
-        scale = self.catalog.scale
-        applicable = sum(n for v, n in area.counts.items() if (s := scale.get(v)) is not None and not s.not_applicable)
-        met = sum(n for v, n in area.counts.items() if (s := scale.get(v)) is not None and s.met)
-        return 100.0 * met / applicable if applicable else None
+        return area.met_share(self.catalog.scale)
 
 
 def _ranks(catalog: Catalog) -> dict[str, int]:

@@ -26,16 +26,13 @@ from .excel import (
     sheet_title,
 )
 from .i18n import _
+from .model import day_text
 from .planning import GOAL_KIND_LABELS, STATUS_LABELS
 from .review import ACT_LABELS, EFFECT_LABELS, PHASE_LABELS, PHASES, band_label
 from .selfeval import ChecklistData
 
 OVERDUE_FILL = PatternFill("solid", fgColor="FDECEA")
 Column = tuple[str, float, bool]
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
 
 
 def _table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], empty: str) -> int:
@@ -69,7 +66,7 @@ def signoff_text(data: ChecklistData) -> str:
     if not data.plan.signoffs:
         return _("Der Plan ist noch nicht freigegeben.")
     last = data.plan.signoffs[0]
-    return _("Freigegeben von {name} am {day}").format(name=last.name, day=_day(last.signed_on))
+    return _("Freigegeben von {name} am {day}").format(name=last.name, day=day_text(last.signed_on))
 
 
 def goals_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
@@ -92,7 +89,7 @@ def goals_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
             g.indicator,
             g.baseline,
             g.target,
-            _day(g.target_date),
+            day_text(g.target_date),
             ", ".join(g.requirement_ids),
         ]
         for g in data.plan.goals
@@ -133,8 +130,8 @@ def plan_sheet(wb: Workbook, data: ChecklistData, taken: set[str], today: date |
                 ", ".join(m.requirement_ids),
                 goals.get(m.goal_id, "") if m.goal_id else "",
                 m.responsible,
-                _day(m.start),
-                _day(m.due),
+                day_text(m.start),
+                day_text(m.due),
                 status,
                 m.effort,
             ]
@@ -176,13 +173,15 @@ def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     for m in data.plan.measures:
         r = data.plan.review(m.id)
         goal = goals.get(m.goal_id) if m.goal_id else None
-        actual = r.actual + (f" ({goal.target})" if goal is not None and goal.target else "")
+        actual = r.actual
+        if goal is not None and goal.target:
+            actual = _("{actual} (Ziel {target})").format(actual=r.actual or "–", target=goal.target)
         rows.append(
             [
                 m.title,
                 STATUS_LABELS[m.status],
                 r.done_text,
-                _day(r.done_on),
+                day_text(r.done_on),
                 actual,
                 r.effect_evidence,
                 EFFECT_LABELS[r.effective] if r.effective else "",
@@ -193,11 +192,7 @@ def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     last = _table(ws, columns, rows, _("Noch keine Maßnahmen geplant."))
     setting = data.catalog.pdca_scoring
     if setting is not None:
-        targets = (
-            [(a.id, a.title) for a in data.catalog.areas]
-            if setting.per == "area"
-            else [(q.id, q.title) for q in data.catalog.requirements()]
-        )
+        targets = data.catalog.pdca_targets()
         row = last + 2
         title = _("PDCA-Reifegrad (CAF-Stil, {variant})").format(
             variant=_("klassisch") if setting.variant == "classical" else _("fein abgestuft")
@@ -237,7 +232,7 @@ def management_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None
         ("Nächste Bewertung", 12, False),
     ]
     rows = [
-        [_day(r.held_on), r.participants, r.inputs, r.decisions, _day(r.next_review)]
+        [day_text(r.held_on), r.participants, r.inputs, r.decisions, day_text(r.next_review)]
         for r in data.plan.management_reviews
     ]
     _table(ws, columns, rows, _("Noch keine Managementbewertung erfasst."))
@@ -266,7 +261,7 @@ def build_plan_workbook(data: ChecklistData, today: date | None = None) -> Workb
         (_("QM-Beauftragte*r"), data.institution.qmb),
         (_("Qualitätsmodell"), data.catalog.name),
         (_("Zyklus"), data.cycle.name),
-        (_("Stand"), today.strftime("%d.%m.%Y")),
+        (_("Stand"), day_text(today)),
         (_("Selbstbewertung"), data.summary.progress_text()),
         (_("Ziele"), len(data.plan.goals)),
         (

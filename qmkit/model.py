@@ -6,12 +6,17 @@ Frozen dataclasses, no widgets, no database: the store returns them, the UI and 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def now_iso() -> str:
     """The current time as an ISO 8601 UTC string (sortable, portable across databases)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def day_text(day: date | None, empty: str = "") -> str:
+    """'31.12.2026' for a date, ``empty`` when there is none: how every page and export shows a day."""
+    return day.strftime("%d.%m.%Y") if day else empty
 
 
 def local_time_text(iso: str | None) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog, CatalogSet, Requirement
+from .catalog import Catalog, CatalogSet, Requirement, Scale
 from .errors import InputError
 from .i18n import _
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
@@ -59,6 +59,15 @@ class AreaSummary:
     @property
     def percent(self) -> float:
         return 100.0 * self.rated / self.total if self.total else 0.0
+
+    def met(self, scale: Scale) -> int:
+        """How many requirements got a value that counts as met."""
+        return sum(n for v, n in self.counts.items() if (s := scale.get(v)) is not None and s.met)
+
+    def met_share(self, scale: Scale) -> float | None:
+        """Percent of the rated, applicable requirements that are met (``None`` while none is rated)."""
+        applicable = sum(n for v, n in self.counts.items() if (s := scale.get(v)) is not None and not s.not_applicable)
+        return 100.0 * self.met(scale) / applicable if applicable else None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -27,6 +27,7 @@ from .migrations import migrate
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution, now_iso
 from .planning import OPEN_STATUSES, Gap, Goal, GoalKind, Measure, MeasureStatus, check_goal, check_measure
 from .review import (
+    MGMT_FIELDS,
     REVIEW_FIELDS,
     ActDecision,
     Effectiveness,
@@ -41,8 +42,8 @@ from .review import (
     check_signoff,
 )
 from .text import clean_text
-from .workshop import CANNOT_JUDGE as CANNOT_JUDGE_VALUE
 from .workshop import (
+    CANNOT_JUDGE,
     Consensus,
     Participant,
     Workshop,
@@ -565,21 +566,41 @@ class Store:
             rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id).order_by(table.c.id)).all()
         return [_row_goal(r) for r in rows]
 
-    def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
-        """Change one field; the whole goal is checked again, so a bad value never reaches the store."""
-        current = self.goal(goal_id)
-        values = {k: getattr(current, k) for k in _GOAL_FIELDS}
-        if field not in values:
+    def _change_field(
+        self,
+        table: Any,
+        current: Any,
+        fields: Sequence[str],
+        field: str,
+        value: Any,
+        check: Callable[[dict[str, Any]], dict[str, Any]],
+        user: str,
+        within: Callable[[Connection, dict[str, Any]], None] | None = None,
+    ) -> None:
+        """Change one field of a goal, measure or review: the whole record is checked again first, so a bad
+        value never reaches the store; revision and who/when are updated. The later save wins."""
+        if field not in fields:
             raise InputError(_("Unbekanntes Feld."), field)
+        values = {k: getattr(current, k) for k in fields}
         values[field] = value
-        columns = _plan_columns(check_goal(values))
-        table = schema.goals
+        clean = check(values)
         with self._tx() as conn:
+            if within is not None:
+                within(conn, clean)
             conn.execute(
                 update(table)
-                .where(table.c.id == goal_id)
-                .values(changed_by=user, changed_at=now_iso(), revision=table.c.revision + 1, **{field: columns[field]})
+                .where(table.c.id == current.id)
+                .values(
+                    changed_by=user,
+                    changed_at=now_iso(),
+                    revision=table.c.revision + 1,
+                    **{field: _plan_columns(clean)[field]},
+                )
             )
+
+    def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
+        """Change one field; the whole goal is checked again, so a bad value never reaches the store."""
+        self._change_field(schema.goals, self.goal(goal_id), _GOAL_FIELDS, field, value, check_goal, user)
         return self.goal(goal_id)
 
     def delete_goal(self, goal_id: int) -> None:
@@ -632,25 +653,11 @@ class Store:
     def update_measure(self, measure_id: int, field: str, value: Any, user: str = "") -> Measure:
         """Change one field of a measure; the whole measure is checked again. The later save wins."""
         current = self.measure(measure_id)
-        values = {k: getattr(current, k) for k in _MEASURE_FIELDS}
-        if field not in values:
-            raise InputError(_("Unbekanntes Feld."), field)
-        values[field] = value
-        clean = check_measure(values)
-        table = schema.measures
-        with self._tx() as conn:
-            if field == "goal_id":
-                self._check_goal_in_cycle(conn, current.cycle_id, clean["goal_id"])
-            conn.execute(
-                update(table)
-                .where(table.c.id == measure_id)
-                .values(
-                    changed_by=user,
-                    changed_at=now_iso(),
-                    revision=table.c.revision + 1,
-                    **{field: _plan_columns(clean)[field]},
-                )
-            )
+
+        def goal_in_cycle(conn: Connection, clean: dict[str, Any]) -> None:
+            self._check_goal_in_cycle(conn, current.cycle_id, clean["goal_id"])
+
+        self._change_field(schema.measures, current, _MEASURE_FIELDS, field, value, check_measure, user, goal_in_cycle)
         return self.measure(measure_id)
 
     def measure_from_gap(self, cycle_id: int, gap: Gap, responsible: str, user: str = "") -> Measure:
@@ -812,18 +819,7 @@ class Store:
 
     def update_management_review(self, review_id: int, field: str, value: Any, user: str = "") -> ManagementReview:
         current = self.management_review(review_id)
-        values = {k: getattr(current, k) for k in ("held_on", "participants", "inputs", "decisions", "next_review")}
-        if field not in values:
-            raise InputError(_("Unbekanntes Feld."), field)
-        values[field] = value
-        columns = _plan_columns(check_management_review(values))
-        table = schema.management_reviews
-        with self._tx() as conn:
-            conn.execute(
-                update(table)
-                .where(table.c.id == review_id)
-                .values(changed_by=user, changed_at=now_iso(), revision=table.c.revision + 1, **{field: columns[field]})
-            )
+        self._change_field(schema.management_reviews, current, MGMT_FIELDS, field, value, check_management_review, user)
         return self.management_review(review_id)
 
     def delete_management_review(self, review_id: int) -> None:
@@ -1165,7 +1161,7 @@ class Store:
         if requirement_id not in workshop.requirement_ids:
             raise InputError(_("Diese Anforderung gehört nicht zum Workshop."), "requirement_id")
         value, _comment = check_answer(catalog, requirement_id, rating, "")
-        if value == CANNOT_JUDGE_VALUE:
+        if value == CANNOT_JUDGE:
             raise InputError(_("Als Konsens bitte einen Wert der Skala wählen."), "rating")
         clean_reason = clean_text(reason, "reason", limit=2000, label="Begründung", multiline=True)
         clean_dissent = clean_text(dissent, "dissent", limit=2000, label="Abweichende Meinungen", multiline=True)

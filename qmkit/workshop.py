@@ -16,11 +16,12 @@ from typing import Any
 from .catalog import Catalog
 from .errors import InputError
 from .i18n import _
+from .model import day_text
+from .planning import parse_date
 from .text import clean_text
 
 CANNOT_JUDGE = "kann_nicht"  # "kann ich nicht beurteilen": an answer, not a rating
 DEFAULT_THRESHOLD = 3
-ROLE_GROUPS = ("Leitung", "pädagogische Mitarbeitende", "Verwaltung", "Honorarkräfte")
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 
 
@@ -58,7 +59,7 @@ class Workshop:
     @property
     def source(self) -> str:
         """How a consensus rating names where it came from."""
-        return _("Workshop {title}, {day}").format(title=self.title, day=self.held_on.strftime("%d.%m.%Y"))
+        return _("Workshop {title}, {day}").format(title=self.title, day=day_text(self.held_on))
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,6 @@ def check_workshop(values: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     title = clean_text(values.get("title", ""), "title", limit=200, label="Titel")
     if not title:
         raise InputError(_("Bitte einen Titel für den Workshop eingeben."), "title")
-    from .planning import parse_date
-
     held_on = parse_date(values.get("held_on"), "held_on") or date.today()
     known = [r.id for r in catalog.requirements()]
     chosen = list(dict.fromkeys(values.get("requirement_ids") or ()))

@@ -95,6 +95,13 @@ def error_html(text: Any) -> str:
     return f'<span class="qm-error" role="alert">{esc(text)}</span>' if str(text) else ""
 
 
+def error_in(markup: str) -> str:
+    """The message that :func:`error_html` put into ``markup`` ('' when there is none)."""
+    if 'role="alert">' not in markup:
+        return ""
+    return html.unescape(markup.split('role="alert">', 1)[1].split("</span>", 1)[0])
+
+
 class Feedback:
     """A message line on a page or next to a field: German text, escaped, with a kind."""
 
@@ -185,6 +192,15 @@ def download_html(path: Path, label: str, element_id: str) -> str:
         f'href="data:{XLSX_MIME};base64,{payload}">⬇ {esc(label)}</a> '
         f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(path)}</span>'
     )
+
+
+def button(
+    wrap: Callable[[Callable[..., Any]], Callable[..., Any]], label: str, icon: str, action: Callable[[], None]
+) -> w.Button:
+    """A button with a German label whose click runs ``action`` inside the page's guard ``wrap``."""
+    widget = make(w.Button, description=_(label), icon=icon, layout={"width": "auto"})
+    widget.on_click(wrap(lambda _b: action()))
+    return widget
 
 
 def page_box(*children: w.Widget) -> w.VBox:

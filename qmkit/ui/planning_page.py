@@ -6,7 +6,6 @@ to its field and the store keeps the last valid state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +17,12 @@ from ..errors import InputError
 from ..excel import save_workbook
 from ..excel_plan import build_plan_workbook, plan_filename
 from ..i18n import _
-from ..model import local_time_text
+from ..model import day_text, local_time_text
 from ..planning import GOAL_KIND_LABELS, STATUS_LABELS, Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
 from ..selfeval import SelfEvaluation
 from .common import (
     Feedback,
+    button,
     card,
     cycle_header,
     download_html,
@@ -91,8 +91,8 @@ class PlanningPage:
         # goals
         self.goal_table = make(w.HTML)
         self.goal_chooser = Chooser(self.guard, lambda gid: self.goal_editor.show(self._goal(gid)))
-        self.new_goal_button = self._button("Neues Ziel", "plus", self.add_goal)
-        self.delete_goal_button = self._button("Ziel löschen", "trash", self.delete_goal)
+        self.new_goal_button = button(self.guard, "Neues Ziel", "plus", self.add_goal)
+        self.delete_goal_button = button(self.guard, "Ziel löschen", "trash", self.delete_goal)
         self.goal_message = make(w.HTML)
         self.goal_editor = RecordEditor(
             with_requirements(GOAL_FORM, cat, after="why"),
@@ -120,14 +120,14 @@ class PlanningPage:
         self.signoff_state = make(w.HTML)
         self.signoff_name = make(w.Text, placeholder=_("Name der Leitung"), layout={"width": "260px"})
         self.signoff_date = widget_for("date", self.today)
-        self.signoff_button = self._button("Plan freigeben", "check", self.sign_off)
-        self.export_button = self._button("Maßnahmenplan als Excel", "file-excel-o", self.export)
+        self.signoff_button = button(self.guard, "Plan freigeben", "check", self.sign_off)
+        self.export_button = button(self.guard, "Maßnahmenplan als Excel", "file-excel-o", self.export)
         self.download = make(w.HTML)
         self.last_export: Path | None = None
         # measures
         self.measure_chooser = Chooser(self.guard, lambda mid: self.editor.show(self._measure(mid)))
         self.selected = self.measure_chooser.widget
-        self.new_button = self._button("Neue Maßnahme", "plus", self.add_measure)
+        self.new_button = button(self.guard, "Neue Maßnahme", "plus", self.add_measure)
         self.editor = RecordEditor(
             with_requirements(MEASURE_FORM, cat, after="goal_id"),
             lambda m, name, value: self.store.update_measure(m.id, name, value, self.user()),
@@ -166,11 +166,6 @@ class PlanningPage:
         self.refresh_gaps()
         self.refresh_goals()
         self.refresh_plan()
-
-    def _button(self, label: str, icon: str, action: Callable[[], None]) -> w.Button:
-        button = make(w.Button, description=_(label), icon=icon, layout={"width": "auto"})
-        button.on_click(self.guard(lambda _b: action()))
-        return button
 
     def user(self) -> str:
         return self.user_name.value.strip()
@@ -259,7 +254,7 @@ class PlanningPage:
         rows = "".join(
             f"<tr><td>{esc(g.title)}</td><td>{esc(_(GOAL_KIND_LABELS[g.kind]))}</td><td>{esc(g.indicator)}</td>"
             f"<td>{esc(g.baseline or '–')} → {esc(g.target or '–')}</td>"
-            f"<td>{esc(g.target_date.strftime('%d.%m.%Y') if g.target_date else '–')}</td>"
+            f"<td>{esc(day_text(g.target_date, '–'))}</td>"
             f"<td>{counts.get(g.id, 0)}</td></tr>"
             for g in goals
         )
@@ -305,7 +300,7 @@ class PlanningPage:
             return f'<div class="qm-muted">{esc(_("Der Plan ist noch nicht freigegeben."))}</div>'
         last = signoffs[0]
         text = _("Freigegeben von {name} am {day} (erfasst {when}).").format(
-            name=last.name, day=last.signed_on.strftime("%d.%m.%Y"), when=local_time_text(last.recorded_at)
+            name=last.name, day=day_text(last.signed_on), when=local_time_text(last.recorded_at)
         )
         changed = self.store.plan_changed_since(self.cycle.id, last.recorded_at)
         warn = (
@@ -342,7 +337,7 @@ class PlanningPage:
             shown, len(measures), sum(m.is_overdue(self.today) for m in measures), self.today
         )
         self.signoff_state.value = self._signoff_html()
-        options = [(f"{m.due.strftime('%d.%m.%Y') if m.due else '–'} · {m.title}", m.id) for m in measures]
+        options = [(f"{day_text(m.due, '–')} · {m.title}", m.id) for m in measures]
         chosen = self.measure_chooser.refill(options, select)
         if chosen is None or self.editor.record is None or self.editor.record.id != chosen:
             self.editor.show(self._measure(chosen))
@@ -353,7 +348,7 @@ def plan_table_html(shown: list[Measure], total: int, late: int, today: date) ->
     rows = []
     for m in shown:
         overdue = m.is_overdue(today)
-        due = m.due.strftime("%d.%m.%Y") if m.due else "–"
+        due = day_text(m.due, "–")
         flag = f' <span class="qm-error">{esc(_("überfällig"))}</span>' if overdue else ""
         rows.append(
             f"<tr{' class=qm-overdue' if overdue else ''}><td>{esc(due)}{flag}</td><td>{esc(m.title)}</td>"

@@ -6,7 +6,6 @@ German message next to its field and never reaches the store.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -16,7 +15,7 @@ import ipywidgets as w
 
 from ..errors import InputError
 from ..i18n import _
-from .common import error_html, esc, make
+from .common import error_html, error_in, esc, make
 from .fields import FieldSpec, widget_for, widget_value
 
 
@@ -122,8 +121,7 @@ class RecordEditor:
         return note
 
     def error_text(self, name: str) -> str:
-        value = self.labels[name].value
-        return html.unescape(value.split('role="alert">', 1)[1].split("</span>", 1)[0]) if "role=" in value else ""
+        return error_in(self.labels[name].value)
 
     def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:

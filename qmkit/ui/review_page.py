@@ -11,6 +11,7 @@ import ipywidgets as w
 
 from ..comparison import Comparison, load_history
 from ..i18n import _
+from ..model import day_text
 from ..planning import STATUS_LABELS, Measure
 from ..review import (
     ACT_LABELS,
@@ -24,7 +25,7 @@ from ..review import (
 )
 from ..selfeval import SelfEvaluation
 from .chart import comparison_chart_html
-from .common import Feedback, card, cycle_header, esc, guard, make, page_box, user_field
+from .common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
 from .fields import FieldSpec, widget_for
 from .record_editor import Chooser, FormField, RecordEditor
 
@@ -79,9 +80,9 @@ class ReviewPage:
         self.score_box = self._score_box()
         # management review
         self.mgmt_chooser = Chooser(self.guard, lambda rid: self.mgmt_editor.show(self._mgmt(rid)))
-        self.mgmt_new = self._button("Neue Managementbewertung", "plus", self.add_management_review)
-        self.mgmt_inputs_button = self._button("Eingaben vorschlagen", "magic", self.suggest_inputs)
-        self.mgmt_delete = self._button("Löschen", "trash", self.delete_management_review)
+        self.mgmt_new = button(self.guard, "Neue Managementbewertung", "plus", self.add_management_review)
+        self.mgmt_inputs_button = button(self.guard, "Eingaben vorschlagen", "magic", self.suggest_inputs)
+        self.mgmt_delete = button(self.guard, "Löschen", "trash", self.delete_management_review)
         self.mgmt_editor = RecordEditor(
             MGMT_FORM,
             lambda r, name, value: self.store.update_management_review(r.id, name, value, self.user()),
@@ -93,7 +94,7 @@ class ReviewPage:
         self.next_name = make(
             w.Text, value=self._next_name_suggestion(), description=_("Name"), layout={"width": "360px"}
         )
-        self.next_button = self._button("Nächsten Zyklus anlegen", "forward", self.start_next_cycle)
+        self.next_button = button(self.guard, "Nächsten Zyklus anlegen", "forward", self.start_next_cycle)
         self.next_result = make(w.HTML)
         self.comparison_html = make(w.HTML)
         header = cycle_header("review", _("PDCA-Review"), self.cycle.id, inst.name, self.cycle.name, self.catalog.title)
@@ -131,11 +132,6 @@ class ReviewPage:
         self.refresh_measures()
         self.refresh_management()
         self.refresh_comparison()
-
-    def _button(self, label: str, icon: str, action: Callable[[], None]) -> w.Button:
-        button = make(w.Button, description=_(label), icon=icon, layout={"width": "auto"})
-        button.on_click(self.guard(lambda _b: action()))
-        return button
 
     def user(self) -> str:
         return self.user_name.value.strip()
@@ -187,11 +183,7 @@ class ReviewPage:
         setting = self.catalog.pdca_scoring
         if setting is None:
             return None
-        targets = (
-            [(a.id, a.title) for a in self.catalog.areas]
-            if setting.per == "area"
-            else [(r.id, r.title) for r in self.catalog.requirements()]
-        )
+        targets = self.catalog.pdca_targets()
         fields = ("level",) if setting.variant == "classical" else PHASES
         stored = self.store.pdca_scores(self.cycle.id)
         rows: list[w.Widget] = []
@@ -244,7 +236,7 @@ class ReviewPage:
         reviews = self.store.management_reviews(self.cycle.id)
         options = [
             (
-                _("Managementbewertung vom {day}").format(day=r.held_on.strftime("%d.%m.%Y"))
+                _("Managementbewertung vom {day}").format(day=day_text(r.held_on))
                 if r.held_on
                 else _("Managementbewertung (ohne Datum)"),
                 r.id,
@@ -310,7 +302,7 @@ def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]
         r = reviews.get(m.id, MeasureReview(m.id))
         rows.append(
             f"<tr><td>{esc(m.title)}</td><td>{esc(STATUS_LABELS[m.status])}</td>"
-            f"<td>{esc(r.done_on.strftime('%d.%m.%Y') if r.done_on else '–')}</td>"
+            f"<td>{esc(day_text(r.done_on, '–'))}</td>"
             f"<td>{esc(EFFECT_LABELS[r.effective] if r.effective else '–')}</td>"
             f"<td>{esc(ACT_LABELS[r.act] if r.act else '–')}</td></tr>"
         )
@@ -328,7 +320,7 @@ def management_inputs_text(evaluation: SelfEvaluation, measures: list[Measure], 
     summary = evaluation.summary()
     lines = [_("Selbstbewertung: {progress}.").format(progress=summary.progress_text())]
     for area in summary.areas:
-        met = sum(n for v, n in area.counts.items() if (s := evaluation.catalog.scale.get(v)) is not None and s.met)
+        met = area.met(evaluation.catalog.scale)
         lines.append(
             _("– {id} {title}: {met} von {total} erfüllt").format(
                 id=area.area_id, title=area.title, met=met, total=area.total

@@ -6,7 +6,6 @@ message next to its field and never reaches the store.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from .common import (
     cycle_header,
     download_html,
     error_html,
+    error_in,
     esc,
     guard,
     make,
@@ -185,8 +185,7 @@ class RequirementForm:
             self.labels[name].value = self._label_html(name, error)
 
     def error_text(self, name: str) -> str:
-        value = self.head.value if name == "rating" else self.labels[name].value
-        return html.unescape(value.split('role="alert">', 1)[1].split("</span>", 1)[0]) if "role=" in value else ""
+        return error_in(self.head.value if name == "rating" else self.labels[name].value)
 
     def _show_status(self) -> None:
         """Header: id, title, save status, requirement text, hints, and the rating's label (with any error)."""
