@@ -6,36 +6,32 @@ The core (catalogs, store, self-evaluation, exports) never imports ipywidgets; t
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .catalog import (
-    Catalog,
-    CatalogSet,
-    Group,
-    Requirement,
-    Scale,
-    ScaleValue,
-    discover,
-    load_catalog,
-    parse_catalog,
-)
-from .comparison import Comparison, compare, load_history
-from .errors import CatalogError, ExportError, InputError, NotFoundError, QmkitError, StoreError
-from .excel import build_workbook, export_filename, save_workbook
-from .excel_plan import build_plan_workbook, plan_filename
-from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
-from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
-from .review import (
-    ActDecision,
-    Effectiveness,
-    ManagementReview,
-    MeasureReview,
-    PdcaScore,
-    PlanData,
-    SignOff,
-)
-from .selfeval import ChecklistData, SelfEvaluation, Summary, summarize
-from .store import Store
+if TYPE_CHECKING:
+    from .catalog import (
+        Catalog,
+        CatalogSet,
+        Group,
+        Requirement,
+        Scale,
+        ScaleValue,
+        discover,
+        load_catalog,
+        parse_catalog,
+    )
+    from .comparison import Comparison, compare, load_history
+    from .errors import CatalogError, ExportError, InputError, NotFoundError, QmkitError, StoreError
+    from .excel import build_workbook, export_filename, save_workbook
+    from .excel_plan import build_plan_workbook, plan_filename
+    from .excel_workshop import build_workshop_workbook
+    from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+    from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
+    from .review import ActDecision, Effectiveness, ManagementReview, MeasureReview, PdcaScore, PlanData, SignOff
+    from .selfeval import ChecklistData, SelfEvaluation, Summary, summarize
+    from .store import Store
+    from .workshop import Consensus, Participant, Workshop, WorkshopResult
 
 __version__ = "0.3.0"
 
@@ -48,6 +44,7 @@ __all__ = [
     "CatalogSet",
     "ChecklistData",
     "Comparison",
+    "Consensus",
     "Cycle",
     "Effectiveness",
     "EvidenceRef",
@@ -63,6 +60,7 @@ __all__ = [
     "MeasureReview",
     "MeasureStatus",
     "NotFoundError",
+    "Participant",
     "PdcaScore",
     "PlanData",
     "QmkitError",
@@ -74,8 +72,11 @@ __all__ = [
     "Store",
     "StoreError",
     "Summary",
+    "Workshop",
+    "WorkshopResult",
     "build_plan_workbook",
     "build_workbook",
+    "build_workshop_workbook",
     "compare",
     "discover",
     "export_filename",
@@ -90,8 +91,75 @@ __all__ = [
 ]
 
 
+_WHERE = {
+    "ActDecision": "review",
+    "Assessment": "model",
+    "Catalog": "catalog",
+    "CatalogDrift": "model",
+    "CatalogError": "errors",
+    "CatalogSet": "catalog",
+    "ChecklistData": "selfeval",
+    "Comparison": "comparison",
+    "Consensus": "workshop",
+    "Cycle": "model",
+    "Effectiveness": "review",
+    "EvidenceRef": "model",
+    "ExportError": "errors",
+    "Gap": "planning",
+    "Goal": "planning",
+    "GoalKind": "planning",
+    "Group": "catalog",
+    "InputError": "errors",
+    "Institution": "model",
+    "ManagementReview": "review",
+    "Measure": "planning",
+    "MeasureReview": "review",
+    "MeasureStatus": "planning",
+    "NotFoundError": "errors",
+    "Participant": "workshop",
+    "PdcaScore": "review",
+    "PlanData": "review",
+    "QmkitError": "errors",
+    "Requirement": "catalog",
+    "Scale": "catalog",
+    "ScaleValue": "catalog",
+    "SelfEvaluation": "selfeval",
+    "SignOff": "review",
+    "Store": "store",
+    "StoreError": "errors",
+    "Summary": "selfeval",
+    "Workshop": "workshop",
+    "WorkshopResult": "workshop",
+    "build_plan_workbook": "excel_plan",
+    "build_workbook": "excel",
+    "build_workshop_workbook": "excel_workshop",
+    "compare": "comparison",
+    "discover": "catalog",
+    "export_filename": "excel",
+    "find_gaps": "planning",
+    "load_catalog": "catalog",
+    "load_history": "comparison",
+    "parse_catalog": "catalog",
+    "plan_filename": "excel_plan",
+    "save_workbook": "excel",
+    "summarize": "selfeval",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the public names on first use, so a participant's kernel does not import the Excel code."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'qmkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
 def page(name: str) -> Any:
-    """The app object of one notebook page ("start", "selbstbewertung", "planung", "review").
+    """The app object of one notebook page.
+
+    Names: "start", "selbstbewertung", "planung", "review", "workshop" (facilitator), "teilnahme" (participant).
 
     Waits for Voilà's request first, so a preheated kernel never shows stale data.
     """

@@ -9,6 +9,7 @@ import argparse
 import logging
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -29,7 +30,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--host",
         default="127.0.0.1",
-        help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 nur bewusst für das Netzwerk)"),
+        help=_(
+            "Adresse der Workshop-Teilnahme (Standard 127.0.0.1; 0.0.0.0 oder eine Adresse dieses Rechners "
+            "öffnet sie bewusst für das lokale Netzwerk – die übrigen Seiten bleiben auf 127.0.0.1)"
+        ),
+    )
+    serve.add_argument(
+        "--join-port", type=int, default=None, help=_("Port der Workshop-Teilnahme (Standard: Port + 1)")
+    )
+    serve.add_argument(
+        "--join-url",
+        default=None,
+        help=_("Adresse im Beitrittslink und QR-Code, falls anders als erkannt (z. B. http://qm-laptop:8867/)"),
     )
     serve.add_argument("--pool-size", type=int, default=1, help=_("vorgewärmte Kernel je Notebook"))
     serve.add_argument(
@@ -63,21 +75,43 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve_environment, start_url, voila_command
+    from .serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
     from .store import Store
 
     Store().close()  # create or migrate the store now, with a clear message if that fails
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    join_port = args.join_port or args.port + 1
+    join_base = args.join_url or join_base_url(args.host, join_port)
+    if args.host not in LOOPBACK:
         print(
-            _("Achtung: Die App ist im Netzwerk unter {host} erreichbar.").format(host=args.host),
+            _(
+                "Achtung: Die Workshop-Teilnahme ist im Netzwerk erreichbar ({url}); sie zeigt nur etwas mit dem "
+                "Link oder Code eines Workshops. Alle anderen Seiten bleiben auf diesem Rechner."
+            ).format(url=join_base),
             file=sys.stderr,
         )
-    print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=start_url(args.host, args.port)), flush=True)
+    print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=start_url("127.0.0.1", args.port)), flush=True)
+    print(_("Workshop-Teilnahme: {url}").format(url=join_base), flush=True)
+    cull = max(5, args.cull_after)
+    env = serve_environment(join_base)
+    servers = [
+        subprocess.Popen(voila_command(args.port, "127.0.0.1", args.pool_size, cull_after=cull), env=env),
+        subprocess.Popen(join_command(join_port, args.host, cull_after=cull), env=env),
+    ]
     try:
-        command = voila_command(args.port, args.host, args.pool_size, cull_after=max(5, args.cull_after))
-        return subprocess.call(command, env=serve_environment())
+        while all(s.poll() is None for s in servers):
+            time.sleep(0.5)
+        return next(s.returncode for s in servers if s.returncode is not None) or 0
     except KeyboardInterrupt:
         return 0
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def _cmd_catalog_list(_args: argparse.Namespace) -> int:

@@ -424,6 +424,9 @@ def build_workbook(data: ChecklistData) -> Workbook:
     from .excel_plan import add_plan_sheets  # the plan module builds on this one's helpers
 
     add_plan_sheets(wb, data, taken)
+    from .excel_workshop import add_workshop_sheet
+
+    add_workshop_sheet(wb, data, taken)
     wb.move_sheet("Skala", offset=len(wb.sheetnames))
     wb.properties.title = _("Checkliste {model} – {inst}").format(model=data.catalog.name, inst=data.institution.name)
     wb.properties.creator = "qmkit"

@@ -16,6 +16,7 @@ from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
 from .review import PlanData
 from .store import Store
 from .text import clean_text as _clean
+from .workshop import WorkshopResult
 
 TEXT_LIMITS = {
     "implementation": 10_000,
@@ -122,6 +123,7 @@ class ChecklistData:
     drift: CatalogDrift
     plan: PlanData = field(default_factory=PlanData)
     to_confirm: frozenset[str] = frozenset()
+    workshops: tuple[WorkshopResult, ...] = ()
 
     def assessment(self, req_id: str) -> Assessment:
         return self.assessments.get(req_id, Assessment(self.cycle.id, req_id))
@@ -187,6 +189,7 @@ class SelfEvaluation:
             self.drift(),
             self.store.plan_data(self.cycle.id),
             frozenset(self.to_confirm()),
+            tuple(self.store.workshop_result(ws, self.catalog) for ws in self.store.workshops(self.cycle.id)),
         )
 
     # ---------------------------------------------------------------- changes

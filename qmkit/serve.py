@@ -9,6 +9,8 @@ from pathlib import Path
 from .config import NOTEBOOKS_DIR, data_dir, exports_dir
 
 START_NOTEBOOK = "Start.ipynb"
+JOIN_NOTEBOOK = "Teilnahme.ipynb"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 DEFAULT_CULL_AFTER = 900
@@ -44,11 +46,66 @@ def voila_command(
     ]
 
 
-def serve_environment() -> dict[str, str]:
-    """Environment for the kernels: absolute data and export folders (kernels run in notebooks/)."""
+def join_command(
+    port: int, host: str, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
+) -> list[str]:
+    """The participant server: only the participant notebook, behind the gate of :mod:`qmkit.join_gate`.
+
+    No preheated kernels (Voilà runs the gate only for kernels it starts on request), so a visitor without a
+    valid token never gets a kernel.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "qmkit.join_server",
+        str(notebooks / JOIN_NOTEBOOK),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        "--theme=light",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after // 2))}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.show_margins=False",
+    ]
+
+
+def lan_address() -> str:
+    """This machine's address in the local network (no packet is sent), or 127.0.0.1 when there is none."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET address: only picks the outgoing interface
+            return str(probe.getsockname()[0])
+    except OSError:
+        return "127.0.0.1"
+
+
+def join_base_url(host: str, port: int) -> str:
+    """The address participants open (in the join link and QR code)."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - the participant server on every interface
+        host = lan_address()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def join_url() -> str:
+    """The participant server's address as ``qmkit serve`` passed it to the kernels."""
+    return os.environ.get("QMKIT_JOIN_URL", "").strip() or "http://127.0.0.1:8867/"
+
+
+def serve_environment(join_base: str | None = None) -> dict[str, str]:
+    """Environment for the kernels: absolute data and export folders (kernels run in notebooks/), join URL."""
     env = dict(os.environ)
     env["QMKIT_DATA"] = str(data_dir())
     env["QMKIT_EXPORTS"] = str(exports_dir())
+    if join_base:
+        env["QMKIT_JOIN_URL"] = join_base
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 

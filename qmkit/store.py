@@ -48,11 +48,15 @@ from .workshop import (
     Participant,
     Workshop,
     WorkshopRating,
+    WorkshopResult,
+    aggregate,
     check_answer,
     check_workshop,
+    comments_shown,
     new_join_code,
     new_token,
     same_token,
+    valid_key,
 )
 
 log = logging.getLogger(__name__)
@@ -1066,23 +1070,63 @@ class Store:
     ) -> Participant:
         """Join (or, with the ``key`` of an earlier visit, continue). Names are kept only in named workshops."""
         table = schema.workshop_participants
-        if key:
-            with self._tx() as conn:
-                row = conn.execute(select(table).where(table.c.key == key, table.c.workshop_id == workshop.id)).first()
-            if row is not None:
-                return Participant(row.id, row.workshop_id, row.key, row.display_name, row.role_group)
+        found = self.participant(workshop, key)
+        if found is not None:
+            return found
         name = clean_text(display_name, "display_name", limit=100, label="Name") if workshop.named else ""
         role = clean_text(role_group, "role_group", limit=100, label="Rollengruppe")
-        new_key = new_token()
-        with self._tx() as conn:
-            new_id = _new_id(
-                conn.execute(
-                    insert(table).values(
-                        workshop_id=workshop.id, key=new_key, display_name=name, role_group=role, joined_at=now_iso()
+        # A key the browser brought (its cookie) is kept, so the same device continues after a reload.
+        new_key = key if key is not None and valid_key(key) else new_token()
+        for _attempt in range(3):
+            try:
+                with self._tx() as conn:
+                    new_id = _new_id(
+                        conn.execute(
+                            insert(table).values(
+                                workshop_id=workshop.id,
+                                key=new_key,
+                                display_name=name,
+                                role_group=role,
+                                joined_at=now_iso(),
+                            )
+                        )
                     )
-                )
+                return Participant(new_id, workshop.id, new_key, name, role)
+            except IntegrityError:
+                again = self.participant(workshop, new_key)  # the same device joined twice at once
+                if again is not None:
+                    return again
+                new_key = new_token()  # the key belongs to another workshop's participant
+        raise StoreError(_("Die Teilnahme konnte nicht angelegt werden. Bitte die Seite neu laden."))
+
+    def participant(self, workshop: Workshop, key: Any) -> Participant | None:
+        """The participant of ``workshop`` with this key, or None (a key of another workshop is no match)."""
+        if not valid_key(key):
+            return None
+        table = schema.workshop_participants
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(table.c.key == key, table.c.workshop_id == workshop.id)).first()
+        if row is None or not same_token(key, row.key):
+            return None
+        return Participant(row.id, row.workshop_id, row.key, row.display_name, row.role_group)
+
+    def participants(self, workshop_id: int) -> list[Participant]:
+        table = schema.workshop_participants
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.workshop_id == workshop_id).order_by(table.c.id)).all()
+        return [Participant(r.id, r.workshop_id, r.key, r.display_name, r.role_group) for r in rows]
+
+    def answers_of(self, participant: Participant) -> dict[str, WorkshopRating]:
+        """What one participant has answered so far (to continue after reconnecting)."""
+        table = schema.workshop_ratings
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.participant_id == participant.id)).all()
+        return {
+            r.requirement_id: WorkshopRating(
+                participant.id, r.requirement_id, r.value, r.comment, participant.role_group
             )
-        return Participant(new_id, workshop.id, new_key, name, role)
+            for r in rows
+        }
 
     def rate_in_workshop(
         self, participant: Participant, catalog: Catalog, requirement_id: str, value: Any, comment: Any = ""
@@ -1185,6 +1229,21 @@ class Store:
                 {"rating": value, "changed_by": workshop.source, "changed_at": stamp},
             )
         return Consensus(workshop.id, requirement_id, value, clean_reason, clean_dissent, user, stamp)
+
+    def workshop_result(self, workshop: Workshop, catalog: Catalog) -> WorkshopResult:
+        """Everything the live view and the exports show of a workshop, read at one moment."""
+        ratings = self.workshop_ratings(workshop.id)
+        dots = self.dots(workshop.id)
+        people = self.participants(workshop.id)
+        stats = aggregate(catalog, workshop, ratings, dots)
+        return WorkshopResult(
+            workshop=workshop,
+            participants=len(people),
+            stats=tuple(stats),
+            consensus=self.consensus(workshop.id),
+            comments=comments_shown(workshop, stats, ratings, {p.id: p.display_name for p in people}),
+            with_dots=any(n for counts in dots.values() for n in counts.values()),
+        )
 
     def consensus(self, workshop_id: int) -> dict[str, Consensus]:
         table = schema.workshop_consensus

@@ -23,6 +23,8 @@ from .text import clean_text
 CANNOT_JUDGE = "kann_nicht"  # "kann ich nicht beurteilen": an answer, not a rating
 DEFAULT_THRESHOLD = 3
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+ROLE_GROUPS = ("Leitung", "Pädagogische Mitarbeitende", "Verwaltung", "Honorarkräfte", "Andere")
 
 
 def new_token() -> str:
@@ -33,6 +35,11 @@ def new_token() -> str:
 def new_join_code() -> str:
     """A short code to type on a phone (6 characters, no look-alike characters)."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
+def valid_key(key: Any) -> bool:
+    """Whether ``key`` looks like a participant key (22–64 URL-safe characters), as a browser may bring it."""
+    return isinstance(key, str) and 22 <= len(key) <= 64 and set(key) <= _KEY_CHARS
 
 
 def same_token(given: Any, expected: str) -> bool:
@@ -208,3 +215,35 @@ def aggregate(
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class WorkshopResult:
+    """A workshop as the live view and the exports show it: aggregates, consensus and comments.
+
+    ``comments`` per requirement are only those of requirements at or above the anonymity threshold, sorted
+    (not in the order people wrote them), with a name only in a workshop set to named.
+    """
+
+    workshop: Workshop
+    participants: int
+    stats: tuple[RequirementStats, ...]
+    consensus: dict[str, Consensus]
+    comments: dict[str, tuple[str, ...]]
+    with_dots: bool = False
+
+
+def comments_shown(
+    workshop: Workshop,
+    stats: list[RequirementStats],
+    ratings: list[WorkshopRating],
+    names: dict[int, str],
+) -> dict[str, tuple[str, ...]]:
+    """The comments that may be shown per requirement (see :class:`WorkshopResult`)."""
+    shown = {s.requirement_id for s in stats if s.shown}
+    found: dict[str, list[str]] = {}
+    for r in ratings:
+        if r.requirement_id in shown and r.comment:
+            name = names.get(r.participant_id, "") if workshop.named else ""
+            found.setdefault(r.requirement_id, []).append(f"{name}: {r.comment}" if name else r.comment)
+    return {req: tuple(sorted(texts, key=str.casefold)) for req, texts in found.items()}

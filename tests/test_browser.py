@@ -42,11 +42,20 @@ def free_port() -> int:
 
 def start_server(data: Path, *extra: str):
     """`qmkit serve` as the README starts it, on a free port with its own data folder."""
-    port = free_port()
+    port, join_port = free_port(), free_port()
     env = dict(os.environ, QMKIT_DATA=str(data / "data"), QMKIT_EXPORTS=str(data / "exports"))
+    env["QMKIT_TEST_JOIN_BASE"] = f"http://127.0.0.1:{join_port}/"  # only read by the tests
     log = open(data / "serve.log", "w")
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "qmkit"), "serve", "--port", str(port), *extra],
+        [
+            str(Path(sys.executable).parent / "qmkit"),
+            "serve",
+            "--port",
+            str(port),
+            "--join-port",
+            str(join_port),
+            *extra,
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -57,6 +66,7 @@ def start_server(data: Path, *extra: str):
     while time.time() < deadline:
         try:
             urllib.request.urlopen(base + "/", timeout=2)
+            urllib.request.urlopen(env["QMKIT_TEST_JOIN_BASE"], timeout=2)
             break
         except OSError:
             time.sleep(0.3)

@@ -32,9 +32,19 @@ def test_core_modules_never_import_widgets():
     code = (
         "import sys, qmkit, qmkit.catalog, qmkit.store, qmkit.selfeval, qmkit.excel, qmkit.model, qmkit.demo, "
         "qmkit.cli, qmkit.migrations, qmkit.serve, qmkit.planning, qmkit.review, qmkit.comparison, "
-        "qmkit.excel_plan, qmkit.workshop\n"
+        "qmkit.excel_plan, qmkit.workshop, qmkit.excel_workshop, qmkit.join_gate\n"
         "bad = [m for m in sys.modules if m.startswith(('ipywidgets', 'voila', 'IPython'))]\n"
         "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_participant_kernel_loads_no_excel_code():
+    """A participant's kernel (one per phone) imports only the participant page: no openpyxl, no pandas."""
+    code = (
+        "import sys, qmkit, qmkit.ui.participant_page\n"
+        "heavy = [m for m in ('openpyxl', 'pandas', 'numpy') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
 

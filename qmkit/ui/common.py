@@ -161,7 +161,7 @@ STEPS = [
     ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
     ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
     ("review", "PDCA-Review", "PDCA_Review.ipynb"),
-    ("workshop", "Workshop", None),
+    ("workshop", "Workshop", "Workshop.ipynb"),
     ("einreichung", "Einreichung", None),
 ]
 
@@ -195,7 +195,7 @@ def download_html(path: Path, label: str, element_id: str) -> str:
 
 
 def button(
-    wrap: Callable[[Callable[..., Any]], Callable[..., Any]], label: str, icon: str, action: Callable[[], None]
+    wrap: Callable[[Callable[..., Any]], Callable[..., Any]], label: str, icon: str, action: Callable[[], object]
 ) -> w.Button:
     """A button with a German label whose click runs ``action`` inside the page's guard ``wrap``."""
     widget = make(w.Button, description=_(label), icon=icon, layout={"width": "auto"})

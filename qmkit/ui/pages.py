@@ -63,22 +63,44 @@ def cycle_from_query(query: dict[str, str], store: Store) -> int | None:
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
+    """A German message; participants see no navigation (the QMB's pages are not theirs)."""
     feedback = Feedback()
     getattr(feedback, kind)(text)
+    if active == "teilnahme":
+        return page_box(feedback.widget)
     return page_box(make(w.HTML, nav_html(active, None)), feedback.widget)
 
 
 def build_page(
-    name: str, query: dict[str, str], store: Store | None = None, catalogs: CatalogSet | None = None
+    name: str,
+    query: dict[str, str],
+    store: Store | None = None,
+    catalogs: CatalogSet | None = None,
+    live: bool = False,
 ) -> w.VBox:
-    """Build a page by name from the store and catalogs (used by :func:`page` and by the tests)."""
+    """Build a page by name from the store and catalogs (used by :func:`page` and by the tests).
+
+    ``live`` starts the facilitator's live view updates (in a kernel; the tests call ``refresh`` instead).
+    """
     store = store or Store()
     catalogs = catalogs or discover()
     if name == "start":
         from .start_page import StartPage
 
         return StartPage(store, catalogs).widget
-    if name in ("selbstbewertung", "planung", "review"):
+    if name == "teilnahme":
+        from .participant_page import build_participant_page
+
+        return build_participant_page(store, catalogs, query)
+    if name == "workshop" and "moderation" in query:
+        from .workshop_page import FacilitatorPage
+
+        workshop = store.workshop_for_facilitator(query.get("moderation"))
+        facilitator = FacilitatorPage(SelfEvaluation.open(store, workshop.cycle_id, catalogs), workshop)
+        if live:
+            log.info("live view runs on %s", facilitator.start_live())
+        return facilitator.widget
+    if name in ("selbstbewertung", "planung", "review", "workshop"):
         from .planning_page import PlanningPage
         from .review_page import ReviewPage
         from .selfeval_page import SelfEvaluationPage
@@ -95,6 +117,10 @@ def build_page(
             return SelfEvaluationPage(evaluation).widget
         if name == "planung":
             return PlanningPage(evaluation).widget
+        if name == "workshop":
+            from .workshop_page import WorkshopListPage
+
+            return WorkshopListPage(evaluation).widget
         return ReviewPage(evaluation).widget
     raise InputError(_("Diese Seite gibt es nicht: {name}").format(name=esc(name)))
 
@@ -105,7 +131,10 @@ def page(name: str) -> w.VBox:
     try:
         # Before Voilà's wait-for-request point (a preheated kernel runs this early): imports, catalogs and
         # opening the store. Catalog files are compared again afterwards; store reads all happen after it.
-        from . import planning_page, review_page, selfeval_page, start_page  # noqa: F401
+        if name == "teilnahme":  # participant kernels load only what they need (memory per phone)
+            from . import participant_page  # noqa: F401
+        else:
+            from . import planning_page, review_page, selfeval_page, start_page, workshop_page  # noqa: F401
 
         marks = fingerprint()
         catalogs = discover()
@@ -114,7 +143,7 @@ def page(name: str) -> w.VBox:
         started = time.perf_counter()
         if fingerprint() != marks:
             catalogs = discover()
-        built = build_page(name, query, store, catalogs)
+        built = build_page(name, query, store, catalogs, live=True)
         log.info("page %s built in %.0f ms after the request", name, (time.perf_counter() - started) * 1000)
         return built
     except QmkitError as exc:
@@ -122,4 +151,6 @@ def page(name: str) -> w.VBox:
     except Exception as exc:
         feedback = Feedback()
         unexpected(feedback, exc)
+        if name == "teilnahme":
+            return page_box(feedback.widget)
         return page_box(make(w.HTML, nav_html(name, None)), feedback.widget)

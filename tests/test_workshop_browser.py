@@ -1,0 +1,226 @@
+"""Workshop end to end in headless Chromium against `qmkit serve`: 20 participants in their own browser
+contexts rate at once on the participant server, the facilitator's live view shows the final counts; a closed
+tab loses nothing; wrong tokens, the facilitator URL and HTML in names and comments are handled."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from qmkit.catalog import discover
+from qmkit.config import BUILTIN_STANDARDS
+from qmkit.store import Store
+from qmkit.workshop import CANNOT_JUDGE
+
+from .test_browser import browser, kernels_below, start_server, stop_server  # noqa: F401
+
+PARTICIPANTS = 20
+
+
+@pytest.fixture(scope="module")
+def workshop_server(tmp_path_factory):
+    proc, log, base, env = start_server(tmp_path_factory.mktemp("workshop-e2e"))
+    yield proc, base, env
+    stop_server(proc, log)
+
+
+def open_store(env) -> Store:
+    return Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+
+
+def make_workshop(env, title, n_requirements=4, **extra):
+    catalog = discover([BUILTIN_STANDARDS]).get("qm4")
+    store = open_store(env)
+    inst = store.list_institutions()[0] if store.list_institutions() else store.create_institution("VHS Workshop")
+    cycle = store.latest_cycle() or store.create_cycle(inst.id, "2027", catalog)
+    ws = store.create_workshop(
+        cycle.id, catalog, title=title, requirement_ids=[r.id for r in catalog.requirements()[:n_requirements]], **extra
+    )
+    store.close()
+    return catalog, ws
+
+
+def options(catalog, req_id):
+    req = next(r for r in catalog.requirements() if r.id == req_id)
+    return [v.value for v in catalog.scale_for(req)] + [CANNOT_JUDGE]
+
+
+def body_is_clean(page) -> None:
+    text = page.inner_text("body")
+    for bad in ("locked", "Traceback", "error when executing", "unerwarteter Fehler"):
+        assert bad not in text, text[:500]
+
+
+def test_twenty_participants_rate_at_once(workshop_server, browser):  # noqa: F811
+    _proc, base, env = workshop_server
+    join = env["QMKIT_TEST_JOIN_BASE"]
+    catalog, ws = make_workshop(env, "Teamtag Qualität")
+    facilitator = browser.new_context(viewport={"width": 1280, "height": 1600}).new_page()
+    facilitator.goto(f"{base}/voila/render/Workshop.ipynb?moderation={ws.facilitator_token}")
+    facilitator.wait_for_selector(".qm-live-view", timeout=90_000)
+    assert ws.join_code in facilitator.inner_text("#qm-join-code")
+
+    pages = []
+    for _i in range(PARTICIPANTS):  # each its own browser context: own cookies, own kernel
+        page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+        page.goto(f"{join}?t={ws.token}", wait_until="commit")
+        pages.append(page)
+    for page in pages:
+        page.wait_for_selector(".qm-join", timeout=240_000)
+        page.locator(".qm-join").click()
+    for page in pages:
+        page.wait_for_selector("#qm-progress", timeout=60_000)
+    expected = {}
+    for k, req_id in enumerate(ws.requirement_ids):  # round by round: 20 kernels write the store at once
+        values = options(catalog, req_id)
+        for i, page in enumerate(pages):
+            choice = (i + k) % len(values)
+            page.locator(".widget-radio-box").nth(k).locator("input").nth(choice).check()
+            key = parse_qs(urlparse(page.url).query)["p"][0]
+            expected[(key, req_id)] = values[choice]
+    n = len(ws.requirement_ids)
+    for page in pages:
+        page.get_by_text(f"{n} von {n} beantwortet").wait_for(timeout=60_000)
+        body_is_clean(page)
+    acknowledged = time.time()
+
+    store = open_store(env)
+    people = {p.id: p.key for p in store.participants(ws.id)}
+    ratings = store.workshop_ratings(ws.id)
+    store.close()
+    assert len(people) == PARTICIPANTS
+    assert len(ratings) == PARTICIPANTS * n  # none lost, none doubled
+    assert {(people[r.participant_id], r.requirement_id): r.value for r in ratings} == expected
+    facilitator.get_by_text(f"{PARTICIPANTS} Teilnehmende · {PARTICIPANTS * n} Antworten").wait_for(timeout=15_000)
+    shown_after = time.time() - acknowledged
+    first = ws.requirement_ids[0]
+    row = facilitator.locator(f"tr[data-req='{first}']")
+    counts = {
+        v: sum(1 for (_k, r), val in expected.items() if r == first and val == v) for v in options(catalog, first)
+    }
+    label = catalog.scale.values[0].label
+    assert f"{label} {counts[catalog.scale.values[0].value]}" in row.inner_text()
+    print(f"facilitator view showed the last rating after {shown_after:.2f} s")
+    for page in pages:
+        page.context.close()
+    facilitator.context.close()
+
+
+def test_closed_tab_loses_nothing_and_the_link_continues(workshop_server, browser):  # noqa: F811
+    _proc, _base, env = workshop_server
+    join = env["QMKIT_TEST_JOIN_BASE"]
+    catalog, ws = make_workshop(env, "Abendrunde")
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    page.goto(f"{join}?t={ws.token}")
+    page.wait_for_selector(".qm-join", timeout=120_000)
+    page.locator(".qm-join").click()
+    page.wait_for_selector("#qm-progress", timeout=60_000)
+    radios = page.locator(".widget-radio-box")
+    radios.nth(0).locator("input").nth(0).check()
+    radios.nth(1).locator("input").nth(1).check()
+    page.get_by_text("2 von 4 beantwortet").wait_for(timeout=30_000)
+    page.close()  # mid-rating
+    store = open_store(env)
+    saved = store.workshop_ratings(ws.id)
+    store.close()
+    assert [(r.requirement_id, r.value) for r in saved] == [
+        (ws.requirement_ids[0], options(catalog, ws.requirement_ids[0])[0]),
+        (ws.requirement_ids[1], options(catalog, ws.requirement_ids[1])[1]),
+    ]
+    again = context.new_page()  # the link from the QR code again, in the same browser
+    again.goto(f"{join}?t={ws.token}")
+    again.wait_for_selector("#qm-progress", timeout=120_000)
+    assert "2 von 4 beantwortet" in again.inner_text("#qm-progress")
+    assert again.locator(".widget-radio-box").nth(1).locator("input").nth(1).is_checked()
+    context.close()
+
+
+def test_tokens_facilitator_url_and_html_in_names(workshop_server, browser):  # noqa: F811
+    proc, base, env = workshop_server
+    join = env["QMKIT_TEST_JOIN_BASE"]
+    catalog, ws = make_workshop(env, "Leitungsrunde", n_requirements=2)
+    _catalog, other = make_workshop(env, "Verwaltung", n_requirements=1)
+    page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    kernels = len(kernels_below(proc.pid))
+
+    page.goto(join)  # no token: only the code form, from the server itself
+    assert "Beitrittscode" in page.inner_text("body") and "Leitungsrunde" not in page.inner_text("body")
+    for bad in ("falsch", ws.facilitator_token, ws.token[:-1] + ("B" if ws.token.endswith("A") else "A")):
+        response = page.goto(f"{join}?t={bad}")
+        assert response.status == 403 and "ungültig" in page.inner_text("body")
+        assert "Leitungsrunde" not in page.inner_text("body")
+    page.fill("input[name=code]", "ZZZZZZ")
+    page.click("button[type=submit]")
+    assert "gibt es nicht" in page.inner_text("body")
+    assert len(kernels_below(proc.pid)) == kernels  # no kernel was started for any of these
+
+    # the facilitator page is not on the participant server, and a participant token does not open it
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(f"{join}voila/render/Workshop.ipynb?moderation={ws.facilitator_token}")
+    assert err.value.code in (403, 404)
+    page.goto(f"{base}/voila/render/Workshop.ipynb?moderation={ws.token}")
+    page.wait_for_selector(".qm-page", timeout=90_000)
+    assert "Moderationslink ist ungültig" in page.inner_text("body") and "Live-Ansicht" not in page.inner_text("body")
+
+    # the key of one workshop does not open another workshop's answers
+    page.goto(f"{join}?t={ws.token}")
+    page.wait_for_selector(".qm-join", timeout=120_000)
+    page.locator(".qm-join").click()
+    page.locator(".widget-radio-box").nth(0).locator("input").nth(0).check()
+    page.get_by_text("1 von 2 beantwortet").wait_for(timeout=30_000)
+    key = parse_qs(urlparse(page.url).query)["p"][0]
+    page.goto(f"{join}?t={other.token}&p={key}")
+    page.wait_for_selector(".qm-join", timeout=120_000)  # a new participant of the other workshop
+    assert "Verwaltung" in page.inner_text("h1") and "Leitungsrunde" not in page.inner_text("body")
+
+    # HTML and script in a name and a comment stay text on every page
+    _catalog, named = make_workshop(env, "Benannt <b>fett</b>", n_requirements=1, named=True, threshold=1)
+    page.goto(f"{join}?t={named.token}")
+    page.wait_for_selector(".qm-join", timeout=120_000)
+    page.get_by_placeholder("Name oder Kürzel (freiwillig)").fill('<img src=x onerror="window.__xss=1">')
+    page.locator(".qm-join").click()
+    page.locator(".widget-radio-box").nth(0).locator("input").nth(0).check()
+    page.get_by_text("1 von 1 beantwortet").wait_for(timeout=30_000)
+    comment = page.get_by_placeholder("Kommentar (freiwillig, kurz; bitte keine Namen von Personen)")
+    comment.fill("<script>window.__xss=2</script>")
+    comment.blur()
+    store = open_store(env)
+    deadline = time.time() + 20
+    while time.time() < deadline and not store.workshop_result(named, catalog).comments:
+        time.sleep(0.3)
+    store.close()
+    assert "Benannt <b>fett</b>" in page.inner_text("h1")
+    facilitator = browser.new_context(viewport={"width": 1280, "height": 1200}).new_page()
+    facilitator.goto(f"{base}/voila/render/Workshop.ipynb?moderation={named.facilitator_token}")
+    facilitator.wait_for_selector(".qm-live-view", timeout=90_000)
+    facilitator.locator(".qm-live-view summary").click()
+    text = facilitator.inner_text(".qm-live-view")
+    assert '<img src=x onerror="window.__xss=1">: <script>window.__xss=2</script>' in text
+    assert facilitator.evaluate("window.__xss") is None and page.evaluate("window.__xss") is None
+    facilitator.context.close()
+    page.context.close()
+
+
+def test_serve_on_the_network_keeps_the_app_local(tmp_path):
+    """`--host 0.0.0.0`: the participant server listens on every interface, the QMB's pages only on 127.0.0.1."""
+    from qmkit.serve import lan_address
+
+    lan = lan_address()
+    if lan.startswith("127."):
+        pytest.skip("Dieser Rechner hat keine Netzwerkadresse außer 127.0.0.1")
+    proc, log, base, env = start_server(tmp_path, "--host", "0.0.0.0")
+    try:
+        join_port = urlparse(env["QMKIT_TEST_JOIN_BASE"]).port
+        app_port = urlparse(base).port
+        with urllib.request.urlopen(f"http://{lan}:{join_port}/", timeout=10) as answer:
+            assert "Beitrittscode" in answer.read().decode()
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://{lan}:{app_port}/", timeout=5)
+        assert f"http://{lan}:{join_port}/" in (tmp_path / "serve.log").read_text()
+    finally:
+        stop_server(proc, log)

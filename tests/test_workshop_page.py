@@ -1,0 +1,216 @@
+"""Workshop pages driven like a user: the facilitator creates a workshop, participants join and rate on their
+pages, the live view shows the aggregates, the consensus goes into the self-evaluation, dots count, the report
+and the checklist carry the workshop; the participant server's gate refuses what it must."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from qmkit.join_gate import CodeTries, cookie_name, decide
+from qmkit.selfeval import SelfEvaluation
+from qmkit.ui.pages import build_page
+from qmkit.ui.participant_page import ParticipantPage
+from qmkit.ui.workshop_page import FacilitatorPage, WorkshopListPage, live_html, participant_link
+from qmkit.workshop import CANNOT_JUDGE, new_token
+
+
+@pytest.fixture
+def cycle(store, catalogs):
+    catalog = catalogs.get("qm4")
+    inst = store.create_institution("Familienbildung Nord", qmb="A. QMB")
+    return catalog, store.create_cycle(inst.id, "2027", catalog)
+
+
+def make_workshop(store, catalogs, cycle, **extra):
+    _catalog, cyc = cycle
+    page = WorkshopListPage(SelfEvaluation.open(store, cyc.id, catalogs))
+    page.title.value = extra.get("title", "Teamtag <b>Qualität</b>")
+    page.area_boxes["QB1"].value = True  # the whole first area
+    page.threshold.value = extra.get("threshold", 3)
+    page.named.value = extra.get("named", False)
+    return page, page.create()
+
+
+def participant(store, catalog, ws, role="", name="", key=None):
+    page = ParticipantPage(store, catalog, ws, key or new_token())
+    page.role.value = role
+    page.name.value = name
+    page.join()
+    return page
+
+
+def test_create_workshop_from_areas_and_refuse_bad_input(store, catalogs, cycle):
+    catalog, cyc = cycle
+    page, ws = make_workshop(store, catalogs, cycle)
+    area_ids = tuple(r.id for r in catalog.areas[0].all_requirements())
+    assert ws is not None and ws.requirement_ids == area_ids
+    assert store.workshops(cyc.id)[0].title == "Teamtag <b>Qualität</b>"
+    assert "Teamtag &lt;b&gt;Qualität&lt;/b&gt;" in page.list_html.value and "<b>Qualität" not in page.list_html.value
+    assert "Moderation öffnen" in page.created.value
+    # nothing chosen, no title: German messages at the fields, nothing stored
+    page.area_boxes["QB1"].value = False
+    assert page.requirements.value == ()
+    page.title.value = "Zweiter"
+    assert page.create() is None
+    assert "mindestens eine Anforderung" in page.errors["requirement_ids"].value
+    page.requirements.value = (area_ids[0],)
+    page.title.value = "   "
+    assert page.create() is None and "Titel" in page.errors["title"].value
+    assert len(store.workshops(cyc.id)) == 1
+
+
+def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, monkeypatch, tmp_path):
+    catalog, cyc = cycle
+    monkeypatch.setenv("QMKIT_JOIN_URL", "http://192.168.1.20:8867/")
+    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
+    _page, ws = make_workshop(store, catalogs, cycle)
+    facilitator = FacilitatorPage(SelfEvaluation.open(store, cyc.id, catalogs), ws)
+    assert participant_link(ws) == f"http://192.168.1.20:8867/?t={ws.token}"
+    assert ws.join_code in facilitator.join_info.value
+    assert 'src="data:image/svg+xml' in facilitator.join_info.value  # QR drawn locally
+    first, second = ws.requirement_ids[:2]
+    met, partly = catalog.scale.values[0].value, catalog.scale.values[1].value
+
+    people = [participant(store, catalog, ws, role="Leitung" if i < 3 else "Verwaltung") for i in range(5)]
+    for i, person in enumerate(people):
+        person.cards[first].choice.value = met if i < 3 else partly
+        assert "gespeichert" in person.cards[first].status.value
+    people[0].cards[second].choice.value = CANNOT_JUDGE
+    people[1].cards[second].comment.value = "Kommentar ohne Antwort"
+    assert "zuerst eine Antwort" in people[1].cards[second].status.value
+    people[1].cards[second].choice.value = met
+    people[2].cards[second].choice.value = met
+    assert "3 von" in people[0].progress.value or "2 von" in people[0].progress.value
+
+    facilitator.refresh()
+    first_stats = next(s for s in facilitator.result.stats if s.requirement_id == first)
+    assert (first_stats.answers, first_stats.counts[met], first_stats.counts[partly]) == (5, 3, 2)
+    assert first_stats.by_role == {}  # "Verwaltung" has 2 < 3 raters: no breakdown
+    second_stats = next(s for s in facilitator.result.stats if s.requirement_id == second)
+    assert second_stats.answers == 3 and second_stats.cannot_judge == 1 and not second_stats.shown
+    assert "Verteilung ab 3 Bewertungen (jetzt 2)" in facilitator.live.value
+    assert "5 Teilnehmende · 8 Antworten" in facilitator.counts.value
+
+    # a late rating appears on the next refresh (the page does this every second)
+    late = participant(store, catalog, ws)
+    late.cards[second].choice.value = partly
+    facilitator.refresh()
+    assert next(s for s in facilitator.result.stats if s.requirement_id == second).shown
+
+    # consensus: the facilitator picks the requirement, the rating, reason and dissent
+    facilitator.consensus_req.value = first
+    assert "Median der Gruppe" in facilitator.consensus_hint.value
+    facilitator.consensus_save.click()
+    assert "Bewertung wählen" in facilitator.consensus_message.value
+    facilitator.consensus_rating.value = partly
+    facilitator.consensus_reason.value = '=HYPERLINK("http://x")'
+    facilitator.consensus_dissent.value = "Verwaltung sieht es strenger"
+    facilitator.consensus_save.click()
+    assessment = store.assessment(cyc.id, first)
+    assert assessment.rating == partly and assessment.changed_by == f"Workshop {ws.title}, {ws.held_on:%d.%m.%Y}"
+    assert store.consensus(ws.id)[first].dissent == "Verwaltung sieht es strenger"
+    assert f'data-req="{first}"' in facilitator.live.value and "✓" in facilitator.live.value
+
+    # dots from a room without devices count like ratings
+    third = ws.requirement_ids[2]
+    facilitator.dots_req.value = third
+    facilitator.dot_inputs[met].value = 4
+    facilitator.dot_inputs[partly].value = 1
+    assert store.dots(ws.id)[third] == {met: 4, partly: 1}
+    assert next(s for s in facilitator.result.stats if s.requirement_id == third).counts[met] == 4
+    facilitator.dots_req.value = first
+    assert facilitator.dot_inputs[met].value == 0  # the inputs show the chosen requirement's dots
+
+    # the report: aggregates, consensus, dissent; formula text stays text; no names (anonymous workshop)
+    facilitator.export()
+    book = load_workbook(io.BytesIO(facilitator.last_export.read_bytes()))
+    assert book.sheetnames == ["Bericht", "Ergebnisse", "Kommentare"]
+    rows = list(book["Ergebnisse"].iter_rows(values_only=True))
+    header, by_id = rows[0], {r[0]: r for r in rows[1:]}
+    assert by_id[first][header.index("Konsens")] == catalog.scale.label(partly)
+    assert by_id[first][header.index(catalog.scale.values[0].label)] == 3
+    reason = book["Ergebnisse"].cell(row=2 + ws.requirement_ids.index(first), column=header.index("Begründung") + 1)
+    assert reason.data_type == "s" and reason.value.startswith("=HYPERLINK")
+    assert "anonym" in str(book["Bericht"]["B10"].value)
+    # the checklist carries a Workshops sheet
+    data = SelfEvaluation.open(store, cyc.id, catalogs).checklist_data()
+    from qmkit.excel import build_workbook
+
+    sheet = build_workbook(data)["Workshops"]
+    assert [c.value for c in sheet[1]][:3] == ["Workshop", "Datum", "Nr."]
+    assert sheet.max_row == 1 + len(ws.requirement_ids)
+
+
+def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
+    catalog, _cyc = cycle
+    _page, anonymous = make_workshop(store, catalogs, cycle)
+    key = new_token()
+    first = participant(store, catalog, anonymous, name="Erika <script>alert(1)</script>", key=key)
+    req = anonymous.requirement_ids[0]
+    first.cards[req].choice.value = catalog.scale.values[0].value
+    first.cards[req].comment.value = "<img src=x onerror=alert(1)>"
+    again = ParticipantPage(store, catalog, anonymous, key)  # reload with the same key: straight to the answers
+    assert again.cards[req].choice.value == catalog.scale.values[0].value
+    assert again.cards[req].comment.value == "<img src=x onerror=alert(1)>"
+    assert store.participants(anonymous.id)[0].display_name == ""  # anonymous: the name was not stored
+    assert len(store.participants(anonymous.id)) == 1
+
+    _page2, named = make_workshop(store, catalogs, cycle, title="Benannt", named=True, threshold=1)
+    person = participant(store, catalog, named, name="Erika <script>", role="Leitung")
+    person.cards[req].choice.value = catalog.scale.values[0].value
+    person.cards[req].comment.value = "<b>fett</b>"
+    result = store.workshop_result(named, catalog)
+    assert result.comments[req] == ("Erika <script>: <b>fett</b>",)
+    html = live_html(catalog, result)
+    assert "Erika &lt;script&gt;: &lt;b&gt;fett&lt;/b&gt;" in html and "<script>" not in html
+
+
+def test_facilitator_view_needs_the_facilitator_token(store, catalogs, cycle):
+    _page, ws = make_workshop(store, catalogs, cycle)
+    page = build_page("workshop", {"moderation": ws.facilitator_token}, store, catalogs)
+    assert "Live-Ansicht" in str([c.children[0].value for c in page.children if hasattr(c, "children") and c.children])
+    from qmkit.errors import NotFoundError
+
+    for bad in (ws.token, "", "x" * 300, ws.facilitator_token[:-2]):
+        with pytest.raises(NotFoundError):
+            build_page("workshop", {"moderation": bad}, store, catalogs)
+    with pytest.raises(NotFoundError):
+        build_page("teilnahme", {"t": ws.facilitator_token}, store, catalogs)
+
+
+def test_gate_refuses_without_token_and_keeps_the_key(store, catalogs, cycle):
+    _page, ws = make_workshop(store, catalogs, cycle)
+    tries = CodeTries(limit=3)
+    plain = decide(store, {}, {}, "10.0.0.5", tries)
+    assert plain.html and "Beitrittscode" in plain.html and not plain.launch
+    for bad in ("nope", ws.facilitator_token, ws.token[:-1] + ("B" if ws.token.endswith("A") else "A")):
+        answer = decide(store, {"t": bad}, {}, "10.0.0.5", tries)
+        assert answer.status == 403 and not answer.launch and "ungültig" in (answer.html or "")
+    # the code leads to the link; the first visit gets a key in a cookie and the address
+    by_code = decide(store, {"code": ws.join_code.lower()}, {}, "10.0.0.5", tries)
+    assert by_code.redirect == f"?t={ws.token}"
+    first = decide(store, {"t": ws.token}, {}, "10.0.0.5", tries)
+    assert first.cookie is not None and first.cookie[0] == cookie_name(ws.id)
+    key = first.cookie[1]
+    assert first.redirect == f"?t={ws.token}&p={key}"
+    again = decide(store, {"t": ws.token}, {cookie_name(ws.id): key}, "10.0.0.5", tries)
+    assert again.redirect == f"?t={ws.token}&p={key}"  # the reopened link continues with the same key
+    assert decide(store, {"t": ws.token, "p": key}, {}, "10.0.0.5", tries).launch
+    # guessing codes is slowed down per address
+    for _i in range(3):
+        assert decide(store, {"code": "ZZZZZZ"}, {}, "10.0.0.9", tries).status == 404
+    assert decide(store, {"code": ws.join_code}, {}, "10.0.0.9", tries).status == 429
+    assert decide(store, {"code": ws.join_code}, {}, "10.0.0.5", tries).redirect
+
+
+def test_notebooks_only_call_the_app(tmp_path: Path):
+    import json
+
+    root = Path(__file__).resolve().parents[1] / "notebooks"
+    for name, page in (("Workshop", "workshop"), ("Teilnahme", "teilnahme")):
+        cells = json.loads((root / f"{name}.ipynb").read_text())["cells"]
+        assert ["".join(c["source"]) for c in cells] == [f'import qmkit\n\nqmkit.page("{page}")']
