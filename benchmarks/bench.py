@@ -32,8 +32,9 @@ from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
 from qmkit.demo import create_demo  # noqa: E402
 from qmkit.excel import build_workbook  # noqa: E402
 from qmkit.selfeval import SelfEvaluation  # noqa: E402
-from qmkit.serve import voila_command  # noqa: E402
+from qmkit.serve import join_command, voila_command  # noqa: E402
 from qmkit.store import Store  # noqa: E402
+from qmkit.workshop import CANNOT_JUDGE  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -196,6 +197,124 @@ def browser_benchmarks(work: Path) -> dict[str, Any]:
             rss = kernel_rss_mib(proc.pid)
             results["kernel_rss_mib"] = rss
             page.close()
+        browser.close()
+    return results
+
+
+WORKSHOP_PARTICIPANTS = 40
+WORKSHOP_REQUIREMENTS = 6
+LAST_RATINGS = 5  # participants whose last answer is timed one by one
+
+
+def process_rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+
+
+def tree_rss_mib(root: int) -> float:
+    """RSS of a process and everything below it."""
+    parents = _parents()
+    total = 0.0
+    for pid in parents:
+        ancestor = pid
+        while ancestor > 1 and ancestor != root:
+            ancestor = parents.get(ancestor, 1)
+        if ancestor == root or pid == root:
+            try:
+                total += process_rss_mib(pid)
+            except (OSError, StopIteration):
+                continue
+    return total
+
+
+def workshop_benchmarks(work: Path) -> dict[str, Any]:
+    """40 participants in their own Chromium contexts on the participant server, the facilitator's live view open."""
+    from playwright.sync_api import sync_playwright
+
+    data = work / "workshop-data"
+    port, join_port = free_port(), free_port()
+    env = dict(
+        os.environ,
+        QMKIT_DATA=str(data),
+        QMKIT_EXPORTS=str(work / "exports"),
+        QMKIT_JOIN_URL=f"http://127.0.0.1:{join_port}/",
+    )
+    store = Store(f"sqlite:///{data / 'qmkit.sqlite'}")
+    catalog = discover([BUILTIN_STANDARDS]).get("qm4")
+    inst = store.create_institution("Benchmark Workshop")
+    cycle = store.create_cycle(inst.id, "2027", catalog)
+    reqs = [r.id for r in catalog.requirements()[:WORKSHOP_REQUIREMENTS]]
+    ws = store.create_workshop(cycle.id, catalog, title="Benchmark", requirement_ids=reqs)
+    warmup = store.create_workshop(cycle.id, catalog, title="Server allein", requirement_ids=reqs)
+    store.close()
+    results: dict[str, Any] = {"workshop_join_s": [], "workshop_last_rating_to_view_s": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        with (
+            serving(voila_command(port, "127.0.0.1", 1), env, port) as app,
+            serving(join_command(join_port, "127.0.0.1"), env, join_port) as joiner,
+        ):
+            # server side alone (phones render the page themselves): 40 join requests at once, no browser
+            import concurrent.futures
+
+            def fetch(i: int) -> float:
+                start = time.perf_counter()
+                key = f"benchmarkparticipant{i:04d}xx"
+                url = f"http://127.0.0.1:{join_port}/?t={warmup.token}&p={key}"
+                with urllib.request.urlopen(url, timeout=600) as answer:
+                    answer.read()
+                return time.perf_counter() - start
+
+            started = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(WORKSHOP_PARTICIPANTS) as pool:
+                results["workshop_server_join_s"] = list(pool.map(fetch, range(WORKSHOP_PARTICIPANTS)))
+            results["workshop_server_all_joined_s"] = time.perf_counter() - started
+            time.sleep(REFILL_SECONDS)
+            view = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
+            view.goto(f"http://127.0.0.1:{port}/voila/render/Workshop.ipynb?moderation={ws.facilitator_token}")
+            view.wait_for_selector(".qm-live-view", timeout=120_000)
+            pages = []
+            started = time.perf_counter()
+            for _i in range(WORKSHOP_PARTICIPANTS):
+                page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+                page.goto(f"http://127.0.0.1:{join_port}/?t={ws.token}", wait_until="commit")
+                pages.append(page)
+            for page in pages:
+                page.wait_for_selector(".qm-join", timeout=600_000)
+                results["workshop_join_s"].append(time.perf_counter() - started)
+                page.locator(".qm-join").click()
+            results["workshop_all_joined_s"] = time.perf_counter() - started
+            for page in pages:
+                page.wait_for_selector("#qm-progress", timeout=120_000)
+            n_options = len(catalog.scale.values) + 1
+            for k in range(WORKSHOP_REQUIREMENTS):
+                for i, page in enumerate(pages):
+                    if k == WORKSHOP_REQUIREMENTS - 1 and i < LAST_RATINGS:
+                        continue  # timed below
+                    page.locator(".widget-radio-box").nth(k).locator("input").nth((i + k) % n_options).check()
+            expected = WORKSHOP_PARTICIPANTS * WORKSHOP_REQUIREMENTS - LAST_RATINGS
+            view.get_by_text(f"{WORKSHOP_PARTICIPANTS} Teilnehmende · {expected} Antworten").wait_for(timeout=120_000)
+            for i in range(LAST_RATINGS):
+                expected += 1
+                click = time.perf_counter()
+                pages[i].locator(".widget-radio-box").nth(WORKSHOP_REQUIREMENTS - 1).locator("input").nth(0).check()
+                view.get_by_text(f"{WORKSHOP_PARTICIPANTS} Teilnehmende · {expected} Antworten").wait_for(
+                    timeout=30_000
+                )
+                results["workshop_last_rating_to_view_s"].append(time.perf_counter() - click)
+                time.sleep(0.5)
+            participant_rss = kernel_rss_mib(joiner.pid)  # the 40 of the browser and the 40 of the requests
+            results["workshop_participant_kernels"] = len(participant_rss)
+            results["workshop_participant_rss_mib"] = participant_rss
+            results["workshop_total_rss_mib"] = tree_rss_mib(app.pid) + tree_rss_mib(joiner.pid)
+            results["workshop_server_rss_mib"] = process_rss_mib(joiner.pid)
+            check = Store(f"sqlite:///{data / 'qmkit.sqlite'}")
+            ratings = check.workshop_ratings(ws.id)
+            check.close()
+            results["workshop_ratings_stored"] = len(ratings)
+            results["workshop_cannot_judge"] = sum(r.value == CANNOT_JUDGE for r in ratings)
+            for page in pages:
+                page.context.close()
         browser.close()
     return results
 
@@ -391,6 +510,39 @@ def report(results: dict[str, Any]) -> str:
             "–",
         ),
         (
+            f"Workshop, {WORKSHOP_PARTICIPANTS} participants in their own Chromium contexts (360 px) on the "
+            "participant server: last rating until the facilitator's live view shows it "
+            f"(median / max of {LAST_RATINGS})",
+            f"{fmt(med(results['workshop_last_rating_to_view_s']))} / "
+            f"{fmt(max(results['workshop_last_rating_to_view_s']))}",
+            "≤ 3 s",
+        ),
+        (
+            f"Workshop: all {WORKSHOP_PARTICIPANTS} Chromium participants opened the link at once – until the last "
+            "join page is ready (Chromium's 40 pages share the 2 cores)",
+            f"{results['workshop_all_joined_s']:.0f} s (first after {min(results['workshop_join_s']):.1f} s)",
+            "–",
+        ),
+        (
+            f"Workshop: {WORKSHOP_PARTICIPANTS} join requests at once without a browser (the server's share; phones "
+            "render the page themselves): until the last page is delivered (median per request)",
+            f"{results['workshop_server_all_joined_s']:.1f} s ({med(results['workshop_server_join_s']):.1f} s)",
+            "–",
+        ),
+        (
+            "Workshop: RSS per participant kernel (median / max)",
+            f"{med(results['workshop_participant_rss_mib']):.0f} / "
+            f"{max(results['workshop_participant_rss_mib']):.0f} MiB "
+            f"({results['workshop_participant_kernels']} kernels)",
+            "≤ 150 MB",
+        ),
+        (
+            "Workshop: total memory of qmkit (both servers and all kernels, Chromium not counted)",
+            f"{results['workshop_total_rss_mib'] / 1024:.1f} GiB; ratings stored "
+            f"{results['workshop_ratings_stored']} of {WORKSHOP_PARTICIPANTS * WORKSHOP_REQUIREMENTS}",
+            "–",
+        ),
+        (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
             "≤ 150 MB",
@@ -432,9 +584,13 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
         work = Path(tmp)
+        if "--workshop-only" in sys.argv:  # for a quick look at the workshop figures
+            print(json.dumps(workshop_benchmarks(work), indent=2))
+            return 0
         results = workbook_benchmarks(work)
         results.update(planning_benchmarks(work))
         results.update(browser_benchmarks(work))
+        results.update(workshop_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)

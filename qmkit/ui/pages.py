@@ -42,11 +42,11 @@ def _setup_logging() -> None:
 def request_query() -> dict[str, str]:
     """The page's query string (after Voilà's wait-for-request point); empty outside Voilà."""
     query = ""
-    if os.environ.get("VOILA_PREHEAT") is not None or os.environ.get("VOILA_KERNEL_ID"):
-        from voila.utils import get_query_string
+    if os.environ.get("VOILA_PREHEAT") == "True":  # a preheated kernel: the request arrives later
+        from voila.utils import get_query_string  # ~1.7 s and 25 MiB: only where it is needed
 
         query = get_query_string() or ""
-    else:
+    else:  # a kernel started for its request (the participant server) has it in the environment
         query = os.environ.get("QUERY_STRING", "")
     return {k: v[0] for k, v in parse_qs(query[:2000]).items() if v}
 

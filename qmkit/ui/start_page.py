@@ -146,8 +146,9 @@ class StartPage:
             f"{esc(_('Selbstbewertung öffnen'))} →</a>"
             f'<a class="qm-button" href="Qualitaetsplanung.ipynb?zyklus={cycle.id}">{esc(_("Qualitätsplanung"))}</a>'
             f'<a class="qm-button" href="PDCA_Review.ipynb?zyklus={cycle.id}">{esc(_("PDCA-Review"))}</a>'
+            f'<a class="qm-button" href="Workshop.ipynb?zyklus={cycle.id}">{esc(_("Workshop"))}</a>'
             f'<div class="qm-muted" style="margin-top:6px">'
-            f"{esc(_('Workshop und Einreichung folgen in einer späteren Version.'))}</div>"
+            f"{esc(_('Die Einreichung folgt in einer späteren Version.'))}</div>"
         )
 
     def show_catalog(self) -> None:
