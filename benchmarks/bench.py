@@ -248,28 +248,32 @@ def workshop_benchmarks(work: Path) -> dict[str, Any]:
     warmup = store.create_workshop(cycle.id, catalog, title="Server allein", requirement_ids=reqs)
     store.close()
     results: dict[str, Any] = {"workshop_join_s": [], "workshop_last_rating_to_view_s": []}
+
+    # the server's share alone (phones render the page themselves): 40 join requests at once, no browser,
+    # on a participant server of its own that is stopped afterwards
+    import concurrent.futures
+
+    alone_port = free_port()
+
+    def fetch(i: int) -> float:
+        start = time.perf_counter()
+        url = f"http://127.0.0.1:{alone_port}/?t={warmup.token}&p=benchmarkparticipant{i:04d}xx"
+        with urllib.request.urlopen(url, timeout=600) as answer:
+            answer.read()
+        return time.perf_counter() - start
+
+    with serving(join_command(alone_port, "127.0.0.1"), env, alone_port):
+        started = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(WORKSHOP_PARTICIPANTS) as pool:
+            results["workshop_server_join_s"] = list(pool.map(fetch, range(WORKSHOP_PARTICIPANTS)))
+        results["workshop_server_all_joined_s"] = time.perf_counter() - started
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         with (
             serving(voila_command(port, "127.0.0.1", 1), env, port) as app,
             serving(join_command(join_port, "127.0.0.1"), env, join_port) as joiner,
         ):
-            # server side alone (phones render the page themselves): 40 join requests at once, no browser
-            import concurrent.futures
-
-            def fetch(i: int) -> float:
-                start = time.perf_counter()
-                key = f"benchmarkparticipant{i:04d}xx"
-                url = f"http://127.0.0.1:{join_port}/?t={warmup.token}&p={key}"
-                with urllib.request.urlopen(url, timeout=600) as answer:
-                    answer.read()
-                return time.perf_counter() - start
-
-            started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(WORKSHOP_PARTICIPANTS) as pool:
-                results["workshop_server_join_s"] = list(pool.map(fetch, range(WORKSHOP_PARTICIPANTS)))
-            results["workshop_server_all_joined_s"] = time.perf_counter() - started
-            time.sleep(REFILL_SECONDS)
             view = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
             view.goto(f"http://127.0.0.1:{port}/voila/render/Workshop.ipynb?moderation={ws.facilitator_token}")
             view.wait_for_selector(".qm-live-view", timeout=120_000)
@@ -303,7 +307,7 @@ def workshop_benchmarks(work: Path) -> dict[str, Any]:
                 )
                 results["workshop_last_rating_to_view_s"].append(time.perf_counter() - click)
                 time.sleep(0.5)
-            participant_rss = kernel_rss_mib(joiner.pid)  # the 40 of the browser and the 40 of the requests
+            participant_rss = kernel_rss_mib(joiner.pid)
             results["workshop_participant_kernels"] = len(participant_rss)
             results["workshop_participant_rss_mib"] = participant_rss
             results["workshop_total_rss_mib"] = tree_rss_mib(app.pid) + tree_rss_mib(joiner.pid)
@@ -538,7 +542,8 @@ def report(results: dict[str, Any]) -> str:
         ),
         (
             "Workshop: total memory of qmkit (both servers and all kernels, Chromium not counted)",
-            f"{results['workshop_total_rss_mib'] / 1024:.1f} GiB; ratings stored "
+            f"{results['workshop_total_rss_mib'] / 1024:.1f} GiB with {results['workshop_participant_kernels']} "
+            "participant kernels, the facilitator's and the app's pool kernels; ratings stored "
             f"{results['workshop_ratings_stored']} of {WORKSHOP_PARTICIPANTS * WORKSHOP_REQUIREMENTS}",
             "–",
         ),
@@ -571,6 +576,17 @@ notebook and the qmkit pages alike; the median over interleaved visits is what t
 runs on the same day gave start-page ratios between 1.06 and 1.47 and Selbstbewertung ratios between
 0.99 and 1.16 after the widget-count reduction (1.57–1.80 before it).
 
+The workshop rows: a workshop on {WORKSHOP_REQUIREMENTS} qm4 requirements; the facilitator's page is open in
+Chromium on the app server, {WORKSHOP_PARTICIPANTS} participants each open the join link in a browser context
+of their own (360 px) on the participant server, join and rate every requirement ({LAST_RATINGS} of them leave
+the last one open). Then those {LAST_RATINGS} answer one after another, and each time the clock runs from the
+click until the facilitator's live view shows the new count (it reads the store every second). Chromium's
+{WORKSHOP_PARTICIPANTS} pages run on the same 2 cores as the servers, so the join time with the browser is
+mostly Chromium's; the row without a browser sends the {WORKSHOP_PARTICIPANTS} join requests at once to a
+participant server of its own and measures the server's share (kernel start and page build for everyone).
+Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
+--workshop-only` repeats only these rows.
+
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
 """
@@ -584,8 +600,12 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
         work = Path(tmp)
-        if "--workshop-only" in sys.argv:  # for a quick look at the workshop figures
-            print(json.dumps(workshop_benchmarks(work), indent=2))
+        if "--workshop-only" in sys.argv:  # measure the workshop again, keep the other figures of the last run
+            results = json.loads((out / "results.json").read_text())
+            results.update(workshop_benchmarks(work))
+            (out / "results.json").write_text(json.dumps(results, indent=2))
+            (ROOT / "benchmarks" / "README.md").write_text(report(results), encoding="utf-8")
+            print(report(results))
             return 0
         results = workbook_benchmarks(work)
         results.update(planning_benchmarks(work))

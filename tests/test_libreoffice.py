@@ -30,3 +30,31 @@ def test_libreoffice_reads_and_prints_the_checklist(store, catalogs, tmp_path: P
     assert "erfüllt mit Auflage" in flat
     assert "Strategische Entwicklungsziele" in flat
     assert "Seite 1 von" in flat
+
+
+def test_libreoffice_prints_the_workshop_report(store, catalogs, tmp_path: Path):
+    """The workshop report opens and prints: results with consensus and dissent, comments as text, no names."""
+    from qmkit.excel_workshop import build_workshop_workbook
+
+    catalog = catalogs.get("qm4")
+    inst = store.create_institution("Familienzentrum Süd")
+    cycle = store.create_cycle(inst.id, "2027", catalog)
+    reqs = [r.id for r in catalog.requirements()[:5]]
+    ws = store.create_workshop(cycle.id, catalog, title="Teamtag", requirement_ids=reqs)
+    for i in range(4):
+        person = store.join_workshop(ws, display_name=f"Person {i}", role_group="Leitung")
+        for k, req in enumerate(reqs):
+            value = catalog.scale.values[(i + k) % 3].value
+            store.rate_in_workshop(person, catalog, req, value, '=HYPERLINK("x")' if i == 0 and k == 0 else "")
+    store.record_consensus(
+        ws, catalog, reqs[0], catalog.scale.values[1].value, "Weil es so ist", "Eine Person: strenger"
+    )
+    data = SelfEvaluation.open(store, cycle.id, catalogs).checklist_data()
+    path = save_workbook(build_workshop_workbook(data, store.workshop_result(ws, catalog)), tmp_path / "ws.xlsx")
+    text, pages = libreoffice_pdf_text(path, tmp_path)
+    flat = re.sub(r"\s+", " ", text)
+    assert pages >= 3
+    assert "Workshop-Bericht: Teamtag" in flat and "Familienzentrum Süd" in flat
+    assert "Weil es so ist" in flat and "Eine Person: strenger" in flat
+    assert '=HYPERLINK("x")' in flat
+    assert "Person 0" not in flat  # an anonymous workshop prints no names

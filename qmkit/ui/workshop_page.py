@@ -105,8 +105,9 @@ def live_html(catalog: Catalog, result: WorkshopResult) -> str:
                 )
             comments = result.comments.get(s.requirement_id, ())
             if comments:
+                many = _("{n} Kommentare").format(n=len(comments))
                 dist += (
-                    f"<details><summary>{esc(_('{n} Kommentare').format(n=len(comments)))}</summary><ul>"
+                    f"<details><summary>{esc(_('1 Kommentar') if len(comments) == 1 else many)}</summary><ul>"
                     + "".join(f"<li>{esc(c)}</li>" for c in comments)
                     + "</ul></details>"
                 )
@@ -130,7 +131,7 @@ def live_html(catalog: Catalog, result: WorkshopResult) -> str:
             f"<td><b>{esc(s.requirement_id)}</b> {esc(titles.get(s.requirement_id, ''))}</td>"
             f'<td class="qm-count">{s.answers}'
             + (
-                f'<div class="qm-muted">{esc(_("davon {n} k. A.").format(n=s.cannot_judge))}</div>'
+                f'<div class="qm-muted">{esc(_("davon {n} ohne Urteil").format(n=s.cannot_judge))}</div>'
                 if s.cannot_judge
                 else ""
             )
