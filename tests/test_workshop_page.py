@@ -214,3 +214,26 @@ def test_notebooks_only_call_the_app(tmp_path: Path):
     for name, page in (("Workshop", "workshop"), ("Teilnahme", "teilnahme")):
         cells = json.loads((root / f"{name}.ipynb").read_text())["cells"]
         assert ["".join(c["source"]) for c in cells] == [f'import qmkit\n\nqmkit.page("{page}")']
+
+
+def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
+    """Without new answers the live view sends nothing (so a left page's kernel can be ended); a comment over
+    500 characters is refused at the field and the stored answer keeps the last valid comment."""
+    catalog, cyc = cycle
+    _page, ws = make_workshop(store, catalogs, cycle)
+    facilitator = FacilitatorPage(SelfEvaluation.open(store, cyc.id, catalogs), ws)
+    sent = []
+    for widget in (facilitator.live, facilitator.counts, facilitator.stamp):
+        widget.observe(lambda change: sent.append(change["name"]), names="value")
+    facilitator.refresh()
+    facilitator.refresh()
+    assert sent == []
+    person = participant(store, catalog, ws)
+    req = ws.requirement_ids[0]
+    person.cards[req].choice.value = catalog.scale.values[0].value
+    person.cards[req].comment.value = "kurz"
+    person.cards[req].comment.value = "x" * 501
+    assert "höchstens 500 Zeichen" in person.cards[req].status.value
+    assert store.answers_of(person.participant).get(req).comment == "kurz"
+    facilitator.refresh()
+    assert len(sent) == 3  # one answer: live view, counts and the time of the change

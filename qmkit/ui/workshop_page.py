@@ -257,12 +257,15 @@ class FacilitatorPage:
         )
 
     def refresh(self) -> None:
-        """Read the workshop from the store and update the live view where it changed."""
+        """Read the workshop from the store and update the live view where it changed.
+
+        Nothing is sent to the browser while nothing changed, so a page left behind lets its kernel go idle
+        and be ended by the server's culling.
+        """
         result = self.store.workshop_result(self.workshop, self.catalog)
         self.result = result
+        self.last_refresh = time.time()
         html = live_html(self.catalog, result)
-        if self.live.value != html:
-            self.live.value = html
         counts = esc(
             _("{p} Teilnehmende · {a} Antworten · Konsens bei {c} von {n} Anforderungen").format(
                 p=result.participants,
@@ -272,13 +275,18 @@ class FacilitatorPage:
             )
         )
         counts_html = f'<div class="qm-msg-info" id="qm-workshop-counts">{counts}</div>'
-        if self.counts.value != counts_html:
-            self.counts.value = counts_html
-        self.last_refresh = time.time()
+        if self.live.value == html and self.counts.value == counts_html:
+            return
+        self.live.value = html
+        self.counts.value = counts_html
         self.show_hint()
         self.stamp.value = (
             '<div class="qm-muted">'
-            + esc(_("aktualisiert sich selbst · Stand {t}").format(t=time.strftime("%H:%M:%S")))
+            + esc(
+                _("aktualisiert sich selbst, sobald jemand bewertet · letzte Änderung {t}").format(
+                    t=time.strftime("%H:%M:%S")
+                )
+            )
             + "</div>"
         )
 
