@@ -167,6 +167,26 @@ def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
     assert result.comments[req] == ("Erika <script>: <b>fett</b>",)
     html = live_html(catalog, result)
     assert "Erika &lt;script&gt;: &lt;b&gt;fett&lt;/b&gt;" in html and "<script>" not in html
+    # the report of the named workshop prints the name with the comment, as text
+    from qmkit.excel_workshop import build_workshop_workbook
+
+    data = SelfEvaluation.open(store, named.cycle_id, catalogs).checklist_data()
+    book = load_workbook(io.BytesIO(_saved(build_workshop_workbook(data, result))))
+    assert [c.value for c in book["Kommentare"][2]] == [req, "Erika <script>: <b>fett</b>"]
+    # the anonymous workshop's report has no name, though one was typed
+    first.cards[req].comment.value = "zweiter Kommentar"
+    for _i in range(2):
+        other = participant(store, catalog, anonymous)
+        other.cards[req].choice.value = catalog.scale.values[1].value
+    plain = load_workbook(io.BytesIO(_saved(build_workshop_workbook(data, store.workshop_result(anonymous, catalog)))))
+    texts = [str(c.value) for row in plain.worksheets for line in row.iter_rows() for c in line if c.value]
+    assert "zweiter Kommentar" in texts and not any("Erika" in t for t in texts)
+
+
+def _saved(book) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def test_facilitator_view_needs_the_facilitator_token(store, catalogs, cycle):
@@ -224,7 +244,7 @@ def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
     facilitator = FacilitatorPage(SelfEvaluation.open(store, cyc.id, catalogs), ws)
     sent = []
     for widget in (facilitator.live, facilitator.counts, facilitator.stamp):
-        widget.observe(lambda change: sent.append(change["name"]), names="value")
+        widget.observe(lambda change: sent.append(change["owner"]), names="value")
     facilitator.refresh()
     facilitator.refresh()
     assert sent == []
@@ -236,4 +256,5 @@ def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
     assert "höchstens 500 Zeichen" in person.cards[req].status.value
     assert store.answers_of(person.participant).get(req).comment == "kurz"
     facilitator.refresh()
-    assert len(sent) == 3  # one answer: live view, counts and the time of the change
+    assert facilitator.live in sent and facilitator.counts in sent  # one answer: the view and the counts change
+    assert "letzte Änderung" in facilitator.stamp.value
