@@ -14,6 +14,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 DEFAULT_CULL_AFTER = 900
+# nbclient waits 4 s by default for a cell's output after the kernel replied; when many kernels start at once
+# (40 phones joining a workshop on 2 cores) the output came later and the page stayed blank. Wait longer.
+EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
 
 
 def voila_command(
@@ -43,6 +46,7 @@ def voila_command(
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_margins=True",
+        *EXECUTOR_SETTINGS,
     ]
 
 
@@ -70,6 +74,7 @@ def join_command(
         "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_margins=False",
+        *EXECUTOR_SETTINGS,
     ]
 
 
