@@ -71,7 +71,85 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--institution", help=_("Name der Einrichtung"))
     plan.add_argument("--cycle", help=_("Name des Zyklus"))
     plan.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
+    imp = sub.add_parser("import", help=_("Dateien einlesen"))
+    isub = imp.add_subparsers(dest="import_command", required=True, metavar="ART")
+    back = isub.add_parser(
+        "checklist", help=_("ausgefüllte Excel-Checkliste einlesen: erst Vorschau, mit --apply übernehmen")
+    )
+    back.add_argument("path", type=Path, metavar="PFAD")
+    back.add_argument("--apply", action="store_true", help=_("Änderungen ohne Konflikt übernehmen"))
+    back.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
+    back.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
+    back.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
     return parser
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
+    from .excel_import import FIELD_LABELS, KIND_LABELS, MAX_FILE_BYTES, apply_preview, read_checklist
+    from .selfeval import SelfEvaluation
+    from .store import Store
+
+    path: Path = args.path
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise QmkitError(
+                _("„{name}“ ist {mb:.1f} MB groß; höchstens {limit} MB werden eingelesen.").format(
+                    name=path.name, mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
+                )
+            )
+        content = path.read_bytes()
+    except OSError as exc:
+        raise NotFoundError(
+            _("Die Datei {path} kann nicht gelesen werden: {err}").format(path=path, err=exc.strerror)
+        ) from None
+    store = Store()
+    cycle_id = None
+    if args.cycle:
+        inst = store.find_institution(args.institution) if args.institution else None
+        matches = [c for c in store.list_cycles(inst.id if inst else None) if c.name == args.cycle]
+        if len(matches) != 1:
+            raise NotFoundError(_("Den Zyklus „{name}“ gibt es nicht eindeutig.").format(name=args.cycle))
+        cycle_id = matches[0].id
+    catalogs = discover()
+    preview = read_checklist(store, catalogs, content, path.name, cycle_id)
+    print(
+        _("Vorschau für {name} ({source}): {summary}").format(
+            name=path.name, source=preview.exported_from or "–", summary=preview.summary()
+        )
+    )
+    for c in preview.changes:
+        print(
+            f"  {KIND_LABELS[c.kind]:<9} {c.requirement_id:<10} {_(FIELD_LABELS[c.field])}: "
+            f"„{c.old_text[:60]}“ → „{c.new_text[:60]}“"
+        )
+    for text in preview.problems:
+        print(_("  Problem: {t}").format(t=text))
+    for text in preview.notices:
+        print(_("  Hinweis: {t}").format(t=text))
+    if not args.apply:
+        if preview.applicable:
+            print(
+                _("Nichts geändert. Mit --apply werden {n} Änderungen ohne Konflikt übernommen.").format(
+                    n=len(preview.applicable)
+                )
+            )
+        return 0
+    evaluation = SelfEvaluation.open(store, preview.cycle_id, catalogs)
+    result = apply_preview(evaluation, preview, user=args.user)
+    print(
+        _("{n} Änderungen übernommen; {k} Konflikte nicht übernommen (in der App auswählen).").format(
+            n=len(result.applied), k=len(preview.conflicts)
+        )
+    )
+    for change, why in result.skipped:
+        print(
+            _("  nicht übernommen: {id} {f}: {why}").format(
+                id=change.requirement_id, f=_(FIELD_LABELS[change.field]), why=why
+            )
+        )
+    return 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -206,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "catalog validate": _cmd_catalog_validate,
         "export checklist": _cmd_export,
         "export plan": _cmd_export,
+        "import checklist": _cmd_import,
     }
     action = getattr(args, f"{args.command}_command", None)
     handler = handlers[f"{args.command} {action}" if action else args.command]

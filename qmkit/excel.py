@@ -409,6 +409,33 @@ def _removed_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     _print_setup(ws, data.institution.name, _("Entfallene Anforderungen"))
 
 
+META_SHEET = "qmkit-Export"
+META_MARK = "qmkit-checklist-export"
+META_FIELDS = ("rating", "implementation", "responsible")  # the answers an import may bring back
+
+
+def _meta_sheet(wb: Workbook, data: ChecklistData) -> None:
+    """A very hidden sheet with what the import needs: which cycle, which sheets, and each answer as exported.
+
+    The import compares the file with these values and with the store, so it can tell a colleague's change
+    from a change made in the app since the export (a conflict).
+    """
+    ws = wb.create_sheet(META_SHEET)
+    put(ws, 1, 1, META_MARK)
+    put(ws, 1, 2, 1)  # format version
+    for c, value in enumerate(
+        [data.institution.id, data.cycle.id, data.catalog.id, data.institution.name, data.cycle.name], start=1
+    ):
+        put(ws, 2, c, value)
+    for c, name in enumerate(wb.sheetnames, start=1):
+        put(ws, 3, c, name)
+    for r, req in enumerate(data.catalog.requirements(), start=4):
+        a = data.assessment(req.id)
+        for c, value in enumerate([req.id, a.revision, a.rating or "", a.implementation, a.responsible], start=1):
+            put(ws, r, c, value)
+    ws.sheet_state = "veryHidden"
+
+
 def build_workbook(data: ChecklistData) -> Workbook:
     """The checklist as a Workbook: cover, summary with chart, one sheet per area, evidence list, plan sheets."""
     wb = Workbook()
@@ -428,6 +455,7 @@ def build_workbook(data: ChecklistData) -> Workbook:
 
     add_workshop_sheet(wb, data, taken)
     wb.move_sheet("Skala", offset=len(wb.sheetnames))
+    _meta_sheet(wb, data)
     wb.properties.title = _("Checkliste {model} – {inst}").format(model=data.catalog.name, inst=data.institution.name)
     wb.properties.creator = "qmkit"
     return wb

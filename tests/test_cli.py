@@ -82,3 +82,35 @@ def test_console_script_is_installed():
         [Path(sys.executable).parent / "qmkit", "--help"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0 and "serve" in result.stdout and "catalog" in result.stdout
+
+
+def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch):
+    """`qmkit import checklist`: a preview that changes nothing, then --apply takes over what has no conflict."""
+    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
+    assert run(capsys, "demo", "--catalog", "qm4")[0] == 0
+    out_file = tmp_path / "liste.xlsx"
+    assert run(capsys, "export", "checklist", "--out", str(out_file))[0] == 0
+    book = load_workbook(out_file)
+    area = book.worksheets[2]
+    header = [c.value for c in area[1]]
+    req_id = area.cell(2, 1).value
+    area.cell(2, header.index("Verantwortlich") + 1).value = "Team Verwaltung"
+    area.cell(3, header.index("Selbstbewertung") + 1).value = "gut"
+    book.save(out_file)
+    code, out, _err = run(capsys, "import", "checklist", str(out_file))
+    assert code == 0 and ("1 geändert" in out or "1 neu" in out)
+    assert f"{req_id}" in out and "„Team Verwaltung“" in out and "kein Wert der Skala" in out
+    assert "Mit --apply" in out
+    from qmkit.store import Store
+
+    store = Store()
+    assert store.assessment(store.latest_cycle().id, req_id).responsible != "Team Verwaltung"
+    code, out, _err = run(capsys, "import", "checklist", str(out_file), "--apply")
+    assert code == 0 and "1 Änderungen übernommen" in out
+    assert store.assessment(store.latest_cycle().id, req_id).responsible == "Team Verwaltung"
+    assert store.assessment(store.latest_cycle().id, req_id).changed_by == "Excel-Import"
+    store.close()
+    (tmp_path / "kaputt.xlsx").write_text("ID;Bewertung\n")
+    code, _out, err = run(capsys, "import", "checklist", str(tmp_path / "kaputt.xlsx"))
+    assert code == 1 and err.startswith("Fehler: „kaputt.xlsx“ ist keine Excel-Datei")

@@ -32,7 +32,7 @@ def test_core_modules_never_import_widgets():
     code = (
         "import sys, qmkit, qmkit.catalog, qmkit.store, qmkit.selfeval, qmkit.excel, qmkit.model, qmkit.demo, "
         "qmkit.cli, qmkit.migrations, qmkit.serve, qmkit.planning, qmkit.review, qmkit.comparison, "
-        "qmkit.excel_plan, qmkit.workshop, qmkit.excel_workshop, qmkit.join_gate\n"
+        "qmkit.excel_plan, qmkit.workshop, qmkit.excel_workshop, qmkit.join_gate, qmkit.excel_import\n"
         "bad = [m for m in sys.modules if m.startswith(('ipywidgets', 'voila', 'IPython'))]\n"
         "assert not bad, bad\n"
     )
