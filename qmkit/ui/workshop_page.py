@@ -548,7 +548,11 @@ class WorkshopListPage:
             w.BoundedIntText, value=DEFAULT_THRESHOLD, min=1, max=50, description=_("Anonymitätsschwelle"), style=style
         )
         self.named = make(
-            w.Checkbox, value=False, description=_("Namen der Teilnehmenden zeigen (sonst anonym)"), indent=False
+            w.Checkbox,
+            value=False,
+            description=_("Namen der Teilnehmenden zeigen (sonst anonym)"),
+            indent=False,
+            layout={"width": "auto"},
         )
         options = [(f"{r.id} · {r.title}", r.id) for r in self.catalog.requirements()]
         self.requirements = make(
