@@ -86,19 +86,13 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
-    from .excel_import import FIELD_LABELS, KIND_LABELS, MAX_FILE_BYTES, apply_preview, read_checklist
+    from .excel_import import FIELD_LABELS, KIND_LABELS, apply_preview, check_size, read_checklist
     from .selfeval import SelfEvaluation
     from .store import Store
 
     path: Path = args.path
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise QmkitError(
-                _("„{name}“ ist {mb:.1f} MB groß; höchstens {limit} MB werden eingelesen.").format(
-                    name=path.name, mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
-                )
-            )
+        check_size(path.stat().st_size, path.name)
         content = path.read_bytes()
     except OSError as exc:
         raise NotFoundError(

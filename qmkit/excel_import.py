@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import Catalog
+from .catalog import Catalog, Requirement
 from .errors import InputError
 from .excel import AREA_COLUMNS, META_FIELDS, META_MARK, META_SHEET
 from .i18n import _
@@ -105,14 +105,19 @@ class ApplyResult:
 # ---------------------------------------------------------------------------------------------- the file
 
 
-def check_file(content: bytes, name: str = "Datei") -> None:
-    """Refuse what is not a small, sane .xlsx before any parser reads it (German message naming the reason)."""
-    if len(content) > MAX_FILE_BYTES:
+def check_size(size: int, name: str) -> None:
+    """Refuse a file over the limit before it is read (the CLI asks the file system, the page the upload)."""
+    if size > MAX_FILE_BYTES:
         raise ImportFileError(
             _("„{name}“ ist {mb:.1f} MB groß; höchstens {limit} MB werden eingelesen.").format(
-                name=name, mb=len(content) / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
+                name=name, mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
             )
         )
+
+
+def check_file(content: bytes, name: str = "Datei") -> None:
+    """Refuse what is not a small, sane .xlsx before any parser reads it (German message naming the reason)."""
+    check_size(len(content), name)
     if not content:
         raise ImportFileError(_("„{name}“ ist leer.").format(name=name))
     head = content[:8]
@@ -228,12 +233,11 @@ def _read_meta(wb: Any) -> _Meta | None:
     return meta
 
 
-def _rating_value(catalog: Catalog, req_id: str, cell_text: str) -> str | None:
+def _rating_value(catalog: Catalog, req: Requirement, cell_text: str) -> str | None:
     """The stored value of a rating cell (label or value id), '' for empty, None when outside the scale."""
     text = cell_text.strip()
     if not text:
         return ""
-    req = next(r for r in catalog.requirements() if r.id == req_id)
     for v in catalog.scale_for(req):
         if text.casefold() in (v.label.casefold(), v.value.casefold()):
             return v.value
@@ -267,7 +271,7 @@ def read_checklist(
     catalog = evaluation.catalog
     if meta.catalog_id and meta.catalog_id != catalog.id:
         raise ImportFileError(_("„{name}“ wurde für ein anderes Qualitätsmodell exportiert.").format(name=name))
-    known = {r.id for r in catalog.requirements()}
+    known = {r.id: r for r in catalog.requirements()}
     stored = evaluation.assessments()
     expected_headers = [title for title, _w, _a in AREA_COLUMNS]
     wanted = {"ID": "id", **{label: key for key, label in FIELD_LABELS.items()}}
@@ -346,7 +350,7 @@ def read_checklist(
                     continue
                 raw = _text(cell.value)
                 if key == "rating":
-                    new = _rating_value(catalog, req_id, raw)
+                    new = _rating_value(catalog, known[req_id], raw)
                     if new is None:
                         problems.append(
                             _("{w}: „{v}“ ist kein Wert der Skala – nicht übernommen.").format(w=where, v=raw[:60])

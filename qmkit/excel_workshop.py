@@ -18,16 +18,9 @@ from .excel_plan import Column, _table
 from .i18n import _
 from .model import day_text
 from .selfeval import ChecklistData
-from .workshop import RequirementStats, WorkshopResult
+from .workshop import WorkshopResult
 
 HIDDEN = "–"
-
-
-def stats_text(catalog: Catalog, stats: RequirementStats, threshold: int) -> str:
-    """The distribution in words ("erfüllt 5 · teilweise 2"), or why it is hidden."""
-    if not stats.shown:
-        return _("verborgen: {n} von mindestens {t} Bewertungen").format(n=stats.rated, t=threshold)
-    return " · ".join(f"{v.label} {stats.counts.get(v.value, 0)}" for v in catalog.scale.values)
 
 
 def result_columns(catalog: Catalog, with_workshop: bool) -> list[Column]:

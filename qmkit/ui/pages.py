@@ -66,6 +66,10 @@ def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
     """A German message; participants see no navigation (the QMB's pages are not theirs)."""
     feedback = Feedback()
     getattr(feedback, kind)(text)
+    return _with_nav(active, feedback)
+
+
+def _with_nav(active: str, feedback: Feedback) -> w.VBox:
     if active == "teilnahme":
         return page_box(feedback.widget)
     return page_box(make(w.HTML, nav_html(active, None)), feedback.widget)
@@ -151,6 +155,4 @@ def page(name: str) -> w.VBox:
     except Exception as exc:
         feedback = Feedback()
         unexpected(feedback, exc)
-        if name == "teilnahme":
-            return page_box(feedback.widget)
-        return page_box(make(w.HTML, nav_html(name, None)), feedback.widget)
+        return _with_nav(name, feedback)

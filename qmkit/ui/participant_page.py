@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..i18n import _
 from ..model import day_text
 from ..store import Store
-from ..workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, Workshop
+from ..workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, Workshop, new_token, valid_key
 from .common import Feedback, card, error_html, esc, guard, make, page_box
 
 PHONE_CSS = """
@@ -178,7 +178,7 @@ class ParticipantPage:
             )
             + "</p>",
         )
-        self.body.children = [card.widget for card in self.cards.values()] + [done]
+        self.body.children = [c.widget for c in self.cards.values()] + [done]
         self.show_progress()
 
     def show_progress(self) -> None:
@@ -192,8 +192,6 @@ class ParticipantPage:
 
 def build_participant_page(store: Store, catalogs: Any, query: dict[str, str]) -> w.VBox:
     """The page for ``?t=<workshop token>&p=<participant key>``; without a valid token only a German refusal."""
-    from ..workshop import new_token, valid_key
-
     workshop = store.workshop_for_participant(query.get("t"))
     cycle = store.get_cycle(workshop.cycle_id)
     key = query.get("p", "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
 from datetime import date
 from typing import Any
@@ -145,38 +144,29 @@ def live_html(catalog: Catalog, result: WorkshopResult) -> str:
 
 
 class LiveUpdater:
-    """Calls ``refresh`` every ``interval`` seconds while the kernel lives (on its event loop if it has one)."""
+    """Calls ``refresh`` every ``interval`` seconds on the kernel's event loop while the kernel lives."""
 
     def __init__(self, refresh: Any, interval: float = LIVE_INTERVAL):
         self.refresh, self.interval = refresh, interval
         self.stopped = False
+        self.task: asyncio.Task[None] | None = None  # kept: the loop holds tasks only weakly
 
     def start(self) -> str:
+        """Start on the running event loop (a Voilà kernel has one); outside a kernel nothing starts."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            loop = None
-        if loop is not None:
-            loop.create_task(self._run_async())
-            return "asyncio"
-        threading.Thread(target=self._run_thread, daemon=True, name="qmkit-live").start()
-        return "thread"
+            return "none"
+        self.task = loop.create_task(self._run())
+        return "asyncio"
 
-    def _tick(self) -> None:
-        try:
-            self.refresh()
-        except Exception:  # a failed read must not end the live view; the next tick tries again
-            log.exception("live view refresh failed")
-
-    async def _run_async(self) -> None:
+    async def _run(self) -> None:
         while not self.stopped:
             await asyncio.sleep(self.interval)
-            self._tick()
-
-    def _run_thread(self) -> None:
-        while not self.stopped:
-            time.sleep(self.interval)
-            self._tick()
+            try:
+                self.refresh()
+            except Exception:  # a failed read must not end the live view; the next tick tries again
+                log.exception("live view refresh failed")
 
 
 class FacilitatorPage:
@@ -189,7 +179,6 @@ class FacilitatorPage:
         self.guard = guard(self.feedback)
         self.user_name = user_field(evaluation.institution.qmb or _("Moderation"))
         self.updater: LiveUpdater | None = None
-        self.last_refresh = 0.0
         inst, cycle = evaluation.institution, evaluation.cycle
         header = cycle_header(
             "workshop",
@@ -264,7 +253,6 @@ class FacilitatorPage:
         """
         result = self.store.workshop_result(self.workshop, self.catalog)
         self.result = result
-        self.last_refresh = time.time()
         html = live_html(self.catalog, result)
         counts = esc(
             _("{p} Teilnehmende · {a} Antworten · Konsens bei {c} von {n} Anforderungen").format(
@@ -296,18 +284,19 @@ class FacilitatorPage:
 
     # ------------------------------------------------------------------ consensus
 
-    def _req_options(self) -> list[tuple[str, str]]:
+    def _requirement_choice(self) -> w.Dropdown:
+        """A drop-down of the workshop's requirements (consensus and dots each have one)."""
         titles = {r.id: r.title for r in self.catalog.requirements()}
-        return [(f"{rid} · {titles.get(rid, '')}", rid) for rid in self.workshop.requirement_ids]
-
-    def _build_consensus(self) -> None:
-        self.consensus_req = make(
+        return make(
             w.Dropdown,
-            options=self._req_options(),
+            options=[(f"{rid} · {titles.get(rid, '')}", rid) for rid in self.workshop.requirement_ids],
             description=_("Anforderung"),
             style={"description_width": "120px"},
             layout={"width": "100%"},
         )
+
+    def _build_consensus(self) -> None:
+        self.consensus_req = self._requirement_choice()
         self.consensus_rating = make(
             w.Dropdown,
             options=[(_("– bitte wählen –"), "")] + [(v.label, v.value) for v in self.catalog.scale.values],
@@ -402,13 +391,7 @@ class FacilitatorPage:
     # ------------------------------------------------------------------ dots
 
     def _build_dots(self) -> None:
-        self.dots_req = make(
-            w.Dropdown,
-            options=self._req_options(),
-            description=_("Anforderung"),
-            style={"description_width": "120px"},
-            layout={"width": "100%"},
-        )
+        self.dots_req = self._requirement_choice()
         self.dot_inputs: dict[str, w.BoundedIntText] = {}
         for v in self.catalog.scale.values:
             field = make(
@@ -474,9 +457,6 @@ class FacilitatorPage:
         self.last_export = path
         self.download.value = download_html(path, _("Workshop-Bericht herunterladen"), "qm-download-workshop")
         self.feedback.ok(_("Der Workshop-Bericht ist erstellt."))
-
-
-REQ_FORM_WIDTH = "100%"
 
 
 class WorkshopListPage:
@@ -561,7 +541,7 @@ class WorkshopListPage:
             rows=min(12, len(options)),
             description=_("Anforderungen"),
             style=style,
-            layout={"width": REQ_FORM_WIDTH},
+            layout={"width": "100%"},
         )
         self.area_boxes: dict[str, w.Checkbox] = {}
         for area in self.catalog.areas:
