@@ -454,6 +454,71 @@ def med(values: list[float]) -> float:
     return statistics.median(values)
 
 
+EVIDENCE_FILES = 300
+
+
+def evidence_benchmarks(work: Path) -> dict[str, Any]:
+    """Readiness check and submission package with 300 evidence files; import preview of a full checklist."""
+    import io
+    import random
+
+    from qmkit.evidence import EvidenceFiles
+    from qmkit.excel_import import read_checklist
+    from qmkit.package import build_package
+    from qmkit.register import EvidenceRegister
+
+    results: dict[str, Any] = {}
+    shipped = discover([BUILTIN_STANDARDS])
+    catalog = max(shipped.catalogs.values(), key=lambda c: len(c.requirements()))
+    store = Store(f"sqlite:///{work / 'evidence.sqlite'}")
+    inst = store.create_institution("Bench Nachweise")
+    cycle = store.create_cycle(inst.id, "voll", catalog)
+    ev = SelfEvaluation(store, cycle, catalog)
+    reqs = catalog.requirements()
+    for i, req in enumerate(reqs):
+        ev.rate(req.id, catalog.scale.values[i % len(catalog.scale.values)].value, "bench")
+        ev.set_text(req.id, "implementation", "Beschrieben im QM-Handbuch, Kapitel 3, mit jährlicher Prüfung. " * 2)
+        ev.set_text(req.id, "responsible", "QMB")
+    files = EvidenceFiles(work / "evidence", max_bytes=50 * 1024 * 1024)
+    register = EvidenceRegister(store, inst.id, files)
+    rng = random.Random(7)
+    total = 0
+    for n in range(EVIDENCE_FILES):
+        size = rng.randint(50_000, 400_000)  # scanned or exported PDFs: already compressed, so random bytes
+        stored = files.put(rng.randbytes(size), f"Nachweis {n:03d}.pdf")
+        total += size
+        doc, _new = register.add_upload(stored, "bench", review_on="2030-12-31", on_site_only=n % 10 == 0)
+        for k in range(1 + n % 3):
+            register.link(cycle.id, reqs[(n * 7 + k) % len(reqs)].id, doc, "bench")
+    results["evidence_catalog"] = f"{catalog.id}, {len(reqs)} requirements"
+    results["evidence_files_mib"] = total / (1024 * 1024)
+    runs, packages = [], []
+    for i in range(3):
+        start = time.perf_counter()
+        data = ev.checklist_data()
+        report_ = data.readiness
+        middle = time.perf_counter()
+        result = build_package(data, files, work / f"paket{i}.zip")
+        runs.append(time.perf_counter() - start)
+        packages.append(time.perf_counter() - middle)
+    results["readiness_and_package_s"] = runs
+    results["package_only_s"] = packages
+    results["package_mib"] = result.size / (1024 * 1024)
+    results["package_files"] = result.files
+    results["readiness_percent"] = report_.percent
+    buffer = io.BytesIO()
+    build_workbook(ev.checklist_data()).save(buffer)
+    content = buffer.getvalue()
+    previews = []
+    for _ in range(5):
+        start = time.perf_counter()
+        read_checklist(store, shipped, content, "voll.xlsx")
+        previews.append(time.perf_counter() - start)
+    results["import_preview_s"] = previews
+    store.close()
+    return results
+
+
 def report(results: dict[str, Any]) -> str:
     fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
 
@@ -548,6 +613,19 @@ def report(results: dict[str, Any]) -> str:
             "–",
         ),
         (
+            f"Readiness check and submission package, largest catalog ({results['evidence_catalog']}) with "
+            f"{EVIDENCE_FILES} evidence files ({results['evidence_files_mib']:.0f} MiB; zip "
+            f"{results['package_mib']:.0f} MiB, {results['package_files']} files, on-site ones left out): read the "
+            "store, check, build checklist with index, write the zip (median of 3)",
+            f"{fmt(med(results['readiness_and_package_s']))} (zip alone {fmt(med(results['package_only_s']))})",
+            "≤ 2 s",
+        ),
+        (
+            "Import preview of a fully filled checklist of the largest catalog (checks, parse, compare; median of 5)",
+            fmt(med(results["import_preview_s"])),
+            "≤ 1 s",
+        ),
+        (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
             "≤ 150 MB",
@@ -585,7 +663,8 @@ click until the facilitator's live view shows the new count (it reads the store 
 mostly Chromium's; the row without a browser sends the {WORKSHOP_PARTICIPANTS} join requests at once to a
 participant server of its own and measures the server's share (kernel start and page build for everyone).
 Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
---workshop-only` repeats only these rows.
+--workshop-only` repeats only these rows; `--evidence-only` repeats the evidence rows (readiness, package,
+import preview), which run in process without a browser.
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
@@ -600,9 +679,12 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
         work = Path(tmp)
-        if "--workshop-only" in sys.argv:  # measure the workshop again, keep the other figures of the last run
+        only = {"--workshop-only": workshop_benchmarks, "--evidence-only": evidence_benchmarks}
+        chosen = [fn for flag, fn in only.items() if flag in sys.argv]
+        if chosen:  # measure these rows again, keep the other figures of the last run
             results = json.loads((out / "results.json").read_text())
-            results.update(workshop_benchmarks(work))
+            for fn in chosen:
+                results.update(fn(work))
             (out / "results.json").write_text(json.dumps(results, indent=2))
             (ROOT / "benchmarks" / "README.md").write_text(report(results), encoding="utf-8")
             print(report(results))
@@ -611,6 +693,7 @@ def main() -> int:
         results.update(planning_benchmarks(work))
         results.update(browser_benchmarks(work))
         results.update(workshop_benchmarks(work))
+        results.update(evidence_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)

@@ -12,8 +12,23 @@ NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 
 
 def data_dir() -> Path:
-    """``$QMKIT_DATA`` or ``./data``: the SQLite store, logs and (later) evidence files."""
+    """``$QMKIT_DATA`` or ``./data``: the SQLite store, logs and evidence files."""
     return Path(os.environ.get("QMKIT_DATA", "data")).resolve()
+
+
+def evidence_dir() -> Path:
+    """Uploaded evidence files, by content hash: ``<data folder>/evidence``."""
+    return data_dir() / "evidence"
+
+
+def evidence_max_bytes() -> int:
+    """Largest evidence upload: ``$QMKIT_EVIDENCE_MAX_MB`` megabytes (default 50)."""
+    raw = os.environ.get("QMKIT_EVIDENCE_MAX_MB", "").strip()
+    try:
+        megabytes = float(raw) if raw else 50.0
+    except ValueError:
+        megabytes = 50.0
+    return max(1, int(megabytes * 1024 * 1024))
 
 
 def exports_dir() -> Path:

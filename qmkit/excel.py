@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -364,32 +365,91 @@ def _evidence_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     columns: list[tuple[str, float, bool]] = [
         ("Anforderung", 11, False),
         ("Bereich", 10, False),
-        ("Nachweisdokument", 40, False),
-        ("Version/Datum", 16, False),
-        ("Fundstelle", 40, False),
-        ("nur vor Ort", 11, False),
+        ("Nachweisdokument", 32, False),
+        ("Art", 16, False),
+        ("Version", 10, False),
+        ("Stand vom", 11, False),
+        ("Gültig bis", 11, False),
+        ("Verantwortlich", 16, False),
+        ("Fundstelle / Datei", 30, False),
+        ("nur vor Ort", 9, False),
     ]
     _header(ws, columns)
     r = 1
-    for req in data.catalog.requirements():
-        for ev in data.assessment(req.id).evidence:
-            r += 1
-            values = [
-                req.id,
-                data.catalog.area_of(req.id).id,
-                ev.title,
-                ev.version,
-                ev.location,
-                _("ja") if ev.on_site_only else _("nein"),
-            ]
-            for c, value in enumerate(values, start=1):
-                cell = put(ws, r, c, value)
-                cell.alignment, cell.border = WRAP_TOP, BORDER
+    for area in data.catalog.areas:
+        for req in area.all_requirements():
+            for ev in data.assessment(req.id).evidence:
+                doc = ev.document
+                r += 1
+                place = "\n".join(x for x in (doc.location, doc.file_name) if x)
+                values = [
+                    req.id,
+                    area.id,
+                    doc.title,
+                    doc.kind_label,
+                    doc.version,
+                    doc.effective_on,
+                    doc.review_on,
+                    doc.owner,
+                    place,
+                    _("ja") if doc.on_site_only else _("nein"),
+                ]
+                for c, value in enumerate(values, start=1):
+                    cell = put(ws, r, c, value)
+                    cell.alignment, cell.border = WRAP_TOP, BORDER
+                    if isinstance(value, date):
+                        cell.number_format = "DD.MM.YYYY"
     if r == 1:
         put(ws, 2, 1, _("Noch keine Nachweise erfasst."))
     fit_rows(ws, 2, max(r, 2))
-    ws.auto_filter.ref = f"A1:F{max(r, 2)}"
+    ws.auto_filter.ref = f"A1:J{max(r, 2)}"
     _print_setup(ws, data.institution.name, _("Nachweise"))
+
+
+READY_FILL = PatternFill("solid", fgColor="E2F0D9")
+MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
+
+
+def _readiness_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
+    """The readiness check as the document review would see it: per area, then what is missing where."""
+    report = data.readiness
+    ws = wb.create_sheet(sheet_title(_("Einreichungscheck"), taken))
+    columns: list[tuple[str, float, bool]] = [
+        ("Bereich", 11, False),
+        ("Anforderung", 11, False),
+        ("Titel", 36, False),
+        ("Stand", 12, False),
+        ("Was fehlt / Hinweise", 70, False),
+    ]
+    put(
+        ws,
+        1,
+        1,
+        _("Einreichungscheck vom {day}: {ready} von {total} Anforderungen bereit ({pct} %)").format(
+            day=report.as_of.strftime("%d.%m.%Y"), ready=report.ready, total=report.total, pct=report.percent
+        ),
+    ).font = BOLD_FONT
+    r = 2
+    for area in report.areas:
+        put(ws, r, 1, area.area_id)
+        put(ws, r, 3, area.title)
+        put(ws, r, 4, f"{area.percent} %")
+        put(ws, r, 5, _("{ready} von {total} bereit").format(ready=area.ready, total=area.total))
+        r += 1
+    r += 1
+    _header(ws, columns, row=r)
+    first = r + 1
+    for item in report.requirements:
+        r += 1
+        notes = "\n".join(("✗ " if f.severity == "fehlt" else "• ") + f.message for f in item.findings)
+        values = [item.area_id, item.requirement_id, item.title, _("bereit") if item.ready else _("fehlt noch"), notes]
+        for c, value in enumerate(values, start=1):
+            cell = put(ws, r, c, value)
+            cell.alignment, cell.border = WRAP_TOP, BORDER
+        ws.cell(row=r, column=4).fill = READY_FILL if item.ready else MISSING_FILL
+    fit_rows(ws, first, max(r, first))
+    ws.auto_filter.ref = f"A{first - 1}:E{max(r, first)}"
+    _print_setup(ws, data.institution.name, _("Einreichungscheck"))
 
 
 def _removed_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
@@ -436,8 +496,11 @@ def _meta_sheet(wb: Workbook, data: ChecklistData) -> None:
     ws.sheet_state = "veryHidden"
 
 
-def build_workbook(data: ChecklistData) -> Workbook:
-    """The checklist as a Workbook: cover, summary with chart, one sheet per area, evidence list, plan sheets."""
+def build_workbook(data: ChecklistData, extra: Callable[[Workbook, set[str]], None] | None = None) -> Workbook:
+    """The checklist as a Workbook: cover, summary with chart, one sheet per area, evidence list, plan sheets.
+
+    ``extra`` adds sheets before the export state is recorded (the submission package's index).
+    """
     wb = Workbook()
     taken: set[str] = {_("Deckblatt"), "Skala"}
     _cover(wb, data)
@@ -446,6 +509,7 @@ def build_workbook(data: ChecklistData) -> Workbook:
     for area in data.catalog.areas:
         _area_sheet(wb, data, area, taken, scale_ref)
     _evidence_sheet(wb, data, taken)
+    _readiness_sheet(wb, data, taken)
     if data.drift.removed:
         _removed_sheet(wb, data, taken)
     from .excel_plan import add_plan_sheets  # the plan module builds on this one's helpers
@@ -454,7 +518,9 @@ def build_workbook(data: ChecklistData) -> Workbook:
     from .excel_workshop import add_workshop_sheet
 
     add_workshop_sheet(wb, data, taken)
-    wb.move_sheet("Skala", offset=len(wb.sheetnames))
+    if extra is not None:
+        extra(wb, taken)
+    wb.move_sheet("Skala", offset=len(wb.sheetnames) - wb.sheetnames.index("Skala") - 1)
     _meta_sheet(wb, data)
     wb.properties.title = _("Checkliste {model} – {inst}").format(model=data.catalog.name, inst=data.institution.name)
     wb.properties.creator = "qmkit"

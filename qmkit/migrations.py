@@ -8,19 +8,47 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, insert, inspect, select, update
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+    update,
+)
 
 from . import schema
 from .errors import StoreError
 from .i18n import _
 
+# Frozen: the per-requirement evidence references of release 0.1, replaced by the register in version 5.
+_V1 = MetaData()
+_V1_CYCLES = Table("cycles", _V1, Column("id", Integer, primary_key=True), Column("institution_id", Integer))
+_V1_EVIDENCE_REFS = Table(
+    "evidence_refs",
+    _V1,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("requirement_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("title", String(300), nullable=False, default=""),
+    Column("version", String(100), nullable=False, default=""),
+    Column("location", String(500), nullable=False, default=""),
+    Column("on_site_only", Boolean, nullable=False, default=False),
+    Column("changed_at", String(40), nullable=False),
+)
+
 
 def _v1_initial(conn: Connection) -> None:
     """Release 0.1: institutions, cycles, assessments, evidence references."""
-    schema.metadata.create_all(
-        conn,
-        tables=[schema.institutions, schema.cycles, schema.assessments, schema.evidence_refs],
-    )
+    schema.metadata.create_all(conn, tables=[schema.institutions, schema.cycles, schema.assessments])
+    _V1.create_all(conn, tables=[_V1_EVIDENCE_REFS])
 
 
 def _v2_planning(conn: Connection) -> None:
@@ -58,11 +86,57 @@ def _v4_workshops(conn: Connection) -> None:
     )
 
 
+def _v5_evidence_register(conn: Connection) -> None:
+    """Release 0.5: the evidence register; each old reference becomes a register document and a link.
+
+    References with the same title, version, place and on-site flag in one institution become one document.
+    """
+    schema.metadata.create_all(conn, tables=[schema.documents, schema.evidence_links])
+    refs, cycles = _V1_EVIDENCE_REFS, _V1_CYCLES
+    rows = conn.execute(
+        select(refs, cycles.c.institution_id)
+        .join(cycles, cycles.c.id == refs.c.cycle_id)
+        .order_by(refs.c.cycle_id, refs.c.requirement_id, refs.c.position, refs.c.id)
+    ).all()
+    made: dict[tuple[object, ...], int] = {}
+    linked: set[tuple[int, str, int]] = set()
+    for row in rows:
+        key = (row.institution_id, row.title, row.version, row.location, bool(row.on_site_only))
+        if key not in made:
+            result = conn.execute(
+                insert(schema.documents).values(
+                    institution_id=row.institution_id,
+                    title=row.title,
+                    version=row.version,
+                    location=row.location,
+                    on_site_only=bool(row.on_site_only),
+                    created_at=row.changed_at,
+                    changed_at=row.changed_at,
+                )
+            )
+            made[key] = int(result.inserted_primary_key[0])  # type: ignore[index]
+        link = (row.cycle_id, row.requirement_id, made[key])
+        if link in linked:
+            continue
+        linked.add(link)
+        conn.execute(
+            insert(schema.evidence_links).values(
+                cycle_id=row.cycle_id,
+                requirement_id=row.requirement_id,
+                document_id=made[key],
+                position=row.position,
+                linked_at=row.changed_at,
+            )
+        )
+    _V1_EVIDENCE_REFS.drop(conn)
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_initial),
     (2, _v2_planning),
     (3, _v3_review),
     (4, _v4_workshops),
+    (5, _v5_evidence_register),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -1,4 +1,4 @@
-"""Plain data types of a self-evaluation: institution, cycle, assessment, evidence reference.
+"""Plain data types of a self-evaluation: institution, cycle, assessment, evidence link.
 
 Frozen dataclasses, no widgets, no database: the store returns them, the UI and exports read them.
 """
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+
+from .evidence import Document
 
 
 def now_iso() -> str:
@@ -52,16 +54,29 @@ class Cycle:
 
 @dataclass(frozen=True)
 class EvidenceRef:
-    """A reference to an evidence document (Nachweis) for one requirement: no file contents."""
+    """A register document serving one requirement in one cycle (the link; the document holds the metadata)."""
 
     id: int
     cycle_id: int
     requirement_id: str
-    title: str = ""
-    version: str = ""
-    location: str = ""
-    on_site_only: bool = False
+    document: Document
     position: int = 0
+
+    @property
+    def title(self) -> str:
+        return self.document.title
+
+    @property
+    def version(self) -> str:
+        return self.document.version
+
+    @property
+    def location(self) -> str:
+        return self.document.location
+
+    @property
+    def on_site_only(self) -> bool:
+        return self.document.on_site_only
 
 
 @dataclass(frozen=True)

@@ -54,19 +54,8 @@ assessments = Table(
     Column("revision", Integer, nullable=False, default=0),
 )
 
-evidence_refs = Table(
-    "evidence_refs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
-    Column("requirement_id", String(64), nullable=False),
-    Column("position", Integer, nullable=False, default=0),
-    Column("title", String(300), nullable=False, default=""),
-    Column("version", String(100), nullable=False, default=""),
-    Column("location", String(500), nullable=False, default=""),
-    Column("on_site_only", Boolean, nullable=False, default=False),
-    Column("changed_at", String(40), nullable=False),
-)
+# The evidence references of release 0.1 (``evidence_refs``) became the register below in schema version 5;
+# their frozen definition lives in :mod:`qmkit.migrations`.
 
 # ---- added in schema version 2 (quality planning)
 
@@ -248,4 +237,43 @@ workshop_consensus = Table(
     Column("dissent", Text, nullable=False, default=""),
     Column("decided_by", String(200), nullable=False, default=""),
     Column("decided_at", String(40), nullable=False),
+)
+
+# ---- added in schema version 5 (evidence register)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("institution_id", Integer, ForeignKey("institutions.id"), nullable=False, index=True),
+    Column("title", String(300), nullable=False, default=""),
+    Column("kind", String(32), nullable=False, default="sonstiges"),
+    Column("version", String(100), nullable=False, default=""),
+    Column("effective_on", String(10), nullable=True),
+    Column("owner", String(200), nullable=False, default=""),
+    Column("review_on", String(10), nullable=True),
+    Column("on_site_only", Boolean, nullable=False, default=False),
+    Column("location", String(500), nullable=False, default=""),
+    Column("file_hash", String(64), nullable=True, index=True),
+    Column("file_name", String(255), nullable=False, default=""),
+    Column("file_size", Integer, nullable=False, default=0),
+    Column("media_type", String(100), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+# A document serving one requirement in one cycle (one document, many requirements, many cycles).
+evidence_links = Table(
+    "evidence_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("requirement_id", String(64), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("linked_by", String(200), nullable=False, default=""),
+    Column("linked_at", String(40), nullable=False),
+    UniqueConstraint("cycle_id", "requirement_id", "document_id", name="uq_evidence_link"),
 )

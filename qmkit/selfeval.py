@@ -7,12 +7,15 @@ The UI and the CLI change assessments only through :class:`SelfEvaluation`, so e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .catalog import Catalog, CatalogSet, Requirement, Scale
 from .errors import InputError
 from .i18n import _
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+from .readiness import Readiness, check_readiness
 from .review import PlanData
 from .store import Store
 from .text import clean_text as _clean
@@ -124,9 +127,15 @@ class ChecklistData:
     plan: PlanData = field(default_factory=PlanData)
     to_confirm: frozenset[str] = frozenset()
     workshops: tuple[WorkshopResult, ...] = ()
+    as_of: date = field(default_factory=date.today)
 
     def assessment(self, req_id: str) -> Assessment:
         return self.assessments.get(req_id, Assessment(self.cycle.id, req_id))
+
+    @cached_property
+    def readiness(self) -> Readiness:
+        """The readiness check of this cycle as of ``as_of``."""
+        return check_readiness(self.catalog, self.cycle, self.assessments, self.as_of)
 
     @property
     def summary(self) -> Summary:
@@ -218,11 +227,23 @@ class SelfEvaluation:
         return self.store.set_assessment_field(self.cycle.id, req.id, field_name, text, clean_text(user, "responsible"))
 
     def add_evidence(self, req_id: str, user: str = "", **values: Any) -> EvidenceRef:
+        """A document for a requirement: the register's entry of the same title when there is one, else a new one."""
         req = self.requirement(req_id)
         fields = {k: self._evidence_value(k, v) for k, v in values.items()}
+        title = str(fields.get("title", "")).casefold()
+        if title and set(fields) == {"title"}:
+            same = [d for d in self.store.documents(self.cycle.institution_id) if d.title.casefold() == title]
+            if same:
+                return self.link_document(req.id, same[0].id, user)
         return self.store.add_evidence(self.cycle.id, req.id, clean_text(user, "responsible"), **fields)
 
+    def link_document(self, req_id: str, document_id: int, user: str = "") -> EvidenceRef:
+        """Let a register document serve ``req_id`` in this cycle."""
+        req = self.requirement(req_id)
+        return self.store.link_document(self.cycle.id, req.id, int(document_id), clean_text(user, "responsible"))
+
     def update_evidence(self, evidence: EvidenceRef, field_name: str, value: Any, user: str = "") -> EvidenceRef:
+        """Change the document behind ``evidence``: every requirement using it sees the change."""
         if evidence.cycle_id != self.cycle.id:
             raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), field_name)
         return self.store.update_evidence(
@@ -230,6 +251,7 @@ class SelfEvaluation:
         )
 
     def remove_evidence(self, evidence: EvidenceRef, user: str = "") -> None:
+        """The requirement no longer uses the document; the document stays in the register."""
         if evidence.cycle_id != self.cycle.id:
             raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), "evidence")
         self.store.remove_evidence(evidence.id, clean_text(user, "responsible"))

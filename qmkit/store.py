@@ -22,6 +22,7 @@ from . import schema
 from .catalog import Catalog
 from .config import database_url
 from .errors import InputError, NotFoundError, StoreError
+from .evidence import Document, DocumentKind
 from .i18n import _
 from .migrations import migrate
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution, now_iso
@@ -111,17 +112,62 @@ def _row_cycle(row: Any) -> Cycle:
     )
 
 
-def _row_evidence(row: Any) -> EvidenceRef:
-    return EvidenceRef(
+def _row_document(row: Any) -> Document:
+    return Document(
         id=row.id,
+        institution_id=row.institution_id,
+        title=row.title,
+        kind=DocumentKind(row.kind) if row.kind in DocumentKind._value2member_map_ else DocumentKind.SONSTIGES,
+        version=row.version,
+        effective_on=_day(row.effective_on),
+        owner=row.owner,
+        review_on=_day(row.review_on),
+        on_site_only=bool(row.on_site_only),
+        location=row.location,
+        file_hash=row.file_hash,
+        file_name=row.file_name,
+        file_size=row.file_size,
+        media_type=row.media_type,
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        revision=row.revision,
+    )
+
+
+def _link_query() -> Any:
+    """Links joined with their documents, in the order a requirement shows them."""
+    links, docs = schema.evidence_links, schema.documents
+    return (
+        select(
+            links.c.id.label("link_id"),
+            links.c.cycle_id,
+            links.c.requirement_id,
+            links.c.position,
+            *docs.c,
+        )
+        .join(docs, docs.c.id == links.c.document_id)
+        .order_by(links.c.requirement_id, links.c.position, links.c.id)
+    )
+
+
+def _row_link(row: Any) -> EvidenceRef:
+    return EvidenceRef(
+        id=row.link_id,
         cycle_id=row.cycle_id,
         requirement_id=row.requirement_id,
-        title=row.title,
-        version=row.version,
-        location=row.location,
-        on_site_only=bool(row.on_site_only),
+        document=_row_document(row),
         position=row.position,
     )
+
+
+def _doc_columns(clean: dict[str, Any]) -> dict[str, Any]:
+    out = dict(clean)
+    for name in ("effective_on", "review_on"):
+        if name in out:
+            out[name] = _iso(out[name])
+    if "kind" in out:
+        out["kind"] = str(out["kind"])
+    return out
 
 
 def _iso(value: date | None) -> str | None:
@@ -395,14 +441,10 @@ class Store:
         """Every stored assessment of a cycle by requirement id, with its evidence references."""
         with self._tx() as conn:
             rows = conn.execute(select(schema.assessments).where(schema.assessments.c.cycle_id == cycle_id)).all()
-            ev_rows = conn.execute(
-                select(schema.evidence_refs)
-                .where(schema.evidence_refs.c.cycle_id == cycle_id)
-                .order_by(schema.evidence_refs.c.position, schema.evidence_refs.c.id)
-            ).all()
+            ev_rows = conn.execute(_link_query().where(schema.evidence_links.c.cycle_id == cycle_id)).all()
         evidence: dict[str, list[EvidenceRef]] = {}
         for ev in ev_rows:
-            evidence.setdefault(ev.requirement_id, []).append(_row_evidence(ev))
+            evidence.setdefault(ev.requirement_id, []).append(_row_link(ev))
         result = {
             r.requirement_id: Assessment(
                 cycle_id=cycle_id,
@@ -431,14 +473,12 @@ class Store:
                 )
             ).first()
             ev_rows = conn.execute(
-                select(schema.evidence_refs)
-                .where(
-                    schema.evidence_refs.c.cycle_id == cycle_id,
-                    schema.evidence_refs.c.requirement_id == requirement_id,
+                _link_query().where(
+                    schema.evidence_links.c.cycle_id == cycle_id,
+                    schema.evidence_links.c.requirement_id == requirement_id,
                 )
-                .order_by(schema.evidence_refs.c.position, schema.evidence_refs.c.id)
             ).all()
-        refs = tuple(_row_evidence(e) for e in ev_rows)
+        refs = tuple(_row_link(e) for e in ev_rows)
         if row is None:
             return Assessment(cycle_id=cycle_id, requirement_id=requirement_id, evidence=refs)
         return Assessment(
@@ -479,63 +519,211 @@ class Store:
             self._bump(conn, cycle_id, requirement_id, values)
         return self.assessment(cycle_id, requirement_id)
 
-    # ------------------------------------------------------------------ evidence references
+    # ------------------------------------------------------------------ evidence register
 
-    def add_evidence(self, cycle_id: int, requirement_id: str, user: str = "", **fields: Any) -> EvidenceRef:
+    def add_document(self, institution_id: int, user: str = "", **values: Any) -> Document:
+        """A new register entry; ``values`` are checked metadata and, for an upload, the file columns."""
         stamp = now_iso()
-        table = schema.evidence_refs
+        self.get_institution(institution_id)
         with self._tx() as conn:
-            pos = conn.execute(
-                select(func.coalesce(func.max(table.c.position), -1)).where(
-                    table.c.cycle_id == cycle_id, table.c.requirement_id == requirement_id
-                )
-            ).scalar_one()
             new_id = _new_id(
                 conn.execute(
-                    insert(table).values(
-                        cycle_id=cycle_id,
-                        requirement_id=requirement_id,
-                        position=int(pos) + 1,
+                    insert(schema.documents).values(
+                        institution_id=institution_id,
+                        created_at=stamp,
                         changed_at=stamp,
-                        **fields,
+                        changed_by=user,
+                        **_doc_columns(values),
                     )
                 )
             )
+        return self.document(new_id)
+
+    def document(self, document_id: int) -> Document:
+        table = schema.documents
+        row = self._one(
+            select(table).where(table.c.id == document_id), _("Dieses Dokument gibt es im Nachweisregister nicht mehr.")
+        )
+        return _row_document(row)
+
+    def documents(self, institution_id: int) -> list[Document]:
+        """The institution's register, by title."""
+        table = schema.documents
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(table).where(table.c.institution_id == institution_id).order_by(table.c.title, table.c.id)
+            ).all()
+        return [_row_document(r) for r in rows]
+
+    def document_with_file(self, institution_id: int, digest: str) -> Document | None:
+        """The register entry already holding the file with ``digest`` (the same upload twice)."""
+        table = schema.documents
+        with self._tx() as conn:
+            row = conn.execute(
+                select(table).where(table.c.institution_id == institution_id, table.c.file_hash == digest).limit(1)
+            ).first()
+        return _row_document(row) if row else None
+
+    def update_document(self, document_id: int, field: str, value: Any, user: str = "") -> Document:
+        """Change one checked metadata field of a document (every requirement using it sees the change)."""
+        stamp = now_iso()
+        table = schema.documents
+        with self._tx() as conn:
+            done = conn.execute(
+                update(table)
+                .where(table.c.id == document_id)
+                .values(
+                    revision=table.c.revision + 1, changed_at=stamp, changed_by=user, **_doc_columns({field: value})
+                )
+            ).rowcount
+            if not done:
+                raise NotFoundError(_("Dieses Dokument gibt es im Nachweisregister nicht mehr."))
+        return self.document(document_id)
+
+    def document_usage(self, institution_id: int) -> dict[int, list[tuple[int, str]]]:
+        """For each document of the institution: the (cycle id, requirement id) pairs it serves."""
+        links, docs = schema.evidence_links, schema.documents
+        with self._tx() as conn:
+            rows = conn.execute(
+                select(links.c.document_id, links.c.cycle_id, links.c.requirement_id)
+                .join(docs, docs.c.id == links.c.document_id)
+                .where(docs.c.institution_id == institution_id)
+                .order_by(links.c.cycle_id, links.c.requirement_id)
+            ).all()
+        usage: dict[int, list[tuple[int, str]]] = {}
+        for row in rows:
+            usage.setdefault(row.document_id, []).append((row.cycle_id, row.requirement_id))
+        return usage
+
+    def delete_document(self, document_id: int, unlink: bool = False, user: str = "") -> None:
+        """Remove a register entry; while requirements use it only with ``unlink`` (the links go too).
+
+        The file stays in the evidence folder while another entry (of any institution) holds the same hash.
+        """
+        links = schema.evidence_links
+        stamp = now_iso()
+        with self._tx() as conn:
+            used = conn.execute(
+                select(links.c.cycle_id, links.c.requirement_id).where(links.c.document_id == document_id)
+            ).all()
+            if used and not unlink:
+                raise InputError(
+                    _(
+                        "Dieses Dokument ist noch {n} Anforderung(en) zugeordnet. Bitte die Zuordnungen lösen "
+                        "oder „mit Zuordnungen löschen“ wählen."
+                    ).format(n=len(used)),
+                    "delete",
+                )
+            conn.execute(delete(links).where(links.c.document_id == document_id))
+            for cycle_id, req_id in used:
+                self._bump(conn, cycle_id, req_id, {"changed_by": user, "changed_at": stamp})
+            conn.execute(delete(schema.documents).where(schema.documents.c.id == document_id))
+
+    def files_in_use(self) -> set[str]:
+        """Hashes of every file some register entry holds (what the evidence folder must keep)."""
+        table = schema.documents
+        with self._tx() as conn:
+            rows = conn.execute(select(table.c.file_hash).where(table.c.file_hash.is_not(None)).distinct()).all()
+        return {r.file_hash for r in rows}
+
+    def link_document(self, cycle_id: int, requirement_id: str, document_id: int, user: str = "") -> EvidenceRef:
+        """Let a register document serve a requirement of a cycle (nothing new if it already does)."""
+        stamp = now_iso()
+        links = schema.evidence_links
+        cycle = self.get_cycle(cycle_id)
+        doc = self.document(document_id)
+        if doc.institution_id != cycle.institution_id:
+            raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
+        with self._tx() as conn:
+            key = (links.c.cycle_id == cycle_id) & (links.c.requirement_id == requirement_id)
+            found = conn.execute(select(links.c.id).where(key, links.c.document_id == document_id)).first()
+            if found is None:
+                pos = conn.execute(select(func.coalesce(func.max(links.c.position), -1)).where(key)).scalar_one()
+                conn.execute(
+                    insert(links).values(
+                        cycle_id=cycle_id,
+                        requirement_id=requirement_id,
+                        document_id=document_id,
+                        position=int(pos) + 1,
+                        linked_by=user,
+                        linked_at=stamp,
+                    )
+                )
+                self._bump(conn, cycle_id, requirement_id, {"changed_by": user, "changed_at": stamp})
+            row = conn.execute(_link_query().where(key, links.c.document_id == document_id)).one()
+        return _row_link(row)
+
+    def add_evidence(self, cycle_id: int, requirement_id: str, user: str = "", **fields: Any) -> EvidenceRef:
+        """A new register document (checked ``fields``) serving one requirement, in one transaction."""
+        stamp = now_iso()
+        cycle = self.get_cycle(cycle_id)
+        links = schema.evidence_links
+        with self._tx() as conn:
+            doc_id = _new_id(
+                conn.execute(
+                    insert(schema.documents).values(
+                        institution_id=cycle.institution_id,
+                        created_at=stamp,
+                        changed_at=stamp,
+                        changed_by=user,
+                        **_doc_columns(fields),
+                    )
+                )
+            )
+            key = (links.c.cycle_id == cycle_id) & (links.c.requirement_id == requirement_id)
+            pos = conn.execute(select(func.coalesce(func.max(links.c.position), -1)).where(key)).scalar_one()
+            conn.execute(
+                insert(links).values(
+                    cycle_id=cycle_id,
+                    requirement_id=requirement_id,
+                    document_id=doc_id,
+                    position=int(pos) + 1,
+                    linked_by=user,
+                    linked_at=stamp,
+                )
+            )
             self._bump(conn, cycle_id, requirement_id, {"changed_by": user, "changed_at": stamp})
-            row = conn.execute(select(table).where(table.c.id == new_id)).one()
-        return _row_evidence(row)
+            row = conn.execute(_link_query().where(key, links.c.document_id == doc_id)).one()
+        return _row_link(row)
+
+    def _link(self, conn: Connection, link_id: int) -> Any:
+        row = conn.execute(_link_query().where(schema.evidence_links.c.id == link_id)).first()
+        if row is None:
+            raise NotFoundError(_("Dieser Nachweis wurde inzwischen entfernt."))
+        return row
 
     def update_evidence(self, evidence_id: int, field: str, value: Any, user: str = "") -> EvidenceRef:
+        """Change a checked field of the document behind a link (the requirement's revision rises)."""
         if field not in ("title", "version", "location", "on_site_only"):
             raise ValueError(f"unknown evidence field {field!r}")
         stamp = now_iso()
-        table = schema.evidence_refs
+        docs = schema.documents
         with self._tx() as conn:
-            row = conn.execute(select(table).where(table.c.id == evidence_id)).first()
-            if row is None:
-                raise NotFoundError(_("Dieser Nachweis wurde inzwischen entfernt."))
-            conn.execute(update(table).where(table.c.id == evidence_id).values(**{field: value, "changed_at": stamp}))
+            row = self._link(conn, evidence_id)
+            conn.execute(
+                update(docs)
+                .where(docs.c.id == row.id)
+                .values(revision=docs.c.revision + 1, changed_at=stamp, changed_by=user, **{field: value})
+            )
             self._bump(conn, row.cycle_id, row.requirement_id, {"changed_by": user, "changed_at": stamp})
-            row = conn.execute(select(table).where(table.c.id == evidence_id)).one()
-        return _row_evidence(row)
+            row = self._link(conn, evidence_id)
+        return _row_link(row)
 
     def remove_evidence(self, evidence_id: int, user: str = "") -> None:
+        """Remove a link; the document stays in the register."""
         stamp = now_iso()
-        table = schema.evidence_refs
+        links = schema.evidence_links
         with self._tx() as conn:
-            row = conn.execute(select(table).where(table.c.id == evidence_id)).first()
+            row = conn.execute(select(links).where(links.c.id == evidence_id)).first()
             if row is None:
                 return
-            conn.execute(delete(table).where(table.c.id == evidence_id))
+            conn.execute(delete(links).where(links.c.id == evidence_id))
             self._bump(conn, row.cycle_id, row.requirement_id, {"changed_by": user, "changed_at": stamp})
 
     def evidence_for_cycle(self, cycle_id: int) -> Sequence[EvidenceRef]:
-        table = schema.evidence_refs
         with self._tx() as conn:
-            rows = conn.execute(
-                select(table).where(table.c.cycle_id == cycle_id).order_by(table.c.requirement_id, table.c.position)
-            ).all()
-        return [_row_evidence(r) for r in rows]
+            rows = conn.execute(_link_query().where(schema.evidence_links.c.cycle_id == cycle_id)).all()
+        return [_row_link(r) for r in rows]
 
     # ------------------------------------------------------------------ quality plan: goals
 
@@ -892,17 +1080,15 @@ class Store:
                             revision=1,
                         )
                     )
-                    for ev in a.evidence:
+                    for ev in a.evidence:  # the same register documents serve the new cycle
                         conn.execute(
-                            insert(schema.evidence_refs).values(
+                            insert(schema.evidence_links).values(
                                 cycle_id=cycle_id,
                                 requirement_id=req_id,
+                                document_id=ev.document.id,
                                 position=ev.position,
-                                title=ev.title,
-                                version=ev.version,
-                                location=ev.location,
-                                on_site_only=ev.on_site_only,
-                                changed_at=stamp,
+                                linked_by=user,
+                                linked_at=stamp,
                             )
                         )
                     conn.execute(insert(schema.baseline_marks).values(cycle_id=cycle_id, requirement_id=req_id))

@@ -100,7 +100,7 @@ def test_evidence_sheet_lists_every_reference(store, catalogs, tmp_path: Path):
     rows = list(wb["Nachweise"].iter_rows(min_row=2, values_only=True))
     expected = sum(len(a.evidence) for a in data.assessments.values())
     assert len(rows) == expected > 0
-    assert all(r[5] in ("ja", "nein") for r in rows)
+    assert all(r[9] in ("ja", "nein") for r in rows)
 
 
 def test_filename_is_safe():

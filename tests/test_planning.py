@@ -150,11 +150,25 @@ def test_foundation_database_is_upgraded_and_keeps_every_rating(tmp_path: Path, 
                 ),
                 {"r": req.id, "v": ["erfuellt", "teilweise", "nicht_erfuellt"][i % 3], "t": f"Text {i}"},
             )
+        for req, title, on_site in (("QB1.1", "Leitbild", 0), ("QB1.2", "Leitbild", 0), ("QB1.2", "Akte", 1)):
+            conn.execute(
+                text(
+                    "INSERT INTO evidence_refs (cycle_id, requirement_id, position, title, version, location, "
+                    "on_site_only, changed_at) VALUES (1, :r, 0, :t, '2024', 'Ordner QM', :o, 'x')"
+                ),
+                {"r": req, "t": title, "o": on_site},
+            )
     engine.dispose()
     before = sqlite3.connect(path).execute("SELECT requirement_id, rating, implementation FROM assessments").fetchall()
 
     store = Store(f"sqlite:///{path}")
-    assert store.schema_version == LATEST == 4
+    assert store.schema_version == LATEST == 5
+    # release 0.1's evidence references became register documents: one "Leitbild" serving two requirements
+    register = {d.title: d for d in store.documents(1)}
+    assert sorted(register) == ["Akte", "Leitbild"] and register["Akte"].on_site_only
+    usage = store.document_usage(1)
+    assert usage[register["Leitbild"].id] == [(1, "QB1.1"), (1, "QB1.2")]
+    assert [e.title for e in store.assessment(1, "QB1.2").evidence] == ["Leitbild", "Akte"]
     after = {a.requirement_id: (a.rating, a.implementation) for a in store.assessments(1).values()}
     assert after == {r: (v, t) for r, v, t in before} and len(after) == 16
     gap = find_gaps(catalogs.get("qm4"), store.assessments(1))[0]

@@ -112,7 +112,7 @@ def _dump(store: Store, cycle_id: int) -> dict[str, list]:
     with store.engine.connect() as conn:
         return {
             table: conn.execute(text(f"SELECT * FROM {table} WHERE cycle_id = :c ORDER BY 1, 2"), {"c": cycle_id}).all()
-            for table in ("assessments", "evidence_refs", "goals", "measures")
+            for table in ("assessments", "evidence_links", "goals", "measures")
         } | {
             "reviews": conn.execute(
                 text("SELECT r.* FROM measure_reviews r JOIN measures m ON m.id = r.measure_id WHERE m.cycle_id = :c"),

@@ -54,6 +54,12 @@ tr.qm-overdue td { background: #fdecea; }
 .qm-card .widget-text, .qm-card .widget-textarea, .qm-card .widget-datepicker, .qm-card .widget-dropdown {
   max-width: calc(100% - 6px); box-sizing: border-box; }
 details.qm-help summary { cursor: pointer; color: #1f4e79; }
+ul.qm-findings li.qm-fehlt { color: #b42318; }
+ul.qm-findings li.qm-hinweis { color: #57606a; }
+ul.qm-findings a { color: #1f4e79; }
+.qm-readiness-total { margin: 4px 0; }
+.qm-scroll { max-height: 440px; overflow-y: auto; }
+table.qm-register th { position: sticky; top: 0; background: #fff; }
 </style>
 """
 
@@ -162,7 +168,8 @@ STEPS = [
     ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
     ("review", "PDCA-Review", "PDCA_Review.ipynb"),
     ("workshop", "Workshop", "Workshop.ipynb"),
-    ("einreichung", "Einreichung", None),
+    ("nachweise", "Nachweise", "Nachweise.ipynb"),
+    ("einreichung", "Einreichung", "Einreichung.ipynb"),
 ]
 
 

@@ -104,7 +104,7 @@ def build_page(
         if live:
             log.info("live view runs on %s", facilitator.start_live())
         return facilitator.widget
-    if name in ("selbstbewertung", "planung", "review", "workshop"):
+    if name in ("selbstbewertung", "planung", "review", "workshop", "nachweise", "einreichung"):
         from .planning_page import PlanningPage
         from .review_page import ReviewPage
         from .selfeval_page import SelfEvaluationPage
@@ -118,7 +118,20 @@ def build_page(
             )
         evaluation = SelfEvaluation.open(store, cycle_id, catalogs)
         if name == "selbstbewertung":
-            return SelfEvaluationPage(evaluation).widget
+            return SelfEvaluationPage(evaluation, focus=query.get("anforderung")).widget
+        if name == "nachweise":
+            from .evidence_page import EvidencePage
+
+            doc = query.get("dokument", "")
+            return EvidencePage(
+                evaluation,
+                focus_document=int(doc) if doc.isdigit() and len(doc) < 12 else None,
+                focus_requirement=query.get("anforderung"),
+            ).widget
+        if name == "einreichung":
+            from .submission_page import SubmissionPage
+
+            return SubmissionPage(evaluation).widget
         if name == "planung":
             return PlanningPage(evaluation).widget
         if name == "workshop":
@@ -138,7 +151,15 @@ def page(name: str) -> w.VBox:
         if name == "teilnahme":  # participant kernels load only what they need (memory per phone)
             from . import participant_page  # noqa: F401
         else:
-            from . import planning_page, review_page, selfeval_page, start_page, workshop_page  # noqa: F401
+            from . import (  # noqa: F401
+                evidence_page,
+                planning_page,
+                review_page,
+                selfeval_page,
+                start_page,
+                submission_page,
+                workshop_page,
+            )
 
         marks = fingerprint()
         catalogs = discover()

@@ -373,7 +373,7 @@ class RequirementForm:
 class SelfEvaluationPage:
     """Area navigation on the left, the forms of the chosen area on the right, progress and export on top."""
 
-    def __init__(self, evaluation: SelfEvaluation, exports: Any = None):
+    def __init__(self, evaluation: SelfEvaluation, exports: Any = None, focus: str | None = None):
         self.evaluation = evaluation
         self.exports = exports or exports_dir()
         self.feedback = Feedback()
@@ -412,6 +412,9 @@ class SelfEvaluationPage:
         self.forms: dict[str, RequirementForm] = {}
         self.area_forms: dict[str, dict[str, RequirementForm]] = {}
         self.current_area = cat.areas[0].id
+        if focus and focus in evaluation._requirements:  # a link from the readiness check: open its area
+            self.current_area = cat.area_of(focus).id
+            self.area_nav.value = self.current_area
         self.last_export: Any = None
 
         header = cycle_header(

@@ -147,8 +147,8 @@ class StartPage:
             f'<a class="qm-button" href="Qualitaetsplanung.ipynb?zyklus={cycle.id}">{esc(_("Qualitätsplanung"))}</a>'
             f'<a class="qm-button" href="PDCA_Review.ipynb?zyklus={cycle.id}">{esc(_("PDCA-Review"))}</a>'
             f'<a class="qm-button" href="Workshop.ipynb?zyklus={cycle.id}">{esc(_("Workshop"))}</a>'
-            f'<div class="qm-muted" style="margin-top:6px">'
-            f"{esc(_('Die Einreichung folgt in einer späteren Version.'))}</div>"
+            f'<a class="qm-button" href="Nachweise.ipynb?zyklus={cycle.id}">{esc(_("Nachweise"))}</a>'
+            f'<a class="qm-button" href="Einreichung.ipynb?zyklus={cycle.id}">{esc(_("Einreichung"))}</a>'
         )
 
     def show_catalog(self) -> None:
