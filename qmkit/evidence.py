@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from .config import evidence_dir, evidence_max_bytes
 from .errors import InputError, QmkitError
 from .i18n import _
-from .text import clean_text
+from .text import clean_text, parse_day
 
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE_MEMBER = re.compile(r"[^\w.\-()]+", re.UNICODE)
@@ -103,28 +103,6 @@ class Document:
         return _(KIND_LABELS[self.kind])
 
 
-def _date(value: Any, name: str) -> date | None:
-    """A date from a date, ISO text or 'TT.MM.JJJJ'; empty is ``None``."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-        try:
-            day, month, year = text.split(".")
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            pass
-    raise InputError(
-        _("{label}: bitte ein Datum wie 31.12.2026 eingeben.").format(label=_(DOCUMENT_LABELS[name])), name
-    )
-
-
 def check_document_field(name: str, value: Any) -> Any:
     """One metadata field as it may be stored, or :class:`InputError` naming the field."""
     if name in _TEXT_LIMITS:
@@ -135,7 +113,7 @@ def check_document_field(name: str, value: Any) -> Any:
         except ValueError:
             raise InputError(_("Unbekannte Dokumentart."), name) from None
     if name in ("effective_on", "review_on"):
-        return _date(value, name)
+        return parse_day(value, name, DOCUMENT_LABELS[name])
     if name == "on_site_only":
         if not isinstance(value, bool):
             raise InputError(_("„nur vor Ort“ ist ja oder nein."), name)

@@ -27,6 +27,7 @@ from .catalog import Group, Requirement
 from .errors import ExportError
 from .i18n import _
 from .model import local_time_text
+from .readiness import Severity
 from .selfeval import ChecklistData
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -441,7 +442,7 @@ def _readiness_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None
     first = r + 1
     for item in report.requirements:
         r += 1
-        notes = "\n".join(("✗ " if f.severity == "fehlt" else "• ") + f.message for f in item.findings)
+        notes = "\n".join(("✗ " if f.severity == Severity.MISSING else "• ") + f.message for f in item.findings)
         values = [item.area_id, item.requirement_id, item.title, _("bereit") if item.ready else _("fehlt noch"), notes]
         for c, value in enumerate(values, start=1):
             cell = put(ws, r, c, value)

@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 
 from .errors import ExportError
 from .evidence import Document, EvidenceFiles, member_name, size_text
-from .excel import BORDER, HEADER_FONT, WRAP_TOP, _header, _print_setup, build_workbook, export_filename, fit_rows, put
+from .excel import BORDER, WRAP_TOP, _header, _print_setup, build_workbook, export_filename, fit_rows, put
 from .excel import sheet_title as _sheet_title
 from .i18n import _
 from .model import day_text
@@ -46,6 +46,7 @@ class PackageEntry:
     requirement_ids: tuple[str, ...]
     member: str | None = None
     note: str = ""
+    missing: bool = False  # the file should travel but is not in the evidence folder
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class PackageResult:
     @property
     def missing(self) -> list[PackageEntry]:
         """Entries whose file should travel but is not in the evidence folder."""
-        return [e for e in self.entries if e.note == _("Datei fehlt im Nachweisordner")]
+        return [e for e in self.entries if e.missing]
 
 
 def plan_package(data: ChecklistData, files: EvidenceFiles) -> list[PackageEntry]:
@@ -81,7 +82,7 @@ def plan_package(data: ChecklistData, files: EvidenceFiles) -> list[PackageEntry
             entries.append(PackageEntry(doc, reqs, note=_("ohne Datei – Fundstelle: {place}").format(
                 place=doc.location or _("keine angegeben"))))  # fmt: skip
         elif not files.exists(doc.file_hash):
-            entries.append(PackageEntry(doc, reqs, note=_("Datei fehlt im Nachweisordner")))
+            entries.append(PackageEntry(doc, reqs, note=_("Datei fehlt im Nachweisordner"), missing=True))
         else:
             name = f"{EVIDENCE_FOLDER}/{n:03d}_{member_name(doc.file_name or doc.title)}"
             while name.casefold() in taken:
@@ -119,7 +120,6 @@ def add_index_sheet(wb: Workbook, data: ChecklistData, entries: Sequence[Package
                 link.font = LINK_FONT
     if r == 1:
         put(ws, 2, 1, _("Diesem Zyklus sind noch keine Nachweise zugeordnet."))
-    ws.cell(row=1, column=1).font = HEADER_FONT
     fit_rows(ws, 2, max(r, 2))
     _print_setup(ws, data.institution.name, _(INDEX_SHEET))
 

@@ -15,7 +15,7 @@ from .catalog import Catalog
 from .errors import InputError
 from .i18n import _
 from .model import Assessment
-from .text import clean_text
+from .text import clean_text, parse_day
 
 
 class MeasureStatus(StrEnum):
@@ -161,24 +161,8 @@ def _text(value: Any, name: str, limit: int) -> str:
 
 
 def parse_date(value: Any, name: str) -> date | None:
-    """A date from a date, an ISO text or a German 'TT.MM.JJJJ'; empty is ``None``."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for parse in (date.fromisoformat, _german_date):
-            try:
-                return parse(text)
-            except ValueError:
-                continue
-    raise InputError(_("{label}: bitte ein Datum wie 31.12.2026 eingeben.").format(label=_(FIELD_LABELS[name])), name)
-
-
-def _german_date(text: str) -> date:
-    day, month, year = text.split(".")
-    return date(int(year), int(month), int(day))
+    """A date of a plan, review or workshop field (see :func:`qmkit.text.parse_day`)."""
+    return parse_day(value, name, FIELD_LABELS[name])
 
 
 def _number(text: str, name: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from .catalog import Catalog, CatalogSet, Requirement, Scale
 from .errors import InputError
+from .evidence import check_document_field
 from .i18n import _
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
 from .readiness import Readiness, check_readiness
@@ -21,26 +22,12 @@ from .store import Store
 from .text import clean_text as _clean
 from .workshop import WorkshopResult
 
-TEXT_LIMITS = {
-    "implementation": 10_000,
-    "responsible": 200,
-    "title": 300,
-    "version": 100,
-    "location": 500,
-}
-FIELD_LABELS = {
-    "rating": "Bewertung",
-    "implementation": "Umsetzung",
-    "responsible": "Verantwortlich",
-    "title": "Nachweis",
-    "version": "Version/Datum",
-    "location": "Fundstelle",
-    "on_site_only": "nur vor Ort",
-}
+TEXT_LIMITS = {"implementation": 10_000, "responsible": 200}
+FIELD_LABELS = {"rating": "Bewertung", "implementation": "Umsetzung", "responsible": "Verantwortlich"}
 
 
 def clean_text(value: Any, field_name: str) -> str:
-    """Text of an assessment or evidence field as it may be stored (see :func:`qmkit.text.clean_text`)."""
+    """Text of an assessment field as it may be stored (see :func:`qmkit.text.clean_text`)."""
     return _clean(
         value,
         field_name,
@@ -258,10 +245,7 @@ class SelfEvaluation:
 
     @staticmethod
     def _evidence_value(field_name: str, value: Any) -> Any:
-        if field_name == "on_site_only":
-            if not isinstance(value, bool):
-                raise InputError(_("„nur vor Ort“ ist ja oder nein."), field_name)
-            return value
-        if field_name not in ("title", "version", "location"):
+        """An evidence field edited at a requirement: the register's own check of that field."""
+        if field_name not in ("title", "version", "location", "on_site_only"):
             raise InputError(_("Unbekanntes Feld."), field_name)
-        return clean_text(value, field_name)
+        return check_document_field(field_name, value)

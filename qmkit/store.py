@@ -117,7 +117,7 @@ def _row_document(row: Any) -> Document:
         id=row.id,
         institution_id=row.institution_id,
         title=row.title,
-        kind=DocumentKind(row.kind) if row.kind in DocumentKind._value2member_map_ else DocumentKind.SONSTIGES,
+        kind=next((k for k in DocumentKind if k.value == row.kind), DocumentKind.SONSTIGES),
         version=row.version,
         effective_on=_day(row.effective_on),
         owner=row.owner,
@@ -526,18 +526,44 @@ class Store:
         stamp = now_iso()
         self.get_institution(institution_id)
         with self._tx() as conn:
-            new_id = _new_id(
-                conn.execute(
-                    insert(schema.documents).values(
-                        institution_id=institution_id,
-                        created_at=stamp,
-                        changed_at=stamp,
-                        changed_by=user,
-                        **_doc_columns(values),
-                    )
+            new_id = self._insert_document(conn, institution_id, user, stamp, values)
+        return self.document(new_id)
+
+    @staticmethod
+    def _insert_document(conn: Connection, institution_id: int, user: str, stamp: str, values: dict[str, Any]) -> int:
+        return _new_id(
+            conn.execute(
+                insert(schema.documents).values(
+                    institution_id=institution_id,
+                    created_at=stamp,
+                    changed_at=stamp,
+                    changed_by=user,
+                    **_doc_columns(values),
                 )
             )
-        return self.document(new_id)
+        )
+
+    def _insert_link(
+        self, conn: Connection, cycle_id: int, requirement_id: str, document_id: int, user: str, stamp: str
+    ) -> EvidenceRef:
+        """Link a document after the requirement's others (nothing new when it is linked already)."""
+        links = schema.evidence_links
+        key = (links.c.cycle_id == cycle_id) & (links.c.requirement_id == requirement_id)
+        found = conn.execute(select(links.c.id).where(key, links.c.document_id == document_id)).first()
+        if found is None:
+            pos = conn.execute(select(func.coalesce(func.max(links.c.position), -1)).where(key)).scalar_one()
+            conn.execute(
+                insert(links).values(
+                    cycle_id=cycle_id,
+                    requirement_id=requirement_id,
+                    document_id=document_id,
+                    position=int(pos) + 1,
+                    linked_by=user,
+                    linked_at=stamp,
+                )
+            )
+            self._bump(conn, cycle_id, requirement_id, {"changed_by": user, "changed_at": stamp})
+        return _row_link(conn.execute(_link_query().where(key, links.c.document_id == document_id)).one())
 
     def document(self, document_id: int) -> Document:
         table = schema.documents
@@ -628,63 +654,20 @@ class Store:
 
     def link_document(self, cycle_id: int, requirement_id: str, document_id: int, user: str = "") -> EvidenceRef:
         """Let a register document serve a requirement of a cycle (nothing new if it already does)."""
-        stamp = now_iso()
-        links = schema.evidence_links
         cycle = self.get_cycle(cycle_id)
         doc = self.document(document_id)
         if doc.institution_id != cycle.institution_id:
             raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
         with self._tx() as conn:
-            key = (links.c.cycle_id == cycle_id) & (links.c.requirement_id == requirement_id)
-            found = conn.execute(select(links.c.id).where(key, links.c.document_id == document_id)).first()
-            if found is None:
-                pos = conn.execute(select(func.coalesce(func.max(links.c.position), -1)).where(key)).scalar_one()
-                conn.execute(
-                    insert(links).values(
-                        cycle_id=cycle_id,
-                        requirement_id=requirement_id,
-                        document_id=document_id,
-                        position=int(pos) + 1,
-                        linked_by=user,
-                        linked_at=stamp,
-                    )
-                )
-                self._bump(conn, cycle_id, requirement_id, {"changed_by": user, "changed_at": stamp})
-            row = conn.execute(_link_query().where(key, links.c.document_id == document_id)).one()
-        return _row_link(row)
+            return self._insert_link(conn, cycle_id, requirement_id, document_id, user, now_iso())
 
     def add_evidence(self, cycle_id: int, requirement_id: str, user: str = "", **fields: Any) -> EvidenceRef:
         """A new register document (checked ``fields``) serving one requirement, in one transaction."""
         stamp = now_iso()
         cycle = self.get_cycle(cycle_id)
-        links = schema.evidence_links
         with self._tx() as conn:
-            doc_id = _new_id(
-                conn.execute(
-                    insert(schema.documents).values(
-                        institution_id=cycle.institution_id,
-                        created_at=stamp,
-                        changed_at=stamp,
-                        changed_by=user,
-                        **_doc_columns(fields),
-                    )
-                )
-            )
-            key = (links.c.cycle_id == cycle_id) & (links.c.requirement_id == requirement_id)
-            pos = conn.execute(select(func.coalesce(func.max(links.c.position), -1)).where(key)).scalar_one()
-            conn.execute(
-                insert(links).values(
-                    cycle_id=cycle_id,
-                    requirement_id=requirement_id,
-                    document_id=doc_id,
-                    position=int(pos) + 1,
-                    linked_by=user,
-                    linked_at=stamp,
-                )
-            )
-            self._bump(conn, cycle_id, requirement_id, {"changed_by": user, "changed_at": stamp})
-            row = conn.execute(_link_query().where(key, links.c.document_id == doc_id)).one()
-        return _row_link(row)
+            doc_id = self._insert_document(conn, cycle.institution_id, user, stamp, fields)
+            return self._insert_link(conn, cycle_id, requirement_id, doc_id, user, stamp)
 
     def _link(self, conn: Connection, link_id: int) -> Any:
         row = conn.execute(_link_query().where(schema.evidence_links.c.id == link_id)).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from .errors import InputError
@@ -30,3 +31,23 @@ def clean_text(value: Any, field: str, *, limit: int, label: str, multiline: boo
             field,
         )
     return text
+
+
+def parse_day(value: Any, field: str, label: str) -> date | None:
+    """A date from a date, an ISO text or a German 'TT.MM.JJJJ'; empty is ``None``; else a German message."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            day, month, year = text.split(".")
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            pass
+    raise InputError(_("{label}: bitte ein Datum wie 31.12.2026 eingeben.").format(label=_(label)), field)

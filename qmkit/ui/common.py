@@ -191,12 +191,12 @@ def nav_html(active: str, cycle_id: int | None) -> str:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download_html(path: Path, label: str, element_id: str) -> str:
+def download_html(path: Path, label: str, element_id: str, mime: str = XLSX_MIME) -> str:
     """A download link carrying the file itself (data: URL) and where the file was saved."""
     payload = base64.b64encode(path.read_bytes()).decode("ascii")
     return (
         f'<a class="qm-button" id="{esc(element_id)}" download="{esc(path.name)}" '
-        f'href="data:{XLSX_MIME};base64,{payload}">⬇ {esc(label)}</a> '
+        f'href="data:{mime};base64,{payload}">⬇ {esc(label)}</a> '
         f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(path)}</span>'
     )
 

@@ -86,12 +86,12 @@ class EvidencePage:
         self.table = make(w.HTML)
 
         # one document
-        self.chooser = Chooser(self.guard, self._pick)
+        self.chooser = Chooser(self.guard, self._show)
         self.editor = RecordEditor(
             DOCUMENT_FORM,
             lambda d, name, value: self.register.update(d, name, value, self.user()),
             self.guard,
-            lambda _d: self.refresh(),
+            lambda _d: self.refresh(show=False),  # the editor shows the saved record already
             lambda d: self.register.document(d.id),
         )
         self.file_info = make(w.HTML)
@@ -163,13 +163,12 @@ class EvidencePage:
         usage = self.register.usage()
         return {doc: [r for c, r in uses if c == self.cycle.id] for doc, uses in usage.items()}
 
-    def shown_documents(self) -> list[Document]:
+    def shown_documents(self, docs: list[Document], usage: dict[int, list[str]]) -> list[Document]:
         """The documents the table shows under the current search and filter."""
-        usage = self._usage_here()
         needle = str(self.search.value).strip().casefold()
         mode = self.filter.value
         shown = []
-        for doc in self.documents():
+        for doc in docs:
             if needle and needle not in f"{doc.title} {doc.file_name} {doc.owner} {doc.location}".casefold():
                 continue
             if mode == UNLINKED and usage.get(doc.id):
@@ -181,16 +180,21 @@ class EvidencePage:
             shown.append(doc)
         return shown
 
-    def refresh(self, select: int | None = None) -> None:
-        self.refresh_table()
-        docs = self.documents()
-        options = [(f"{d.title or _('(ohne Titel)')}" + (f" ({d.version})" if d.version else ""), d.id) for d in docs]
+    def refresh(self, select: int | None = None, show: bool = True) -> None:
+        """Table and chooser from the store; with ``show`` the chosen document's editor and links too."""
+        all_docs = self.documents()
+        self.refresh_table(all_docs)
+        options = [
+            (f"{d.title or _('(ohne Titel)')}" + (f" ({d.version})" if d.version else ""), d.id) for d in all_docs
+        ]
         chosen = self.chooser.refill(options, select if select is not None else self.chooser.value)
-        self._show(chosen)
+        if show:
+            self._show(chosen)
 
-    def refresh_table(self) -> None:
+    def refresh_table(self, all_docs: list[Document] | None = None) -> None:
+        all_docs = self.documents() if all_docs is None else all_docs
         usage = self._usage_here()
-        docs = self.shown_documents()
+        docs = self.shown_documents(all_docs, usage)
         head = [_("Titel"), _("Art"), _("Version"), _("Stand vom"), _("Gültig bis"), _("Verantwortlich"),
                 _("Datei / Fundstelle"), _("nur vor Ort"), _("Anforderungen")]  # fmt: skip
         rows = []
@@ -210,7 +214,7 @@ class EvidencePage:
                 f"<td>{esc(day_text(d.effective_on))}</td><td>{until}</td><td>{esc(d.owner)}</td><td>{place}</td>"
                 f"<td>{esc(_('ja') if d.on_site_only else '')}</td><td>{esc(', '.join(reqs))}</td></tr>"
             )
-        total = len(self.documents())
+        total = len(all_docs)
         count = _("{n} von {total} Dokumenten").format(n=len(docs), total=total)
         if not total:
             self.table.value = f'<p class="qm-muted">{esc(_("Noch keine Dokumente im Register."))}</p>'
@@ -222,9 +226,6 @@ class EvidencePage:
             + "".join(rows)
             + "</table></div>"
         )
-
-    def _pick(self, doc_id: Any) -> None:
-        self._show(doc_id)
 
     def _show(self, doc_id: Any) -> None:
         doc = self.register.document(doc_id) if doc_id is not None else None

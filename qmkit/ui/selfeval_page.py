@@ -412,7 +412,7 @@ class SelfEvaluationPage:
         self.forms: dict[str, RequirementForm] = {}
         self.area_forms: dict[str, dict[str, RequirementForm]] = {}
         self.current_area = cat.areas[0].id
-        if focus and focus in evaluation._requirements:  # a link from the readiness check: open its area
+        if focus and any(r.id == focus for r in cat.requirements()):  # a link from the readiness check
             self.current_area = cat.area_of(focus).id
             self.area_nav.value = self.current_area
         self.last_export: Any = None

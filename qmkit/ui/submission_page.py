@@ -5,7 +5,6 @@ Every finding links to the page that fixes it; the package is one click and land
 
 from __future__ import annotations
 
-import base64
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,9 +16,9 @@ from ..config import exports_dir
 from ..evidence import EvidenceFiles, size_text
 from ..i18n import _
 from ..package import build_package, describe, package_filename
-from ..readiness import Readiness, Severity
+from ..readiness import Readiness, Severity, check_readiness
 from ..selfeval import SelfEvaluation
-from .common import Feedback, button, card, cycle_header, esc, guard, make, page_box
+from .common import Feedback, button, card, cycle_header, download_html, esc, guard, make, page_box
 
 PAGE_FILES = {"selbstbewertung": "Selbstbewertung.ipynb", "nachweise": "Nachweise.ipynb"}
 DOWNLOAD_LIMIT = 25 * 1024 * 1024  # larger packages are only saved: a data: link that big stalls the browser
@@ -43,7 +42,7 @@ class SubmissionPage:
         self.summary = make(w.HTML)
         self.findings = make(w.HTML)
         self.show_hints = make(w.Checkbox, value=False, description=_("auch Hinweise zeigen"), indent=False)
-        self.show_hints.observe(self.guard(lambda _c: self.refresh()), names="value")
+        self.show_hints.observe(self.guard(lambda _c: self.render()), names="value")
         self.recheck = button(self.guard, "neu prüfen", "refresh", self.refresh)
         self.package_button = button(self.guard, "Einreichungspaket erstellen", "file-archive-o", self.build_package)
         self.package_button.button_style = "primary"
@@ -80,10 +79,15 @@ class SubmissionPage:
         return f"{PAGE_FILES[page]}?{urlencode(query)}"
 
     def refresh(self) -> None:
-        data = self.evaluation.checklist_data()
-        if self.today is not None:
-            data = replace(data, as_of=self.today)
-        report = self.readiness = data.readiness
+        """Run the check on the stored state (only assessments and their documents are read) and show it."""
+        ev = self.evaluation
+        self.readiness = check_readiness(ev.catalog, ev.cycle, ev.assessments(), self.today)
+        self.render()
+
+    def render(self) -> None:
+        """Show the last check (the hints switch only changes what is shown)."""
+        report = self.readiness
+        assert report is not None
         rows = "".join(
             f"<tr><td>{esc(a.area_id)}</td><td>{esc(a.title)}</td><td>{_bar(a.percent)}</td>"
             f"<td>{a.percent} %</td><td>{esc(_('{r} von {t}').format(r=a.ready, t=a.total))}</td></tr>"
@@ -118,23 +122,22 @@ class SubmissionPage:
 
     def build_package(self) -> Path:
         data = self.evaluation.checklist_data()
+        if self.today is not None:
+            data = replace(data, as_of=self.today)
         target = exports_dir() / package_filename(data)
         result = build_package(data, self.files, target)
-        self.refresh()
+        self.readiness = data.readiness  # the package was built from this state: show its check
+        self.render()
         parts = [f'<div class="qm-msg-ok" role="status">{esc(describe(result))}</div>']
         if result.missing:
             names = ", ".join(e.document.title for e in result.missing)
             text = _("Diese Dateien fehlen im Nachweisordner und sind nicht im Paket: {names}").format(names=names)
             parts.append(f'<div class="qm-msg-error">{esc(text)}</div>')
         if result.size <= DOWNLOAD_LIMIT:
-            payload = base64.b64encode(result.path.read_bytes()).decode("ascii")
-            parts.append(
-                f'<a class="qm-button" id="qm-package-download" download="{esc(result.path.name)}" '
-                f'href="data:application/zip;base64,{payload}">⬇ {esc(_("Paket herunterladen"))}</a>'
-            )
+            parts.append(download_html(result.path, _("Paket herunterladen"), "qm-package-download", "application/zip"))
         else:
             text = _("Das Paket ist {size} groß und wird nur gespeichert.").format(size=size_text(result.size))
             parts.append(f'<div class="qm-muted">{esc(text)}</div>')
-        parts.append(f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(result.path)}</span>')
+            parts.append(f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(result.path)}</span>')
         self.package_info.value = "".join(parts)
         return result.path
