@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .calendar_export import timeline_calendar
     from .catalog import (
         Catalog,
         CatalogSet,
@@ -21,16 +22,22 @@ if TYPE_CHECKING:
         load_catalog,
         parse_catalog,
     )
+    from .certification import CertificationPlan
     from .comparison import Comparison, compare, load_history
     from .errors import CatalogError, ExportError, InputError, NotFoundError, QmkitError, StoreError
+    from .evidence import Document
     from .excel import build_workbook, export_filename, save_workbook
     from .excel_plan import build_plan_workbook, plan_filename
     from .excel_workshop import build_workshop_workbook
     from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+    from .package import build_package
     from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
+    from .readiness import Readiness, check_readiness
+    from .register import EvidenceRegister
     from .review import ActDecision, Effectiveness, ManagementReview, MeasureReview, PdcaScore, PlanData, SignOff
     from .selfeval import ChecklistData, SelfEvaluation, Summary, summarize
     from .store import Store
+    from .timeline import Certification, Timeline, TimelineItem, build_timeline
     from .workshop import Consensus, Participant, Workshop, WorkshopResult
 
 __version__ = "0.3.0"
@@ -42,12 +49,16 @@ __all__ = [
     "CatalogDrift",
     "CatalogError",
     "CatalogSet",
+    "Certification",
+    "CertificationPlan",
     "ChecklistData",
     "Comparison",
     "Consensus",
     "Cycle",
+    "Document",
     "Effectiveness",
     "EvidenceRef",
+    "EvidenceRegister",
     "ExportError",
     "Gap",
     "Goal",
@@ -64,6 +75,7 @@ __all__ = [
     "PdcaScore",
     "PlanData",
     "QmkitError",
+    "Readiness",
     "Requirement",
     "Scale",
     "ScaleValue",
@@ -72,11 +84,16 @@ __all__ = [
     "Store",
     "StoreError",
     "Summary",
+    "Timeline",
+    "TimelineItem",
     "Workshop",
     "WorkshopResult",
+    "build_package",
     "build_plan_workbook",
+    "build_timeline",
     "build_workbook",
     "build_workshop_workbook",
+    "check_readiness",
     "compare",
     "discover",
     "export_filename",
@@ -88,6 +105,7 @@ __all__ = [
     "plan_filename",
     "save_workbook",
     "summarize",
+    "timeline_calendar",
 ]
 
 
@@ -98,12 +116,16 @@ _WHERE = {
     "CatalogDrift": "model",
     "CatalogError": "errors",
     "CatalogSet": "catalog",
+    "Certification": "timeline",
+    "CertificationPlan": "certification",
     "ChecklistData": "selfeval",
     "Comparison": "comparison",
     "Consensus": "workshop",
     "Cycle": "model",
+    "Document": "evidence",
     "Effectiveness": "review",
     "EvidenceRef": "model",
+    "EvidenceRegister": "register",
     "ExportError": "errors",
     "Gap": "planning",
     "Goal": "planning",
@@ -120,6 +142,7 @@ _WHERE = {
     "PdcaScore": "review",
     "PlanData": "review",
     "QmkitError": "errors",
+    "Readiness": "readiness",
     "Requirement": "catalog",
     "Scale": "catalog",
     "ScaleValue": "catalog",
@@ -128,11 +151,16 @@ _WHERE = {
     "Store": "store",
     "StoreError": "errors",
     "Summary": "selfeval",
+    "Timeline": "timeline",
+    "TimelineItem": "timeline",
     "Workshop": "workshop",
     "WorkshopResult": "workshop",
+    "build_package": "package",
     "build_plan_workbook": "excel_plan",
+    "build_timeline": "timeline",
     "build_workbook": "excel",
     "build_workshop_workbook": "excel_workshop",
+    "check_readiness": "readiness",
     "compare": "comparison",
     "discover": "catalog",
     "export_filename": "excel",
@@ -143,6 +171,7 @@ _WHERE = {
     "plan_filename": "excel_plan",
     "save_workbook": "excel",
     "summarize": "selfeval",
+    "timeline_calendar": "calendar_export",
 }
 
 
@@ -159,7 +188,8 @@ def __getattr__(name: str) -> Any:
 def page(name: str) -> Any:
     """The app object of one notebook page.
 
-    Names: "start", "selbstbewertung", "planung", "review", "workshop" (facilitator), "teilnahme" (participant).
+    Names: "start", "selbstbewertung", "planung", "review", "workshop" (facilitator), "teilnahme" (participant),
+    "einlesen", "nachweise", "einreichung", "fristen".
 
     Waits for Voilà's request first, so a preheated kernel never shows stale data.
     """

@@ -68,13 +68,64 @@ class ProcedureStep(_Strict):
     typical_weeks: float | None = Field(default=None, ge=0)
 
 
+class Deadline(_Strict):
+    """A deadline the procedure sets, counted from the certificate: before its end, after it, or repeating.
+
+    ``fulfilled_by: management_review`` lets a management review held in the period count as done.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    note: str = ""
+    before_expiry_months: int | None = Field(default=None, ge=0, le=120)
+    after_certificate_months: int | None = Field(default=None, ge=1, le=120)
+    every_months: int | None = Field(default=None, ge=1, le=60)
+    fulfilled_by: Literal["management_review"] | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Deadline:
+        rules = [self.before_expiry_months, self.after_certificate_months, self.every_months]
+        if sum(r is not None for r in rules) != 1:
+            raise ValueError(
+                _(
+                    "Frist '{id}' braucht genau eine Regel: before_expiry_months, after_certificate_months "
+                    "oder every_months"
+                ).format(id=self.id)
+            )
+        return self
+
+
 class Procedure(_Strict):
-    """The procedure a catalog follows (certification, testing or a municipal cycle)."""
+    """The procedure a catalog follows (certification, testing or a municipal cycle) and its deadlines."""
 
     name: str = Field(min_length=1)
-    validity_years: float | None = Field(default=None, gt=0)
+    validity_years: float | None = Field(default=None, gt=0, le=10)
     cycle_note: str = ""
     steps: list[ProcedureStep] = Field(min_length=1)
+    deadlines: list[Deadline] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Procedure:
+        ids = [s.id for s in self.steps] + [d.id for d in self.deadlines]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(
+                _("Schritte und Fristen des Verfahrens haben doppelte IDs: {ids}").format(ids=", ".join(dupes))
+            )
+        if self.validity_years is None:
+            relative = [d.id for d in self.deadlines if d.before_expiry_months is not None]
+            if relative:
+                raise ValueError(
+                    _(
+                        "Fristen {ids} zählen vom Ablauf der Gültigkeit; dafür braucht das Verfahren "
+                        "validity_years (z. B. validity_years: 3)"
+                    ).format(ids=", ".join(relative))
+                )
+        return self
+
+    @property
+    def validity_months(self) -> int | None:
+        return round(self.validity_years * 12) if self.validity_years else None
 
 
 class PdcaScoring(_Strict):

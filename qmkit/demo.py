@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from .catalog import Catalog
 from .errors import NotFoundError
 from .model import Cycle
 from .selfeval import SelfEvaluation
 from .store import Store
+from .timeline import step_key, suggest_schedule
 
 DEMO_INSTITUTION = "Demo-Einrichtung"
 PEOPLE = ["A. Keller (Leitung)", "B. Yilmaz (QMB)", "C. Brandt (Programmbereich)", "D. Novak (Verwaltung)"]
@@ -57,4 +58,11 @@ def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
                 location=f"QM-Handbuch, Kapitel {1 + i % 9}",
                 on_site_only="Verzeichnis" in title or "Personal" in title,
             )
+    # a schedule that began eight weeks ago, its first step done
+    start = date.today() - timedelta(weeks=8)
+    schedule = suggest_schedule(catalog, start)
+    store.plan_timeline(cycle.id, schedule, user)
+    first = step_key(catalog.procedure.steps[0].id)
+    if first in schedule:
+        store.set_timeline_date(cycle.id, first, "done", min(schedule[first], date.today()), user)
     return store.get_cycle(cycle.id), True

@@ -105,14 +105,17 @@ class ApplyResult:
 # ---------------------------------------------------------------------------------------------- the file
 
 
+def import_too_large(size: int) -> str:
+    """The German refusal of a file over :data:`MAX_FILE_BYTES` (CLI, page and the browser's own check)."""
+    return _("Die Datei ist {mb:.1f} MB groß; höchstens {limit} MB werden eingelesen.").format(
+        mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
+    )
+
+
 def check_size(size: int, name: str) -> None:
     """Refuse a file over the limit before it is read (the CLI asks the file system, the page the upload)."""
     if size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            _("„{name}“ ist {mb:.1f} MB groß; höchstens {limit} MB werden eingelesen.").format(
-                name=name, mb=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024
-            )
-        )
+        raise ImportFileError(_("„{name}“: ").format(name=name) + import_too_large(size))
 
 
 def check_file(content: bytes, name: str = "Datei") -> None:

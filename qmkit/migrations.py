@@ -131,12 +131,18 @@ def _v5_evidence_register(conn: Connection) -> None:
     _V1_EVIDENCE_REFS.drop(conn)
 
 
+def _v6_timeline(conn: Connection) -> None:
+    """Release 0.6: the certification timeline (certificate dates, planned and done dates of steps/deadlines)."""
+    schema.metadata.create_all(conn, tables=[schema.certifications, schema.timeline_dates])
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_initial),
     (2, _v2_planning),
     (3, _v3_review),
     (4, _v4_workshops),
     (5, _v5_evidence_register),
+    (6, _v6_timeline),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -277,3 +277,28 @@ evidence_links = Table(
     Column("linked_at", String(40), nullable=False),
     UniqueConstraint("cycle_id", "requirement_id", "document_id", name="uq_evidence_link"),
 )
+
+# ---- added in schema version 6 (certification timeline)
+
+# The certificate of a cycle: its date and, when the certificate states one, its end of validity.
+certifications = Table(
+    "certifications",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("certified_on", String(10), nullable=True),
+    Column("valid_until", String(10), nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+# Planned and done dates of procedure steps ("schritt:<id>") and deadlines ("frist:<id>[:<n>]") of a cycle.
+timeline_dates = Table(
+    "timeline_dates",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("item_key", String(80), primary_key=True),
+    Column("planned", String(10), nullable=True),
+    Column("done", String(10), nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)

@@ -43,6 +43,7 @@ from .review import (
     check_signoff,
 )
 from .text import clean_text
+from .timeline import Certification, ItemDates, check_certification, check_item_date
 from .workshop import (
     CANNOT_JUDGE,
     Consensus,
@@ -1008,7 +1009,8 @@ class Store:
 
         Copied answers are marked "to confirm" until someone confirms or changes them. Measures still open,
         and those whose review said "in den nächsten Zyklus übernehmen", are carried over (not discarded
-        ones). Nothing of the previous cycle changes. All in one transaction.
+        ones). The certificate and the deadlines' done dates go along (the certificate stays valid); the
+        procedure steps start empty. Nothing of the previous cycle changes. All in one transaction.
         """
         previous = self.get_cycle(previous_id)
         if previous.catalog_id != catalog.id:
@@ -1096,11 +1098,113 @@ class Store:
                         )
                     )
                     conn.execute(insert(schema.measure_origins).values(measure_id=new_id, from_measure_id=m.id))
+                self._copy_certificate(conn, previous_id, cycle_id, user, stamp)
         except IntegrityError:
             raise InputError(
                 _("Einen Zyklus „{name}“ gibt es für diese Einrichtung schon.").format(name=name), "name"
             ) from None
         return self.get_cycle(cycle_id)
+
+    @staticmethod
+    def _copy_certificate(conn: Connection, previous_id: int, cycle_id: int, user: str, stamp: str) -> None:
+        cert, dates = schema.certifications, schema.timeline_dates
+        for row in conn.execute(select(cert).where(cert.c.cycle_id == previous_id)).all():
+            conn.execute(
+                insert(cert).values(
+                    cycle_id=cycle_id,
+                    certified_on=row.certified_on,
+                    valid_until=row.valid_until,
+                    changed_by=user,
+                    changed_at=stamp,
+                )
+            )
+        query = select(dates).where((dates.c.cycle_id == previous_id) & dates.c.item_key.startswith("frist:"))
+        for row in conn.execute(query).all():
+            conn.execute(
+                insert(dates).values(
+                    cycle_id=cycle_id,
+                    item_key=row.item_key,
+                    planned=row.planned,
+                    done=row.done,
+                    changed_by=user,
+                    changed_at=stamp,
+                )
+            )
+
+    # ------------------------------------------------------------------ certification timeline
+
+    def certification(self, cycle_id: int) -> Certification:
+        """The cycle's certificate dates (empty ones when nothing is entered yet)."""
+        table = schema.certifications
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
+        if row is None:
+            return Certification(cycle_id)
+        return Certification(cycle_id, _day(row.certified_on), _day(row.valid_until), row.changed_by, row.changed_at)
+
+    def set_certification(self, cycle_id: int, field: str, value: Any, user: str = "") -> Certification:
+        """Store the certificate's date or end of validity; checked against the other field in the transaction."""
+        self.get_cycle(cycle_id)
+        table = schema.certifications
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
+            current = (
+                Certification(cycle_id, _day(row.certified_on), _day(row.valid_until))
+                if row is not None
+                else Certification(cycle_id)
+            )
+            day = check_certification(current, field, value)
+            values = {field: _iso(day), "changed_by": user, "changed_at": now_iso()}
+            if row is None:
+                conn.execute(insert(table).values(cycle_id=cycle_id, **values))
+            else:
+                conn.execute(update(table).where(table.c.cycle_id == cycle_id).values(**values))
+        return self.certification(cycle_id)
+
+    def timeline_dates(self, cycle_id: int) -> dict[str, ItemDates]:
+        table = schema.timeline_dates
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
+        return {
+            r.item_key: ItemDates(r.item_key, _day(r.planned), _day(r.done), r.changed_by, r.changed_at) for r in rows
+        }
+
+    def set_timeline_date(
+        self, cycle_id: int, key: str, field: str, value: Any, user: str = "", today: date | None = None
+    ) -> ItemDates:
+        """Store the planned or done date of a procedure step or deadline (one transaction)."""
+        day = check_item_date(key, field, value, today or date.today())
+        self.get_cycle(cycle_id)
+        table = schema.timeline_dates
+        values = {field: _iso(day), "changed_by": user, "changed_at": now_iso()}
+        with self._tx() as conn:
+            where = (table.c.cycle_id == cycle_id) & (table.c.item_key == key)
+            if not conn.execute(update(table).where(where).values(**values)).rowcount:
+                conn.execute(insert(table).values(cycle_id=cycle_id, item_key=key, **values))
+        return self.timeline_dates(cycle_id)[key]
+
+    def plan_timeline(self, cycle_id: int, planned: dict[str, date], user: str = "") -> list[str]:
+        """Set planned dates of steps that have none yet (a suggested schedule); returns the keys it set."""
+        self.get_cycle(cycle_id)
+        for key in planned:
+            check_item_date(key, "planned", planned[key], date.max)
+        table = schema.timeline_dates
+        stamp, set_keys = now_iso(), []
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
+            have = {r.item_key: r for r in rows}
+            for key, day in planned.items():
+                row = have.get(key)
+                if row is not None and row.planned:
+                    continue
+                values = {"planned": _iso(day), "changed_by": user, "changed_at": stamp}
+                if row is None:
+                    conn.execute(insert(table).values(cycle_id=cycle_id, item_key=key, **values))
+                else:
+                    where = (table.c.cycle_id == cycle_id) & (table.c.item_key == key)
+                    conn.execute(update(table).where(where).values(**values))
+                set_keys.append(key)
+        return set_keys
 
     def previous_cycle_id(self, cycle_id: int) -> int | None:
         table = schema.cycle_origins

@@ -1,4 +1,5 @@
-"""End to end in Chromium: upload evidence, link it, see the readiness rise, build the package, follow its index."""
+"""End to end in Chromium (issue 5): evidence → readiness → package → index link; the checklist round trip
+through the page; the certificate date on the Fristen page and its calendar."""
 
 from __future__ import annotations
 
@@ -72,3 +73,62 @@ def test_upload_link_readiness_package_index(server, browser, tmp_path: Path):  
     index.wait_for_load_state()
     assert index.url.startswith((out / "Nachweise").as_uri() + "/")
     assert "gelungenes Lernen" in index.inner_text("body")
+
+
+def test_checklist_round_trip_through_the_page(server, browser, tmp_path: Path):  # noqa: F811
+    """Export on the page, fill in 'Excel', upload through the file chooser, see the preview, apply the choice."""
+    base, env = server
+    catalog = discover([BUILTIN_STANDARDS]).get("qm4")
+    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+    inst = store.create_institution("Rücklauf-Akademie", qmb="R. Lauf")
+    cycle = store.create_cycle(inst.id, "2027", catalog)
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(f"{base}/voila/render/Einlesen.ipynb?zyklus={cycle.id}")
+    wait_for_page(page)
+    page.get_by_role("button", name="Checkliste exportieren").click()
+    href = page.locator("#qm-download").get_attribute("href", timeout=60_000)
+    exported = tmp_path / "Checkliste.xlsx"
+    exported.write_bytes(base64.b64decode(href.split(",", 1)[1]))
+    book = load_workbook(exported)
+    sheet = next(ws for ws in book.worksheets if ws.cell(1, 1).value == "ID")
+    header = [c.value for c in sheet[1]]
+    sheet.cell(2, header.index("Umsetzung in der Einrichtung") + 1).value = "Im Team ausgefüllt"
+    sheet.cell(3, header.index("Verantwortlich") + 1).value = "Frau Offline"
+    first, second = sheet.cell(2, 1).value, sheet.cell(3, 1).value
+    filled = tmp_path / "Checkliste ausgefüllt.xlsx"
+    book.save(filled)
+    before = store.assessments(cycle.id)
+
+    with page.expect_file_chooser() as chooser:
+        page.locator(".qm-upload-button").click()
+    chooser.value.set_files(str(filled))
+    page.get_by_text("2 neu, 0 geändert, 0 Konflikte").wait_for(timeout=30_000)
+    assert store.assessments(cycle.id) == before  # the preview changed nothing
+    page.locator(".qm-page input[type=checkbox]").nth(1).uncheck()  # leave the second change out
+    page.get_by_text("1 von 2 gewählt").wait_for()
+    page.get_by_role("button", name="Ausgewählte übernehmen").click()
+    page.get_by_text("1 Änderungen aus").wait_for(timeout=30_000)
+    answers = wait_until(lambda: store.assessments(cycle.id) or None)
+    assert answers[first].implementation == "Im Team ausgefüllt"
+    assert second not in answers or answers[second].responsible == ""
+
+
+def test_deadlines_page_saves_the_certificate_and_offers_the_calendar(server, browser):  # noqa: F811
+    base, env = server
+    catalog = discover([BUILTIN_STANDARDS]).get("lqw")
+    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+    inst = store.create_institution("Fristen-VHS", qmb="F. Rist")
+    cycle = store.create_cycle(inst.id, "Testierung 2027", catalog)
+    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(f"{base}/voila/render/Fristen.ipynb?zyklus={cycle.id}")
+    wait_for_page(page)
+    picker = page.locator(".qm-card", has_text="Zertifikat / Testat erteilt am").locator("input[type=date]").first
+    picker.fill("2027-05-24")
+    picker.dispatch_event("change")
+    page.get_by_text("Gültig bis 23.05.2031").wait_for(timeout=30_000)
+    assert wait_until(lambda: store.certification(cycle.id).certified_on).isoformat() == "2027-05-24"
+    page.locator(".qm-tl-row", has_text="Anmeldung zur Retestierung").get_by_text("23.08.2030").wait_for()
+    page.get_by_role("button", name="Fristen als Kalender (.ics)").click()
+    href = page.locator("#qm-ics-download").get_attribute("href", timeout=30_000)
+    ics = base64.b64decode(href.split(",", 1)[1])
+    assert b"DTSTART;VALUE=DATE:20300823" in ics and b"BEGIN:VALARM" in ics

@@ -60,6 +60,18 @@ ul.qm-findings a { color: #1f4e79; }
 .qm-readiness-total { margin: 4px 0; }
 .qm-scroll { max-height: 440px; overflow-y: auto; }
 table.qm-register th { position: sticky; top: 0; background: #fff; }
+.qm-tl-head { display: flex; font-weight: 600; color: #57606a; border-bottom: 1px solid #d0d7de; margin-top: 6px; }
+.qm-tl-row { border-bottom: 1px solid #eaeef2; padding: 2px 0; }
+.qm-tl-ueberfaellig { color: #b42318; font-weight: 600; }
+.qm-tl-bald { color: #9a6700; font-weight: 600; }
+.qm-tl-erledigt { color: #2e7d32; }
+tr.qm-tl-ueberfaellig td { background: #fdecea; }
+tr.qm-tl-bald td { background: #fff8c5; }
+.qm-kind { display: inline-block; min-width: 5.5em; padding: 0 6px; border-radius: 3px; font-size: 0.85em;
+  text-align: center; }
+.qm-kind-new { background: #e9f7ef; color: #1a5e20; }
+.qm-kind-changed { background: #e8f1fb; color: #0b3d91; }
+.qm-kind-conflict { background: #fdecea; color: #b42318; font-weight: 600; }
 </style>
 """
 
@@ -165,11 +177,13 @@ def guard(feedback: Feedback) -> Callable[[F], F]:
 STEPS = [
     ("start", "Start", "Start.ipynb"),
     ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
+    ("einlesen", "Excel einlesen", "Einlesen.ipynb"),
     ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
     ("review", "PDCA-Review", "PDCA_Review.ipynb"),
     ("workshop", "Workshop", "Workshop.ipynb"),
     ("nachweise", "Nachweise", "Nachweise.ipynb"),
     ("einreichung", "Einreichung", "Einreichung.ipynb"),
+    ("fristen", "Fristen", "Fristen.ipynb"),
 ]
 
 

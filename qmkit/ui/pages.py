@@ -104,7 +104,7 @@ def build_page(
         if live:
             log.info("live view runs on %s", facilitator.start_live())
         return facilitator.widget
-    if name in ("selbstbewertung", "planung", "review", "workshop", "nachweise", "einreichung"):
+    if name in ("selbstbewertung", "planung", "review", "workshop", "nachweise", "einreichung", "fristen", "einlesen"):
         from .planning_page import PlanningPage
         from .review_page import ReviewPage
         from .selfeval_page import SelfEvaluationPage
@@ -132,6 +132,14 @@ def build_page(
             from .submission_page import SubmissionPage
 
             return SubmissionPage(evaluation).widget
+        if name == "einlesen":
+            from .import_page import ImportPage
+
+            return ImportPage(evaluation, catalogs).widget
+        if name == "fristen":
+            from .timeline_page import TimelinePage
+
+            return TimelinePage(evaluation).widget
         if name == "planung":
             return PlanningPage(evaluation).widget
         if name == "workshop":
@@ -153,11 +161,13 @@ def page(name: str) -> w.VBox:
         else:
             from . import (  # noqa: F401
                 evidence_page,
+                import_page,
                 planning_page,
                 review_page,
                 selfeval_page,
                 start_page,
                 submission_page,
+                timeline_page,
                 workshop_page,
             )
 

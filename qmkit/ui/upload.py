@@ -8,13 +8,13 @@ network) refuses a too-large file before sending anything and streams the rest t
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import anywidget
 import traitlets
 
 from ..errors import QmkitError
-from ..evidence import EvidenceFiles, Incoming, StoredFile, UploadError, size_text
+from ..evidence import UploadError, size_text
 from ..i18n import _
 
 CHUNK_BYTES = 1024 * 1024
@@ -27,7 +27,8 @@ function render({ model, el }) {
   label.className = "qm-upload-button";
   const input = document.createElement("input");
   input.type = "file";
-  input.multiple = true;
+  input.multiple = model.get("multiple");
+  if (model.get("accept")) input.accept = model.get("accept");
   input.setAttribute("aria-label", model.get("label"));
   const text = document.createElement("span");
   text.textContent = model.get("label");
@@ -73,6 +74,21 @@ _CSS = """
 """
 
 
+class Transfer(Protocol):
+    def add(self, chunk: bytes | memoryview) -> None: ...
+    def finish(self) -> Any: ...
+    def abort(self) -> None: ...
+
+
+class Receiver(Protocol):
+    """Where the pieces go: the evidence folder (by hash) or memory (a checklist to read once)."""
+
+    max_bytes: int
+
+    def begin(self, name: Any, size: int) -> Transfer: ...
+    def too_large(self, size: int) -> str: ...
+
+
 class ChunkedUpload(anywidget.AnyWidget):
     """Calls ``on_file(stored)`` for each file that arrived whole, ``on_error(message)`` for each refusal."""
 
@@ -83,13 +99,17 @@ class ChunkedUpload(anywidget.AnyWidget):
     chunk_bytes = traitlets.Int(CHUNK_BYTES).tag(sync=True)
     too_big_text = traitlets.Unicode("").tag(sync=True)
     empty_text = traitlets.Unicode("").tag(sync=True)
+    multiple = traitlets.Bool(True).tag(sync=True)
+    accept = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
-        files: EvidenceFiles,
-        on_file: Callable[[StoredFile], None],
+        files: Receiver,
+        on_file: Callable[[Any], None],
         on_error: Callable[[str], None],
         label: str = "",
+        multiple: bool = True,
+        accept: str = "",
     ):
         limit = size_text(files.max_bytes)
         super().__init__(
@@ -97,12 +117,14 @@ class ChunkedUpload(anywidget.AnyWidget):
             max_bytes=files.max_bytes,
             too_big_text=_("Zu groß – höchstens {limit} je Datei. Nichts wurde übertragen.").format(limit=limit),
             empty_text=_("Die Datei ist leer."),
+            multiple=multiple,
+            accept=accept,
         )
         self.files, self.on_file, self.on_error = files, on_file, on_error
-        self.incoming: Incoming | None = None
+        self.incoming: Transfer | None = None
         self.on_msg(lambda _widget, content, buffers: self.receive(content, buffers))
 
-    def receive(self, content: dict[str, Any], buffers: list[Any] | None = None) -> StoredFile | None:
+    def receive(self, content: dict[str, Any], buffers: list[Any] | None = None) -> Any:
         """Handle one message from the browser (the tests send the same messages); refusals go to ``on_error``."""
         try:
             return self._handle(content, buffers)
@@ -110,18 +132,14 @@ class ChunkedUpload(anywidget.AnyWidget):
             self.on_error(str(exc))
             return None
 
-    def _handle(self, content: dict[str, Any], buffers: list[Any] | None) -> StoredFile | None:
+    def _handle(self, content: dict[str, Any], buffers: list[Any] | None) -> Any:
         kind = content.get("kind") if isinstance(content, dict) else None
         if kind == "refused":
             size = int(content.get("size") or 0)
             if size <= 0:
                 raise UploadError(_("Die Datei ist leer. Bitte eine Datei mit Inhalt wählen."))
             raise UploadError(
-                _("„{name}“: ").format(name=str(content.get("name", ""))[:120])
-                + _(
-                    "zu groß ({size}); erlaubt sind höchstens {limit}. Bitte eine kleinere Fassung hochladen oder das "
-                    "Dokument als Verweis mit Fundstelle eintragen."
-                ).format(size=size_text(size), limit=size_text(self.files.max_bytes))
+                _("„{name}“: ").format(name=str(content.get("name", ""))[:120]) + self.files.too_large(size)
             )
         if kind == "start":
             if self.incoming is not None:
