@@ -57,6 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     csub.add_parser("list", help=_("geladene Kataloge auflisten"))
     validate = csub.add_parser("validate", help=_("Katalogdateien prüfen"))
     validate.add_argument("paths", nargs="+", type=Path, metavar="PFAD")
+    cimport = csub.add_parser(
+        "import",
+        help=_(
+            "Excel-Anforderungsliste eines Zertifizierers als Katalog speichern (ohne --mapping: Spalten zeigen "
+            "und eine Zuordnung vorschlagen)"
+        ),
+    )
+    cimport.add_argument("path", type=Path, metavar="PFAD")
+    cimport.add_argument("--mapping", type=Path, help=_("YAML-Zuordnung: sheet, header_row, columns, catalog"))
+    cimport.add_argument(
+        "--out", type=Path, help=_("Zielordner (Standard: erster QMKIT_STANDARDS-Ordner, sonst standards/)")
+    )
+    cimport.add_argument("--replace", action="store_true", help=_("eine vorhandene Datei gleichen Namens ersetzen"))
 
     demo = sub.add_parser("demo", help=_("Demo-Einrichtung mit teilweise ausgefüllter Selbstbewertung anlegen"))
     demo.add_argument("--catalog", default="qm4", help=_("Katalog-ID (Standard qm4)"))
@@ -218,6 +231,57 @@ def _cmd_catalog_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_catalog_import(args: argparse.Namespace) -> int:
+    """``catalog import``: show the columns and a mapping template, or build, check and save the catalog."""
+    from .catalog_import import (
+        ROLES,
+        ColumnMapping,
+        build_catalog,
+        guess_columns,
+        load_mapping,
+        mapping_yaml,
+        read_sheet,
+        save_catalog,
+    )
+    from .excel_import import check_size
+
+    path: Path = args.path
+    try:
+        check_size(path.stat().st_size, path.name)
+        content = path.read_bytes()
+        mapping_text = args.mapping.read_text(encoding="utf-8") if args.mapping else None
+    except OSError as exc:
+        raise NotFoundError(_("Die Datei kann nicht gelesen werden: {err}").format(err=exc)) from None
+    if mapping_text is None:
+        table = read_sheet(content, path.name)
+        print(
+            _("Blatt „{s}“, Überschriften in Zeile {n}, {r} Zeilen darunter:").format(
+                s=table.name, n=table.header_row, r=len(table.rows)
+            )
+        )
+        for label, _index in table.column_choices():
+            print(f"  {label}")
+        guess = guess_columns(table)
+        template = ColumnMapping(
+            {r: guess[r] for r in ROLES if r in guess}, "mein-katalog", "Name des Katalogs", "1", "Quelle", "qm4"
+        )
+        print(_("Vorschlag für eine Zuordnung (prüfen, speichern, mit --mapping angeben):"))
+        print(mapping_yaml(table.name, table.header_row, template))
+        return 0
+    sheet, header_row, mapping = load_mapping(mapping_text, str(args.mapping))
+    table = read_sheet(content, path.name, sheet, header_row)
+    draft = build_catalog(table, mapping, discover(), path.name)
+    for problem in draft.problems:
+        print(f"  {problem}")
+    saved = save_catalog(draft, args.out, replace_file=args.replace)
+    print(
+        _("{path}: gespeichert – {id}, {areas} Bereiche, {n} Anforderungen").format(
+            path=saved, id=draft.catalog.id, areas=len(draft.catalog.areas), n=draft.requirement_count
+        )
+    )
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import create_demo
     from .store import Store
@@ -276,6 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": _cmd_demo,
         "catalog list": _cmd_catalog_list,
         "catalog validate": _cmd_catalog_validate,
+        "catalog import": _cmd_catalog_import,
         "export checklist": _cmd_export,
         "export plan": _cmd_export,
         "import checklist": _cmd_import,

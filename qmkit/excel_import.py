@@ -168,7 +168,8 @@ def check_file(content: bytes, name: str = "Datei") -> None:
         raise ImportFileError(_("„{name}“ ist beschädigt und kann nicht gelesen werden.").format(name=name)) from None
 
 
-def _open(content: bytes, name: str) -> Any:
+def open_workbook(content: bytes, name: str) -> Any:
+    """The workbook in ``content`` after the checks of :func:`check_file`, or a German :class:`ImportFileError`."""
     from openpyxl import load_workbook
 
     check_file(content, name)
@@ -251,7 +252,7 @@ def read_checklist(
     store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
 ) -> ImportPreview:
     """The preview of importing ``content`` (an .xlsx) into its cycle; raises :class:`ImportFileError`."""
-    wb = _open(content, name)
+    wb = open_workbook(content, name)
     meta = _read_meta(wb)
     problems: list[str] = []
     notices: list[str] = []

@@ -92,6 +92,10 @@ def build_page(
         from .start_page import StartPage
 
         return StartPage(store, catalogs).widget
+    if name == "katalog":
+        from .catalog_page import CatalogImportPage
+
+        return CatalogImportPage(catalogs).widget
     if name == "teilnahme":
         from .participant_page import build_participant_page
 
@@ -160,6 +164,7 @@ def page(name: str) -> w.VBox:
             from . import participant_page  # noqa: F401
         else:
             from . import (  # noqa: F401
+                catalog_page,
                 evidence_page,
                 import_page,
                 planning_page,

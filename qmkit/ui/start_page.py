@@ -90,6 +90,12 @@ class StartPage:
                 self.catalog_info,
                 make(w.HBox, [self.new_cycle, self.create_cycle, self.demo_button]),
                 self.cycle_error,
+                make(
+                    w.HTML,
+                    f'<span class="qm-muted">{esc(_("Offizielle Texte Ihres Zertifizierers?"))}</span> '
+                    f'<a href="Katalog.ipynb" id="qm-catalog-import">'
+                    f"{esc(_('Anforderungsliste (Excel) als Katalog einlesen'))}</a>",
+                ),
             ),
             card(make(w.HTML, f"<h2>3. {esc(_('Weiter'))}</h2>"), self.links),
         )
@@ -149,6 +155,8 @@ class StartPage:
             f'<a class="qm-button" href="Workshop.ipynb?zyklus={cycle.id}">{esc(_("Workshop"))}</a>'
             f'<a class="qm-button" href="Nachweise.ipynb?zyklus={cycle.id}">{esc(_("Nachweise"))}</a>'
             f'<a class="qm-button" href="Einreichung.ipynb?zyklus={cycle.id}">{esc(_("Einreichung"))}</a>'
+            f'<a class="qm-button" href="Fristen.ipynb?zyklus={cycle.id}">{esc(_("Fristen"))}</a>'
+            f'<a class="qm-button" href="Einlesen.ipynb?zyklus={cycle.id}">{esc(_("Excel einlesen"))}</a>'
         )
 
     def show_catalog(self) -> None:
