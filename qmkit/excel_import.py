@@ -18,7 +18,7 @@ from typing import Any
 from .catalog import Catalog, Requirement
 from .errors import InputError
 from .excel import AREA_COLUMNS, META_FIELDS, META_MARK, META_SHEET
-from .i18n import _
+from .i18n import _, n_
 from .model import Assessment
 from .selfeval import SelfEvaluation
 from .store import Store
@@ -85,14 +85,12 @@ class ImportPreview:
 
     def summary(self) -> str:
         counts = {k: sum(1 for c in self.changes if c.kind == k) for k in KIND_LABELS}
-        return _(
-            "{new} neu, {changed} geändert, {conflict} Konflikte, {same} unverändert, {problems} Hinweise zu Problemen"
-        ).format(
-            new=counts["new"],
-            changed=counts["changed"],
-            conflict=counts["conflict"],
-            same=self.unchanged,
-            problems=len(self.problems),
+        conflicts = n_("{n} Konflikt", "{n} Konflikte", counts["conflict"]).format(n=counts["conflict"])
+        problems = n_("{n} Hinweis zu einem Problem", "{n} Hinweise zu Problemen", len(self.problems)).format(
+            n=len(self.problems)
+        )
+        return _("{new} neu, {changed} geändert, {conflicts}, {same} unverändert, {problems}").format(
+            new=counts["new"], changed=counts["changed"], conflicts=conflicts, same=self.unchanged, problems=problems
         )
 
 

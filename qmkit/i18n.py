@@ -22,3 +22,8 @@ def _translation(lang: str) -> gettext.NullTranslations:
 def _(message: str) -> str:
     """Translate ``message`` into the configured language (German by default)."""
     return _translation(os.environ.get("QMKIT_LANG", "de")).gettext(message)
+
+
+def n_(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` (both German message ids), translated like :func:`_`."""
+    return _translation(os.environ.get("QMKIT_LANG", "de")).ngettext(singular, plural, n)

@@ -19,6 +19,11 @@ DEFAULT_CULL_AFTER = 900
 EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
 
 
+# Pages opened now and then start their kernel on request (a second or two slower) instead of keeping one
+# warm: each warm kernel costs ~140 MiB and CPU at every server start. Teilnahme is served by the join server.
+COLD_PAGES = ("Katalog.ipynb", "Einlesen.ipynb", "Fristen.ipynb", "Teilnahme.ipynb")
+
+
 def voila_command(
     port: int, host: str, pool_size: int = 1, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
 ) -> list[str]:
@@ -38,6 +43,7 @@ def voila_command(
         f"--Voila.ip={host}",
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",
+        *(f"--VoilaKernelManager.preheat_denylist={name}" for name in COLD_PAGES),
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",

@@ -107,7 +107,7 @@ def test_checklist_round_trip_through_the_page(server, browser, tmp_path: Path):
     page.locator(".qm-page input[type=checkbox]").nth(1).uncheck()  # leave the second change out
     page.get_by_text("1 von 2 gewählt").wait_for()
     page.get_by_role("button", name="Ausgewählte übernehmen").click()
-    page.get_by_text("1 Änderungen aus").wait_for(timeout=30_000)
+    page.get_by_text("1 Änderung aus").wait_for(timeout=30_000)
     answers = wait_until(lambda: store.assessments(cycle.id) or None)
     assert answers[first].implementation == "Im Team ausgefüllt"
     assert second not in answers or answers[second].responsible == ""

@@ -40,7 +40,7 @@ def test_preview_changes_nothing_until_chosen_changes_are_applied(evaluation, ca
     before = db_rows(ev.store)
     _send(page, "Checkliste ausgefüllt.xlsx", filled)
     assert page.feedback.widget.value == ""
-    assert "1 Konflikte" in page.summary.value and "Checkliste ausgefüllt.xlsx" in page.summary.value
+    assert "1 Konflikt," in page.summary.value and "Checkliste ausgefüllt.xlsx" in page.summary.value
     keys = set(page.checks)
     assert (reqs[0], "implementation") in keys and (reqs[1], "implementation") in keys
     assert page.checks[(reqs[0], "implementation")].value is False  # a conflict is never pre-chosen

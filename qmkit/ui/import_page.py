@@ -24,7 +24,7 @@ from ..excel_import import (
     import_too_large,
     read_checklist,
 )
-from ..i18n import _
+from ..i18n import _, n_
 from ..selfeval import SelfEvaluation
 from .common import Feedback, button, card, cycle_header, download_html, esc, guard, make, page_box, user_field
 from .upload import ChunkedUpload
@@ -161,7 +161,9 @@ class ImportPage:
             f"<li><b>{esc(c.requirement_id)}</b> {esc(_(FIELD_LABELS[c.field]))}: {esc(why)}</li>"
             for c, why in result.skipped
         )
-        text = _("{n} Änderungen aus „{file}“ übernommen.").format(n=len(result.applied), file=preview.file_name)
+        count = len(result.applied)
+        text = n_("{n} Änderung aus „{file}“ übernommen.", "{n} Änderungen aus „{file}“ übernommen.", count)
+        text = text.format(n=count, file=preview.file_name)
         parts = [f'<div class="qm-msg-ok" role="status">{esc(text)}</div>']
         if skipped:
             parts.append(f'<div class="qm-msg-error">{esc(_("Nicht übernommen:"))}<ul>{skipped}</ul></div>')
