@@ -20,7 +20,7 @@ import yaml
 from .catalog import ID_PATTERN, Catalog, CatalogSet, parse_catalog
 from .config import standards_dirs
 from .errors import CatalogError, InputError
-from .excel_import import open_workbook
+from .excel_import import cell_text, open_workbook
 from .i18n import _
 from .text import clean_text
 
@@ -104,22 +104,14 @@ def _letter(index: int) -> str:
     return letters
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return " ".join(str(value).replace("\r\n", "\n").split()) if not isinstance(value, str) else value.strip()
-
-
-def sheet_names(content: bytes, name: str) -> list[str]:
-    """The sheets of a workbook (after the same file checks as the checklist import)."""
-    return [ws.title for ws in open_workbook(content, name).worksheets]
-
-
 def read_sheet(content: bytes, name: str, sheet: str | None = None, header_row: int | None = None) -> SheetTable:
-    """Read one sheet: the header row (given, or the first row with two or more texts) and the rows below."""
-    wb = open_workbook(content, name)
+    """Read one sheet of the file (after the checklist import's file checks); see :func:`sheet_table`."""
+    return sheet_table(open_workbook(content, name), name, sheet, header_row)
+
+
+def sheet_table(wb: Any, name: str, sheet: str | None = None, header_row: int | None = None) -> SheetTable:
+    """One sheet of an opened workbook: the header row (given, or the first row with two or more texts) and
+    the rows below it (at most :data:`MAX_ROWS`, so a far-away dimension costs nothing)."""
     if sheet is None:
         ws = wb.worksheets[0]
     elif sheet in wb.sheetnames:
@@ -128,7 +120,7 @@ def read_sheet(content: bytes, name: str, sheet: str | None = None, header_row: 
         raise InputError(_("Das Blatt „{s}“ gibt es in „{n}“ nicht.").format(s=sheet, n=name), "sheet")
     rows: list[tuple[int, tuple[str, ...]]] = []
     for number, values in enumerate(ws.iter_rows(max_row=MAX_ROWS + HEADER_SEARCH_ROWS, values_only=True), start=1):
-        cells = tuple(_cell_text(v) for v in values[:40])
+        cells = tuple(cell_text(v).strip() for v in values[:40])
         if any(cells):
             rows.append((number, cells))
     if not rows:

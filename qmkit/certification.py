@@ -15,7 +15,7 @@ from .errors import InputError
 from .i18n import _
 from .selfeval import SelfEvaluation
 from .text import clean_text, parse_day
-from .timeline import Certification, ItemDates, Timeline, build_timeline, suggest_schedule
+from .timeline import Certification, ItemDates, Timeline, build_timeline, known_key, suggest_schedule
 
 
 def _user(name: str) -> str:
@@ -47,7 +47,7 @@ class CertificationPlan:
 
     def set_date(self, key: str, field: str, value: Any, user: str = "") -> ItemDates:
         """Planned or done date of a step or deadline of this cycle's timeline."""
-        if key not in self.timeline().editable_keys():
+        if not known_key(self.catalog, key):
             raise InputError(
                 _("Diesen Schritt oder diese Frist gibt es im Verfahren nicht: {key}").format(key=key), field
             )

@@ -97,20 +97,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cmd_import(args: argparse.Namespace) -> int:
-    """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
-    from .excel_import import FIELD_LABELS, KIND_LABELS, apply_preview, check_size, read_checklist
-    from .selfeval import SelfEvaluation
-    from .store import Store
+def _read_excel(path: Path) -> bytes:
+    """An Excel file to read in: refused over the import limit before it is read, German message on failure."""
+    from .excel_import import check_size
 
-    path: Path = args.path
     try:
         check_size(path.stat().st_size, path.name)
-        content = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise NotFoundError(
             _("Die Datei {path} kann nicht gelesen werden: {err}").format(path=path, err=exc.strerror)
         ) from None
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
+    from .excel_import import FIELD_LABELS, KIND_LABELS, apply_preview, read_checklist
+    from .selfeval import SelfEvaluation
+    from .store import Store
+
+    path: Path = args.path
+    content = _read_excel(path)
     store = Store()
     cycle_id = None
     if args.cycle:
@@ -243,15 +250,15 @@ def _cmd_catalog_import(args: argparse.Namespace) -> int:
         read_sheet,
         save_catalog,
     )
-    from .excel_import import check_size
 
     path: Path = args.path
+    content = _read_excel(path)
     try:
-        check_size(path.stat().st_size, path.name)
-        content = path.read_bytes()
         mapping_text = args.mapping.read_text(encoding="utf-8") if args.mapping else None
-    except OSError as exc:
-        raise NotFoundError(_("Die Datei kann nicht gelesen werden: {err}").format(err=exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotFoundError(
+            _("Die Datei {path} kann nicht gelesen werden: {err}").format(path=args.mapping, err=exc)
+        ) from None
     if mapping_text is None:
         table = read_sheet(content, path.name)
         print(

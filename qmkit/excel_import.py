@@ -202,7 +202,8 @@ class _Meta:
     base: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell value as text: empty for nothing, "3" for 3.0, line breaks as \\n."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -221,16 +222,16 @@ def _read_meta(wb: Any) -> _Meta | None:
         meta.cycle_id = int(ws.cell(2, 2).value)
     except (TypeError, ValueError):
         return None
-    meta.catalog_id = _text(ws.cell(2, 3).value)
-    meta.label = f"{_text(ws.cell(2, 4).value)} · {_text(ws.cell(2, 5).value)}"
-    meta.sheets = [_text(c.value) for c in ws[3] if c.value]
+    meta.catalog_id = cell_text(ws.cell(2, 3).value)
+    meta.label = f"{cell_text(ws.cell(2, 4).value)} · {cell_text(ws.cell(2, 5).value)}"
+    meta.sheets = [cell_text(c.value) for c in ws[3] if c.value]
     for row in ws.iter_rows(min_row=4, max_row=min(ws.max_row, MAX_ROWS + 4), values_only=True):
         if row and row[0]:
             values = list(row) + [None] * 5
-            meta.base[_text(values[0])] = {
-                "rating": _text(values[2]),
-                "implementation": _text(values[3]),
-                "responsible": _text(values[4]),
+            meta.base[cell_text(values[0])] = {
+                "rating": cell_text(values[2]),
+                "implementation": cell_text(values[3]),
+                "responsible": cell_text(values[4]),
             }
     return meta
 
@@ -284,7 +285,7 @@ def read_checklist(
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
-        header = [_text(c.value).strip() for c in ws[1]] if ws.max_row >= 1 else []
+        header = [cell_text(c.value).strip() for c in ws[1]] if ws.max_row >= 1 else []
         if "ID" not in header or ("Selbstbewertung" not in header and "Anforderung" not in header):
             if meta.sheets and ws.title not in meta.sheets:
                 notices.append(_("Zusätzliches Blatt „{s}“ wird nicht eingelesen.").format(s=ws.title))
@@ -316,7 +317,7 @@ def read_checklist(
             )
         for row in ws.iter_rows(min_row=2, max_row=min(ws.max_row, MAX_ROWS + 1)):
             id_cell = row[columns["id"]] if columns["id"] < len(row) else None
-            req_id = _text(id_cell.value).strip() if id_cell is not None else ""
+            req_id = cell_text(id_cell.value).strip() if id_cell is not None else ""
             if not req_id:
                 continue
             where = _("Blatt „{s}“, Zeile {r}").format(s=ws.title, r=id_cell.row if id_cell is not None else "?")
@@ -350,7 +351,7 @@ def read_checklist(
                         )
                     )
                     continue
-                raw = _text(cell.value)
+                raw = cell_text(cell.value)
                 if key == "rating":
                     new = _rating_value(catalog, known[req_id], raw)
                     if new is None:

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
@@ -169,6 +169,19 @@ def _doc_columns(clean: dict[str, Any]) -> dict[str, Any]:
     if "kind" in out:
         out["kind"] = str(out["kind"])
     return out
+
+
+def _upsert(conn: Connection, table: Any, keys: dict[str, Any], values: dict[str, Any]) -> None:
+    """Update the row with ``keys`` or insert it (inside the caller's write transaction)."""
+    where = and_(*(table.c[k] == v for k, v in keys.items()))
+    if not conn.execute(update(table).where(where).values(**values)).rowcount:
+        conn.execute(insert(table).values(**keys, **values))
+
+
+def _row_certification(cycle_id: int, row: Any) -> Certification:
+    if row is None:
+        return Certification(cycle_id)
+    return Certification(cycle_id, _day(row.certified_on), _day(row.valid_until), row.changed_by, row.changed_at)
 
 
 def _iso(value: date | None) -> str | None:
@@ -959,9 +972,7 @@ class Store:
         table = schema.pdca_scores
         values = {column: number, "changed_by": user, "changed_at": now_iso()}
         with self._tx() as conn:
-            key = (table.c.cycle_id == cycle_id) & (table.c.target_id == target_id)
-            if not conn.execute(update(table).where(key).values(**values)).rowcount:
-                conn.execute(insert(table).values(cycle_id=cycle_id, target_id=target_id, **values))
+            _upsert(conn, table, {"cycle_id": cycle_id, "target_id": target_id}, values)
         return self.pdca_scores(cycle_id)[target_id]
 
     # ------------------------------------------------------------------ management reviews
@@ -1137,28 +1148,19 @@ class Store:
         """The cycle's certificate dates (empty ones when nothing is entered yet)."""
         table = schema.certifications
         with self._tx() as conn:
-            row = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
-        if row is None:
-            return Certification(cycle_id)
-        return Certification(cycle_id, _day(row.certified_on), _day(row.valid_until), row.changed_by, row.changed_at)
+            return _row_certification(cycle_id, conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first())
 
     def set_certification(self, cycle_id: int, field: str, value: Any, user: str = "") -> Certification:
         """Store the certificate's date or end of validity; checked against the other field in the transaction."""
         self.get_cycle(cycle_id)
         table = schema.certifications
         with self._tx() as conn:
-            row = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
-            current = (
-                Certification(cycle_id, _day(row.certified_on), _day(row.valid_until))
-                if row is not None
-                else Certification(cycle_id)
+            current = _row_certification(
+                cycle_id, conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
             )
             day = check_certification(current, field, value)
             values = {field: _iso(day), "changed_by": user, "changed_at": now_iso()}
-            if row is None:
-                conn.execute(insert(table).values(cycle_id=cycle_id, **values))
-            else:
-                conn.execute(update(table).where(table.c.cycle_id == cycle_id).values(**values))
+            _upsert(conn, table, {"cycle_id": cycle_id}, values)
         return self.certification(cycle_id)
 
     def timeline_dates(self, cycle_id: int) -> dict[str, ItemDates]:
@@ -1178,9 +1180,7 @@ class Store:
         table = schema.timeline_dates
         values = {field: _iso(day), "changed_by": user, "changed_at": now_iso()}
         with self._tx() as conn:
-            where = (table.c.cycle_id == cycle_id) & (table.c.item_key == key)
-            if not conn.execute(update(table).where(where).values(**values)).rowcount:
-                conn.execute(insert(table).values(cycle_id=cycle_id, item_key=key, **values))
+            _upsert(conn, table, {"cycle_id": cycle_id, "item_key": key}, values)
         return self.timeline_dates(cycle_id)[key]
 
     def plan_timeline(self, cycle_id: int, planned: dict[str, date], user: str = "") -> list[str]:
@@ -1194,15 +1194,10 @@ class Store:
             rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
             have = {r.item_key: r for r in rows}
             for key, day in planned.items():
-                row = have.get(key)
-                if row is not None and row.planned:
+                if key in have and have[key].planned:
                     continue
                 values = {"planned": _iso(day), "changed_by": user, "changed_at": stamp}
-                if row is None:
-                    conn.execute(insert(table).values(cycle_id=cycle_id, item_key=key, **values))
-                else:
-                    where = (table.c.cycle_id == cycle_id) & (table.c.item_key == key)
-                    conn.execute(update(table).where(where).values(**values))
+                _upsert(conn, table, {"cycle_id": cycle_id, "item_key": key}, values)
                 set_keys.append(key)
         return set_keys
 

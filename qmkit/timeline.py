@@ -114,6 +114,7 @@ class Timeline:
     valid_until: date | None
     valid_until_computed: bool
     validity_years: float | None
+    certificate: Certification  # as stored (``certified_on`` above may be the expected date instead)
 
     @property
     def items(self) -> tuple[TimelineItem, ...]:
@@ -123,9 +124,6 @@ class Timeline:
         """Open dated items, the earliest (overdue ones) first."""
         open_items = [i for i in self.items if i.done is None and i.due is not None]
         return sorted(open_items, key=lambda i: (i.due or LATEST, i.key))[:limit]
-
-    def editable_keys(self) -> set[str]:
-        return {i.key for i in self.items if i.kind != "expiry"}
 
 
 def add_months(day: date, months: int) -> date:
@@ -167,6 +165,21 @@ def check_item_date(key: str, field: str, value: Any, today: date) -> date | Non
 
 def step_key(step_id: str) -> str:
     return f"schritt:{step_id}"
+
+
+def known_key(catalog: Catalog, key: str) -> bool:
+    """Whether ``key`` names a step or a deadline (occurrence) of the catalog's procedure; no store read."""
+    proc = catalog.procedure
+    kind, _sep, rest = key.partition(":")
+    if kind == "schritt":
+        return rest in {s.id for s in proc.steps}
+    ident, _sep, number = rest.partition(":")
+    deadline = next((d for d in proc.deadlines if d.id == ident), None) if kind == "frist" else None
+    if deadline is None:
+        return False
+    if deadline.every_months is None:
+        return number == ""
+    return number.isdigit() and 1 <= int(number) <= MAX_REPEATS
 
 
 def _repeats(deadline: Deadline, anchor: date, end: date | None) -> list[date]:
@@ -237,17 +250,10 @@ def build_timeline(
     the deadlines show as soon as the schedule is planned ("voraussichtlich").
     """
     proc = catalog.procedure
-    steps = tuple(
-        TimelineItem(
-            step_key(s.id),
-            "step",
-            s.title,
-            s.description,
-            (stored := dates.get(step_key(s.id), ItemDates(step_key(s.id)))).planned,
-            stored.done,
-        )
-        for s in proc.steps
-    )
+    steps: list[TimelineItem] = []
+    for step in proc.steps:
+        stored = dates.get(step_key(step.id)) or ItemDates(step_key(step.id))
+        steps.append(TimelineItem(stored.key, "step", step.title, step.description, stored.planned, stored.done))
     cert = certification or Certification(0)
     anchor, expected = cert.certified_on, False
     if anchor is None:
@@ -274,13 +280,14 @@ def build_timeline(
     return Timeline(
         proc.name,
         proc.cycle_note,
-        steps,
+        tuple(steps),
         tuple(deadlines),
         anchor,
         expected,
         valid_until,
         computed,
         proc.validity_years,
+        cert,
     )
 
 

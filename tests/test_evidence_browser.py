@@ -23,20 +23,28 @@ def _ready_percent(page) -> int:
     return int(re.search(r"Bereit: (\d+) %", page.inner_text(".qm-readiness-total")).group(1))
 
 
+def _new_cycle(env, catalog_id: str, institution: str, qmb: str, name: str):
+    """A store on the server's database with a new institution and cycle (what the start page would make)."""
+    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
+    inst = store.create_institution(institution, qmb=qmb)
+    return store, store.create_cycle(inst.id, name, discover([BUILTIN_STANDARDS]).get(catalog_id))
+
+
+def _open(chromium, base: str, notebook: str, cycle_id: int):
+    page = chromium.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(f"{base}/voila/render/{notebook}?zyklus={cycle_id}")
+    wait_for_page(page)
+    return page
+
+
 def test_upload_link_readiness_package_index(server, browser, tmp_path: Path):  # noqa: F811
     base, env = server
-    catalog = discover([BUILTIN_STANDARDS]).get("lqw")
-    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-    inst = store.create_institution("Nachweis-VHS", qmb="N. Weis")
-    cycle = store.create_cycle(inst.id, "Testierung 2027", catalog)
+    store, cycle = _new_cycle(env, "lqw", "Nachweis-VHS", "N. Weis", "Testierung 2027")
     store.set_assessment_field(cycle.id, "L1.1", "rating", "erfuellt", "N. Weis")
     store.set_assessment_field(cycle.id, "L1.1", "implementation", "Leitbild mit allen Teams erarbeitet.", "N. Weis")
     evidence = tmp_path / "Leitbild <2026>.txt"
     evidence.write_text("Leitbild der Nachweis-VHS: gelungenes Lernen ist …", encoding="utf-8")
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-
-    page.goto(f"{base}/voila/render/Einreichung.ipynb?zyklus={cycle.id}")
-    wait_for_page(page)
+    page = _open(browser, base, "Einreichung.ipynb", cycle.id)
     before = _ready_percent(page)
     # the finding of L1.1 links to the register with L1.1 chosen
     finding = page.locator("ul.qm-findings > li", has_text="L1.1").locator("a", has_text="beheben")
@@ -78,13 +86,8 @@ def test_upload_link_readiness_package_index(server, browser, tmp_path: Path):  
 def test_checklist_round_trip_through_the_page(server, browser, tmp_path: Path):  # noqa: F811
     """Export on the page, fill in 'Excel', upload through the file chooser, see the preview, apply the choice."""
     base, env = server
-    catalog = discover([BUILTIN_STANDARDS]).get("qm4")
-    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-    inst = store.create_institution("Rücklauf-Akademie", qmb="R. Lauf")
-    cycle = store.create_cycle(inst.id, "2027", catalog)
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    page.goto(f"{base}/voila/render/Einlesen.ipynb?zyklus={cycle.id}")
-    wait_for_page(page)
+    store, cycle = _new_cycle(env, "qm4", "Rücklauf-Akademie", "R. Lauf", "2027")
+    page = _open(browser, base, "Einlesen.ipynb", cycle.id)
     page.get_by_role("button", name="Checkliste exportieren").click()
     href = page.locator("#qm-download").get_attribute("href", timeout=60_000)
     exported = tmp_path / "Checkliste.xlsx"
@@ -115,13 +118,8 @@ def test_checklist_round_trip_through_the_page(server, browser, tmp_path: Path):
 
 def test_deadlines_page_saves_the_certificate_and_offers_the_calendar(server, browser):  # noqa: F811
     base, env = server
-    catalog = discover([BUILTIN_STANDARDS]).get("lqw")
-    store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-    inst = store.create_institution("Fristen-VHS", qmb="F. Rist")
-    cycle = store.create_cycle(inst.id, "Testierung 2027", catalog)
-    page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-    page.goto(f"{base}/voila/render/Fristen.ipynb?zyklus={cycle.id}")
-    wait_for_page(page)
+    store, cycle = _new_cycle(env, "lqw", "Fristen-VHS", "F. Rist", "Testierung 2027")
+    page = _open(browser, base, "Fristen.ipynb", cycle.id)
     picker = page.locator(".qm-card", has_text="Zertifikat / Testat erteilt am").locator("input[type=date]").first
     picker.fill("2027-05-24")
     picker.dispatch_event("change")

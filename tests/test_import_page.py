@@ -8,15 +8,8 @@ from openpyxl import load_workbook
 
 from qmkit.ui.import_page import ImportPage
 from qmkit.ui.pages import build_page
+from tests.test_evidence_page import _send
 from tests.test_excel_import import db_rows, edited, evaluation, exported  # noqa: F401  (fixture)
-
-
-def _send(page: ImportPage, name: str, content: bytes, chunk: int = 256 * 1024) -> None:
-    """What the browser sends for one chosen file: start, pieces, end."""
-    page.upload.receive({"kind": "start", "name": name, "size": len(content)})
-    for offset in range(0, len(content), chunk):
-        page.upload.receive({"kind": "chunk", "offset": offset}, [memoryview(content[offset : offset + chunk])])
-    page.upload.receive({"kind": "end"})
 
 
 def test_preview_changes_nothing_until_chosen_changes_are_applied(evaluation, catalogs, tmp_path: Path):  # noqa: F811

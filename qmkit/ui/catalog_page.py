@@ -22,14 +22,13 @@ from ..catalog_import import (
     build_catalog,
     guess_columns,
     mapping_yaml,
-    read_sheet,
     save_catalog,
-    sheet_names,
+    sheet_table,
     target_folder,
 )
 from ..errors import InputError
 from ..evidence import MemoryFiles, ReceivedFile
-from ..excel_import import MAX_FILE_BYTES, import_too_large
+from ..excel_import import MAX_FILE_BYTES, import_too_large, open_workbook
 from ..i18n import _
 from .common import Feedback, button, card, esc, guard, make, nav_html, page_box
 from .upload import ChunkedUpload
@@ -46,7 +45,7 @@ class CatalogImportPage:
         self.folder = folder
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        self.content: bytes | None = None
+        self.book: Any = None  # the uploaded workbook, opened once
         self.file_name = ""
         self.table: SheetTable | None = None
         self.draft: CatalogDraft | None = None
@@ -138,8 +137,9 @@ class CatalogImportPage:
     # ---------------------------------------------------------------- reading the file
 
     def received(self, file: ReceivedFile) -> None:
-        names = sheet_names(file.content, file.name)
-        self.content, self.file_name = file.content, file.name
+        book = open_workbook(file.content, file.name)
+        names = [ws.title for ws in book.worksheets]
+        self.book, self.file_name = book, file.name
         self.feedback.clear()
         self.result.value = self.preview.value = ""
         self._quiet = True
@@ -154,12 +154,11 @@ class CatalogImportPage:
         self._enable(True)
 
     def _reread(self, _change: Any) -> None:
-        if not self._quiet and self.content is not None:
+        if not self._quiet and self.book is not None:
             self._read(int(self.header_row.value))
 
     def _read(self, header_row: int | None) -> None:
-        assert self.content is not None
-        self.table = table = read_sheet(self.content, self.file_name, self.sheet.value, header_row)
+        self.table = table = sheet_table(self.book, self.file_name, self.sheet.value, header_row)
         self._quiet = True
         try:
             self.header_row.value = table.header_row

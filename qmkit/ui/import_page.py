@@ -137,8 +137,10 @@ class ImportPage:
         self.show_preview()
 
     def choose_applicable(self) -> None:
+        """New and changed answers are chosen; a conflict only when the QMB ticks it."""
+        kinds = {c.key: c.kind for c in self.preview.changes} if self.preview else {}
         for key, box in self.checks.items():
-            box.value = self._default(key)
+            box.value = kinds.get(key) != "conflict"
 
     def choose_none(self) -> None:
         for box in self.checks.values():
@@ -179,11 +181,6 @@ class ImportPage:
         self.show_preview()
 
     # ---------------------------------------------------------------- showing
-
-    def _default(self, key: tuple[str, str]) -> bool:
-        """New and changed answers are chosen; a conflict only when the QMB ticks it."""
-        preview = self.preview
-        return preview is not None and any(c.key == key and c.kind != "conflict" for c in preview.changes)
 
     def _count(self, _change: object = None) -> None:
         total = len(self.checks)

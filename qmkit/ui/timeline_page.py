@@ -312,7 +312,7 @@ class TimelinePage:
         self.next_box.value = f'<table class="qm-plan qm-next">{rows}</table>{note}'
 
     def _render_certificate(self, timeline: Timeline) -> None:
-        cert = self.plan.certification()
+        cert = timeline.certificate
         self._cert_loading = True
         try:
             self.cert_pickers["certified_on"].value = cert.certified_on
