@@ -12,11 +12,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalog import discover, load_catalog
 from .config import exports_dir
 from .errors import CatalogError, NotFoundError, QmkitError
 from .i18n import _
+
+if TYPE_CHECKING:
+    from .store import Store
 
 log = logging.getLogger("qmkit.cli")
 
@@ -94,6 +98,19 @@ def _parser() -> argparse.ArgumentParser:
     back.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
     back.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
     back.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
+    fb = isub.add_parser(
+        "feedback",
+        help=_(
+            "Rückmeldebericht aus den Gutachter*innen-Spalten einer zurückgegebenen Checkliste: erst Vorschau, "
+            "mit --apply neue Rückmeldungen übernehmen"
+        ),
+    )
+    fb.add_argument("path", type=Path, metavar="PFAD")
+    fb.add_argument("--apply", action="store_true", help=_("neue Rückmeldungen übernehmen"))
+    fb.add_argument("--replace", action="store_true", help=_("mit --apply auch gespeicherte Rückmeldungen ersetzen"))
+    fb.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
+    fb.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
+    fb.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
     return parser
 
 
@@ -110,6 +127,55 @@ def _read_excel(path: Path) -> bytes:
         ) from None
 
 
+def _cycle_of_file(store: Store, args: argparse.Namespace) -> int | None:
+    """The cycle named by ``--cycle`` (and ``--institution``) for a file without qmkit's export record."""
+    if not args.cycle:
+        return None
+    inst = store.find_institution(args.institution) if args.institution else None
+    matches = [c for c in store.list_cycles(inst.id if inst else None) if c.name == args.cycle]
+    if len(matches) != 1:
+        raise NotFoundError(_("Den Zyklus „{name}“ gibt es nicht eindeutig.").format(name=args.cycle))
+    return int(matches[0].id)
+
+
+def _cmd_import_feedback(args: argparse.Namespace) -> int:
+    """``import feedback``: preview the assessors' findings; ``--apply`` stores new ones (``--replace`` all)."""
+    from .feedback_import import apply_feedback, change_label, read_feedback
+    from .feedback_report import FeedbackReport
+    from .selfeval import SelfEvaluation
+    from .store import Store
+
+    path: Path = args.path
+    content = _read_excel(path)
+    store = Store()
+    catalogs = discover()
+    preview = read_feedback(store, catalogs, content, path.name, _cycle_of_file(store, args))
+    print(_("Vorschau für {name}: {summary}").format(name=path.name, summary=preview.summary()))
+    for c in preview.changes:
+        label = _("neu") if c.kind == "new" else _("geändert")
+        print(f"  {label:<9} {c.requirement_id:<10} {change_label(c.new_kind)}: „{c.new_text[:70]}“")
+    for text in preview.problems:
+        print(_("  Problem: {t}").format(t=text))
+    for text in preview.notices:
+        print(_("  Hinweis: {t}").format(t=text))
+    new = {c.requirement_id for c in preview.changes if c.kind == "new"}
+    keys = {c.requirement_id for c in preview.changes} if args.replace else new
+    if not args.apply:
+        if preview.changes:
+            print(_("Nichts geändert. Mit --apply werden {n} neue Rückmeldungen übernommen.").format(n=len(new)))
+        return 0
+    report = FeedbackReport(SelfEvaluation.open(store, preview.cycle_id, catalogs))
+    result = apply_feedback(report, preview, keys, args.user)
+    print(
+        _("{n} Rückmeldungen übernommen; {k} gespeicherte nicht ersetzt (mit --replace ersetzen).").format(
+            n=len(result.applied), k=len(preview.changes) - len(keys)
+        )
+    )
+    for change, why in result.skipped:
+        print(_("  nicht übernommen: {id}: {why}").format(id=change.requirement_id, why=why))
+    return 0
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
     from .excel_import import FIELD_LABELS, KIND_LABELS, apply_preview, read_checklist
@@ -119,13 +185,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     path: Path = args.path
     content = _read_excel(path)
     store = Store()
-    cycle_id = None
-    if args.cycle:
-        inst = store.find_institution(args.institution) if args.institution else None
-        matches = [c for c in store.list_cycles(inst.id if inst else None) if c.name == args.cycle]
-        if len(matches) != 1:
-            raise NotFoundError(_("Den Zyklus „{name}“ gibt es nicht eindeutig.").format(name=args.cycle))
-        cycle_id = matches[0].id
+    cycle_id = _cycle_of_file(store, args)
     catalogs = discover()
     preview = read_checklist(store, catalogs, content, path.name, cycle_id)
     print(
@@ -351,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export checklist": _cmd_export,
         "export plan": _cmd_export,
         "import checklist": _cmd_import,
+        "import feedback": _cmd_import_feedback,
     }
     action = getattr(args, f"{args.command}_command", None)
     handler = handlers[f"{args.command} {action}" if action else args.command]

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .catalog import Group, Requirement
 from .errors import ExportError
+from .feedback import KIND_LABELS, FindingKind
 from .i18n import _
 from .model import local_time_text
 from .readiness import Severity
@@ -54,8 +55,11 @@ AREA_COLUMNS: list[tuple[str, float, bool]] = [
     ("Fundstelle (Datei, Seite, Link)", 20, True),
     ("nur vor Ort", 8, True),
     ("Verantwortlich", 14, True),
+    ("Ergebnis Gutachter*in", 13, True),
     ("Anmerkung Gutachter*in", 24, True),
 ]
+RESULT_COLUMN = "Ergebnis Gutachter*in"
+REMARK_COLUMN = "Anmerkung Gutachter*in"
 
 
 def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
@@ -220,8 +224,9 @@ def _cover(wb: Workbook, data: ChecklistData) -> None:
         len(rows) + 4,
         1,
         _(
-            "Hinweis für Gutachter*innen: Die Spalte „Anmerkung Gutachter*in“ in den Bereichsblättern "
-            "ist für Ihre Rückmeldung frei gelassen."
+            "Hinweis für Gutachter*innen: Die Spalten „Ergebnis Gutachter*in“ (Auswahl: erfüllt, Empfehlung, "
+            "Auflage, nicht erfüllt) und „Anmerkung Gutachter*in“ in den Bereichsblättern sind für Ihre "
+            "Rückmeldung frei gelassen; die Einrichtung liest sie als Rückmeldebericht wieder ein."
         ),
     ).alignment = WRAP_TOP
     ws.merge_cells(start_row=len(rows) + 4, start_column=1, end_row=len(rows) + 4, end_column=2)
@@ -290,25 +295,37 @@ def _summary_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     ws.page_setup.fitToHeight = 1
 
 
-def _scale_sheet(wb: Workbook, data: ChecklistData) -> str:
-    """A hidden sheet with the scale labels; drop-downs refer to it (labels may contain commas)."""
+def _scale_sheet(wb: Workbook, data: ChecklistData) -> tuple[str, str]:
+    """A hidden sheet with the scale labels and the assessors' results; drop-downs refer to it (labels may
+    contain commas). Returns the references of both lists."""
     ws = wb.create_sheet("Skala")
     put(ws, 1, 1, _("Bewertungsskala"))
     for r, value in enumerate(data.catalog.scale.values, start=2):
         put(ws, r, 1, value.label)
+    put(ws, 1, 2, _("Ergebnis Gutachter*in"))
+    for r, kind in enumerate(FindingKind, start=2):
+        put(ws, r, 2, _(KIND_LABELS[kind]))
     ws.sheet_state = "hidden"
-    return f"Skala!$A$2:$A${len(data.catalog.scale.values) + 1}"
+    return f"Skala!$A$2:$A${len(data.catalog.scale.values) + 1}", f"Skala!$B$2:$B${len(FindingKind) + 1}"
 
 
-def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str], scale_ref: str) -> None:
+def _list_validation(ws: Worksheet, ref: str, error: str, title: str, prompt: str) -> DataValidation:
+    validation = DataValidation(type="list", formula1=ref, allow_blank=True, showDropDown=False)
+    validation.error, validation.errorTitle, validation.prompt = _(error), _(title), _(prompt)
+    ws.add_data_validation(validation)
+    return validation
+
+
+def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str], refs: tuple[str, str]) -> None:
     ws = wb.create_sheet(sheet_title(f"{area.id} {area.title}", taken))
     _header(ws, AREA_COLUMNS)
     rating_col = 4
-    validation = DataValidation(type="list", formula1=scale_ref, allow_blank=True, showDropDown=False)
-    validation.error = _("Bitte einen Wert der Skala wählen.")
-    validation.errorTitle = _("Ungültige Bewertung")
-    validation.prompt = _("Bewertung aus der Liste wählen")
-    ws.add_data_validation(validation)
+    validation = _list_validation(
+        ws, refs[0], "Bitte einen Wert der Skala wählen.", "Ungültige Bewertung", "Bewertung aus der Liste wählen"
+    )
+    results = _list_validation(
+        ws, refs[1], "Bitte ein Ergebnis aus der Liste wählen.", "Ungültiges Ergebnis", "Ergebnis aus der Liste wählen"
+    )
     rows = _paths(area)
     for r, (trail, req) in enumerate(rows, start=2):
         a = data.assessment(req.id)
@@ -327,6 +344,7 @@ def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str],
             on_site,
             a.responsible,
             "",
+            "",
         ]
         for c, value in enumerate(values, start=1):
             cell = put(ws, r, c, value)
@@ -337,6 +355,8 @@ def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str],
     last = len(rows) + 1
     letter = get_column_letter(rating_col)
     validation.add(f"{letter}2:{letter}{last}")
+    result_letter = get_column_letter(_column_number(RESULT_COLUMN))
+    results.add(f"{result_letter}2:{result_letter}{last}")
     for scale_value in data.catalog.scale.values:
         escaped = scale_value.label.replace('"', '""')
         ws.conditional_formatting.add(
@@ -353,6 +373,10 @@ def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str],
     ws.auto_filter.ref = f"A1:{get_column_letter(len(AREA_COLUMNS))}{last}"
     _protect(ws)
     _print_setup(ws, data.institution.name, f"{area.id} {area.title}")
+
+
+def _column_number(title: str) -> int:
+    return [t for t, _w, _a in AREA_COLUMNS].index(title) + 1
 
 
 def _tint(color: str) -> str:
@@ -506,9 +530,9 @@ def build_workbook(data: ChecklistData, extra: Callable[[Workbook, set[str]], No
     taken: set[str] = {_("Deckblatt"), "Skala"}
     _cover(wb, data)
     _summary_sheet(wb, data, taken)
-    scale_ref = _scale_sheet(wb, data)
+    refs = _scale_sheet(wb, data)
     for area in data.catalog.areas:
-        _area_sheet(wb, data, area, taken, scale_ref)
+        _area_sheet(wb, data, area, taken, refs)
     _evidence_sheet(wb, data, taken)
     _readiness_sheet(wb, data, taken)
     if data.drift.removed:
@@ -519,6 +543,9 @@ def build_workbook(data: ChecklistData, extra: Callable[[Workbook, set[str]], No
     from .excel_workshop import add_workshop_sheet
 
     add_workshop_sheet(wb, data, taken)
+    from .excel_feedback import add_feedback_sheet
+
+    add_feedback_sheet(wb, data, taken)
     if extra is not None:
         extra(wb, taken)
     wb.move_sheet("Skala", offset=len(wb.sheetnames) - wb.sheetnames.index("Skala") - 1)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import Catalog, Requirement
 from .errors import InputError
-from .excel import AREA_COLUMNS, META_FIELDS, META_MARK, META_SHEET
+from .excel import AREA_COLUMNS, META_FIELDS, META_MARK, META_SHEET, REMARK_COLUMN, RESULT_COLUMN
 from .i18n import _, n_
 from .model import Assessment
 from .selfeval import SelfEvaluation
@@ -200,6 +201,7 @@ class _Meta:
     label: str = ""
     sheets: list[str] = field(default_factory=list)
     base: dict[str, dict[str, str]] = field(default_factory=dict)
+    found: bool = True  # False: the file has no export record (not exported by qmkit, or the sheet was removed)
 
 
 def cell_text(value: Any) -> str:
@@ -247,14 +249,12 @@ def _rating_value(catalog: Catalog, req: Requirement, cell_text: str) -> str | N
     return None
 
 
-def read_checklist(
-    store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
-) -> ImportPreview:
-    """The preview of importing ``content`` (an .xlsx) into its cycle; raises :class:`ImportFileError`."""
+def open_checklist(
+    store: Store, catalogs: Any, content: bytes, name: str, cycle_id: int | None
+) -> tuple[Any, _Meta, SelfEvaluation]:
+    """Workbook, export record and cycle of a returned checklist; refuses one of another cycle or model."""
     wb = open_workbook(content, name)
     meta = _read_meta(wb)
-    problems: list[str] = []
-    notices: list[str] = []
     if meta is None:
         if cycle_id is None:
             raise ImportFileError(
@@ -263,25 +263,63 @@ def read_checklist(
                     "den Zyklus angeben, in den eingelesen werden soll."
                 ).format(name=name, sheet=META_SHEET)
             )
-        notices.append(_("Ohne Exportstand: Konflikte mit Änderungen in der App können nicht erkannt werden."))
-        meta = _Meta(cycle_id=cycle_id)
+        meta = _Meta(cycle_id=cycle_id, found=False)
     elif cycle_id is not None and meta.cycle_id != cycle_id:
         raise ImportFileError(
             _("„{name}“ gehört zu einem anderen Zyklus ({label}).").format(name=name, label=meta.label)
         )
     assert meta.cycle_id is not None
     evaluation = SelfEvaluation.open(store, meta.cycle_id, catalogs)
-    catalog = evaluation.catalog
-    if meta.catalog_id and meta.catalog_id != catalog.id:
+    if meta.catalog_id and meta.catalog_id != evaluation.catalog.id:
         raise ImportFileError(_("„{name}“ wurde für ein anderes Qualitätsmodell exportiert.").format(name=name))
-    known = {r.id: r for r in catalog.requirements()}
-    stored = evaluation.assessments()
-    expected_headers = [title for title, _w, _a in AREA_COLUMNS]
-    wanted = {"ID": "id", **{label: key for key, label in FIELD_LABELS.items()}}
+    return wb, meta, evaluation
 
+
+@dataclass
+class SheetRow:
+    """One requirement's row of an area sheet: where it is, its id and the cells of the wanted columns."""
+
+    where: str
+    requirement_id: str
+    cells: dict[str, Any]
+    merged: list[Any]
+
+    def text(self, key: str, label: str, problems: list[str]) -> str | None:
+        """The cell's text; ``None`` (and a problem listed) for a merged cell or a formula, or no such column."""
+        cell = self.cells.get(key)
+        if cell is None:
+            return None
+        if any(cell.coordinate in r for r in self.merged):
+            problems.append(
+                _("{w}: „{c}“ liegt in verbundenen Zellen – nicht übernommen.").format(w=self.where, c=_(label))
+            )
+            return None
+        if cell.data_type == "f":
+            problems.append(
+                _("{w}: „{c}“ enthält eine Formel – Formeln werden nie übernommen.").format(w=self.where, c=_(label))
+            )
+            return None
+        return cell_text(cell.value)
+
+
+def checklist_rows(
+    wb: Any,
+    name: str,
+    meta: _Meta,
+    known: dict[str, Requirement],
+    wanted: dict[str, str],
+    problems: list[str],
+    notices: list[str],
+    optional: frozenset[str] = frozenset(),
+) -> Iterator[SheetRow]:
+    """The requirement rows of every area sheet, read by column heading (``wanted``: heading → key).
+
+    Moved columns, missing or renamed ones (unless ``optional``), unknown headings, extra sheets, too many rows,
+    unknown and repeated ids are listed in ``problems`` / ``notices`` and never yielded.
+    """
+    expected_headers = [title for title, _w, _a in AREA_COLUMNS]
     seen: dict[str, str] = {}
-    changes: list[FieldChange] = []
-    unchanged = 0
+    recognised = 0
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
@@ -290,6 +328,7 @@ def read_checklist(
             if meta.sheets and ws.title not in meta.sheets:
                 notices.append(_("Zusätzliches Blatt „{s}“ wird nicht eingelesen.").format(s=ws.title))
             continue
+        recognised += 1
         columns: dict[str, int] = {}
         for label, key in wanted.items():
             if label in header:
@@ -301,7 +340,7 @@ def read_checklist(
                             s=ws.title, c=label
                         )
                     )
-            elif key != "id":
+            elif key != "id" and key not in optional:
                 problems.append(
                     _(
                         "Blatt „{s}“: Spalte „{c}“ fehlt oder wurde umbenannt – diese Angaben werden nicht übernommen."
@@ -332,51 +371,77 @@ def read_checklist(
                 )
                 continue
             seen[req_id] = where
-            current = stored.get(req_id, Assessment(meta.cycle_id, req_id))
-            for key in META_FIELDS:
-                if key not in columns or columns[key] >= len(row):
-                    continue
-                cell = row[columns[key]]
-                if any(cell.coordinate in r for r in merged):
+            cells = {key: row[i] for key, i in columns.items() if key != "id" and i < len(row)}
+            yield SheetRow(where, req_id, cells, merged)
+    if not recognised:
+        raise ImportFileError(
+            _(
+                "„{name}“ enthält kein Bereichsblatt mit den Spalten „ID“ und „Anforderung“. Bitte die aus qmkit "
+                "exportierte Checkliste verwenden."
+            ).format(name=name)
+        )
+    for sheet in meta.sheets:
+        if sheet not in wb.sheetnames and sheet != META_SHEET:
+            notices.append(_("Blatt „{s}“ fehlt in der Datei.").format(s=sheet))
+
+
+def read_checklist(
+    store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
+) -> ImportPreview:
+    """The preview of importing ``content`` (an .xlsx) into its cycle; raises :class:`ImportFileError`."""
+    problems: list[str] = []
+    notices: list[str] = []
+    wb, meta, evaluation = open_checklist(store, catalogs, content, name, cycle_id)
+    if not meta.found:
+        notices.append(_("Ohne Exportstand: Konflikte mit Änderungen in der App können nicht erkannt werden."))
+    catalog = evaluation.catalog
+    known = {r.id: r for r in catalog.requirements()}
+    stored = evaluation.assessments()
+    wanted = {"ID": "id", **{label: key for key, label in FIELD_LABELS.items()}}
+    wanted |= {RESULT_COLUMN: "assessor", REMARK_COLUMN: "assessor_text"}
+    changes: list[FieldChange] = []
+    unchanged = assessed = 0
+    rows = checklist_rows(wb, name, meta, known, wanted, problems, notices, frozenset({"assessor", "assessor_text"}))
+    for row in rows:
+        req_id = row.requirement_id
+        assessed += any(cell_text(row.cells[k].value).strip() for k in ("assessor", "assessor_text") if k in row.cells)
+        current = stored.get(req_id, Assessment(evaluation.cycle.id, req_id))
+        for key in META_FIELDS:
+            raw = row.text(key, FIELD_LABELS[key], problems)
+            if raw is None:
+                continue
+            if key == "rating":
+                new = _rating_value(catalog, known[req_id], raw)
+                if new is None:
                     problems.append(
-                        _("{w}: „{c}“ liegt in verbundenen Zellen – nicht übernommen.").format(
-                            w=where, c=FIELD_LABELS[key]
-                        )
+                        _("{w}: „{v}“ ist kein Wert der Skala – nicht übernommen.").format(w=row.where, v=raw[:60])
                     )
                     continue
-                if cell.data_type == "f":
-                    problems.append(
-                        _("{w}: „{c}“ enthält eine Formel – Formeln werden nie übernommen.").format(
-                            w=where, c=FIELD_LABELS[key]
-                        )
-                    )
-                    continue
-                raw = cell_text(cell.value)
-                if key == "rating":
-                    new = _rating_value(catalog, known[req_id], raw)
-                    if new is None:
-                        problems.append(
-                            _("{w}: „{v}“ ist kein Wert der Skala – nicht übernommen.").format(w=where, v=raw[:60])
-                        )
-                        continue
-                else:
-                    new = raw.strip() if key == "responsible" else raw.strip("\n ")
-                old = (current.rating or "") if key == "rating" else getattr(current, key)
-                base = meta.base.get(req_id, {}).get(key) if meta.base else None
-                if new == old:
-                    unchanged += 1
-                    continue
-                if base is not None and new == base:
-                    unchanged += 1  # only the app changed it since the export: the file brings nothing new
-                    continue
-                kind = "conflict" if base is not None and old != base else ("new" if not old else "changed")
-                show = (lambda v: catalog.scale.label(v) or "") if key == "rating" else (lambda v: v)
-                changes.append(FieldChange(req_id, key, old, new, base, kind, show(old), show(new)))
-    missing = [s for s in meta.sheets if s not in wb.sheetnames and s != META_SHEET]
-    for sheet in missing:
-        notices.append(_("Blatt „{s}“ fehlt in der Datei.").format(s=sheet))
+            else:
+                new = raw.strip() if key == "responsible" else raw.strip("\n ")
+            old = (current.rating or "") if key == "rating" else getattr(current, key)
+            base = meta.base.get(req_id, {}).get(key) if meta.base else None
+            if new == old:
+                unchanged += 1
+                continue
+            if base is not None and new == base:
+                unchanged += 1  # only the app changed it since the export: the file brings nothing new
+                continue
+            kind = "conflict" if base is not None and old != base else ("new" if not old else "changed")
+            show = (lambda v: catalog.scale.label(v) or "") if key == "rating" else (lambda v: v)
+            changes.append(FieldChange(req_id, key, old, new, base, kind, show(old), show(new)))
+    if assessed:
+        notices.append(
+            n_(
+                "{n} Anforderung hat eine Rückmeldung der Gutachter*innen; sie wird auf der Seite „Rückmeldung“ "
+                "eingelesen.",
+                "{n} Anforderungen haben eine Rückmeldung der Gutachter*innen; sie werden auf der Seite "
+                "„Rückmeldung“ eingelesen.",
+                assessed,
+            ).format(n=assessed)
+        )
     return ImportPreview(
-        cycle_id=meta.cycle_id,
+        cycle_id=evaluation.cycle.id,
         file_name=name,
         changes=tuple(changes),
         unchanged=unchanged,

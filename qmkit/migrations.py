@@ -136,6 +136,11 @@ def _v6_timeline(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=[schema.certifications, schema.timeline_dates])
 
 
+def _v7_feedback(conn: Connection) -> None:
+    """Release 0.7: the assessors' feedback report (report head and a finding per requirement)."""
+    schema.metadata.create_all(conn, tables=[schema.feedback_reports, schema.feedback_findings])
+
+
 MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (1, _v1_initial),
     (2, _v2_planning),
@@ -143,6 +148,7 @@ MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
     (4, _v4_workshops),
     (5, _v5_evidence_register),
     (6, _v6_timeline),
+    (7, _v7_feedback),
 ]
 LATEST = MIGRATIONS[-1][0]
 

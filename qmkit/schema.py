@@ -302,3 +302,29 @@ timeline_dates = Table(
     Column("changed_by", String(200), nullable=False, default=""),
     Column("changed_at", String(40), nullable=False),
 )
+
+# The assessors' feedback report: its head (one per cycle) and a finding per requirement.
+feedback_reports = Table(
+    "feedback_reports",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("received_on", String(10), nullable=True),
+    Column("assessors", String(300), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+feedback_findings = Table(
+    "feedback_findings",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("kind", String(20), nullable=True),
+    Column("text", Text, nullable=False, default=""),
+    Column("due", String(10), nullable=True),
+    Column("measure_id", Integer, ForeignKey("measures.id"), nullable=True),
+    Column("source", String(300), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=0),
+)

@@ -14,6 +14,7 @@ from typing import Any
 from .catalog import Catalog, CatalogSet, Requirement, Scale
 from .errors import InputError
 from .evidence import check_document_field
+from .feedback import Finding, ReportHead
 from .i18n import _
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
 from .readiness import Readiness, check_readiness
@@ -115,6 +116,8 @@ class ChecklistData:
     to_confirm: frozenset[str] = frozenset()
     workshops: tuple[WorkshopResult, ...] = ()
     as_of: date = field(default_factory=date.today)
+    findings: dict[str, Finding] = field(default_factory=dict)
+    feedback_head: ReportHead | None = None
 
     def assessment(self, req_id: str) -> Assessment:
         return self.assessments.get(req_id, Assessment(self.cycle.id, req_id))
@@ -186,6 +189,8 @@ class SelfEvaluation:
             self.store.plan_data(self.cycle.id),
             frozenset(self.to_confirm()),
             tuple(self.store.workshop_result(ws, self.catalog) for ws in self.store.workshops(self.cycle.id)),
+            findings=self.store.findings(self.cycle.id),
+            feedback_head=self.store.feedback_head(self.cycle.id),
         )
 
     # ---------------------------------------------------------------- changes

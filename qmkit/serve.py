@@ -21,7 +21,7 @@ EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
 
 # Pages opened now and then start their kernel on request (a second or two slower) instead of keeping one
 # warm: each warm kernel costs ~140 MiB and CPU at every server start. Teilnahme is served by the join server.
-COLD_PAGES = ("Katalog.ipynb", "Einlesen.ipynb", "Fristen.ipynb", "Teilnahme.ipynb")
+COLD_PAGES = ("Katalog.ipynb", "Einlesen.ipynb", "Fristen.ipynb", "Rueckmeldung.ipynb", "Teilnahme.ipynb")
 
 
 def voila_command(

@@ -23,6 +23,16 @@ from .catalog import Catalog
 from .config import database_url
 from .errors import InputError, NotFoundError, StoreError
 from .evidence import Document, DocumentKind
+from .feedback import (
+    NEEDS_MEASURE,
+    Finding,
+    FindingKind,
+    ReportHead,
+    check_finding,
+    check_head,
+    check_kind,
+    measure_values,
+)
 from .i18n import _
 from .migrations import migrate
 from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution, now_iso
@@ -190,6 +200,21 @@ def _iso(value: date | None) -> str | None:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _row_finding(row: Any) -> Finding:
+    return Finding(
+        cycle_id=row.cycle_id,
+        requirement_id=row.requirement_id,
+        kind=FindingKind(row.kind) if row.kind else None,
+        text=row.text,
+        due=_day(row.due),
+        measure_id=row.measure_id,
+        source=row.source,
+        changed_by=row.changed_by,
+        changed_at=row.changed_at,
+        revision=row.revision,
+    )
 
 
 def _row_goal(row: Any) -> Goal:
@@ -815,15 +840,18 @@ class Store:
         self.get_cycle(cycle_id)
         clean = check_measure(values)
         with self._tx() as conn:
-            self._check_goal_in_cycle(conn, cycle_id, clean["goal_id"])
-            new_id = _new_id(
-                conn.execute(
-                    insert(schema.measures).values(
-                        cycle_id=cycle_id, changed_by=user, changed_at=now_iso(), **_plan_columns(clean)
-                    )
+            new_id = self._insert_measure(conn, cycle_id, user, clean)
+        return self.measure(new_id)
+
+    def _insert_measure(self, conn: Connection, cycle_id: int, user: str, clean: dict[str, Any]) -> int:
+        self._check_goal_in_cycle(conn, cycle_id, clean["goal_id"])
+        return _new_id(
+            conn.execute(
+                insert(schema.measures).values(
+                    cycle_id=cycle_id, changed_by=user, changed_at=now_iso(), **_plan_columns(clean)
                 )
             )
-        return self.measure(new_id)
+        )
 
     def measure(self, measure_id: int) -> Measure:
         table = schema.measures
@@ -1200,6 +1228,100 @@ class Store:
                 _upsert(conn, table, {"cycle_id": cycle_id, "item_key": key}, values)
                 set_keys.append(key)
         return set_keys
+
+    # ------------------------------------------------------------------ feedback report
+
+    def feedback_head(self, cycle_id: int) -> ReportHead:
+        """When the feedback report arrived and who wrote it (empty until entered)."""
+        table = schema.feedback_reports
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
+        if row is None:
+            return ReportHead(cycle_id)
+        return ReportHead(cycle_id, _day(row.received_on), row.assessors, row.changed_by, row.changed_at)
+
+    def set_feedback_head(self, cycle_id: int, field: str, value: Any, user: str = "") -> ReportHead:
+        clean = check_head(field, value)
+        self.get_cycle(cycle_id)
+        stored = _iso(clean) if field == "received_on" else clean
+        with self._tx() as conn:
+            _upsert(
+                conn,
+                schema.feedback_reports,
+                {"cycle_id": cycle_id},
+                {field: stored, "changed_by": user, "changed_at": now_iso()},
+            )
+        return self.feedback_head(cycle_id)
+
+    def findings(self, cycle_id: int) -> dict[str, Finding]:
+        """The assessors' findings of a cycle by requirement id."""
+        table = schema.feedback_findings
+        with self._tx() as conn:
+            rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
+        return {r.requirement_id: _row_finding(r) for r in rows}
+
+    def save_finding(
+        self,
+        cycle_id: int,
+        requirement_id: str,
+        changes: dict[str, Any],
+        user: str = "",
+        source: str = "",
+        revision: int | None = None,
+    ) -> Finding:
+        """Change kind, text and/or due date of a finding in one transaction; the whole finding is checked.
+
+        A kind without a deadline drops the due date. With ``revision`` the change is refused when the finding
+        changed since it was read (an import never overwrites what someone typed meanwhile).
+        """
+        self.get_cycle(cycle_id)
+        table = schema.feedback_findings
+        where = and_(table.c.cycle_id == cycle_id, table.c.requirement_id == requirement_id)
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(where)).first()
+            current = _row_finding(row) if row is not None else Finding(cycle_id, requirement_id)
+            if revision is not None and current.revision != revision:
+                raise InputError(_("inzwischen in der App geändert"), "revision")
+            values = {"kind": current.kind, "text": current.text, "due": current.due, **changes}
+            if "kind" in changes and check_kind(values["kind"]) not in NEEDS_MEASURE:
+                values["due"] = None
+            clean = check_finding(values)
+            columns = {
+                "kind": clean["kind"].value if clean["kind"] else None,
+                "text": clean["text"],
+                "due": _iso(clean["due"]),
+                "source": source or current.source,
+                "changed_by": user,
+                "changed_at": now_iso(),
+                "revision": current.revision + 1,
+            }
+            _upsert(conn, table, {"cycle_id": cycle_id, "requirement_id": requirement_id}, columns)
+        return self.findings(cycle_id)[requirement_id]
+
+    def measure_from_finding(
+        self, cycle_id: int, requirement_id: str, title: str, responsible: str, user: str = ""
+    ) -> Measure:
+        """Plan a measure for a finding and link the two in one transaction; refused when one is linked already
+        (two people clicking at once get one measure), unless that one was discarded."""
+        self.get_cycle(cycle_id)
+        table, m = schema.feedback_findings, schema.measures
+        where = and_(table.c.cycle_id == cycle_id, table.c.requirement_id == requirement_id)
+        with self._tx() as conn:
+            row = conn.execute(select(table).where(where)).first()
+            if row is None:
+                raise InputError(_("Zu dieser Anforderung gibt es noch keine Rückmeldung."), "kind")
+            finding = _row_finding(row)
+            if finding.measure_id is not None:
+                linked = conn.execute(select(m.c.title, m.c.status).where(m.c.id == finding.measure_id)).first()
+                if linked is not None and linked.status != MeasureStatus.VERWORFEN.value:
+                    raise InputError(
+                        _("Zu dieser Rückmeldung gibt es schon die Maßnahme „{title}“.").format(title=linked.title),
+                        "measure",
+                    )
+            clean = check_measure(measure_values(finding, title, responsible))
+            new_id = self._insert_measure(conn, cycle_id, user, clean)
+            conn.execute(update(table).where(where).values(measure_id=new_id, revision=table.c.revision + 1))
+        return self.measure(new_id)
 
     def previous_cycle_id(self, cycle_id: int) -> int | None:
         table = schema.cycle_origins

@@ -114,3 +114,37 @@ def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch
     (tmp_path / "kaputt.xlsx").write_text("ID;Bewertung\n")
     code, _out, err = run(capsys, "import", "checklist", str(tmp_path / "kaputt.xlsx"))
     assert code == 1 and err.startswith("Fehler: „kaputt.xlsx“ ist keine Excel-Datei")
+
+
+def test_import_feedback_preview_then_apply(capsys, tmp_path: Path, monkeypatch):
+    """`qmkit import feedback`: the assessors' columns as a preview, --apply stores new findings only."""
+    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
+    assert run(capsys, "demo", "--catalog", "qm4")[0] == 0
+    out_file = tmp_path / "zurück.xlsx"
+    assert run(capsys, "export", "checklist", "--out", str(out_file))[0] == 0
+    book = load_workbook(out_file)
+    area = book.worksheets[2]
+    header = [c.value for c in area[1]]
+    first, second = area.cell(2, 1).value, area.cell(3, 1).value
+    area.cell(2, header.index("Ergebnis Gutachter*in") + 1).value = "Auflage"
+    area.cell(2, header.index("Anmerkung Gutachter*in") + 1).value = "Beschwerdeweg festlegen."
+    area.cell(3, header.index("Anmerkung Gutachter*in") + 1).value = "Nicht erfüllt: fehlt."
+    book.save(out_file)
+    from qmkit.store import Store
+
+    store = Store()
+    cycle_id = store.latest_cycle().id
+    store.save_finding(cycle_id, second, {"text": "schon getippt"}, "QMB")
+    code, out, _err = run(capsys, "import", "feedback", str(out_file))
+    assert code == 0 and "1 neue Rückmeldungen, 1 geändert" in out
+    assert f"{first}" in out and "Auflage: „Beschwerdeweg festlegen.“" in out and "Mit --apply" in out
+    assert first not in store.findings(cycle_id)
+    code, out, _err = run(capsys, "import", "feedback", str(out_file), "--apply")
+    assert code == 0 and "1 Rückmeldungen übernommen; 1 gespeicherte nicht ersetzt" in out
+    findings = store.findings(cycle_id)
+    assert findings[first].kind == "auflage" and findings[first].changed_by == "Excel-Import"
+    assert findings[second].text == "schon getippt"
+    code, out, _err = run(capsys, "import", "feedback", str(out_file), "--apply", "--replace")
+    assert code == 0 and store.findings(cycle_id)[second].kind == "nicht_erfuellt"
+    store.close()

@@ -1,5 +1,6 @@
 """End to end in Chromium (issue 5): evidence → readiness → package → index link; the checklist round trip
-through the page; the certificate date on the Fristen page and its calendar."""
+through the page; the certificate date on the Fristen page and its calendar; the assessors' feedback report
+read from the returned checklist and turned into a measure."""
 
 from __future__ import annotations
 
@@ -130,3 +131,39 @@ def test_deadlines_page_saves_the_certificate_and_offers_the_calendar(server, br
     href = page.locator("#qm-ics-download").get_attribute("href", timeout=30_000)
     ics = base64.b64decode(href.split(",", 1)[1])
     assert b"DTSTART;VALUE=DATE:20300823" in ics and b"BEGIN:VALARM" in ics
+
+
+def test_feedback_report_from_the_returned_checklist_to_a_measure(server, browser, tmp_path: Path):  # noqa: F811
+    from qmkit.excel import build_workbook
+    from qmkit.selfeval import SelfEvaluation
+
+    base, env = server
+    store, cycle = _new_cycle(env, "qm4", "Rückmelde-Akademie", "R. Meldung", "2027")
+    book = build_workbook(SelfEvaluation.open(store, cycle.id, discover([BUILTIN_STANDARDS])).checklist_data())
+    sheet = next(ws for ws in book.worksheets if ws.cell(1, 1).value == "ID")
+    header = [c.value for c in sheet[1]]
+    first, second = sheet.cell(2, 1).value, sheet.cell(3, 1).value
+    sheet.cell(2, header.index("Ergebnis Gutachter*in") + 1).value = "Auflage"
+    sheet.cell(2, header.index("Anmerkung Gutachter*in") + 1).value = "Beschwerdeweg <img src=x onerror=alert(1)>"
+    sheet.cell(3, header.index("Ergebnis Gutachter*in") + 1).value = "erfüllt"
+    returned = tmp_path / "Rückmeldung der Gutachter.xlsx"
+    book.save(returned)
+    page = _open(browser, base, "Rueckmeldung.ipynb", cycle.id)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    with page.expect_file_chooser() as chooser:
+        page.locator(".qm-upload-button").click()
+    chooser.value.set_files(str(returned))
+    page.get_by_text("2 neue Rückmeldungen, 0 geändert").wait_for(timeout=30_000)
+    assert store.findings(cycle.id) == {}  # the preview stored nothing
+    page.get_by_role("button", name="Ausgewählte übernehmen").click()
+    page.get_by_text("2 Rückmeldungen aus").wait_for(timeout=30_000)
+    findings = wait_until(lambda: store.findings(cycle.id) or None)
+    assert findings[first].kind == "auflage" and findings[second].kind == "erfuellt"
+    row = page.locator(".qm-card", has_text=f"{first} ").filter(has_text="Maßnahme fehlt").last  # the row's card
+    assert row.locator("textarea").input_value() == "Beschwerdeweg <img src=x onerror=alert(1)>"  # text, never run
+    row.get_by_role("button", name="Maßnahme anlegen").click()
+    page.get_by_text("Sie steht jetzt in der Qualitätsplanung").wait_for(timeout=30_000)
+    [measure] = wait_until(lambda: store.measures(cycle.id) or None)
+    assert measure.requirement_ids == (first,) and measure.responsible == "R. Meldung"
+    assert store.findings(cycle.id)[first].measure_id == measure.id and dialogs == []

@@ -77,19 +77,23 @@ def test_layout_dropdown_protection_and_print(store, catalogs, tmp_path: Path):
     ws = wb[wb.sheetnames[2]]
     assert [c.value for c in ws[1]][:4] == ["ID", "Gliederung", "Anforderung", "Selbstbewertung"]
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref.startswith("A1:J")
+    assert ws.auto_filter.ref.startswith("A1:K")
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     validations = ws.data_validations.dataValidation
-    assert len(validations) == 1 and validations[0].formula1.startswith("Skala!")
-    assert "D2" in str(validations[0].sqref)
-    labels = [c.value for c in wb["Skala"]["A"][1:]]
+    assert len(validations) == 2 and all(v.formula1.startswith("Skala!") for v in validations)
+    assert "D2" in str(validations[0].sqref) and "J2" in str(validations[1].sqref)
+    labels = [c.value for c in wb["Skala"]["A"][1:] if c.value]
     assert labels == [v.label for v in data.catalog.scale.values]
+    results = [c.value for c in wb["Skala"]["B"][1:] if c.value]
+    assert results == ["erfüllt", "erfüllt, mit Empfehlung", "Auflage", "nicht erfüllt"]
     assert ws.protection.sheet
     assert ws["A2"].protection.locked and ws["C2"].protection.locked  # catalog columns
-    assert not ws["D2"].protection.locked and not ws["E2"].protection.locked and not ws["J2"].protection.locked
-    assert ws["J1"].value == "Anmerkung Gutachter*in" and ws["J2"].value is None
+    assert not ws["D2"].protection.locked and not ws["E2"].protection.locked and not ws["K2"].protection.locked
+    assert not ws["J2"].protection.locked  # the assessors' columns stay open to them
+    assert ws["J1"].value == "Ergebnis Gutachter*in" and ws["J2"].value is None
+    assert ws["K1"].value == "Anmerkung Gutachter*in" and ws["K2"].value is None
     assert ws.row_dimensions[2].height and ws.row_dimensions[2].height > 15  # wrapped text gets room
     assert wb["Übersicht"]._charts, "summary chart missing"
 

@@ -183,6 +183,7 @@ STEPS = [
     ("workshop", "Workshop", "Workshop.ipynb"),
     ("nachweise", "Nachweise", "Nachweise.ipynb"),
     ("einreichung", "Einreichung", "Einreichung.ipynb"),
+    ("rueckmeldung", "Rückmeldung", "Rueckmeldung.ipynb"),
     ("fristen", "Fristen", "Fristen.ipynb"),
 ]
 

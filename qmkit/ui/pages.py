@@ -22,6 +22,17 @@ from ..store import Store
 from .common import Feedback, esc, make, nav_html, page_box, unexpected
 
 log = logging.getLogger("qmkit.ui")
+CYCLE_PAGES = (
+    "selbstbewertung",
+    "planung",
+    "review",
+    "workshop",
+    "nachweise",
+    "einreichung",
+    "rueckmeldung",
+    "fristen",
+    "einlesen",
+)
 
 
 def _setup_logging() -> None:
@@ -108,7 +119,7 @@ def build_page(
         if live:
             log.info("live view runs on %s", facilitator.start_live())
         return facilitator.widget
-    if name in ("selbstbewertung", "planung", "review", "workshop", "nachweise", "einreichung", "fristen", "einlesen"):
+    if name in CYCLE_PAGES:
         from .planning_page import PlanningPage
         from .review_page import ReviewPage
         from .selfeval_page import SelfEvaluationPage
@@ -140,6 +151,10 @@ def build_page(
             from .import_page import ImportPage
 
             return ImportPage(evaluation, catalogs).widget
+        if name == "rueckmeldung":
+            from .feedback_page import FeedbackPage
+
+            return FeedbackPage(evaluation, catalogs).widget
         if name == "fristen":
             from .timeline_page import TimelinePage
 
@@ -166,6 +181,7 @@ def page(name: str) -> w.VBox:
             from . import (  # noqa: F401
                 catalog_page,
                 evidence_page,
+                feedback_page,
                 import_page,
                 planning_page,
                 review_page,
