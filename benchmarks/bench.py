@@ -515,8 +515,39 @@ def evidence_benchmarks(work: Path) -> dict[str, Any]:
         read_checklist(store, shipped, content, "voll.xlsx")
         previews.append(time.perf_counter() - start)
     results["import_preview_s"] = previews
+    results["feedback_preview_s"] = feedback_preview(store, shipped, content, len(reqs))
     store.close()
     return results
+
+
+def feedback_preview(store: Store, catalogs: Any, content: bytes, expected: int) -> list[float]:
+    """The returned checklist with a result and a remark for every requirement, read as a feedback report."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from qmkit.excel import REMARK_COLUMN, RESULT_COLUMN
+    from qmkit.feedback_import import read_feedback
+
+    book = load_workbook(io.BytesIO(content))
+    results = ["erfüllt", "erfüllt, mit Empfehlung", "Auflage", "nicht erfüllt"]
+    for ws in book.worksheets:
+        header = [c.value for c in ws[1]]
+        if ws.cell(1, 1).value != "ID" or RESULT_COLUMN not in header:
+            continue
+        for r in range(2, ws.max_row + 1):
+            ws.cell(r, header.index(RESULT_COLUMN) + 1).value = results[r % 4]
+            ws.cell(r, header.index(REMARK_COLUMN) + 1).value = "Die Gutachter*innen halten fest: " + "Befund. " * 40
+    buffer = io.BytesIO()
+    book.save(buffer)
+    returned = buffer.getvalue()
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter()
+        preview = read_feedback(store, catalogs, returned, "zurück.xlsx")
+        runs.append(time.perf_counter() - start)
+    assert len(preview.changes) == expected and not preview.problems, preview.problems[:3]
+    return runs
 
 
 def report(results: dict[str, Any]) -> str:
@@ -626,6 +657,12 @@ def report(results: dict[str, Any]) -> str:
             "≤ 1 s",
         ),
         (
+            "Feedback report preview of a returned checklist of the largest catalog, a result and a remark for "
+            "every requirement (median of 5)",
+            fmt(med(results["feedback_preview_s"])),
+            "≤ 1 s",
+        ),
+        (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
             "≤ 150 MB",
@@ -664,7 +701,7 @@ mostly Chromium's; the row without a browser sends the {WORKSHOP_PARTICIPANTS} j
 participant server of its own and measures the server's share (kernel start and page build for everyone).
 Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
 --workshop-only` repeats only these rows; `--evidence-only` repeats the evidence rows (readiness, package,
-import preview), which run in process without a browser.
+import preview, feedback report preview), which run in process without a browser.
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.

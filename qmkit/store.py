@@ -1296,7 +1296,7 @@ class Store:
                 "revision": current.revision + 1,
             }
             _upsert(conn, table, {"cycle_id": cycle_id, "requirement_id": requirement_id}, columns)
-        return self.findings(cycle_id)[requirement_id]
+            return _row_finding(conn.execute(select(table).where(where)).one())
 
     def measure_from_finding(
         self, cycle_id: int, requirement_id: str, title: str, responsible: str, user: str = ""

@@ -92,7 +92,8 @@ class FindingRow:
         finally:
             self.loading = False
         self.inputs["due"].disabled = finding.kind not in NEEDS_MEASURE
-        rating = self.page.evaluation.assessment(self.req.id).rating
+        assessment = self.page.assessments.get(self.req.id)
+        rating = assessment.rating if assessment else None
         own = self.page.evaluation.catalog.scale.label(rating) if rating else _("nicht bewertet")
         source = f" · {esc(_('aus'))} {esc(finding.source)}" if finding.source else ""
         self.title.value = (
@@ -122,6 +123,7 @@ class FeedbackPage:
         inst, cat = evaluation.institution, evaluation.catalog
         self.user_name = user_field(inst.qmb)
         self.measures = self.report.measures()
+        self.assessments = evaluation.assessments()  # for the self-rating shown beside each finding
         # the report head
         head = self.report.head()
         self.received = make(w.DatePicker, value=head.received_on, layout={"width": "170px"})
@@ -269,6 +271,7 @@ class FeedbackPage:
     def show_rows(self, findings: dict[str, Finding] | None = None) -> None:
         findings = self.report.findings() if findings is None else findings
         self.measures = self.report.measures()
+        self.assessments = self.evaluation.assessments()
         boxes: list[w.Widget] = []
         for req in self._shown(findings):
             finding = findings.get(req.id, Finding(self.cycle.id, req.id))
