@@ -322,7 +322,7 @@ class FeedbackPage:
         text = _quote(change.new_text)
         if change.kind == "changed" and change.old_text != change.new_text:
             text = f"{esc(_('App'))} {_quote(change.old_text)} → {esc(_('Datei'))} {text}"
-        css = "new" if change.kind == "new" else "conflict"
+        css = "new" if change.kind == "new" else "changed"
         return (
             f'<span class="qm-kind qm-kind-{css}">{esc(label)}</span> <b>{esc(change.requirement_id)}</b> '
             f"{kind}: {text}"
