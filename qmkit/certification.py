@@ -7,32 +7,19 @@ the store.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from .calendar_export import calendar_filename, timeline_calendar
 from .errors import InputError
 from .i18n import _
-from .selfeval import SelfEvaluation
-from .text import clean_text, parse_day
+from .selfeval import CycleWork
+from .text import clean_user, parse_day
 from .timeline import Certification, ItemDates, Timeline, build_timeline, known_key, suggest_schedule
 
 
-def _user(name: str) -> str:
-    return clean_text(name, "user", limit=200, label="Name")
-
-
-class CertificationPlan:
+class CertificationPlan(CycleWork):
     """The timeline of one cycle: read it, change its dates, suggest a schedule, export the deadlines."""
-
-    def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
-        self.evaluation = evaluation
-        self.store, self.cycle, self.catalog = evaluation.store, evaluation.cycle, evaluation.catalog
-        self.fixed_today = today
-
-    @property
-    def today(self) -> date:
-        return self.fixed_today or date.today()
 
     def certification(self) -> Certification:
         return self.store.certification(self.cycle.id)
@@ -43,7 +30,7 @@ class CertificationPlan:
         return build_timeline(self.catalog, self.certification(), self.store.timeline_dates(self.cycle.id), reviews)
 
     def set_certificate(self, field: str, value: Any, user: str = "") -> Certification:
-        return self.store.set_certification(self.cycle.id, field, value, _user(user))
+        return self.store.set_certification(self.cycle.id, field, value, clean_user(user))
 
     def set_date(self, key: str, field: str, value: Any, user: str = "") -> ItemDates:
         """Planned or done date of a step or deadline of this cycle's timeline."""
@@ -51,14 +38,14 @@ class CertificationPlan:
             raise InputError(
                 _("Diesen Schritt oder diese Frist gibt es im Verfahren nicht: {key}").format(key=key), field
             )
-        return self.store.set_timeline_date(self.cycle.id, key, field, value, _user(user), self.today)
+        return self.store.set_timeline_date(self.cycle.id, key, field, value, clean_user(user), self.today)
 
     def suggest(self, start: Any, user: str = "") -> list[str]:
         """Planned dates from ``start`` for the steps that have none; returns the keys that got one."""
         day = parse_day(start, "start", _("Beginn"))
         if day is None:
             raise InputError(_("Bitte zuerst das Datum wählen, an dem das Verfahren beginnt."), "start")
-        return self.store.plan_timeline(self.cycle.id, suggest_schedule(self.catalog, day), _user(user))
+        return self.store.plan_timeline(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))
 
     def calendar(self, stamp: datetime | None = None) -> tuple[str, bytes]:
         """File name and iCalendar bytes of every open, dated step and deadline."""

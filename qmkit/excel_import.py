@@ -64,16 +64,27 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
-class ImportPreview:
-    """What an import would do; applying it is a separate, confirmed step."""
+class FilePreview:
+    """What reading a returned checklist found besides its changes: which file and cycle, what is not read."""
 
     cycle_id: int
     file_name: str
-    changes: tuple[FieldChange, ...]
-    unchanged: int
+    unchanged: int = 0
     problems: tuple[str, ...] = ()
     notices: tuple[str, ...] = ()
     exported_from: str = ""
+
+    def problems_text(self) -> str:
+        return n_("{n} Hinweis zu einem Problem", "{n} Hinweise zu Problemen", len(self.problems)).format(
+            n=len(self.problems)
+        )
+
+
+@dataclass(frozen=True)
+class ImportPreview(FilePreview):
+    """What an import would do; applying it is a separate, confirmed step."""
+
+    changes: tuple[FieldChange, ...] = ()
 
     @property
     def applicable(self) -> tuple[FieldChange, ...]:
@@ -87,11 +98,12 @@ class ImportPreview:
     def summary(self) -> str:
         counts = {k: sum(1 for c in self.changes if c.kind == k) for k in KIND_LABELS}
         conflicts = n_("{n} Konflikt", "{n} Konflikte", counts["conflict"]).format(n=counts["conflict"])
-        problems = n_("{n} Hinweis zu einem Problem", "{n} Hinweise zu Problemen", len(self.problems)).format(
-            n=len(self.problems)
-        )
         return _("{new} neu, {changed} geändert, {conflicts}, {same} unverändert, {problems}").format(
-            new=counts["new"], changed=counts["changed"], conflicts=conflicts, same=self.unchanged, problems=problems
+            new=counts["new"],
+            changed=counts["changed"],
+            conflicts=conflicts,
+            same=self.unchanged,
+            problems=self.problems_text(),
         )
 
 
@@ -249,32 +261,6 @@ def _rating_value(catalog: Catalog, req: Requirement, cell_text: str) -> str | N
     return None
 
 
-def open_checklist(
-    store: Store, catalogs: Any, content: bytes, name: str, cycle_id: int | None
-) -> tuple[Any, _Meta, SelfEvaluation]:
-    """Workbook, export record and cycle of a returned checklist; refuses one of another cycle or model."""
-    wb = open_workbook(content, name)
-    meta = _read_meta(wb)
-    if meta is None:
-        if cycle_id is None:
-            raise ImportFileError(
-                _(
-                    "„{name}“ wurde nicht mit qmkit exportiert (oder das verborgene Blatt „{sheet}“ fehlt). Bitte "
-                    "den Zyklus angeben, in den eingelesen werden soll."
-                ).format(name=name, sheet=META_SHEET)
-            )
-        meta = _Meta(cycle_id=cycle_id, found=False)
-    elif cycle_id is not None and meta.cycle_id != cycle_id:
-        raise ImportFileError(
-            _("„{name}“ gehört zu einem anderen Zyklus ({label}).").format(name=name, label=meta.label)
-        )
-    assert meta.cycle_id is not None
-    evaluation = SelfEvaluation.open(store, meta.cycle_id, catalogs)
-    if meta.catalog_id and meta.catalog_id != evaluation.catalog.id:
-        raise ImportFileError(_("„{name}“ wurde für ein anderes Qualitätsmodell exportiert.").format(name=name))
-    return wb, meta, evaluation
-
-
 @dataclass
 class SheetRow:
     """One requirement's row of an area sheet: where it is, its id and the cells of the wanted columns."""
@@ -283,40 +269,90 @@ class SheetRow:
     requirement_id: str
     cells: dict[str, Any]
     merged: list[Any]
+    problems: list[str]
 
-    def text(self, key: str, label: str, problems: list[str]) -> str | None:
+    def text(self, key: str, label: str) -> str | None:
         """The cell's text; ``None`` (and a problem listed) for a merged cell or a formula, or no such column."""
         cell = self.cells.get(key)
         if cell is None:
             return None
         if any(cell.coordinate in r for r in self.merged):
-            problems.append(
+            self.problems.append(
                 _("{w}: „{c}“ liegt in verbundenen Zellen – nicht übernommen.").format(w=self.where, c=_(label))
             )
             return None
         if cell.data_type == "f":
-            problems.append(
+            self.problems.append(
                 _("{w}: „{c}“ enthält eine Formel – Formeln werden nie übernommen.").format(w=self.where, c=_(label))
             )
             return None
         return cell_text(cell.value)
 
 
-def checklist_rows(
-    wb: Any,
-    name: str,
-    meta: _Meta,
-    known: dict[str, Requirement],
-    wanted: dict[str, str],
-    problems: list[str],
-    notices: list[str],
-    optional: frozenset[str] = frozenset(),
-) -> Iterator[SheetRow]:
-    """The requirement rows of every area sheet, read by column heading (``wanted``: heading → key).
+@dataclass
+class ReturnedChecklist:
+    """A returned checklist being read: workbook, export record, cycle, and what is not read so far.
 
-    Moved columns, missing or renamed ones (unless ``optional``), unknown headings, extra sheets, too many rows,
-    unknown and repeated ids are listed in ``problems`` / ``notices`` and never yielded.
+    Both the self-evaluation import and the feedback report read through it, so the file checks, the sheet
+    reading by column heading and the messages are the same.
     """
+
+    name: str
+    wb: Any
+    meta: _Meta
+    evaluation: SelfEvaluation
+    problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, store: Store, catalogs: Any, content: bytes, name: str, cycle_id: int | None) -> ReturnedChecklist:
+        """Check and open ``content``; refuses a file of another cycle or model (:class:`ImportFileError`)."""
+        wb = open_workbook(content, name)
+        meta = _read_meta(wb)
+        if meta is None:
+            if cycle_id is None:
+                raise ImportFileError(
+                    _(
+                        "„{name}“ wurde nicht mit qmkit exportiert (oder das verborgene Blatt „{sheet}“ fehlt). "
+                        "Bitte den Zyklus angeben, in den eingelesen werden soll."
+                    ).format(name=name, sheet=META_SHEET)
+                )
+            meta = _Meta(cycle_id=cycle_id, found=False)
+        elif cycle_id is not None and meta.cycle_id != cycle_id:
+            raise ImportFileError(
+                _("„{name}“ gehört zu einem anderen Zyklus ({label}).").format(name=name, label=meta.label)
+            )
+        assert meta.cycle_id is not None
+        evaluation = SelfEvaluation.open(store, meta.cycle_id, catalogs)
+        if meta.catalog_id and meta.catalog_id != evaluation.catalog.id:
+            raise ImportFileError(_("„{name}“ wurde für ein anderes Qualitätsmodell exportiert.").format(name=name))
+        return cls(name, wb, meta, evaluation)
+
+    def preview_fields(self, unchanged: int) -> dict[str, Any]:
+        """The :class:`FilePreview` fields of this reading."""
+        return {
+            "cycle_id": self.evaluation.cycle.id,
+            "file_name": self.name,
+            "unchanged": unchanged,
+            "problems": tuple(self.problems),
+            "notices": tuple(self.notices),
+            "exported_from": self.meta.label,
+        }
+
+    def rows(self, wanted: dict[str, str], optional: frozenset[str] = frozenset()) -> Iterator[SheetRow]:
+        """The requirement rows of every area sheet, read by column heading (``wanted``: heading → key).
+
+        Moved columns, missing or renamed ones (unless ``optional``), unknown headings, extra sheets, too many
+        rows, unknown and repeated ids are listed in ``problems`` / ``notices`` and never yielded.
+        """
+        return _requirement_rows(self, wanted, optional)
+
+
+def _requirement_rows(
+    checklist: ReturnedChecklist, wanted: dict[str, str], optional: frozenset[str]
+) -> Iterator[SheetRow]:
+    wb, meta, problems, notices = checklist.wb, checklist.meta, checklist.problems, checklist.notices
+    known = {r.id for r in checklist.evaluation.catalog.requirements()}
     expected_headers = [title for title, _w, _a in AREA_COLUMNS]
     seen: dict[str, str] = {}
     recognised = 0
@@ -372,13 +408,13 @@ def checklist_rows(
                 continue
             seen[req_id] = where
             cells = {key: row[i] for key, i in columns.items() if key != "id" and i < len(row)}
-            yield SheetRow(where, req_id, cells, merged)
+            yield SheetRow(where, req_id, cells, merged, problems)
     if not recognised:
         raise ImportFileError(
             _(
                 "„{name}“ enthält kein Bereichsblatt mit den Spalten „ID“ und „Anforderung“. Bitte die aus qmkit "
                 "exportierte Checkliste verwenden."
-            ).format(name=name)
+            ).format(name=checklist.name)
         )
     for sheet in meta.sheets:
         if sheet not in wb.sheetnames and sheet != META_SHEET:
@@ -389,9 +425,8 @@ def read_checklist(
     store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
 ) -> ImportPreview:
     """The preview of importing ``content`` (an .xlsx) into its cycle; raises :class:`ImportFileError`."""
-    problems: list[str] = []
-    notices: list[str] = []
-    wb, meta, evaluation = open_checklist(store, catalogs, content, name, cycle_id)
+    checklist = ReturnedChecklist.open(store, catalogs, content, name, cycle_id)
+    evaluation, meta, problems, notices = checklist.evaluation, checklist.meta, checklist.problems, checklist.notices
     if not meta.found:
         notices.append(_("Ohne Exportstand: Konflikte mit Änderungen in der App können nicht erkannt werden."))
     catalog = evaluation.catalog
@@ -401,13 +436,12 @@ def read_checklist(
     wanted |= {RESULT_COLUMN: "assessor", REMARK_COLUMN: "assessor_text"}
     changes: list[FieldChange] = []
     unchanged = assessed = 0
-    rows = checklist_rows(wb, name, meta, known, wanted, problems, notices, frozenset({"assessor", "assessor_text"}))
-    for row in rows:
+    for row in checklist.rows(wanted, frozenset({"assessor", "assessor_text"})):
         req_id = row.requirement_id
         assessed += any(cell_text(row.cells[k].value).strip() for k in ("assessor", "assessor_text") if k in row.cells)
         current = stored.get(req_id, Assessment(evaluation.cycle.id, req_id))
         for key in META_FIELDS:
-            raw = row.text(key, FIELD_LABELS[key], problems)
+            raw = row.text(key, FIELD_LABELS[key])
             if raw is None:
                 continue
             if key == "rating":
@@ -440,15 +474,7 @@ def read_checklist(
                 assessed,
             ).format(n=assessed)
         )
-    return ImportPreview(
-        cycle_id=evaluation.cycle.id,
-        file_name=name,
-        changes=tuple(changes),
-        unchanged=unchanged,
-        problems=tuple(problems),
-        notices=tuple(notices),
-        exported_from=meta.label,
-    )
+    return ImportPreview(changes=tuple(changes), **checklist.preview_fields(unchanged))
 
 
 def apply_preview(

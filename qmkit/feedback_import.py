@@ -12,10 +12,10 @@ from typing import Any
 
 from .errors import InputError
 from .excel import REMARK_COLUMN, RESULT_COLUMN
-from .excel_import import checklist_rows, open_checklist
+from .excel_import import FilePreview, ReturnedChecklist
 from .feedback import KIND_LABELS, TEXT_LIMIT, FindingKind, kind_from_text, kind_label
 from .feedback_report import FeedbackReport
-from .i18n import _, n_
+from .i18n import _
 from .store import Store
 
 WANTED = {"ID": "id", RESULT_COLUMN: "kind", REMARK_COLUMN: "text"}
@@ -38,22 +38,15 @@ class FindingChange:
 
 
 @dataclass(frozen=True)
-class FeedbackPreview:
-    cycle_id: int
-    file_name: str
-    changes: tuple[FindingChange, ...]
-    unchanged: int
-    problems: tuple[str, ...] = ()
-    notices: tuple[str, ...] = ()
-    exported_from: str = ""
+class FeedbackPreview(FilePreview):
+    """The findings a returned checklist would add or change; applying them is a separate, confirmed step."""
+
+    changes: tuple[FindingChange, ...] = ()
 
     def summary(self) -> str:
         new = sum(1 for c in self.changes if c.kind == "new")
-        problems = n_("{n} Hinweis zu einem Problem", "{n} Hinweise zu Problemen", len(self.problems)).format(
-            n=len(self.problems)
-        )
         return _("{new} neue Rückmeldungen, {changed} geändert, {same} unverändert, {problems}").format(
-            new=new, changed=len(self.changes) - new, same=self.unchanged, problems=problems
+            new=new, changed=len(self.changes) - new, same=self.unchanged, problems=self.problems_text()
         )
 
 
@@ -67,18 +60,15 @@ def read_feedback(
     store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
 ) -> FeedbackPreview:
     """The preview of the assessors' results and remarks in ``content``; raises :class:`ImportFileError`."""
-    problems: list[str] = []
-    notices: list[str] = []
-    wb, meta, evaluation = open_checklist(store, catalogs, content, name, cycle_id)
-    known = {r.id: r for r in evaluation.catalog.requirements()}
-    stored = store.findings(evaluation.cycle.id)
+    checklist = ReturnedChecklist.open(store, catalogs, content, name, cycle_id)
+    problems = checklist.problems
+    stored = store.findings(checklist.evaluation.cycle.id)
     choices = ", ".join(_(label) for label in KIND_LABELS.values())
     changes: list[FindingChange] = []
     unchanged = 0
-    rows = checklist_rows(wb, name, meta, known, WANTED, problems, notices, optional=frozenset({"kind"}))
-    for row in rows:
-        result = row.text("kind", RESULT_COLUMN, problems)
-        remark = row.text("text", REMARK_COLUMN, problems)
+    for row in checklist.rows(WANTED, optional=frozenset({"kind"})):
+        result = row.text("kind", RESULT_COLUMN)
+        remark = row.text("text", REMARK_COLUMN)
         result, remark = (result or "").strip(), (remark or "").strip("\n ")
         if not result and not remark:
             continue
@@ -106,15 +96,7 @@ def read_feedback(
             continue
         revision = current.revision if current else 0
         changes.append(FindingChange(row.requirement_id, old_kind, old_text, new_kind, new_text, revision))
-    return FeedbackPreview(
-        cycle_id=evaluation.cycle.id,
-        file_name=name,
-        changes=tuple(changes),
-        unchanged=unchanged,
-        problems=tuple(problems),
-        notices=tuple(notices),
-        exported_from=meta.label,
-    )
+    return FeedbackPreview(changes=tuple(changes), **checklist.preview_fields(unchanged))
 
 
 def apply_feedback(

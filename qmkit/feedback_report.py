@@ -6,39 +6,25 @@ is not in the cycle's catalog, a kind outside the list or an over-long text neve
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from .errors import InputError
 from .feedback import FeedbackOverview, Finding, FindingState, ReportHead, finding_state, overview
 from .i18n import _
 from .planning import Measure
-from .selfeval import SelfEvaluation
-from .text import clean_text
+from .selfeval import CycleWork
+from .text import clean_user
 
 
-def _user(name: str) -> str:
-    return clean_text(name, "user", limit=200, label="Name")
-
-
-class FeedbackReport:
+class FeedbackReport(CycleWork):
     """The assessors' findings of one cycle: read, change, turn into measures of the quality plan."""
-
-    def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
-        self.evaluation = evaluation
-        self.store, self.cycle, self.catalog = evaluation.store, evaluation.cycle, evaluation.catalog
-        self.fixed_today = today
-
-    @property
-    def today(self) -> date:
-        return self.fixed_today or date.today()
 
     def head(self) -> ReportHead:
         return self.store.feedback_head(self.cycle.id)
 
     def set_head(self, field: str, value: Any, user: str = "") -> ReportHead:
         """The date the report arrived, or the assessors' names."""
-        return self.store.set_feedback_head(self.cycle.id, field, value, _user(user))
+        return self.store.set_feedback_head(self.cycle.id, field, value, clean_user(user))
 
     def findings(self) -> dict[str, Finding]:
         return self.store.findings(self.cycle.id)
@@ -51,14 +37,14 @@ class FeedbackReport:
         self.evaluation.requirement(req_id)
         if field not in ("kind", "text", "due"):
             raise InputError(_("Unbekanntes Feld."), field)
-        return self.store.save_finding(self.cycle.id, req_id, {field: value}, _user(user))
+        return self.store.save_finding(self.cycle.id, req_id, {field: value}, clean_user(user))
 
     def take_over(
         self, req_id: str, values: dict[str, Any], revision: int, user: str = "", source: str = ""
     ) -> Finding:
         """Kind and text from a returned checklist, refused when the finding changed since the preview."""
         self.evaluation.requirement(req_id)
-        return self.store.save_finding(self.cycle.id, req_id, values, _user(user), source[:300], revision)
+        return self.store.save_finding(self.cycle.id, req_id, values, clean_user(user), source[:300], revision)
 
     def plan_measure(self, req_id: str, responsible: str, user: str = "") -> Measure:
         """A measure of the quality plan for the finding (title, text, requirement and due date from it)."""
@@ -71,7 +57,7 @@ class FeedbackReport:
                 ),
                 "responsible",
             )
-        return self.store.measure_from_finding(self.cycle.id, req_id, req.title, responsible, _user(user))
+        return self.store.measure_from_finding(self.cycle.id, req_id, req.title, responsible, clean_user(user))
 
     def measures(self) -> dict[int, Measure]:
         return {m.id: m for m in self.store.measures(self.cycle.id)}
@@ -79,5 +65,9 @@ class FeedbackReport:
     def state(self, finding: Finding, measures: dict[int, Measure]) -> FindingState:
         return finding_state(finding, measures.get(finding.measure_id or -1), self.today)
 
-    def overview(self, findings: dict[str, Finding] | None = None) -> FeedbackOverview:
-        return overview(self.findings() if findings is None else findings, self.measures(), self.today)
+    def overview(
+        self, findings: dict[str, Finding] | None = None, measures: dict[int, Measure] | None = None
+    ) -> FeedbackOverview:
+        """Counts per kind, open and overdue findings (read from the store unless given)."""
+        findings = self.findings() if findings is None else findings
+        return overview(findings, self.measures() if measures is None else measures, self.today)

@@ -254,3 +254,17 @@ class SelfEvaluation:
         if field_name not in ("title", "version", "location", "on_site_only"):
             raise InputError(_("Unbekanntes Feld."), field_name)
         return check_document_field(field_name, value)
+
+
+class CycleWork:
+    """Checked work on one cycle beside its self-evaluation (timeline, feedback report), with a "today" that
+    tests can fix."""
+
+    def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
+        self.evaluation = evaluation
+        self.store, self.cycle, self.catalog = evaluation.store, evaluation.cycle, evaluation.catalog
+        self.fixed_today = today
+
+    @property
+    def today(self) -> date:
+        return self.fixed_today or date.today()

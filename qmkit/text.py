@@ -33,6 +33,11 @@ def clean_text(value: Any, field: str, *, limit: int, label: str, multiline: boo
     return text
 
 
+def clean_user(name: Any) -> str:
+    """The name stored with a change ("Bearbeitet von"), cleaned like any one-line text."""
+    return clean_text(name, "user", limit=200, label="Name")
+
+
 def parse_day(value: Any, field: str, label: str) -> date | None:
     """A date from a date, an ISO text or a German 'TT.MM.JJJJ'; empty is ``None``; else a German message."""
     if value is None or value == "":

@@ -84,16 +84,21 @@ def test_console_script_is_installed():
     assert result.returncode == 0 and "serve" in result.stdout and "catalog" in result.stdout
 
 
-def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch):
-    """`qmkit import checklist`: a preview that changes nothing, then --apply takes over what has no conflict."""
+def _demo_checklist(capsys, tmp_path: Path, monkeypatch, name: str):
+    """A demo cycle in a fresh data folder and its exported checklist: path, workbook, first area sheet, headings."""
     monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
     monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
     assert run(capsys, "demo", "--catalog", "qm4")[0] == 0
-    out_file = tmp_path / "liste.xlsx"
+    out_file = tmp_path / name
     assert run(capsys, "export", "checklist", "--out", str(out_file))[0] == 0
     book = load_workbook(out_file)
     area = book.worksheets[2]
-    header = [c.value for c in area[1]]
+    return out_file, book, area, [c.value for c in area[1]]
+
+
+def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch):
+    """`qmkit import checklist`: a preview that changes nothing, then --apply takes over what has no conflict."""
+    out_file, book, area, header = _demo_checklist(capsys, tmp_path, monkeypatch, "liste.xlsx")
     req_id = area.cell(2, 1).value
     area.cell(2, header.index("Verantwortlich") + 1).value = "Team Verwaltung"
     area.cell(3, header.index("Selbstbewertung") + 1).value = "gut"
@@ -118,14 +123,7 @@ def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch
 
 def test_import_feedback_preview_then_apply(capsys, tmp_path: Path, monkeypatch):
     """`qmkit import feedback`: the assessors' columns as a preview, --apply stores new findings only."""
-    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
-    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
-    assert run(capsys, "demo", "--catalog", "qm4")[0] == 0
-    out_file = tmp_path / "zurück.xlsx"
-    assert run(capsys, "export", "checklist", "--out", str(out_file))[0] == 0
-    book = load_workbook(out_file)
-    area = book.worksheets[2]
-    header = [c.value for c in area[1]]
+    out_file, book, area, header = _demo_checklist(capsys, tmp_path, monkeypatch, "zurück.xlsx")
     first, second = area.cell(2, 1).value, area.cell(3, 1).value
     area.cell(2, header.index("Ergebnis Gutachter*in") + 1).value = "Auflage"
     area.cell(2, header.index("Anmerkung Gutachter*in") + 1).value = "Beschwerdeweg festlegen."

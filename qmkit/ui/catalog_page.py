@@ -27,11 +27,11 @@ from ..catalog_import import (
     target_folder,
 )
 from ..errors import InputError
-from ..evidence import MemoryFiles, ReceivedFile
-from ..excel_import import MAX_FILE_BYTES, import_too_large, open_workbook
+from ..evidence import ReceivedFile
+from ..excel_import import open_workbook
 from ..i18n import _
 from .common import Feedback, button, card, esc, guard, make, nav_html, page_box
-from .upload import ChunkedUpload
+from .import_page import excel_upload
 
 NONE = -1
 PREVIEW_ROWS = 6
@@ -50,14 +50,7 @@ class CatalogImportPage:
         self.table: SheetTable | None = None
         self.draft: CatalogDraft | None = None
         self._quiet = False
-        self.upload = ChunkedUpload(
-            MemoryFiles(MAX_FILE_BYTES, import_too_large),
-            self.guard(self.received),
-            self.feedback.error,
-            label=_("Anforderungsliste wählen … (.xlsx, höchstens {n} MB)").format(n=MAX_FILE_BYTES // 1024 // 1024),
-            multiple=False,
-            accept=".xlsx",
-        )
+        self.upload = excel_upload(self.guard, self.received, self.feedback, "Anforderungsliste")
         style = {"description_width": "11em"}
         self.sheet = make(w.Dropdown, options=[], description=_("Blatt"), style=style, layout={"width": "420px"})
         self.header_row = make(

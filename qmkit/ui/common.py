@@ -231,6 +231,11 @@ def page_box(*children: w.Widget) -> w.VBox:
     return box
 
 
+def steps_html(steps: list[str]) -> w.HTML:
+    """The numbered steps at the top of a page that explain its use."""
+    return make(w.HTML, '<ol class="qm-muted">' + "".join(f"<li>{esc(s)}</li>" for s in steps) + "</ol>")
+
+
 def card(*children: w.Widget) -> w.VBox:
     box = make(w.VBox, list(children), layout=dict(width="100%"))
     box.add_class("qm-card")

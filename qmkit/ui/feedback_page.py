@@ -15,18 +15,17 @@ import ipywidgets as w
 
 from ..catalog import CatalogSet, Requirement
 from ..errors import InputError
-from ..evidence import MemoryFiles, ReceivedFile
-from ..excel_import import MAX_FILE_BYTES, import_too_large
+from ..evidence import ReceivedFile
 from ..feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
 from ..feedback_import import FeedbackPreview, FindingChange, apply_feedback, change_label, read_feedback
 from ..feedback_report import FeedbackReport
 from ..i18n import _, n_
+from ..model import Assessment
 from ..planning import Measure
 from ..selfeval import SelfEvaluation
-from .common import Feedback, button, card, cycle_header, error_html, esc, guard, make, page_box, user_field
+from .common import Feedback, button, card, cycle_header, error_html, esc, guard, make, page_box, steps_html, user_field
 from .fields import FieldSpec, widget_for
-from .import_page import _quote
-from .upload import ChunkedUpload
+from .import_page import _quote, excel_upload, not_read_html
 
 FILTERS = [("Handlungsbedarf", "offen"), ("mit Rückmeldung", "mit"), ("alle Anforderungen", "alle")]
 KIND_OPTIONS = [("– noch keine –", ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
@@ -122,8 +121,8 @@ class FeedbackPage:
         self.guard = guard(self.feedback)
         inst, cat = evaluation.institution, evaluation.catalog
         self.user_name = user_field(inst.qmb)
-        self.measures = self.report.measures()
-        self.assessments = evaluation.assessments()  # for the self-rating shown beside each finding
+        self.measures: dict[int, Measure] = {}  # read with the findings in show_rows
+        self.assessments: dict[str, Assessment] = {}  # for the self-rating shown beside each finding
         # the report head
         head = self.report.head()
         self.received = make(w.DatePicker, value=head.received_on, layout={"width": "170px"})
@@ -135,15 +134,7 @@ class FeedbackPage:
         self.assessors.observe(self.guard(self._head_saver("assessors")), names="value")
         self.overview = make(w.HTML)
         # the import
-        limit = MAX_FILE_BYTES // 1024 // 1024
-        self.upload = ChunkedUpload(
-            MemoryFiles(MAX_FILE_BYTES, import_too_large),
-            self.guard(self.received_file),
-            self.feedback.error,
-            label=_("Zurückgegebene Checkliste wählen … (.xlsx, höchstens {n} MB)").format(n=limit),
-            multiple=False,
-            accept=".xlsx",
-        )
+        self.upload = excel_upload(self.guard, self.received_file, self.feedback, "Zurückgegebene Checkliste")
         self.preview: FeedbackPreview | None = None
         self.checks: dict[str, w.Checkbox] = {}
         self.preview_box = make(w.VBox, layout={"width": "100%"})
@@ -182,7 +173,7 @@ class FeedbackPage:
                 "Qualitätsplanung und mit ihrem Stand auf dem Blatt „Rückmeldung“ der Checkliste."
             ),
         ]
-        intro = make(w.HTML, '<ol class="qm-muted">' + "".join(f"<li>{esc(s)}</li>" for s in steps) + "</ol>")
+        intro = steps_html(steps)
         self.widget = page_box(
             header,
             intro,
@@ -215,8 +206,8 @@ class FeedbackPage:
                 self.rows_box,
             ),
         )
-        self.show_overview(findings)
         self.show_rows(findings)
+        self.show_overview(findings)
 
     def user(self) -> str:
         return str(self.user_name.value)
@@ -235,7 +226,7 @@ class FeedbackPage:
         return changed
 
     def show_overview(self, findings: dict[str, Finding] | None = None) -> None:
-        summary = self.report.overview(findings)
+        summary = self.report.overview(findings, self.measures)
         parts = [esc(summary.text())]
         if summary.missing_measure:
             text = n_(
@@ -334,14 +325,7 @@ class FeedbackPage:
             self.checks = {}
             self.preview_box.children = []
             return
-        lines = [f'<li class="qm-fehlt">{esc(p)}</li>' for p in preview.problems]
-        lines += [f'<li class="qm-hinweis">{esc(n)}</li>' for n in preview.notices]
-        problems = (
-            f'<div>{esc(_("Wird nicht eingelesen / Hinweise:"))}</div><ul class="qm-findings">{"".join(lines)}</ul>'
-            if lines
-            else ""
-        )
-        summary = make(w.HTML, f"<b>{esc(preview.file_name)}</b><br>{esc(preview.summary())}{problems}")
+        summary = make(w.HTML, f"<b>{esc(preview.file_name)}</b><br>{esc(preview.summary())}{not_read_html(preview)}")
         self.checks = {}
         rows: list[w.Widget] = []
         for change in preview.changes:

@@ -6,7 +6,9 @@ the export) and what will not be read. Nothing reaches the store until the QMB p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as w
 
@@ -19,6 +21,7 @@ from ..excel_import import (
     KIND_LABELS,
     MAX_FILE_BYTES,
     FieldChange,
+    FilePreview,
     ImportPreview,
     apply_preview,
     import_too_large,
@@ -26,7 +29,19 @@ from ..excel_import import (
 )
 from ..i18n import _, n_
 from ..selfeval import SelfEvaluation
-from .common import Feedback, button, card, cycle_header, download_html, esc, guard, make, page_box, user_field
+from .common import (
+    Feedback,
+    button,
+    card,
+    cycle_header,
+    download_html,
+    esc,
+    guard,
+    make,
+    page_box,
+    steps_html,
+    user_field,
+)
 from .upload import ChunkedUpload
 
 SHOWN_CHARS = 240
@@ -49,6 +64,30 @@ def change_html(change: FieldChange) -> str:
     )
 
 
+def excel_upload(
+    page_guard: Callable[[Any], Any], on_file: Callable[[ReceivedFile], None], feedback: Feedback, what: str
+) -> ChunkedUpload:
+    """The upload of one .xlsx into memory for the Excel imports (size checked in the browser first)."""
+    limit = MAX_FILE_BYTES // 1024 // 1024
+    return ChunkedUpload(
+        MemoryFiles(MAX_FILE_BYTES, import_too_large),
+        page_guard(on_file),
+        feedback.error,
+        label=_("{what} wählen … (.xlsx, höchstens {n} MB)").format(what=_(what), n=limit),
+        multiple=False,
+        accept=".xlsx",
+    )
+
+
+def not_read_html(preview: FilePreview) -> str:
+    """What a returned file brings that is not read: problems in red, notices in grey ('' when none)."""
+    lines = [f'<li class="qm-fehlt">{esc(p)}</li>' for p in preview.problems]
+    lines += [f'<li class="qm-hinweis">{esc(n)}</li>' for n in preview.notices]
+    if not lines:
+        return ""
+    return f'<div>{esc(_("Wird nicht eingelesen / Hinweise:"))}</div><ul class="qm-findings">{"".join(lines)}</ul>'
+
+
 class ImportPage:
     """Export for offline work, upload of the filled file, preview with a choice per change, apply."""
 
@@ -61,15 +100,7 @@ class ImportPage:
         self.user_name = user_field(inst.qmb)
         self.export_button = button(self.guard, "Checkliste exportieren", "file-excel-o", self.export)
         self.download = make(w.HTML)
-        limit = MAX_FILE_BYTES // 1024 // 1024
-        self.upload = ChunkedUpload(
-            MemoryFiles(MAX_FILE_BYTES, import_too_large),
-            self.guard(self.received),
-            self.feedback.error,
-            label=_("Ausgefüllte Checkliste wählen … (.xlsx, höchstens {n} MB)").format(n=limit),
-            multiple=False,
-            accept=".xlsx",
-        )
+        self.upload = excel_upload(self.guard, self.received, self.feedback, "Ausgefüllte Checkliste")
         self.preview: ImportPreview | None = None
         self.checks: dict[tuple[str, str], w.Checkbox] = {}
         self.summary = make(w.HTML)
@@ -97,7 +128,7 @@ class ImportPage:
                 "speichert."
             ),
         ]
-        intro = make(w.HTML, '<ol class="qm-muted">' + "".join(f"<li>{esc(s)}</li>" for s in steps) + "</ol>")
+        intro = steps_html(steps)
         self.preview_card = card(
             make(w.HTML, f"<h2>{esc(_('Vorschau'))}</h2>"), self.summary, self.problems, self.actions, self.rows
         )
@@ -199,13 +230,7 @@ class ImportPage:
             return
         source = f" – {esc(_('exportiert'))} {esc(preview.exported_from)}" if preview.exported_from else ""
         self.summary.value = f"<b>{esc(preview.file_name)}</b>{source}<br>{esc(preview.summary())}"
-        lines = [f'<li class="qm-fehlt">{esc(p)}</li>' for p in preview.problems]
-        lines += [f'<li class="qm-hinweis">{esc(n)}</li>' for n in preview.notices]
-        self.problems.value = (
-            f'<div>{esc(_("Wird nicht eingelesen / Hinweise:"))}</div><ul class="qm-findings">{"".join(lines)}</ul>'
-            if lines
-            else ""
-        )
+        self.problems.value = not_read_html(preview)
         self.checks = {}
         rows: list[w.Widget] = []
         for change in preview.changes:
