@@ -27,14 +27,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qmkit.catalog import discover, parse_catalog  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
-from qmkit.demo import create_demo  # noqa: E402
-from qmkit.excel import build_workbook  # noqa: E402
-from qmkit.selfeval import SelfEvaluation  # noqa: E402
-from qmkit.serve import join_command, voila_command  # noqa: E402
-from qmkit.store import Store  # noqa: E402
-from qmkit.workshop import CANNOT_JUDGE  # noqa: E402
+from qmkit.domain.catalog import discover, parse_catalog  # noqa: E402
+from qmkit.domain.workshop import CANNOT_JUDGE  # noqa: E402
+from qmkit.excel.checklist import build_workbook  # noqa: E402
+from qmkit.server.serve import join_command, voila_command  # noqa: E402
+from qmkit.services.demo import create_demo  # noqa: E402
+from qmkit.services.selfeval import SelfEvaluation  # noqa: E402
+from qmkit.store.store import Store  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -376,9 +376,9 @@ def workbook_benchmarks(work: Path) -> dict[str, Any]:
 
 def planning_benchmarks(work: Path) -> dict[str, Any]:
     """Kernel-side render times of the comparison view (10 cycles) and the plan view (500 measures)."""
-    from qmkit.comparison import load_history
-    from qmkit.ui.planning_page import PlanningPage
-    from qmkit.ui.review_page import comparison_html
+    from qmkit.domain.comparison import load_history
+    from qmkit.ui.pages.planning import PlanningPage
+    from qmkit.ui.pages.review import comparison_html
 
     results: dict[str, Any] = {}
     shipped = discover([BUILTIN_STANDARDS])
@@ -462,10 +462,10 @@ def evidence_benchmarks(work: Path) -> dict[str, Any]:
     import io
     import random
 
-    from qmkit.evidence import EvidenceFiles
-    from qmkit.excel_import import read_checklist
-    from qmkit.package import build_package
-    from qmkit.register import EvidenceRegister
+    from qmkit.documents.package import build_package
+    from qmkit.domain.evidence import EvidenceFiles
+    from qmkit.excel.checklist_import import read_checklist
+    from qmkit.services.register import EvidenceRegister
 
     results: dict[str, Any] = {}
     shipped = discover([BUILTIN_STANDARDS])
@@ -526,8 +526,8 @@ def feedback_preview(store: Store, catalogs: Any, content: bytes, expected: int)
 
     from openpyxl import load_workbook
 
-    from qmkit.excel import REMARK_COLUMN, RESULT_COLUMN
-    from qmkit.feedback_import import read_feedback
+    from qmkit.excel.checklist import REMARK_COLUMN, RESULT_COLUMN
+    from qmkit.excel.feedback_import import read_feedback
 
     book = load_workbook(io.BytesIO(content))
     results = ["erfüllt", "erfüllt, mit Empfehlung", "Auflage", "nicht erfüllt"]

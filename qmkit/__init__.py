@@ -10,8 +10,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .calendar_export import timeline_calendar
-    from .catalog import (
+    from qmkit.documents.calendar import timeline_calendar
+    from qmkit.documents.package import build_package
+    from qmkit.domain.catalog import (
         Catalog,
         CatalogSet,
         Group,
@@ -22,23 +23,32 @@ if TYPE_CHECKING:
         load_catalog,
         parse_catalog,
     )
-    from .certification import CertificationPlan
-    from .comparison import Comparison, compare, load_history
-    from .errors import CatalogError, ExportError, InputError, NotFoundError, QmkitError, StoreError
-    from .evidence import Document
-    from .excel import build_workbook, export_filename, save_workbook
-    from .excel_plan import build_plan_workbook, plan_filename
-    from .excel_workshop import build_workshop_workbook
-    from .model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
-    from .package import build_package
-    from .planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
-    from .readiness import Readiness, check_readiness
-    from .register import EvidenceRegister
-    from .review import ActDecision, Effectiveness, ManagementReview, MeasureReview, PdcaScore, PlanData, SignOff
-    from .selfeval import ChecklistData, SelfEvaluation, Summary, summarize
-    from .store import Store
-    from .timeline import Certification, Timeline, TimelineItem, build_timeline
-    from .workshop import Consensus, Participant, Workshop, WorkshopResult
+    from qmkit.domain.comparison import Comparison, compare, load_history
+    from qmkit.domain.evidence import Document
+    from qmkit.domain.model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
+    from qmkit.domain.planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
+    from qmkit.domain.readiness import Readiness, check_readiness
+    from qmkit.domain.review import (
+        ActDecision,
+        Effectiveness,
+        ManagementReview,
+        MeasureReview,
+        PdcaScore,
+        PlanData,
+        SignOff,
+    )
+    from qmkit.domain.selfeval import ChecklistData, Summary, summarize
+    from qmkit.domain.timeline import Certification, Timeline, TimelineItem, build_timeline
+    from qmkit.domain.workshop import Consensus, Participant, Workshop, WorkshopResult
+    from qmkit.errors import CatalogError, ExportError, InputError, NotFoundError, QmkitError, StoreError
+    from qmkit.excel.checklist import build_workbook
+    from qmkit.excel.plan import build_plan_workbook, plan_filename
+    from qmkit.excel.style import export_filename, save_workbook
+    from qmkit.excel.workshop import build_workshop_workbook
+    from qmkit.services.certification import CertificationPlan
+    from qmkit.services.register import EvidenceRegister
+    from qmkit.services.selfeval import SelfEvaluation
+    from qmkit.store.store import Store
 
 __version__ = "0.3.0"
 
@@ -110,68 +120,68 @@ __all__ = [
 
 
 _WHERE = {
-    "ActDecision": "review",
-    "Assessment": "model",
-    "Catalog": "catalog",
-    "CatalogDrift": "model",
+    "ActDecision": "domain.review",
+    "Assessment": "domain.model",
+    "Catalog": "domain.catalog",
+    "CatalogDrift": "domain.model",
     "CatalogError": "errors",
-    "CatalogSet": "catalog",
-    "Certification": "timeline",
-    "CertificationPlan": "certification",
-    "ChecklistData": "selfeval",
-    "Comparison": "comparison",
-    "Consensus": "workshop",
-    "Cycle": "model",
-    "Document": "evidence",
-    "Effectiveness": "review",
-    "EvidenceRef": "model",
-    "EvidenceRegister": "register",
+    "CatalogSet": "domain.catalog",
+    "Certification": "domain.timeline",
+    "CertificationPlan": "services.certification",
+    "ChecklistData": "services.selfeval",
+    "Comparison": "domain.comparison",
+    "Consensus": "domain.workshop",
+    "Cycle": "domain.model",
+    "Document": "domain.evidence",
+    "Effectiveness": "domain.review",
+    "EvidenceRef": "domain.model",
+    "EvidenceRegister": "services.register",
     "ExportError": "errors",
-    "Gap": "planning",
-    "Goal": "planning",
-    "GoalKind": "planning",
-    "Group": "catalog",
+    "Gap": "domain.planning",
+    "Goal": "domain.planning",
+    "GoalKind": "domain.planning",
+    "Group": "domain.catalog",
     "InputError": "errors",
-    "Institution": "model",
-    "ManagementReview": "review",
-    "Measure": "planning",
-    "MeasureReview": "review",
-    "MeasureStatus": "planning",
+    "Institution": "domain.model",
+    "ManagementReview": "domain.review",
+    "Measure": "domain.planning",
+    "MeasureReview": "domain.review",
+    "MeasureStatus": "domain.planning",
     "NotFoundError": "errors",
-    "Participant": "workshop",
-    "PdcaScore": "review",
-    "PlanData": "review",
+    "Participant": "domain.workshop",
+    "PdcaScore": "domain.review",
+    "PlanData": "domain.review",
     "QmkitError": "errors",
-    "Readiness": "readiness",
-    "Requirement": "catalog",
-    "Scale": "catalog",
-    "ScaleValue": "catalog",
-    "SelfEvaluation": "selfeval",
-    "SignOff": "review",
-    "Store": "store",
+    "Readiness": "domain.readiness",
+    "Requirement": "domain.catalog",
+    "Scale": "domain.catalog",
+    "ScaleValue": "domain.catalog",
+    "SelfEvaluation": "services.selfeval",
+    "SignOff": "domain.review",
+    "Store": "store.store",
     "StoreError": "errors",
-    "Summary": "selfeval",
-    "Timeline": "timeline",
-    "TimelineItem": "timeline",
-    "Workshop": "workshop",
-    "WorkshopResult": "workshop",
-    "build_package": "package",
-    "build_plan_workbook": "excel_plan",
-    "build_timeline": "timeline",
-    "build_workbook": "excel",
-    "build_workshop_workbook": "excel_workshop",
-    "check_readiness": "readiness",
-    "compare": "comparison",
-    "discover": "catalog",
-    "export_filename": "excel",
-    "find_gaps": "planning",
-    "load_catalog": "catalog",
-    "load_history": "comparison",
-    "parse_catalog": "catalog",
-    "plan_filename": "excel_plan",
-    "save_workbook": "excel",
-    "summarize": "selfeval",
-    "timeline_calendar": "calendar_export",
+    "Summary": "services.selfeval",
+    "Timeline": "domain.timeline",
+    "TimelineItem": "domain.timeline",
+    "Workshop": "domain.workshop",
+    "WorkshopResult": "domain.workshop",
+    "build_package": "documents.package",
+    "build_plan_workbook": "excel.plan",
+    "build_timeline": "domain.timeline",
+    "build_workbook": "excel.checklist",
+    "build_workshop_workbook": "excel.workshop",
+    "check_readiness": "domain.readiness",
+    "compare": "domain.comparison",
+    "discover": "domain.catalog",
+    "export_filename": "excel.checklist",
+    "find_gaps": "domain.planning",
+    "load_catalog": "domain.catalog",
+    "load_history": "domain.comparison",
+    "parse_catalog": "domain.catalog",
+    "plan_filename": "excel.plan",
+    "save_workbook": "excel.checklist",
+    "summarize": "services.selfeval",
+    "timeline_calendar": "documents.calendar",
 }
 
 
@@ -193,6 +203,6 @@ def page(name: str) -> Any:
 
     Waits for Voilà's request first, so a preheated kernel never shows stale data.
     """
-    from .ui.pages import page as _page
+    from qmkit.ui.app import page as _page
 
     return _page(name)

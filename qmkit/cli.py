@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalog import discover, load_catalog
-from .config import exports_dir
-from .errors import CatalogError, NotFoundError, QmkitError
-from .i18n import _
+from qmkit.config import exports_dir
+from qmkit.domain.catalog import discover, load_catalog
+from qmkit.errors import CatalogError, NotFoundError, QmkitError
+from qmkit.i18n import _
 
 if TYPE_CHECKING:
-    from .store import Store
+    from qmkit.store.store import Store
 
 log = logging.getLogger("qmkit.cli")
 
@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read_excel(path: Path) -> bytes:
     """An Excel file to read in: refused over the import limit before it is read, German message on failure."""
-    from .excel_import import check_size
+    from qmkit.excel.checklist_import import check_size
 
     try:
         check_size(path.stat().st_size, path.name)
@@ -140,10 +140,10 @@ def _cycle_of_file(store: Store, args: argparse.Namespace) -> int | None:
 
 def _cmd_import_feedback(args: argparse.Namespace) -> int:
     """``import feedback``: preview the assessors' findings; ``--apply`` stores new ones (``--replace`` all)."""
-    from .feedback_import import apply_feedback, change_label, read_feedback
-    from .feedback_report import FeedbackReport
-    from .selfeval import SelfEvaluation
-    from .store import Store
+    from qmkit.excel.feedback_import import apply_feedback, change_label, read_feedback
+    from qmkit.services.feedback_report import FeedbackReport
+    from qmkit.services.selfeval import SelfEvaluation
+    from qmkit.store.store import Store
 
     path: Path = args.path
     content = _read_excel(path)
@@ -178,9 +178,9 @@ def _cmd_import_feedback(args: argparse.Namespace) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
-    from .excel_import import FIELD_LABELS, KIND_LABELS, apply_preview, read_checklist
-    from .selfeval import SelfEvaluation
-    from .store import Store
+    from qmkit.excel.checklist_import import FIELD_LABELS, KIND_LABELS, apply_preview, read_checklist
+    from qmkit.services.selfeval import SelfEvaluation
+    from qmkit.store.store import Store
 
     path: Path = args.path
     content = _read_excel(path)
@@ -227,8 +227,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
-    from .store import Store
+    from qmkit.server.serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
+    from qmkit.store.store import Store
 
     Store().close()  # create or migrate the store now, with a clear message if that fails
     join_port = args.join_port or args.port + 1
@@ -300,7 +300,7 @@ def _cmd_catalog_validate(args: argparse.Namespace) -> int:
 
 def _cmd_catalog_import(args: argparse.Namespace) -> int:
     """``catalog import``: show the columns and a mapping template, or build, check and save the catalog."""
-    from .catalog_import import (
+    from qmkit.excel.catalog_import import (
         ROLES,
         ColumnMapping,
         build_catalog,
@@ -350,8 +350,8 @@ def _cmd_catalog_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import create_demo
-    from .store import Store
+    from qmkit.services.demo import create_demo
+    from qmkit.store.store import Store
 
     catalog = discover().get(args.catalog)
     store = Store()
@@ -367,10 +367,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     """``export checklist`` and ``export plan``: find the cycle, build the workbook, save it."""
-    from .excel import build_workbook, export_filename, save_workbook
-    from .excel_plan import build_plan_workbook, plan_filename
-    from .selfeval import SelfEvaluation
-    from .store import Store
+    from qmkit.excel.checklist import build_workbook
+    from qmkit.excel.plan import build_plan_workbook, plan_filename
+    from qmkit.excel.style import export_filename, save_workbook
+    from qmkit.services.selfeval import SelfEvaluation
+    from qmkit.store.store import Store
 
     store = Store()
     if args.institution:

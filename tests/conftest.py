@@ -16,9 +16,9 @@ os.environ["QMKIT_EXPORTS"] = str(_SESSION_DIR / "exports")
 os.environ.pop("QMKIT_DB", None)
 os.environ.pop("QMKIT_STANDARDS", None)
 
-from qmkit.catalog import CatalogSet, discover  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
-from qmkit.store import Store  # noqa: E402
+from qmkit.domain.catalog import CatalogSet, discover  # noqa: E402
+from qmkit.store.store import Store  # noqa: E402
 
 SHIPPED = {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
 

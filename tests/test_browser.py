@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qmkit.catalog import discover
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.store import Store
+from qmkit.domain.catalog import discover
+from qmkit.store.store import Store
 
 from .conftest import SHIPPED, libreoffice_pdf_text, need_program
 

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from qmkit.catalog import CatalogSet, discover, load_catalog
-from qmkit.catalog_import import (
+from qmkit.cli import main
+from qmkit.config import BUILTIN_STANDARDS
+from qmkit.domain.catalog import CatalogSet, discover, load_catalog
+from qmkit.errors import CatalogError, InputError
+from qmkit.excel.catalog_import import (
     ColumnMapping,
     build_catalog,
     guess_columns,
@@ -18,13 +21,10 @@ from qmkit.catalog_import import (
     read_sheet,
     save_catalog,
 )
-from qmkit.cli import main
-from qmkit.config import BUILTIN_STANDARDS
-from qmkit.errors import CatalogError, InputError
-from qmkit.excel import build_workbook
-from qmkit.excel_import import ImportFileError
-from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.catalog_page import CatalogImportPage
+from qmkit.excel.checklist import build_workbook
+from qmkit.excel.checklist_import import ImportFileError
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.catalog_import import CatalogImportPage
 
 
 def certifier_list() -> bytes:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from qmkit.catalog import discover, load_catalog, parse_catalog
 from qmkit.config import BUILTIN_STANDARDS
+from qmkit.domain.catalog import discover, load_catalog, parse_catalog
 from qmkit.errors import CatalogError
 
 from .conftest import SHIPPED

@@ -107,7 +107,7 @@ def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch
     assert code == 0 and ("1 geändert" in out or "1 neu" in out)
     assert f"{req_id}" in out and "„Team Verwaltung“" in out and "kein Wert der Skala" in out
     assert "Mit --apply" in out
-    from qmkit.store import Store
+    from qmkit.store.store import Store
 
     store = Store()
     assert store.assessment(store.latest_cycle().id, req_id).responsible != "Team Verwaltung"
@@ -129,7 +129,7 @@ def test_import_feedback_preview_then_apply(capsys, tmp_path: Path, monkeypatch)
     area.cell(2, header.index("Anmerkung Gutachter*in") + 1).value = "Beschwerdeweg festlegen."
     area.cell(3, header.index("Anmerkung Gutachter*in") + 1).value = "Nicht erfüllt: fehlt."
     book.save(out_file)
-    from qmkit.store import Store
+    from qmkit.store.store import Store
 
     store = Store()
     cycle_id = store.latest_cycle().id

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from qmkit.documents.package import EVIDENCE_FOLDER, HTML_INDEX, INDEX_SHEET, build_package
+from qmkit.domain.evidence import EvidenceFiles, UploadError, display_name, member_name
+from qmkit.domain.readiness import Check, Severity
 from qmkit.errors import InputError
-from qmkit.evidence import EvidenceFiles, UploadError, display_name, member_name
-from qmkit.package import EVIDENCE_FOLDER, HTML_INDEX, INDEX_SHEET, build_package
-from qmkit.readiness import Check, Severity
-from qmkit.register import EvidenceRegister
-from qmkit.selfeval import SelfEvaluation
+from qmkit.services.register import EvidenceRegister
+from qmkit.services.selfeval import SelfEvaluation
 
 
 @pytest.fixture
@@ -172,7 +172,8 @@ def test_not_applicable_needs_a_reason_but_no_evidence(store, catalogs):
 
 
 def test_readiness_sheet_is_in_the_checklist(store, lqw, tmp_path):
-    from qmkit.excel import build_workbook, save_workbook
+    from qmkit.excel.checklist import build_workbook
+    from qmkit.excel.style import save_workbook
 
     lqw.rate("L1.1", "erfuellt")
     path = save_workbook(build_workbook(lqw.checklist_data()), tmp_path / "c.xlsx")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from qmkit.catalog import discover
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.package import HTML_INDEX, INDEX_SHEET
-from qmkit.store import Store
+from qmkit.documents.package import HTML_INDEX, INDEX_SHEET
+from qmkit.domain.catalog import discover
+from qmkit.store.store import Store
 
 from .test_browser import browser, server, wait_for_page, wait_until  # noqa: F401 - fixtures
 
@@ -134,8 +134,8 @@ def test_deadlines_page_saves_the_certificate_and_offers_the_calendar(server, br
 
 
 def test_feedback_report_from_the_returned_checklist_to_a_measure(server, browser, tmp_path: Path):  # noqa: F811
-    from qmkit.excel import build_workbook
-    from qmkit.selfeval import SelfEvaluation
+    from qmkit.excel.checklist import build_workbook
+    from qmkit.services.selfeval import SelfEvaluation
 
     base, env = server
     store, cycle = _new_cycle(env, "qm4", "Rückmelde-Akademie", "R. Meldung", "2027")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from qmkit.evidence import EvidenceFiles
-from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.evidence_page import EvidencePage
-from qmkit.ui.pages import build_page
-from qmkit.ui.submission_page import SubmissionPage
+from qmkit.domain.evidence import EvidenceFiles
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.app import build_page
+from qmkit.ui.pages.evidence import EvidencePage
+from qmkit.ui.pages.submission import SubmissionPage
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qmkit.demo import create_demo
-from qmkit.excel import build_workbook, export_filename, save_workbook
-from qmkit.selfeval import SelfEvaluation
+from qmkit.excel.checklist import build_workbook
+from qmkit.excel.style import export_filename, save_workbook
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
 
 from .conftest import SHIPPED
 

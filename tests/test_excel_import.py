@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from qmkit.excel import META_SHEET, build_workbook
-from qmkit.excel_import import ImportFileError, apply_preview, read_checklist
-from qmkit.selfeval import SelfEvaluation
+from qmkit.excel.checklist import META_SHEET, build_workbook
+from qmkit.excel.checklist_import import ImportFileError, apply_preview, read_checklist
+from qmkit.services.selfeval import SelfEvaluation
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qmkit.demo import create_demo
-from qmkit.excel import build_workbook, save_workbook
-from qmkit.excel_plan import build_plan_workbook, plan_filename
-from qmkit.selfeval import SelfEvaluation
+from qmkit.excel.checklist import build_workbook
+from qmkit.excel.plan import build_plan_workbook, plan_filename
+from qmkit.excel.style import save_workbook
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
 
 from .conftest import libreoffice_pdf_text
 

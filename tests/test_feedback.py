@@ -10,14 +10,14 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from qmkit.domain.feedback import FindingKind, kind_from_text
+from qmkit.domain.planning import MeasureStatus
 from qmkit.errors import InputError
-from qmkit.excel import build_workbook
-from qmkit.excel_import import ImportFileError, read_checklist
-from qmkit.feedback import FindingKind, kind_from_text
-from qmkit.feedback_import import apply_feedback, read_feedback
-from qmkit.feedback_report import FeedbackReport
-from qmkit.planning import MeasureStatus
-from qmkit.store import Store
+from qmkit.excel.checklist import build_workbook
+from qmkit.excel.checklist_import import ImportFileError, read_checklist
+from qmkit.excel.feedback_import import apply_feedback, read_feedback
+from qmkit.services.feedback_report import FeedbackReport
+from qmkit.store.store import Store
 from tests.test_excel_import import db_rows, edited, evaluation, exported, hostile_files  # noqa: F401  (fixture)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from qmkit.feedback import FindingKind
-from qmkit.ui.feedback_page import FeedbackPage
-from qmkit.ui.pages import build_page
+from qmkit.domain.feedback import FindingKind
+from qmkit.ui.app import build_page
+from qmkit.ui.pages.feedback import FeedbackPage
 from tests.test_evidence_page import _send
 from tests.test_excel_import import db_rows, evaluation, exported  # noqa: F401  (fixture)
 from tests.test_feedback import returned

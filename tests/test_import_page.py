@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from qmkit.ui.import_page import ImportPage
-from qmkit.ui.pages import build_page
+from qmkit.ui.app import build_page
+from qmkit.ui.pages.checklist_import import ImportPage
 from tests.test_evidence_page import _send
 from tests.test_excel_import import db_rows, edited, evaluation, exported  # noqa: F401  (fixture)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qmkit.demo import create_demo
-from qmkit.excel import build_workbook, save_workbook
-from qmkit.selfeval import SelfEvaluation
+from qmkit.excel.checklist import build_workbook
+from qmkit.excel.style import save_workbook
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
 
 from .conftest import libreoffice_pdf_text
 
@@ -34,7 +35,7 @@ def test_libreoffice_reads_and_prints_the_checklist(store, catalogs, tmp_path: P
 
 def test_libreoffice_prints_the_workshop_report(store, catalogs, tmp_path: Path):
     """The workshop report opens and prints: results with consensus and dissent, comments as text, no names."""
-    from qmkit.excel_workshop import build_workshop_workbook
+    from qmkit.excel.workshop import build_workshop_workbook
 
     catalog = catalogs.get("qm4")
     inst = store.create_institution("Familienzentrum Süd")

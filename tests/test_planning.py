@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from qmkit.demo import create_demo
+from qmkit.domain.planning import GoalKind, MeasureStatus, find_gaps, parse_date
 from qmkit.errors import InputError
-from qmkit.migrations import LATEST, _v1_initial
-from qmkit.planning import GoalKind, MeasureStatus, find_gaps, parse_date
-from qmkit.selfeval import SelfEvaluation
-from qmkit.store import Store
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.migrations import LATEST, _v1_initial
+from qmkit.store.store import Store
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from qmkit.demo import create_demo
-from qmkit.planning import MeasureStatus, find_gaps
-from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.common import nav_html
-from qmkit.ui.planning_page import PlanningPage
+from qmkit.domain.planning import MeasureStatus, find_gaps
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.planning import PlanningPage
+from qmkit.ui.widgets.common import nav_html
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_navigation_links_to_planning_with_the_cycle():
 
 
 def test_planning_page_from_the_address(store, catalogs):
-    from qmkit.ui.pages import build_page
+    from qmkit.ui.app import build_page
 
     assert "noch keinen Zyklus" in build_page("planung", {}, store).children[-1].value
     cycle, _ = create_demo(store, catalogs.get("dkbm"))

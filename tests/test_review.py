@@ -7,14 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from qmkit.catalog import parse_catalog
-from qmkit.comparison import load_history
-from qmkit.demo import create_demo
+from qmkit.domain.catalog import parse_catalog
+from qmkit.domain.comparison import load_history
+from qmkit.domain.planning import MeasureStatus
+from qmkit.domain.review import ActDecision, band_label
 from qmkit.errors import CatalogError, InputError
-from qmkit.planning import MeasureStatus
-from qmkit.review import ActDecision, band_label
-from qmkit.selfeval import SelfEvaluation
-from qmkit.store import Store
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.store import Store
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from datetime import date
 import pytest
 from traitlets import TraitError
 
-from qmkit.demo import create_demo
+from qmkit.domain.planning import MeasureStatus
+from qmkit.domain.review import ActDecision, Effectiveness
 from qmkit.errors import InputError
-from qmkit.planning import MeasureStatus
-from qmkit.review import ActDecision, Effectiveness
-from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.planning_page import PlanningPage
-from qmkit.ui.review_page import ReviewPage
-from qmkit.ui.selfeval_page import SelfEvaluationPage
+from qmkit.services.demo import create_demo
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.planning import PlanningPage
+from qmkit.ui.pages.review import ReviewPage
+from qmkit.ui.pages.selfeval import SelfEvaluationPage
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from qmkit.catalog import parse_catalog
 from qmkit.config import BUILTIN_STANDARDS, database_url
+from qmkit.domain.catalog import parse_catalog
 from qmkit.errors import InputError, NotFoundError, StoreError
-from qmkit.migrations import LATEST
-from qmkit.selfeval import SelfEvaluation
-from qmkit.store import Store
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.migrations import LATEST
+from qmkit.store.store import Store
 
 
 def _cycle(store: Store, catalogs, catalog_id: str = "qm4"):
@@ -136,8 +136,8 @@ def test_control_characters_are_removed_and_markup_kept_as_text(store, catalogs)
 
 
 def _writer(url: str, cycle_id: int, worker: int, count: int, out: mp.Queue) -> None:
-    from qmkit.catalog import discover
     from qmkit.config import BUILTIN_STANDARDS
+    from qmkit.domain.catalog import discover
 
     store = Store(url)
     ev = SelfEvaluation.open(store, cycle_id, discover([BUILTIN_STANDARDS]))

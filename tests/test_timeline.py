@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from qmkit.catalog import parse_catalog
-from qmkit.certification import CertificationPlan
+from qmkit.domain.catalog import parse_catalog
+from qmkit.domain.timeline import Certification, ItemDates, Status, build_timeline
 from qmkit.errors import CatalogError, InputError
-from qmkit.selfeval import SelfEvaluation
-from qmkit.timeline import Certification, ItemDates, Status, build_timeline
-from qmkit.ui.pages import build_page
-from qmkit.ui.timeline_page import TimelinePage
+from qmkit.services.certification import CertificationPlan
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.app import build_page
+from qmkit.ui.pages.timeline import TimelinePage
 
 TODAY = date(2026, 11, 23)
 

@@ -10,11 +10,11 @@ import ipywidgets as w
 import pytest
 from openpyxl import load_workbook
 
-from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.fields import FIELD_WIDGETS, FieldSpec, widget_for
-from qmkit.ui.pages import build_page
-from qmkit.ui.selfeval_page import SelfEvaluationPage
-from qmkit.ui.start_page import StartPage
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.app import build_page
+from qmkit.ui.pages.selfeval import SelfEvaluationPage
+from qmkit.ui.pages.start import StartPage
+from qmkit.ui.widgets.fields import FIELD_WIDGETS, FieldSpec, widget_for
 
 
 def _walk(widget):
@@ -248,7 +248,7 @@ def test_page_entry_never_raises(monkeypatch, tmp_path):
 
 
 def test_start_page_lists_broken_catalogs_and_keeps_the_others(store, tmp_path, monkeypatch):
-    from qmkit.catalog import discover
+    from qmkit.domain.catalog import discover
 
     (tmp_path / "kaputt.yaml").write_text("id: kaputt\nname: [offen\n", encoding="utf-8")
     monkeypatch.setenv("QMKIT_STANDARDS", str(tmp_path))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from qmkit.domain.workshop import CANNOT_JUDGE, aggregate
 from qmkit.errors import InputError, NotFoundError
-from qmkit.store import Store
-from qmkit.workshop import CANNOT_JUDGE, aggregate
+from qmkit.store.store import Store
 
 
 @pytest.fixture
@@ -113,8 +113,8 @@ def test_consensus_goes_into_the_self_evaluation_with_its_source(store, setup):
 
 
 def _participant(url: str, token: str, n: int, out: mp.Queue) -> None:
-    from qmkit.catalog import discover
     from qmkit.config import BUILTIN_STANDARDS
+    from qmkit.domain.catalog import discover
 
     store = Store(url)
     catalog = discover([BUILTIN_STANDARDS]).get("qm4")

@@ -11,10 +11,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from qmkit.catalog import discover
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.store import Store
-from qmkit.workshop import CANNOT_JUDGE
+from qmkit.domain.catalog import discover
+from qmkit.domain.workshop import CANNOT_JUDGE
+from qmkit.store.store import Store
 
 from .test_browser import browser, kernels_below, start_server, stop_server  # noqa: F401
 
@@ -208,7 +208,7 @@ def test_tokens_facilitator_url_and_html_in_names(workshop_server, browser):  # 
 
 def test_serve_on_the_network_keeps_the_app_local(tmp_path):
     """`--host 0.0.0.0`: the participant server listens on every interface, the QMB's pages only on 127.0.0.1."""
-    from qmkit.serve import lan_address
+    from qmkit.server.serve import lan_address
 
     lan = lan_address()
     if lan.startswith("127."):

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qmkit.join_gate import CodeTries, cookie_name, decide
-from qmkit.selfeval import SelfEvaluation
-from qmkit.ui.pages import build_page
-from qmkit.ui.participant_page import ParticipantPage
-from qmkit.ui.workshop_page import FacilitatorPage, WorkshopListPage, live_html, participant_link
-from qmkit.workshop import CANNOT_JUDGE, new_token
+from qmkit.domain.workshop import CANNOT_JUDGE, new_token
+from qmkit.server.join_gate import CodeTries, cookie_name, decide
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.app import build_page
+from qmkit.ui.pages.participant import ParticipantPage
+from qmkit.ui.pages.workshop import FacilitatorPage, WorkshopListPage, live_html, participant_link
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
     assert "anonym" in str(book["Bericht"]["B10"].value)
     # the checklist carries a Workshops sheet
     data = SelfEvaluation.open(store, cyc.id, catalogs).checklist_data()
-    from qmkit.excel import build_workbook
+    from qmkit.excel.checklist import build_workbook
 
     sheet = build_workbook(data)["Workshops"]
     assert [c.value for c in sheet[1]][:3] == ["Workshop", "Datum", "Nr."]
@@ -168,7 +168,7 @@ def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
     html = live_html(catalog, result)
     assert "Erika &lt;script&gt;: &lt;b&gt;fett&lt;/b&gt;" in html and "<script>" not in html
     # the report of the named workshop prints the name with the comment, as text
-    from qmkit.excel_workshop import build_workshop_workbook
+    from qmkit.excel.workshop import build_workshop_workbook
 
     data = SelfEvaluation.open(store, named.cycle_id, catalogs).checklist_data()
     book = load_workbook(io.BytesIO(_saved(build_workshop_workbook(data, result))))

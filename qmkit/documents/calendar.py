@@ -1,0 +1,67 @@
+"""The deadlines of a timeline as an iCalendar file (.ics) for Outlook, Thunderbird or a phone calendar.
+
+A pure function: timeline in, bytes out. Each entry is an all-day event with a reminder two weeks ahead and
+a stable UID, so importing a newer export updates the entries instead of doubling them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from qmkit.domain.timeline import Timeline
+from qmkit.i18n import _
+
+REMINDER_DAYS = 14
+
+
+def calendar_filename(institution: str, cycle: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{institution}_{cycle}")[:80]
+    return f"Fristen_{keep}.ics"
+
+
+def timeline_calendar(
+    timeline: Timeline,
+    institution: str,
+    cycle: str,
+    uid_base: str,
+    stamp: datetime | None = None,
+) -> bytes:
+    """Every open, dated step and deadline of ``timeline`` (and the end of validity) as iCalendar bytes.
+
+    ``uid_base`` makes the UIDs unique per cycle (e.g. ``"3.12"`` for institution 3, cycle 12).
+    """
+    stamp = stamp or datetime.now(UTC)
+    name = institution
+    cal = Calendar()
+    cal.add("prodid", "-//qmkit//Zertifizierungsfristen//DE")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", _("Fristen {institution}").format(institution=name))
+    for item in timeline.items:
+        if item.due is None or item.done is not None:
+            continue
+        event = Event()
+        event.add("uid", f"{item.key.replace(':', '-')}.{uid_base}@qmkit")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.due)
+        event.add("dtend", item.due + timedelta(days=1))
+        event.add("summary", f"{item.title} – {name}")
+        lines = [item.note] if item.note else []
+        lines.append(_("{procedure}, Zyklus „{cycle}“").format(procedure=timeline.procedure, cycle=cycle))
+        if timeline.certificate_expected and item.kind != "step":
+            lines.append(_("Voraussichtliches Datum: berechnet aus dem geplanten letzten Verfahrensschritt."))
+        lines.append(_("Erstellt mit qmkit"))
+        event.add("description", "\n".join(lines))
+        event.add("categories", [_("Qualitätsmanagement")])
+        event.add("transp", "TRANSPARENT")
+        if item.kind != "step":
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", item.title)
+            alarm.add("trigger", timedelta(days=-REMINDER_DAYS))
+            event.add_component(alarm)
+        cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,464 @@
+"""Quality-model catalogs: the schema, safe loading from YAML and validation with readable messages.
+
+A catalog is data: areas, optional intermediate levels (groups), requirements, a rating scale and the
+certification procedure. Nothing here imports widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from qmkit.config import standards_dirs
+from qmkit.errors import CatalogError, NotFoundError
+from qmkit.i18n import _
+
+MAX_CATALOG_BYTES = 5 * 1024 * 1024
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class ScaleValue(_Strict):
+    """One value of a rating scale: stored id, German label, whether it counts as met / not applicable."""
+
+    value: str = Field(pattern=ID_PATTERN)
+    label: str = Field(min_length=1, max_length=60)
+    met: bool = False
+    not_applicable: bool = False
+    color: str = Field(default="#9e9e9e", pattern=r"^#[0-9a-fA-F]{6}$")
+
+
+class Scale(_Strict):
+    """The rating scale of a catalog; ``values`` are in display order, best first."""
+
+    values: list[ScaleValue] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _check(self) -> Scale:
+        ids = [v.value for v in self.values]
+        dupes = sorted({v for v in ids if ids.count(v) > 1})
+        if dupes:
+            raise ValueError(_("Skalenwerte doppelt: {ids}").format(ids=", ".join(dupes)))
+        if not any(v.met for v in self.values):
+            raise ValueError(_("Mindestens ein Skalenwert braucht 'met: true' (gilt als erfüllt)"))
+        return self
+
+    def get(self, value: str) -> ScaleValue | None:
+        return next((v for v in self.values if v.value == value), None)
+
+    def label(self, value: str | None) -> str:
+        found = self.get(value) if value else None
+        return found.label if found else ""
+
+
+class ProcedureStep(_Strict):
+    """One step of the certification or quality procedure with a typical duration in weeks."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1)
+    description: str = ""
+    typical_weeks: float | None = Field(default=None, ge=0)
+
+
+class Deadline(_Strict):
+    """A deadline the procedure sets, counted from the certificate: before its end, after it, or repeating.
+
+    ``fulfilled_by: management_review`` lets a management review held in the period count as done.
+    """
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    note: str = ""
+    before_expiry_months: int | None = Field(default=None, ge=0, le=120)
+    after_certificate_months: int | None = Field(default=None, ge=1, le=120)
+    every_months: int | None = Field(default=None, ge=1, le=60)
+    fulfilled_by: Literal["management_review"] | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Deadline:
+        rules = [self.before_expiry_months, self.after_certificate_months, self.every_months]
+        if sum(r is not None for r in rules) != 1:
+            raise ValueError(
+                _(
+                    "Frist '{id}' braucht genau eine Regel: before_expiry_months, after_certificate_months "
+                    "oder every_months"
+                ).format(id=self.id)
+            )
+        return self
+
+
+class Procedure(_Strict):
+    """The procedure a catalog follows (certification, testing or a municipal cycle) and its deadlines."""
+
+    name: str = Field(min_length=1)
+    validity_years: float | None = Field(default=None, gt=0, le=10)
+    cycle_note: str = ""
+    steps: list[ProcedureStep] = Field(min_length=1)
+    deadlines: list[Deadline] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Procedure:
+        ids = [s.id for s in self.steps] + [d.id for d in self.deadlines]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(
+                _("Schritte und Fristen des Verfahrens haben doppelte IDs: {ids}").format(ids=", ".join(dupes))
+            )
+        if self.validity_years is None:
+            relative = [d.id for d in self.deadlines if d.before_expiry_months is not None]
+            if relative:
+                raise ValueError(
+                    _(
+                        "Fristen {ids} zählen vom Ablauf der Gültigkeit; dafür braucht das Verfahren "
+                        "validity_years (z. B. validity_years: 3)"
+                    ).format(ids=", ".join(relative))
+                )
+        return self
+
+    @property
+    def validity_months(self) -> int | None:
+        return round(self.validity_years * 12) if self.validity_years else None
+
+
+class PdcaScoring(_Strict):
+    """CAF-style PDCA-phase scoring: one level 0–100 (classical) or Plan/Do/Check/Act each (fine_tuned)."""
+
+    variant: Literal["classical", "fine_tuned"] = "classical"
+    per: Literal["area", "requirement"] = "area"
+
+
+class Requirement(_Strict):
+    """A requirement (standard) to be rated; ``scale`` may restrict the catalog scale for this one."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1)
+    guidance: str = ""
+    evidence: list[str] = Field(default_factory=list)
+    evidence_required: bool = False
+    scale: list[str] | None = None
+
+
+class Group(_Strict):
+    """An area or an intermediate level (e.g. a QESplus field of action) holding groups and requirements."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    groups: list[Group] = Field(default_factory=list)
+    requirements: list[Requirement] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Group:
+        if not self.groups and not self.requirements:
+            raise ValueError(_("Bereich '{id}' enthält keine Anforderungen").format(id=self.id))
+        return self
+
+    def all_requirements(self) -> list[Requirement]:
+        found = list(self.requirements)
+        for group in self.groups:
+            found.extend(group.all_requirements())
+        return found
+
+
+class Catalog(_Strict):
+    """A whole quality model as shipped in ``standards/*.yaml``."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    language: str = "de"
+    description: str = ""
+    source: str = Field(min_length=1)
+    levels: list[str] = Field(default_factory=lambda: ["Qualitätsbereich"], min_length=1)
+    scale: Scale
+    procedure: Procedure
+    areas: list[Group] = Field(min_length=1)
+    pdca_scoring: PdcaScoring | None = None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Catalog:
+        seen: dict[str, int] = {}
+        for node_id in self._all_ids():
+            seen[node_id] = seen.get(node_id, 0) + 1
+        dupes = sorted(k for k, n in seen.items() if n > 1)
+        if dupes:
+            raise ValueError(
+                _("IDs mehrfach vergeben: {ids} – jede ID darf nur einmal vorkommen").format(ids=", ".join(dupes))
+            )
+        known = {v.value for v in self.scale.values}
+        for req in self.requirements():
+            unknown = [v for v in (req.scale or []) if v not in known]
+            if unknown:
+                raise ValueError(
+                    _("Anforderung '{req}' nennt unbekannte Skalenwerte {vals}; erlaubt sind: {ok}").format(
+                        req=req.id, vals=", ".join(unknown), ok=", ".join(sorted(known))
+                    )
+                )
+        return self
+
+    def _all_ids(self) -> Iterator[str]:
+        def walk(group: Group) -> Iterator[str]:
+            yield group.id
+            for sub in group.groups:
+                yield from walk(sub)
+            for req in group.requirements:
+                yield req.id
+
+        for area in self.areas:
+            yield from walk(area)
+
+    def requirements(self) -> list[Requirement]:
+        """All requirements in catalog order."""
+        found: list[Requirement] = []
+        for area in self.areas:
+            found.extend(area.all_requirements())
+        return found
+
+    def area_of(self, req_id: str) -> Group:
+        for area in self.areas:
+            if any(r.id == req_id for r in area.all_requirements()):
+                return area
+        raise NotFoundError(_("Anforderung '{id}' gibt es im Katalog nicht").format(id=req_id))
+
+    def scale_for(self, req: Requirement) -> list[ScaleValue]:
+        """The scale values allowed for ``req`` (the catalog scale, or the requirement's subset)."""
+        if req.scale is None:
+            return list(self.scale.values)
+        return [v for v in self.scale.values if v.value in req.scale]
+
+    def pdca_targets(self) -> list[tuple[str, str]]:
+        """(id, title) of what the PDCA-phase scoring rates: areas or requirements; empty when it is off."""
+        if self.pdca_scoring is None:
+            return []
+        items = self.areas if self.pdca_scoring.per == "area" else self.requirements()
+        return [(x.id, x.title) for x in items]
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} (Version {self.version})"
+
+
+Group.model_rebuild()
+
+
+# --------------------------------------------------------------------------- loading
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML that refuses anchors and aliases (they allow 'billion laughs' expansion)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                problem=_("YAML-Aliase (*name) sind in Katalogen nicht erlaubt"),
+                problem_mark=event.start_mark,
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                problem=_("YAML-Anker (&name) sind in Katalogen nicht erlaubt"), problem_mark=event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _loc_text(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or _("(Dateianfang)")
+
+
+def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
+    """1-based line of the YAML node at ``loc`` (or of its deepest existing parent)."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        nxt = None
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            nxt = node.value[part]
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+_PYDANTIC_DE = {
+    "missing": "Pflichtfeld fehlt – bitte ergänzen",
+    "extra_forbidden": "unbekanntes Feld – Tippfehler? Bitte entfernen oder korrekt schreiben",
+    "string_type": "Text erwartet",
+    "string_too_short": "darf nicht leer sein",
+    "string_too_long": "Text ist zu lang",
+    "string_pattern_mismatch": "ungültige ID – erlaubt sind Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich",
+    "bool_type": "true oder false erwartet",
+    "bool_parsing": "true oder false erwartet",
+    "float_parsing": "Zahl erwartet",
+    "float_type": "Zahl erwartet",
+    "int_parsing": "ganze Zahl erwartet",
+    "list_type": "Liste erwartet (Zeilen mit '- ')",
+    "dict_type": "Abschnitt mit Feldern erwartet (Schlüssel: Wert)",
+    "model_type": "Abschnitt mit Feldern erwartet (Schlüssel: Wert)",
+    "too_short": "Liste ist zu kurz oder leer – mindestens ein Eintrag nötig",
+    "greater_than": "Wert muss größer sein",
+    "greater_than_equal": "Wert darf nicht negativ sein",
+}
+
+
+def _problem_text(err: Any) -> str:
+    kind = err.get("type", "")
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err.get("msg", "")))
+    if kind == "literal_error":
+        return _("ungültiger Wert – erlaubt: {expected}").format(expected=err.get("ctx", {}).get("expected", ""))
+    if kind in _PYDANTIC_DE:
+        return _(_PYDANTIC_DE[kind])
+    return str(err.get("msg", kind))
+
+
+def parse_catalog(text: str, source: str = "<Text>") -> Catalog:
+    """Parse and validate catalog YAML; raise :class:`CatalogError` naming source, line, key and fix."""
+    if len(text.encode("utf-8", "replace")) > MAX_CATALOG_BYTES:
+        raise CatalogError(source, [_("{src}: Datei ist größer als 5 MB – kein gültiger Katalog").format(src=source)])
+    try:
+        root = yaml.compose(text, Loader=_NoAliasLoader)
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = _("Zeile {line}, Spalte {col}").format(line=mark.line + 1, col=mark.column + 1) if mark else ""
+        problem = exc.problem or str(exc)
+        if "could not determine a constructor" in problem:
+            problem = _("unerlaubtes YAML-Tag (z. B. !!python/object) – nur einfache Werte sind erlaubt")
+        raise CatalogError(
+            source,
+            [_("{src}, {where}: YAML-Fehler: {problem}").format(src=source, where=where, problem=problem)],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(source, [_("{src}: YAML-Fehler: {exc}").format(src=source, exc=exc)]) from None
+    if data is None:
+        raise CatalogError(
+            source, [_("{src}: Datei ist leer – ein Katalog braucht id, name, areas …").format(src=source)]
+        )
+    if not isinstance(data, dict):
+        raise CatalogError(
+            source,
+            [
+                _(
+                    "{src}, Zeile 1: oberste Ebene muss ein Abschnitt mit Feldern sein (id: …, name: …), nicht {kind}"
+                ).format(src=source, kind=type(data).__name__)
+            ],
+        )
+    try:
+        return Catalog.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            line = _line_of(root, loc)
+            problems.append(
+                _("{src}, Zeile {line} ({loc}): {problem}").format(
+                    src=source, line=line or "?", loc=_loc_text(loc), problem=_problem_text(err)
+                )
+            )
+        raise CatalogError(source, problems) from None
+
+
+def load_catalog(path: Path | str) -> Catalog:
+    """Load one catalog file; errors raise :class:`CatalogError`."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            raise CatalogError(str(path), [_("{src}: Datei ist größer als 5 MB").format(src=path)])
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CatalogError(str(path), [_("{src}: keine UTF-8-Textdatei").format(src=path)]) from None
+    except OSError as exc:
+        raise CatalogError(
+            str(path), [_("{src}: kann nicht gelesen werden ({err})").format(src=path, err=exc.strerror)]
+        ) from None
+    return parse_catalog(text, str(path))
+
+
+@dataclass
+class CatalogSet:
+    """All catalogs found, by id, plus the problems of files that could not be loaded."""
+
+    catalogs: dict[str, Catalog] = field(default_factory=dict)
+    paths: dict[str, Path] = field(default_factory=dict)
+    errors: list[CatalogError] = field(default_factory=list)
+
+    def get(self, catalog_id: str) -> Catalog:
+        try:
+            return self.catalogs[catalog_id]
+        except KeyError:
+            known = ", ".join(sorted(self.catalogs)) or "–"
+            raise NotFoundError(
+                _("Katalog '{id}' ist nicht geladen (vorhanden: {known})").format(id=catalog_id, known=known)
+            ) from None
+
+    def sorted(self) -> list[Catalog]:
+        return sorted(self.catalogs.values(), key=lambda c: c.name.lower())
+
+
+def _catalog_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def fingerprint(dirs: list[Path] | None = None) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and change times of all catalog files: cheap to compare, to reload only when needed."""
+    found = []
+    for folder in dirs if dirs is not None else standards_dirs():
+        for path in _catalog_files(folder) if folder.is_dir() else []:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def discover(dirs: list[Path] | None = None) -> CatalogSet:
+    """Load every ``*.yaml``/``*.yml`` in the standards folders; broken files become errors, not crashes."""
+    found = CatalogSet()
+    for folder in dirs if dirs is not None else standards_dirs():
+        if not folder.is_dir():
+            found.errors.append(CatalogError(str(folder), [_("{src}: Ordner nicht gefunden").format(src=folder)]))
+            continue
+        for path in _catalog_files(folder):
+            try:
+                catalog = load_catalog(path)
+            except CatalogError as exc:
+                found.errors.append(exc)
+                continue
+            if catalog.id in found.catalogs:
+                found.errors.append(
+                    CatalogError(
+                        str(path),
+                        [
+                            _(
+                                "{src}: Katalog-ID '{id}' gibt es schon in {other} – diese Datei wird übersprungen"
+                            ).format(src=path, id=catalog.id, other=found.paths[catalog.id])
+                        ],
+                    )
+                )
+                continue
+            found.catalogs[catalog.id] = catalog
+            found.paths[catalog.id] = path
+    return found

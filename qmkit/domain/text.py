@@ -1,0 +1,58 @@
+"""Cleaning of free text a person enters, the same for every form: no control characters, a length limit."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from qmkit.errors import InputError
+from qmkit.i18n import _
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any, field: str, *, limit: int, label: str, multiline: bool = False) -> str:
+    """Text as it may be stored, or :class:`InputError` for ``field`` with a German message naming ``label``.
+
+    Control characters are removed; single-line fields fold line breaks and runs of spaces into one space.
+    """
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(_("Bitte Text eingeben."), field)
+    text = _CONTROL.sub("", value.replace("\r\n", "\n"))
+    text = text.strip() if multiline else " ".join(text.split())
+    if len(text) > limit:
+        raise InputError(
+            _("{label}: höchstens {limit} Zeichen (jetzt {n}). Bitte kürzen – nichts wurde gespeichert.").format(
+                label=_(label), limit=limit, n=len(text)
+            ),
+            field,
+        )
+    return text
+
+
+def clean_user(name: Any) -> str:
+    """The name stored with a change ("Bearbeitet von"), cleaned like any one-line text."""
+    return clean_text(name, "user", limit=200, label="Name")
+
+
+def parse_day(value: Any, field: str, label: str) -> date | None:
+    """A date from a date, an ISO text or a German 'TT.MM.JJJJ'; empty is ``None``; else a German message."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            day, month, year = text.split(".")
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            pass
+    raise InputError(_("{label}: bitte ein Datum wie 31.12.2026 eingeben.").format(label=_(label)), field)

@@ -1,0 +1,126 @@
+"""Start Voilà on the qmkit notebooks with the settings qmkit needs (loopback, preheated kernels, culling)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from qmkit.config import NOTEBOOKS_DIR, data_dir, exports_dir
+
+START_NOTEBOOK = "Start.ipynb"
+JOIN_NOTEBOOK = "Teilnahme.ipynb"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+DEFAULT_CULL_AFTER = 900
+# nbclient waits 4 s by default for a cell's output after the kernel replied; when many kernels start at once
+# (40 phones joining a workshop on 2 cores) the output came later and the page stayed blank. Wait longer.
+EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
+
+
+# Pages opened now and then start their kernel on request (a second or two slower) instead of keeping one
+# warm: each warm kernel costs ~140 MiB and CPU at every server start. Teilnahme is served by the join server.
+COLD_PAGES = ("Katalog.ipynb", "Einlesen.ipynb", "Fristen.ipynb", "Rueckmeldung.ipynb", "Teilnahme.ipynb")
+
+
+def voila_command(
+    port: int, host: str, pool_size: int = 1, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
+) -> list[str]:
+    """The Voilà command line (also used by the tests and the benchmark).
+
+    Every page view holds a kernel (~140 MiB) and Voilà does not end it when the browser navigates away;
+    kernels without a connected page are therefore ended after ``cull_after`` idle seconds. Open pages stay
+    connected and are never culled; preheated pool kernels are protected by Voilà.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebooks),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--preheat_kernel=True",
+        f"--pool_size={pool_size}",
+        *(f"--VoilaKernelManager.preheat_denylist={name}" for name in COLD_PAGES),
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        "--theme=light",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after // 2))}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.show_margins=True",
+        *EXECUTOR_SETTINGS,
+    ]
+
+
+def join_command(
+    port: int, host: str, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
+) -> list[str]:
+    """The participant server: only the participant notebook, behind the gate of :mod:`qmkit.server.join_gate`.
+
+    No preheated kernels (Voilà runs the gate only for kernels it starts on request), so a visitor without a
+    valid token never gets a kernel.
+    """
+    return [
+        sys.executable,
+        "-m",
+        "qmkit.server.participants",
+        str(notebooks / JOIN_NOTEBOOK),
+        "--no-browser",
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--show_tracebacks=False",
+        "--strip_sources=True",
+        "--theme=light",
+        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after // 2))}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
+        "--MappingKernelManager.cull_connected=False",
+        "--VoilaConfiguration.file_allowlist=[]",
+        "--VoilaConfiguration.show_margins=False",
+        *EXECUTOR_SETTINGS,
+    ]
+
+
+def lan_address() -> str:
+    """This machine's address in the local network (no packet is sent), or 127.0.0.1 when there is none."""
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET address: only picks the outgoing interface
+            return str(probe.getsockname()[0])
+    except OSError:
+        return "127.0.0.1"
+
+
+def join_base_url(host: str, port: int) -> str:
+    """The address participants open (in the join link and QR code)."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - the participant server on every interface
+        host = lan_address()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def join_url() -> str:
+    """The participant server's address as ``qmkit serve`` passed it to the kernels."""
+    return os.environ.get("QMKIT_JOIN_URL", "").strip() or "http://127.0.0.1:8867/"
+
+
+def serve_environment(join_base: str | None = None) -> dict[str, str]:
+    """Environment for the kernels: absolute data and export folders (kernels run in notebooks/), join URL."""
+    env = dict(os.environ)
+    env["QMKIT_DATA"] = str(data_dir())
+    env["QMKIT_EXPORTS"] = str(exports_dir())
+    if join_base:
+        env["QMKIT_JOIN_URL"] = join_base
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def start_url(host: str, port: int) -> str:
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - only for the printed URL
+    return f"http://{shown}:{port}/voila/render/{START_NOTEBOOK}"

@@ -1,0 +1,54 @@
+"""Checked changes to the certification timeline of one cycle, and its calendar export.
+
+The page and the CLI change certificate, step and deadline dates only through :class:`CertificationPlan`, so
+a key that is not in the cycle's timeline, a date out of range or a done date in the future never reaches
+the store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from qmkit.documents.calendar import calendar_filename, timeline_calendar
+from qmkit.domain.text import clean_user, parse_day
+from qmkit.domain.timeline import Certification, ItemDates, Timeline, build_timeline, known_key, suggest_schedule
+from qmkit.errors import InputError
+from qmkit.i18n import _
+from qmkit.services.selfeval import CycleWork
+
+
+class CertificationPlan(CycleWork):
+    """The timeline of one cycle: read it, change its dates, suggest a schedule, export the deadlines."""
+
+    def certification(self) -> Certification:
+        return self.store.certification(self.cycle.id)
+
+    def timeline(self) -> Timeline:
+        """The timeline from the stored dates and the cycle's management reviews (one read each)."""
+        reviews = [r.held_on for r in self.store.management_reviews(self.cycle.id)]
+        return build_timeline(self.catalog, self.certification(), self.store.timeline_dates(self.cycle.id), reviews)
+
+    def set_certificate(self, field: str, value: Any, user: str = "") -> Certification:
+        return self.store.set_certification(self.cycle.id, field, value, clean_user(user))
+
+    def set_date(self, key: str, field: str, value: Any, user: str = "") -> ItemDates:
+        """Planned or done date of a step or deadline of this cycle's timeline."""
+        if not known_key(self.catalog, key):
+            raise InputError(
+                _("Diesen Schritt oder diese Frist gibt es im Verfahren nicht: {key}").format(key=key), field
+            )
+        return self.store.set_timeline_date(self.cycle.id, key, field, value, clean_user(user), self.today)
+
+    def suggest(self, start: Any, user: str = "") -> list[str]:
+        """Planned dates from ``start`` for the steps that have none; returns the keys that got one."""
+        day = parse_day(start, "start", _("Beginn"))
+        if day is None:
+            raise InputError(_("Bitte zuerst das Datum wählen, an dem das Verfahren beginnt."), "start")
+        return self.store.plan_timeline(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))
+
+    def calendar(self, stamp: datetime | None = None) -> tuple[str, bytes]:
+        """File name and iCalendar bytes of every open, dated step and deadline."""
+        inst = self.evaluation.institution
+        data = timeline_calendar(self.timeline(), inst.name, self.cycle.name, f"{inst.id}.{self.cycle.id}", stamp)
+        return calendar_filename(inst.name, self.cycle.name), data

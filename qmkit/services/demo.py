@@ -1,0 +1,68 @@
+"""A realistic, partly filled self-evaluation so a newcomer can look around (``qmkit demo``)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from qmkit.domain.catalog import Catalog
+from qmkit.domain.model import Cycle
+from qmkit.domain.timeline import step_key, suggest_schedule
+from qmkit.errors import NotFoundError
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.store import Store
+
+DEMO_INSTITUTION = "Demo-Einrichtung"
+PEOPLE = ["A. Keller (Leitung)", "B. Yilmaz (QMB)", "C. Brandt (Programmbereich)", "D. Novak (Verwaltung)"]
+TEXTS = [
+    "Wir haben dazu ein schriftliches Verfahren, das im Team abgestimmt ist und jährlich überprüft wird. "
+    "Zuletzt wurde es im Frühjahr angepasst.",
+    "Die Umsetzung ist begonnen: Ein Entwurf liegt vor, die Abstimmung mit der Leitung steht noch aus.",
+    "Das Vorgehen ist im QM-Handbuch beschrieben. Die Mitarbeitenden wurden in der Teamsitzung eingewiesen.",
+    "Bisher nur mündlich geregelt; eine schriftliche Fassung ist für das nächste Quartal geplant.",
+]
+
+
+def demo_cycle_name(catalog: Catalog) -> str:
+    return f"Selbstbewertung {date.today().year} – {catalog.id}"
+
+
+def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
+    """Create (or find) the demo institution and a partly rated cycle; returns (cycle, newly_created)."""
+    try:
+        inst = store.find_institution(DEMO_INSTITUTION)
+    except NotFoundError:
+        inst = store.create_institution(DEMO_INSTITUTION, qmb="B. Yilmaz")
+    name = demo_cycle_name(catalog)
+    try:
+        return store.find_cycle(inst.id, name), False
+    except NotFoundError:
+        pass
+    cycle = store.create_cycle(inst.id, name, catalog)
+    evaluation = SelfEvaluation(store, cycle, catalog)
+    user = "Demo"
+    for i, req in enumerate(catalog.requirements()):
+        if i % 3 == 2:
+            continue  # about a third stays open
+        scale = catalog.scale_for(req)
+        usable = [v for v in scale if not v.not_applicable]
+        pick = usable[0] if i % 5 in (0, 1, 3) else usable[min(1 + i % 2, len(usable) - 1)]
+        evaluation.rate(req.id, pick.value, user)
+        evaluation.set_text(req.id, "implementation", TEXTS[i % len(TEXTS)], user)
+        evaluation.set_text(req.id, "responsible", PEOPLE[i % len(PEOPLE)], user)
+        for j, title in enumerate(req.evidence[:2]):
+            evaluation.add_evidence(
+                req.id,
+                user,
+                title=title,
+                version=f"Stand {1 + (i + j) % 12:02d}/{date.today().year}",
+                location=f"QM-Handbuch, Kapitel {1 + i % 9}",
+                on_site_only="Verzeichnis" in title or "Personal" in title,
+            )
+    # a schedule that began eight weeks ago, its first step done
+    start = date.today() - timedelta(weeks=8)
+    schedule = suggest_schedule(catalog, start)
+    store.plan_timeline(cycle.id, schedule, user)
+    first = step_key(catalog.procedure.steps[0].id)
+    if first in schedule:
+        store.set_timeline_date(cycle.id, first, "done", min(schedule[first], date.today()), user)
+    return store.get_cycle(cycle.id), True

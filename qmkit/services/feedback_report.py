@@ -1,0 +1,73 @@
+"""Checked changes to the feedback report of one cycle, and measures made from its findings.
+
+The page, the import and the CLI change findings only through :class:`FeedbackReport`, so a requirement that
+is not in the cycle's catalog, a kind outside the list or an over-long text never reaches the store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qmkit.domain.feedback import FeedbackOverview, Finding, FindingState, ReportHead, finding_state, overview
+from qmkit.domain.planning import Measure
+from qmkit.domain.text import clean_user
+from qmkit.errors import InputError
+from qmkit.i18n import _
+from qmkit.services.selfeval import CycleWork
+
+
+class FeedbackReport(CycleWork):
+    """The assessors' findings of one cycle: read, change, turn into measures of the quality plan."""
+
+    def head(self) -> ReportHead:
+        return self.store.feedback_head(self.cycle.id)
+
+    def set_head(self, field: str, value: Any, user: str = "") -> ReportHead:
+        """The date the report arrived, or the assessors' names."""
+        return self.store.set_feedback_head(self.cycle.id, field, value, clean_user(user))
+
+    def findings(self) -> dict[str, Finding]:
+        return self.store.findings(self.cycle.id)
+
+    def finding(self, req_id: str) -> Finding:
+        return self.findings().get(req_id, Finding(self.cycle.id, req_id))
+
+    def set(self, req_id: str, field: str, value: Any, user: str = "") -> Finding:
+        """Change the kind, the assessors' text or the due date of one requirement's finding."""
+        self.evaluation.requirement(req_id)
+        if field not in ("kind", "text", "due"):
+            raise InputError(_("Unbekanntes Feld."), field)
+        return self.store.save_finding(self.cycle.id, req_id, {field: value}, clean_user(user))
+
+    def take_over(
+        self, req_id: str, values: dict[str, Any], revision: int, user: str = "", source: str = ""
+    ) -> Finding:
+        """Kind and text from a returned checklist, refused when the finding changed since the preview."""
+        self.evaluation.requirement(req_id)
+        return self.store.save_finding(self.cycle.id, req_id, values, clean_user(user), source[:300], revision)
+
+    def plan_measure(self, req_id: str, responsible: str, user: str = "") -> Measure:
+        """A measure of the quality plan for the finding (title, text, requirement and due date from it)."""
+        req = self.evaluation.requirement(req_id)
+        if not responsible.strip():
+            raise InputError(
+                _(
+                    "Bitte oben bei „Bearbeitet von“ Ihren Namen eintragen: Jede Maßnahme braucht eine "
+                    "verantwortliche Person."
+                ),
+                "responsible",
+            )
+        return self.store.measure_from_finding(self.cycle.id, req_id, req.title, responsible, clean_user(user))
+
+    def measures(self) -> dict[int, Measure]:
+        return {m.id: m for m in self.store.measures(self.cycle.id)}
+
+    def state(self, finding: Finding, measures: dict[int, Measure]) -> FindingState:
+        return finding_state(finding, measures.get(finding.measure_id or -1), self.today)
+
+    def overview(
+        self, findings: dict[str, Finding] | None = None, measures: dict[int, Measure] | None = None
+    ) -> FeedbackOverview:
+        """Counts per kind, open and overdue findings (read from the store unless given)."""
+        findings = self.findings() if findings is None else findings
+        return overview(findings, self.measures() if measures is None else measures, self.today)

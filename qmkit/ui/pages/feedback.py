@@ -1,0 +1,388 @@
+"""The Rückmeldung page: the assessors' feedback report per requirement, read from the returned checklist or
+typed in, and a measure of the quality plan for each condition with one click.
+
+Every field is saved when it changes; a value the store refuses shows its German message in the row. An
+upload is only a preview until the QMB applies the chosen findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import ipywidgets as w
+
+from qmkit.domain.catalog import CatalogSet, Requirement
+from qmkit.domain.evidence import ReceivedFile
+from qmkit.domain.feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
+from qmkit.domain.model import Assessment
+from qmkit.domain.planning import Measure
+from qmkit.errors import InputError
+from qmkit.excel.feedback_import import FeedbackPreview, FindingChange, apply_feedback, change_label, read_feedback
+from qmkit.i18n import _, n_
+from qmkit.services.feedback_report import FeedbackReport
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.checklist_import import _quote, excel_upload, not_read_html
+from qmkit.ui.widgets.common import (
+    Feedback,
+    button,
+    card,
+    cycle_header,
+    error_html,
+    esc,
+    guard,
+    make,
+    page_box,
+    steps_html,
+    user_field,
+)
+from qmkit.ui.widgets.fields import FieldSpec, widget_for
+
+FILTERS = [("Handlungsbedarf", "offen"), ("mit Rückmeldung", "mit"), ("alle Anforderungen", "alle")]
+KIND_OPTIONS = [("– noch keine –", ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
+
+
+class FindingRow:
+    """Result, due date, the assessors' remark and the measure of one requirement; saved on every change."""
+
+    def __init__(self, page: FeedbackPage, req: Requirement, finding: Finding):
+        self.page, self.req, self.finding = page, req, finding
+        self.loading = False
+        options = [(_(label), value) for label, value in KIND_OPTIONS]
+        self.inputs: dict[str, w.Widget] = {
+            "kind": widget_for(
+                "choice", finding.kind.value if finding.kind else "", FieldSpec(options=options, width="215px")
+            ),
+            "due": widget_for("date", finding.due),
+            "text": widget_for(
+                "text", finding.text, FieldSpec(placeholder=_("Anmerkung der Gutachter*innen (Wortlaut)"))
+            ),
+        }
+        for name, widget in self.inputs.items():
+            widget.observe(page.guard(self._saver(name)), names="value")
+        self.title = make(w.HTML)
+        self.state = make(w.HTML)
+        self.message = make(w.HTML)
+        self.measure_button = w.Button(description=_("Maßnahme anlegen"), icon="arrow-right", layout={"width": "auto"})
+        self.measure_button.on_click(page.guard(lambda _b: page.plan_measure(self)))
+        due_label = make(w.HTML, f'<span class="qm-muted">{esc(_("zu erfüllen bis"))}</span>')
+        line = make(
+            w.HBox,
+            [self.inputs["kind"], due_label, self.inputs["due"], self.state, self.measure_button],
+            layout={"align_items": "center", "flex_flow": "row wrap", "width": "100%"},
+        )
+        self.widget = card(self.title, line, self.inputs["text"], self.message)
+        self.show(finding, page.measures)
+
+    def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def changed(change: dict[str, Any]) -> None:
+            if self.loading:
+                return
+            try:
+                finding = self.page.report.set(self.req.id, name, change["new"], self.page.user())
+            except InputError as exc:
+                self.message.value = error_html(exc)
+                return
+            self.message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
+            self.show(finding, self.page.measures)
+            self.page.show_overview()
+
+        return changed
+
+    def show(self, finding: Finding, measures: dict[int, Measure]) -> None:
+        """Bring the row to the stored finding (values set without saving them again)."""
+        self.finding = finding
+        self.loading = True
+        try:
+            self.inputs["kind"].value = finding.kind.value if finding.kind else ""
+            if self.inputs["due"].value != finding.due:
+                self.inputs["due"].value = finding.due
+            if self.inputs["text"].value != finding.text:
+                self.inputs["text"].value = finding.text
+        finally:
+            self.loading = False
+        self.inputs["due"].disabled = finding.kind not in NEEDS_MEASURE
+        assessment = self.page.assessments.get(self.req.id)
+        rating = assessment.rating if assessment else None
+        own = self.page.evaluation.catalog.scale.label(rating) if rating else _("nicht bewertet")
+        source = f" · {esc(_('aus'))} {esc(finding.source)}" if finding.source else ""
+        self.title.value = (
+            f'<div class="qm-req-head"><span><b>{esc(self.req.id)}</b> {esc(self.req.title)}</span>'
+            f'<span class="qm-muted">{esc(_("Selbstbewertung"))}: {esc(own)}{source}</span></div>'
+        )
+        measure = measures.get(finding.measure_id or -1)
+        state = self.page.report.state(finding, measures)
+        cls = "qm-tl-ueberfaellig" if state.overdue else ("qm-tl-bald" if state.open else "qm-tl-erledigt")
+        link = ""
+        if measure is not None:
+            href = f"Qualitaetsplanung.ipynb?zyklus={self.page.cycle.id}"
+            link = f' <a href="{esc(href)}" target="_self" title="{esc(measure.title)}">{esc(_("zum Plan"))}</a>'
+        self.state.value = f'<span class="{cls}">{esc(state.text)}</span>{link}' if state.text else ""
+        can_plan = finding.kind in MAY_GET_MEASURE and (measure is None or measure.status == "verworfen")
+        self.measure_button.layout.display = None if can_plan else "none"
+
+
+class FeedbackPage:
+    """Report head, import of the returned checklist, findings per requirement and measures from them."""
+
+    def __init__(self, evaluation: SelfEvaluation, catalogs: CatalogSet, today: date | None = None):
+        self.evaluation, self.catalogs, self.cycle = evaluation, catalogs, evaluation.cycle
+        self.report = FeedbackReport(evaluation, today)
+        self.feedback = Feedback()
+        self.guard = guard(self.feedback)
+        inst, cat = evaluation.institution, evaluation.catalog
+        self.user_name = user_field(inst.qmb)
+        self.measures: dict[int, Measure] = {}  # read with the findings in show_rows
+        self.assessments: dict[str, Assessment] = {}  # for the self-rating shown beside each finding
+        # the report head
+        head = self.report.head()
+        self.received = make(w.DatePicker, value=head.received_on, layout={"width": "170px"})
+        self.assessors = make(
+            w.Text, value=head.assessors, placeholder=_("Namen"), continuous_update=False, layout={"width": "360px"}
+        )
+        self.head_message = make(w.HTML)
+        self.received.observe(self.guard(self._head_saver("received_on")), names="value")
+        self.assessors.observe(self.guard(self._head_saver("assessors")), names="value")
+        self.overview = make(w.HTML)
+        # the import
+        self.upload = excel_upload(self.guard, self.received_file, self.feedback, "Zurückgegebene Checkliste")
+        self.preview: FeedbackPreview | None = None
+        self.checks: dict[str, w.Checkbox] = {}
+        self.preview_box = make(w.VBox, layout={"width": "100%"})
+        self.apply_button = button(self.guard, "Ausgewählte übernehmen", "check", self.apply)
+        self.apply_button.button_style = "primary"
+        self.discard_button = button(self.guard, "Verwerfen", "times", self.discard)
+        self.import_result = make(w.HTML)
+        # the findings
+        findings = self.report.findings()
+        self.filter = make(
+            w.ToggleButtons,
+            options=[(_(label), value) for label, value in FILTERS],
+            value="mit" if any(not f.is_empty for f in findings.values()) else "alle",
+            style={"button_width": "auto"},
+        )
+        areas = [(_("alle Bereiche"), "")] + [(f"{a.id} {a.title}", a.id) for a in cat.areas]
+        self.area = make(w.Dropdown, options=areas, value="", layout={"width": "auto"})
+        self.filter.observe(self.guard(lambda _c: self.show_rows()), names="value")
+        self.area.observe(self.guard(lambda _c: self.show_rows()), names="value")
+        self.rows_box = make(w.VBox, layout={"width": "100%"})
+        self.rows: dict[str, FindingRow] = {}
+        header = cycle_header(
+            "rueckmeldung", _("Rückmeldebericht"), self.cycle.id, inst.name, self.cycle.name, cat.title
+        )
+        steps = [
+            _(
+                "Die Gutachter*innen tragen ihr Ergebnis (erfüllt, Empfehlung, Auflage, nicht erfüllt) und ihre "
+                "Anmerkung in die eingereichte Checkliste ein – oder Sie übertragen den Bericht hier von Hand."
+            ),
+            _(
+                "Die zurückgegebene Checkliste hier einlesen: erst Vorschau, dann die gewählten Rückmeldungen "
+                "übernehmen."
+            ),
+            _(
+                "Für jede Auflage und jede nicht erfüllte Anforderung eine Maßnahme anlegen; sie erscheint in der "
+                "Qualitätsplanung und mit ihrem Stand auf dem Blatt „Rückmeldung“ der Checkliste."
+            ),
+        ]
+        intro = steps_html(steps)
+        self.widget = page_box(
+            header,
+            intro,
+            self.feedback.widget,
+            self.user_name,
+            card(
+                make(w.HTML, f"<h2>{esc(_('Bericht'))}</h2>"),
+                make(
+                    w.HBox,
+                    [
+                        make(w.HTML, f"<b>{esc(_('erhalten am'))}</b>&nbsp;"),
+                        self.received,
+                        make(w.HTML, f"&nbsp;&nbsp;<b>{esc(_('Gutachter*innen'))}</b>&nbsp;"),
+                        self.assessors,
+                    ],
+                    layout={"align_items": "center", "flex_flow": "row wrap"},
+                ),
+                self.head_message,
+                self.overview,
+            ),
+            card(
+                make(w.HTML, f"<h2>{esc(_('Zurückgegebene Checkliste einlesen'))}</h2>"),
+                self.upload,
+                self.import_result,
+                self.preview_box,
+            ),
+            card(
+                make(w.HTML, f"<h2>{esc(_('Rückmeldungen je Anforderung'))}</h2>"),
+                make(w.HBox, [self.filter, self.area], layout={"flex_flow": "row wrap", "align_items": "center"}),
+                self.rows_box,
+            ),
+        )
+        self.show_rows(findings)
+        self.show_overview(findings)
+
+    def user(self) -> str:
+        return str(self.user_name.value)
+
+    # ---------------------------------------------------------------- head and overview
+
+    def _head_saver(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def changed(change: dict[str, Any]) -> None:
+            try:
+                self.report.set_head(name, change["new"], self.user())
+            except InputError as exc:
+                self.head_message.value = error_html(exc)
+                return
+            self.head_message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
+
+        return changed
+
+    def show_overview(self, findings: dict[str, Finding] | None = None) -> None:
+        summary = self.report.overview(findings, self.measures)
+        parts = [esc(summary.text())]
+        if summary.missing_measure:
+            text = n_(
+                "{n} Auflage oder nicht erfüllte Anforderung hat noch keine Maßnahme.",
+                "{n} Auflagen oder nicht erfüllte Anforderungen haben noch keine Maßnahme.",
+                summary.missing_measure,
+            ).format(n=summary.missing_measure)
+            parts.append(f'<span class="qm-tl-bald">{esc(text)}</span>')
+        if summary.overdue:
+            text = n_("{n} Frist ist überschritten.", "{n} Fristen sind überschritten.", summary.overdue)
+            parts.append(f'<span class="qm-tl-ueberfaellig">{esc(text.format(n=summary.overdue))}</span>')
+        elif summary.open == 0 and any(summary.counts.values()):
+            parts.append(f'<span class="qm-tl-erledigt">{esc(_("Nichts mehr offen."))}</span>')
+        self.overview.value = '<div class="qm-readiness-total">' + "<br>".join(parts) + "</div>"
+
+    # ---------------------------------------------------------------- rows
+
+    def _shown(self, findings: dict[str, Finding]) -> list[Requirement]:
+        chosen, area = self.filter.value, self.area.value
+        shown = []
+        for group in self.evaluation.catalog.areas:
+            if area and group.id != area:
+                continue
+            for req in group.all_requirements():
+                finding = findings.get(req.id, Finding(self.cycle.id, req.id))
+                if chosen == "mit" and finding.is_empty:
+                    continue
+                if chosen == "offen" and not self.report.state(finding, self.measures).open:
+                    continue
+                shown.append(req)
+        return shown
+
+    def show_rows(self, findings: dict[str, Finding] | None = None) -> None:
+        findings = self.report.findings() if findings is None else findings
+        self.measures = self.report.measures()
+        self.assessments = self.evaluation.assessments()
+        boxes: list[w.Widget] = []
+        for req in self._shown(findings):
+            finding = findings.get(req.id, Finding(self.cycle.id, req.id))
+            row = self.rows.get(req.id)
+            if row is None:
+                row = self.rows[req.id] = FindingRow(self, req, finding)
+            else:
+                row.show(finding, self.measures)
+            boxes.append(row.widget)
+        if not boxes:
+            empty = {
+                "offen": _("Nichts offen: Jede Auflage und jede nicht erfüllte Anforderung hat eine Maßnahme."),
+                "mit": _(
+                    "Noch keine Rückmeldung erfasst. Die zurückgegebene Checkliste oben einlesen oder unter "
+                    "„alle Anforderungen“ eintragen."
+                ),
+            }.get(self.filter.value, _("Keine Anforderungen in diesem Bereich."))
+            boxes.append(make(w.HTML, f'<div class="qm-msg-info">{esc(empty)}</div>'))
+        self.rows_box.children = boxes
+
+    def plan_measure(self, row: FindingRow) -> None:
+        responsible = self.evaluation.assessment(row.req.id).responsible or self.user()
+        measure = self.report.plan_measure(row.req.id, responsible, self.user())
+        self.measures = self.report.measures()
+        row.show(self.report.finding(row.req.id), self.measures)
+        self.show_overview()
+        self.feedback.ok(
+            _("Maßnahme „{title}“ angelegt (verantwortlich: {who}). Sie steht jetzt in der Qualitätsplanung.").format(
+                title=measure.title, who=measure.responsible
+            )
+        )
+
+    # ---------------------------------------------------------------- import
+
+    def received_file(self, file: ReceivedFile) -> None:
+        """A returned checklist arrived: build the preview (the store is only read)."""
+        self.feedback.clear()
+        self.import_result.value = ""
+        self.preview = read_feedback(self.evaluation.store, self.catalogs, file.content, file.name, self.cycle.id)
+        self.show_preview()
+
+    @staticmethod
+    def change_html(change: FindingChange) -> str:
+        label = _("neu") if change.kind == "new" else _("geändert")
+        kind = esc(change_label(change.new_kind))
+        if change.kind == "changed" and change.old_kind != change.new_kind:
+            kind = f"{esc(change_label(change.old_kind))} → {kind}"
+        text = _quote(change.new_text)
+        if change.kind == "changed" and change.old_text != change.new_text:
+            text = f"{esc(_('App'))} {_quote(change.old_text)} → {esc(_('Datei'))} {text}"
+        css = "new" if change.kind == "new" else "changed"
+        return (
+            f'<span class="qm-kind qm-kind-{css}">{esc(label)}</span> <b>{esc(change.requirement_id)}</b> '
+            f"{kind}: {text}"
+        )
+
+    def show_preview(self) -> None:
+        preview = self.preview
+        if preview is None:
+            self.checks = {}
+            self.preview_box.children = []
+            return
+        summary = make(w.HTML, f"<b>{esc(preview.file_name)}</b><br>{esc(preview.summary())}{not_read_html(preview)}")
+        self.checks = {}
+        rows: list[w.Widget] = []
+        for change in preview.changes:
+            # new findings are chosen; one that replaces what is stored only when the QMB ticks it
+            box = make(w.Checkbox, value=change.kind == "new", indent=False, layout={"width": "28px"})
+            self.checks[change.requirement_id] = box
+            rows.append(make(w.HBox, [box, make(w.HTML, self.change_html(change))], layout={"align_items": "baseline"}))
+        if not rows:
+            nothing = _("Die Datei bringt keine neue Rückmeldung.")
+            rows.append(make(w.HTML, f'<div class="qm-msg-info">{esc(nothing)}</div>'))
+        buttons = [self.apply_button, self.discard_button] if self.checks else [self.discard_button]
+        actions = make(w.HBox, buttons)
+        self.preview_box.children = [summary, actions, *rows]
+
+    def apply(self) -> None:
+        preview = self.preview
+        if preview is None:
+            self.feedback.info(_("Bitte zuerst die zurückgegebene Checkliste einlesen."))
+            return
+        keys = {key for key, box in self.checks.items() if box.value}
+        if not keys:
+            self.feedback.info(_("Nichts ausgewählt – nichts wurde geändert."))
+            return
+        result = apply_feedback(self.report, preview, keys, self.user())
+        count = len(result.applied)
+        text = n_(
+            "{n} Rückmeldung aus „{file}“ übernommen.", "{n} Rückmeldungen aus „{file}“ übernommen.", count
+        ).format(n=count, file=preview.file_name)
+        parts = [f'<div class="qm-msg-ok" role="status">{esc(text)}</div>']
+        if result.skipped:
+            skipped = "".join(f"<li><b>{esc(c.requirement_id)}</b>: {esc(why)}</li>" for c, why in result.skipped)
+            parts.append(f'<div class="qm-msg-error">{esc(_("Nicht übernommen:"))}<ul>{skipped}</ul></div>')
+        self.import_result.value = "".join(parts)
+        self.preview = None
+        self.show_preview()
+        findings = self.report.findings()
+        self.show_overview(findings)
+        if self.filter.value == "alle" and count:
+            self.filter.value = "mit"  # the filter's observer shows the rows
+        else:
+            self.show_rows(findings)
+
+    def discard(self) -> None:
+        self.preview = None
+        self.import_result.value = (
+            f'<div class="qm-msg-info">{esc(_("Vorschau verworfen; nichts wurde geändert."))}</div>'
+        )
+        self.show_preview()

@@ -1,0 +1,200 @@
+"""The participant page of a workshop: join (anonymous or named, optional role group), then rate.
+
+Built for a phone (360 px): one column, big choices. Every answer is stored at once; the participant key from
+the address lets the same person continue after a reload or a dropped connection.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from qmkit.domain.catalog import Catalog, Requirement
+from qmkit.domain.model import day_text
+from qmkit.domain.workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, Workshop, new_token, valid_key
+from qmkit.errors import InputError
+from qmkit.i18n import _
+from qmkit.store.store import Store
+from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, page_box
+
+PHONE_CSS = """
+<style>
+.qm-phone { max-width: 640px; font-size: 16px; }
+.qm-phone .widget-radio-box { flex-direction: column; }
+.qm-phone .widget-radio-box label { font-size: 16px; padding: 6px 0; line-height: 1.3; white-space: normal; }
+.qm-phone .widget-radio-box input { width: 20px; height: 20px; margin-right: 8px; }
+.qm-phone .qm-card { padding: 8px 10px; }
+.qm-phone textarea { font-size: 15px; }
+.qm-phone .jupyter-button { height: 40px; font-size: 16px; }
+.qm-saved { color: #2e7d32; font-size: 0.9em; }
+</style>
+"""
+
+
+def answer_options(catalog: Catalog, req: Requirement) -> list[tuple[str, str]]:
+    """The choices for one requirement: its scale, then "kann ich nicht beurteilen"."""
+    return [(v.label, v.value) for v in catalog.scale_for(req)] + [(_("kann ich nicht beurteilen"), CANNOT_JUDGE)]
+
+
+class AnswerCard:
+    """One requirement: the choice and a short comment, each stored as soon as it changes."""
+
+    def __init__(self, page: ParticipantPage, req: Requirement, value: str | None, comment: str):
+        self.page, self.req = page, req
+        self.choice = make(
+            w.RadioButtons, options=answer_options(page.catalog, req), value=value, layout={"width": "100%"}
+        )
+        self.comment = make(
+            w.Textarea,
+            value=comment,
+            placeholder=_("Kommentar (freiwillig, kurz; bitte keine Namen von Personen)"),
+            continuous_update=False,
+            rows=2,
+            layout={"width": "100%"},
+        )
+        self.status = make(w.HTML, value=self._saved_text() if value else "")
+        self.choice.observe(page.guard(lambda _c: self.save()), names="value")
+        self.comment.observe(page.guard(lambda _c: self.save()), names="value")
+        head = make(
+            w.HTML,
+            f"<b>{esc(req.id)} · {esc(req.title)}</b>"
+            f'<details class="qm-help"><summary>{esc(_("Worum geht es?"))}</summary>'
+            f'<div class="qm-muted">{esc(req.text)}</div></details>',
+        )
+        self.widget = card(head, self.choice, self.comment, self.status)
+
+    def _saved_text(self) -> str:
+        return f'<span class="qm-saved">✓ {esc(_("gespeichert"))}</span>'
+
+    def save(self) -> None:
+        if self.choice.value is None:
+            if self.comment.value.strip():
+                self.status.value = error_html(
+                    _("Bitte zuerst eine Antwort wählen; der Kommentar wird mit ihr gespeichert.")
+                )
+            return
+        try:
+            self.page.store.rate_in_workshop(
+                self.page.participant_or_fail(), self.page.catalog, self.req.id, self.choice.value, self.comment.value
+            )
+        except InputError as exc:
+            self.status.value = error_html(str(exc))
+            return
+        self.status.value = self._saved_text()
+        self.page.show_progress()
+
+
+class ParticipantPage:
+    """Join, then one card per selected requirement; nothing of other people's answers is shown."""
+
+    def __init__(self, store: Store, catalog: Catalog, workshop: Workshop, key: str):
+        self.store, self.catalog, self.workshop, self.key = store, catalog, workshop, key
+        self.feedback = Feedback()
+        self.guard = guard(self.feedback)
+        self.participant: Participant | None = store.participant(workshop, key)
+        self.cards: dict[str, AnswerCard] = {}
+        self.progress = make(w.HTML, "")
+        self.body = make(w.VBox, [], layout={"width": "100%"})
+        header = make(
+            w.HTML,
+            f"<h1>{esc(workshop.title)}</h1>"
+            f'<div class="qm-muted">{esc(_("Workshop am"))} {esc(day_text(workshop.held_on))} · '
+            f"{esc(_('{n} Anforderungen').format(n=len(workshop.requirement_ids)))}</div>",
+        )
+        self.widget = page_box(make(w.HTML, PHONE_CSS), header, self.feedback.widget, self.progress, self.body)
+        self.widget.add_class("qm-phone")
+        if self.participant is None:
+            self._show_join()
+        else:
+            self._show_answers()
+
+    def participant_or_fail(self) -> Participant:
+        if self.participant is None:
+            raise InputError(_("Bitte zuerst auf „Teilnehmen“ tippen."), "participant")
+        return self.participant
+
+    def _show_join(self) -> None:
+        intro = (
+            _("Sie bewerten zuerst allein; danach bespricht die Gruppe die Ergebnisse.")
+            + " "
+            + (
+                _("Ihr Name erscheint bei Ihren Antworten, wenn Sie ihn angeben.")
+                if self.workshop.named
+                else _("Ihre Antworten bleiben anonym: es wird kein Name gespeichert.")
+            )
+        )
+        self.role = make(
+            w.Dropdown,
+            options=[(_("keine Angabe"), "")] + [(_(r), _(r)) for r in ROLE_GROUPS],
+            value="",
+            description=_("Rollengruppe (freiwillig)"),
+            style={"description_width": "initial"},
+            layout={"width": "100%"},
+        )
+        self.name = make(
+            w.Text,
+            placeholder=_("Name oder Kürzel (freiwillig)"),
+            description=_("Anzeigename"),
+            style={"description_width": "initial"},
+            layout={"width": "100%", "display": "" if self.workshop.named else "none"},
+        )
+        self.join_error = make(w.HTML, "")
+        go = make(w.Button, description=_("Teilnehmen"), icon="check", button_style="primary")
+        go.add_class("qm-join")
+        go.on_click(self.guard(lambda _b: self.join()))
+        self.body.children = [card(make(w.HTML, f"<p>{esc(intro)}</p>"), self.role, self.name, self.join_error, go)]
+
+    def join(self) -> None:
+        if self.participant is not None:
+            return
+        try:
+            self.participant = self.store.join_workshop(
+                self.workshop, display_name=self.name.value, role_group=self.role.value, key=self.key
+            )
+        except InputError as exc:
+            self.join_error.value = error_html(str(exc))
+            return
+        self._show_answers()
+
+    def _show_answers(self) -> None:
+        answers = self.store.answers_of(self.participant_or_fail())
+        by_id = {r.id: r for r in self.catalog.requirements()}
+        self.cards = {}
+        for req_id in self.workshop.requirement_ids:
+            req = by_id.get(req_id)
+            if req is None:  # the catalog changed since the workshop was made
+                continue
+            found = answers.get(req_id)
+            self.cards[req_id] = AnswerCard(self, req, found.value if found else None, found.comment if found else "")
+        done = make(
+            w.HTML,
+            '<p class="qm-muted">'
+            + esc(
+                _(
+                    "Jede Antwort ist gespeichert, sobald Sie sie wählen. Sie können Antworten ändern; wenn Sie die "
+                    "Seite schließen und den Link erneut öffnen, geht es hier weiter."
+                )
+            )
+            + "</p>",
+        )
+        self.body.children = [c.widget for c in self.cards.values()] + [done]
+        self.show_progress()
+
+    def show_progress(self) -> None:
+        answered = sum(1 for c in self.cards.values() if c.choice.value is not None)
+        total = len(self.cards)
+        text = _("{n} von {total} beantwortet").format(n=answered, total=total)
+        if total and answered == total:
+            text += " – " + _("danke, alles gespeichert!")
+        self.progress.value = f'<div class="qm-msg-info" role="status" id="qm-progress">{esc(text)}</div>'
+
+
+def build_participant_page(store: Store, catalogs: Any, query: dict[str, str]) -> w.VBox:
+    """The page for ``?t=<workshop token>&p=<participant key>``; without a valid token only a German refusal."""
+    workshop = store.workshop_for_participant(query.get("t"))
+    cycle = store.get_cycle(workshop.cycle_id)
+    key = query.get("p", "")
+    if not valid_key(key):
+        key = new_token()  # reached without the gate (e.g. on 127.0.0.1): this view only
+    return ParticipantPage(store, catalogs.get(cycle.catalog_id), workshop, key).widget

@@ -1,0 +1,385 @@
+"""The PDCA-Review page: Do/Check/Act per measure, PDCA-phase scores (CAF style), management reviews,
+the next cycle from this one, and the comparison over all cycles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import ipywidgets as w
+
+from qmkit.domain.comparison import Comparison, load_history
+from qmkit.domain.model import day_text
+from qmkit.domain.planning import STATUS_LABELS, Measure
+from qmkit.domain.review import (
+    ACT_LABELS,
+    BANDS,
+    EFFECT_LABELS,
+    PHASE_LABELS,
+    PHASES,
+    ManagementReview,
+    MeasureReview,
+    band_label,
+)
+from qmkit.i18n import _
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.widgets.chart import comparison_chart_html
+from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
+from qmkit.ui.widgets.fields import FieldSpec, widget_for
+from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
+
+EMPTY = [("–", "")]
+REVIEW_FORM = [
+    FormField("done_text", "text", "Do – was wurde getan", "Was wurde umgesetzt, von wem?"),
+    FormField("done_on", "date", "Do – wann abgeschlossen"),
+    FormField("actual", "line", "Check – Istwert des Indikators", "z. B. 58"),
+    FormField("effect_evidence", "text", "Check – Beleg der Wirkung", "Befragung, Kennzahl, Dokument …"),
+    FormField(
+        "effective", "choice", "Check – wirksam?", options=EMPTY + [(v, str(k)) for k, v in EFFECT_LABELS.items()]
+    ),
+    FormField(
+        "act", "choice", "Act – wie geht es weiter?", options=EMPTY + [(v, str(k)) for k, v in ACT_LABELS.items()]
+    ),
+    FormField("act_note", "text", "Act – Anmerkung"),
+]
+MGMT_FORM = [
+    FormField("held_on", "date", "Datum"),
+    FormField("participants", "line", "Teilnehmende", "Leitung, QMB, …"),
+    FormField("inputs", "text", "Eingaben", "Ergebnisse der Selbstbewertung, Maßnahmen, Auditfeststellungen"),
+    FormField("decisions", "text", "Entscheidungen"),
+    FormField("next_review", "date", "Nächste Managementbewertung"),
+]
+SCORE_OPTIONS = EMPTY + [(f"{v} – {band_label(v)}", str(v)) for v in range(0, 101, 5)]
+
+
+class ReviewPage:
+    """Check what the measures achieved, decide how to act, record the management review, go on."""
+
+    def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
+        self.evaluation, self.store = evaluation, evaluation.store
+        self.cycle, self.catalog = evaluation.cycle, evaluation.catalog
+        self.today = today or date.today()
+        self.feedback = Feedback()
+        self.guard = guard(self.feedback)
+        inst = evaluation.institution
+        self.user_name = user_field(inst.qmb)
+        # Do / Check / Act
+        self.measure_table = make(w.HTML)
+        self.measure_info = make(w.HTML)
+        self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid))
+        self.review_editor = RecordEditor(
+            REVIEW_FORM,
+            lambda r, name, value: self.store.set_review_field(r.measure_id, name, value, self.user()),
+            self.guard,
+            lambda _r: self.refresh_measures(),
+            lambda r: self.store.measure_review(r.measure_id),
+        )
+        # PDCA-phase scores
+        self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
+        self.score_box = self._score_box()
+        # management review
+        self.mgmt_chooser = Chooser(self.guard, lambda rid: self.mgmt_editor.show(self._mgmt(rid)))
+        self.mgmt_new = button(self.guard, "Neue Managementbewertung", "plus", self.add_management_review)
+        self.mgmt_inputs_button = button(self.guard, "Eingaben vorschlagen", "magic", self.suggest_inputs)
+        self.mgmt_delete = button(self.guard, "Löschen", "trash", self.delete_management_review)
+        self.mgmt_editor = RecordEditor(
+            MGMT_FORM,
+            lambda r, name, value: self.store.update_management_review(r.id, name, value, self.user()),
+            self.guard,
+            lambda r: self.refresh_management(r.id),
+            lambda r: self.store.management_review(r.id),
+        )
+        # next cycle and comparison
+        self.next_name = make(
+            w.Text, value=self._next_name_suggestion(), description=_("Name"), layout={"width": "360px"}
+        )
+        self.next_button = button(self.guard, "Nächsten Zyklus anlegen", "forward", self.start_next_cycle)
+        self.next_result = make(w.HTML)
+        self.comparison_html = make(w.HTML)
+        header = cycle_header("review", _("PDCA-Review"), self.cycle.id, inst.name, self.cycle.name, self.catalog.title)
+        self.review_card = card(
+            make(w.HTML, f"<h2>{esc(_('Maßnahmen prüfen: Do – Check – Act'))}</h2>"), self.measure_table
+        )
+        cards = [self.review_card]
+        if self.score_box is not None:
+            cards.append(self.score_box)
+        cards += [
+            card(
+                make(w.HTML, f"<h2>{esc(_('Managementbewertung'))}</h2>"),
+                make(w.HBox, [self.mgmt_chooser.widget, self.mgmt_new, self.mgmt_inputs_button, self.mgmt_delete]),
+                self.mgmt_editor.widget,
+            ),
+            card(
+                make(w.HTML, f"<h2>{esc(_('Nächster Zyklus'))}</h2>"),
+                make(
+                    w.HTML,
+                    '<div class="qm-muted">'
+                    + esc(
+                        _(
+                            "Übernimmt Bewertungen, Texte, Nachweise, Ziele und offene Maßnahmen als Ausgangsstand; "
+                            "übernommene Bewertungen sind „zu bestätigen“. Dieser Zyklus bleibt unverändert."
+                        )
+                    )
+                    + "</div>",
+                ),
+                make(w.HBox, [self.next_name, self.next_button]),
+                self.next_result,
+            ),
+            card(make(w.HTML, f"<h2>{esc(_('Vergleich über die Zyklen'))}</h2>"), self.comparison_html),
+        ]
+        self.widget = page_box(header, self.feedback.widget, self.user_name, *cards)
+        self.refresh_measures()
+        self.refresh_management()
+        self.refresh_comparison()
+
+    def user(self) -> str:
+        return self.user_name.value.strip()
+
+    # ------------------------------------------------------------------ Do / Check / Act
+
+    def refresh_measures(self, select: int | None = None) -> None:
+        measures = self.store.measures(self.cycle.id)
+        reviews = self.store.measure_reviews(self.cycle.id)
+        self.measure_table.value = review_table_html(measures, reviews)
+        options = [(f"{m.title} ({STATUS_LABELS[m.status]})", m.id) for m in measures]
+        chosen = self.measure_chooser.refill(options, select)
+        parts = [*self.review_card.children[:2]]
+        if measures:  # the editor only when there is something to review
+            parts += [self.measure_chooser.widget, self.measure_info, self.review_editor.widget]
+        if list(self.review_card.children) != parts:
+            self.review_card.children = parts
+        if chosen is None or self.review_editor.record is None or self.review_editor.record.measure_id != chosen:
+            self.show_review(chosen)
+        elif chosen is not None:
+            self._show_measure_info(self.store.measure(chosen))
+
+    def show_review(self, measure_id: int | None) -> None:
+        if measure_id is None:
+            self.review_editor.show(None)
+            self.measure_info.value = ""
+            return
+        self._show_measure_info(self.store.measure(measure_id))
+        self.review_editor.show(self.store.measure_review(measure_id))
+
+    def _show_measure_info(self, m: Measure) -> None:
+        parts = [
+            _("Verantwortlich: {who}").format(who=m.responsible),
+            _("Status: {status}").format(status=STATUS_LABELS[m.status]),
+        ]
+        if m.requirement_ids:
+            parts.append(_("Anforderungen: {ids}").format(ids=", ".join(m.requirement_ids)))
+        if m.goal_id is not None:
+            goal = self.store.goal(m.goal_id)
+            target = _("Ziel „{title}“: {indicator}, Ausgangswert {base}, Zielwert {target}").format(
+                title=goal.title, indicator=goal.indicator or "–", base=goal.baseline or "–", target=goal.target or "–"
+            )
+            parts.append(target)
+        self.measure_info.value = f'<div class="qm-muted">{" · ".join(esc(p) for p in parts)}</div>'
+
+    # ------------------------------------------------------------------ PDCA-phase scores
+
+    def _score_box(self) -> w.VBox | None:
+        setting = self.catalog.pdca_scoring
+        if setting is None:
+            return None
+        targets = self.catalog.pdca_targets()
+        fields = ("level",) if setting.variant == "classical" else PHASES
+        stored = self.store.pdca_scores(self.cycle.id)
+        rows: list[w.Widget] = []
+        for target_id, title in targets:
+            score = stored.get(target_id)
+            widgets = []
+            for name in fields:
+                value = getattr(score, name) if score is not None else None
+                dropdown = widget_for(
+                    "choice", "" if value is None else str(value), FieldSpec(options=SCORE_OPTIONS, width="190px")
+                )
+                dropdown.observe(self.guard(self._score_saver(target_id, name)), names="value")
+                self.score_inputs[(target_id, name)] = dropdown
+                widgets.append(dropdown)
+            rows.append(
+                make(
+                    w.HBox,
+                    [make(w.HTML, f"<b>{esc(target_id)}</b> {esc(title)}", layout={"width": "300px"}), *widgets],
+                )
+            )
+        if setting.variant == "classical":
+            hint = _("Ein Wert je Zeile: Wie weit ist der Ansatz im PDCA-Zyklus gekommen?")
+            head = ""
+        else:
+            hint = _("Plan, Do, Check und Act werden einzeln bewertet; der Mittelwert steht im Export.")
+            head = "".join(
+                f'<span style="display:inline-block;width:190px"><b>{p}</b></span>' for p in PHASE_LABELS.values()
+            )
+            head = f'<div style="margin-left:300px">{head}</div>'
+        bands = " · ".join(f"{lo}–{hi}: {esc(_(label))}" for lo, hi, label in BANDS)
+        return card(
+            make(w.HTML, f"<h2>{esc(_('PDCA-Reifegrad (CAF-Stil)'))}</h2>"),
+            make(w.HTML, f'<div class="qm-muted">{esc(hint)}<br>{bands}</div>{head}'),
+            *rows,
+        )
+
+    def _score_saver(self, target_id: str, name: str) -> Callable[[dict[str, str]], None]:
+        def save(change: dict[str, str]) -> None:
+            self.store.set_pdca_score(self.cycle.id, target_id, name, change["new"], self.user())
+            self.feedback.ok(_("PDCA-Bewertung für {id} gespeichert.").format(id=target_id))
+
+        return save
+
+    # ------------------------------------------------------------------ management review
+
+    def _mgmt(self, review_id: int | None) -> ManagementReview | None:
+        return self.store.management_review(review_id) if review_id is not None else None
+
+    def refresh_management(self, select: int | None = None) -> None:
+        reviews = self.store.management_reviews(self.cycle.id)
+        options = [
+            (
+                _("Managementbewertung vom {day}").format(day=day_text(r.held_on))
+                if r.held_on
+                else _("Managementbewertung (ohne Datum)"),
+                r.id,
+            )
+            for r in reviews
+        ]
+        chosen = self.mgmt_chooser.refill(options, select)
+        if chosen is None or self.mgmt_editor.record is None or self.mgmt_editor.record.id != chosen:
+            self.mgmt_editor.show(self._mgmt(chosen))
+        self.mgmt_delete.disabled = self.mgmt_inputs_button.disabled = chosen is None
+
+    def add_management_review(self) -> None:
+        review = self.store.add_management_review(self.cycle.id, self.user(), held_on=self.today)
+        self.refresh_management(select=review.id)
+
+    def delete_management_review(self) -> None:
+        if self.mgmt_editor.record is not None:
+            self.store.delete_management_review(self.mgmt_editor.record.id)
+            self.feedback.ok(_("Managementbewertung gelöscht."))
+            self.refresh_management()
+
+    def suggest_inputs(self) -> None:
+        """Fill 'Eingaben' with the cycle's results: self-evaluation, measure outcomes, open items."""
+        record = self.mgmt_editor.record
+        if record is None:
+            return
+        text = management_inputs_text(self.evaluation, self.store.measures(self.cycle.id), self.today)
+        if record.inputs.strip():
+            text = record.inputs.rstrip() + "\n\n" + text
+        self.mgmt_editor.inputs["inputs"].value = text  # saved like a user's input
+
+    # ------------------------------------------------------------------ next cycle and comparison
+
+    def _next_name_suggestion(self) -> str:
+        return _("Selbstbewertung {year}").format(year=self.today.year + 1)
+
+    def start_next_cycle(self) -> None:
+        new = self.store.start_next_cycle(self.cycle.id, self.next_name.value, self.catalog, self.user())
+        count = len(self.store.to_confirm(new.id))
+        self.next_result.value = (
+            '<div class="qm-msg-ok">'
+            + esc(
+                _("Zyklus „{name}“ angelegt: {n} Bewertungen zu bestätigen, {m} Maßnahmen übernommen.").format(
+                    name=new.name, n=count, m=len(self.store.measures(new.id))
+                )
+            )
+            + f' <a class="qm-button" href="Selbstbewertung.ipynb?zyklus={new.id}">'
+            + esc(_("Zur Selbstbewertung des neuen Zyklus"))
+            + "</a></div>"
+        )
+        self.refresh_comparison()
+
+    def refresh_comparison(self) -> None:
+        self.comparison_html.value = comparison_html(load_history(self.store, self.cycle, self.catalog))
+
+
+def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]) -> str:
+    """Measures with their review state: status, done on, effective, decision."""
+    if not measures:
+        return f'<div class="qm-muted">{esc(_("Noch keine Maßnahmen im Plan."))}</div>'
+    rows = []
+    for m in measures:
+        r = reviews.get(m.id, MeasureReview(m.id))
+        rows.append(
+            f"<tr><td>{esc(m.title)}</td><td>{esc(STATUS_LABELS[m.status])}</td>"
+            f"<td>{esc(day_text(r.done_on, '–'))}</td>"
+            f"<td>{esc(EFFECT_LABELS[r.effective] if r.effective else '–')}</td>"
+            f"<td>{esc(ACT_LABELS[r.act] if r.act else '–')}</td></tr>"
+        )
+    head = "".join(f"<th>{esc(_(h))}</th>" for h in ("Maßnahme", "Status", "Do: erledigt am", "Check: wirksam", "Act"))
+    done = sum(1 for m in measures if reviews.get(m.id, MeasureReview(m.id)).reviewed)
+    counts = _("{done} von {n} Maßnahmen geprüft").format(done=done, n=len(measures))
+    return (
+        f'<div class="qm-muted">{esc(counts)}</div>'
+        f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+
+
+def management_inputs_text(evaluation: SelfEvaluation, measures: list[Measure], today: date) -> str:
+    """A plain-text summary of the cycle for the management review's inputs."""
+    summary = evaluation.summary()
+    lines = [_("Selbstbewertung: {progress}.").format(progress=summary.progress_text())]
+    for area in summary.areas:
+        met = area.met(evaluation.catalog.scale)
+        lines.append(
+            _("– {id} {title}: {met} von {total} erfüllt").format(
+                id=area.area_id, title=area.title, met=met, total=area.total
+            )
+        )
+    by_status: dict[str, int] = {}
+    for m in measures:
+        by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
+    status_text = ", ".join(f"{n} {label}" for label, n in by_status.items()) or _("keine")
+    lines.append(
+        _("Maßnahmen: {status}; überfällig: {late}.").format(
+            status=status_text, late=sum(m.is_overdue(today) for m in measures)
+        )
+    )
+    return "\n".join(lines)
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """Chart per area over the cycles, then per step the changed requirements and the measures in between."""
+    if len(comparison.cycles) < 2:
+        text = _("Für einen Vergleich braucht es mindestens zwei Zyklen mit diesem Qualitätsmodell.")
+        return f'<div class="qm-muted">{esc(text)}</div>'
+    parts = [comparison_chart_html(comparison)]
+    for step in reversed(comparison.steps):
+        title = _("Von „{a}“ zu „{b}“: {up} besser, {down} schlechter, {n} geändert").format(
+            a=step.before.name, b=step.after.name, up=step.improved, down=step.worse, n=len(step.changes)
+        )
+        change_rows = "".join(
+            f"<tr><td><b>{esc(c.requirement_id)}</b> {esc(c.title)}</td><td>{esc(c.before_label)}</td>"
+            f"<td>{esc(c.after_label)}</td><td>{_arrow(c.delta)}</td></tr>"
+            for c in step.changes
+        )
+        effect_rows = "".join(
+            f"<tr><td>{esc(e.measure.title)}</td><td>{esc(e.requirement_id)}</td>"
+            f"<td>{esc(e.before_label)} → {esc(e.after_label)}</td><td>{_arrow(e.delta)}</td></tr>"
+            for e in step.effects
+        )
+        changes = (
+            f'<table class="qm-plan"><thead><tr><th>{esc(_("Anforderung"))}</th><th>{esc(_("vorher"))}</th>'
+            f"<th>{esc(_('nachher'))}</th><th></th></tr></thead><tbody>{change_rows}</tbody></table>"
+            if change_rows
+            else f'<div class="qm-muted">{esc(_("Keine Bewertung hat sich geändert."))}</div>'
+        )
+        effects = (
+            f"<h4>{esc(_('Umgesetzte Maßnahmen dazwischen'))}</h4>"
+            f'<table class="qm-plan"><thead><tr><th>{esc(_("Maßnahme"))}</th><th>{esc(_("Anforderung"))}</th>'
+            f"<th>{esc(_('Bewertung'))}</th><th></th></tr></thead><tbody>{effect_rows}</tbody></table>"
+            if effect_rows
+            else ""
+        )
+        parts.append(f"<details open><summary><b>{esc(title)}</b></summary>{changes}{effects}</details>")
+    return "".join(parts)
+
+
+def _arrow(delta: int | None) -> str:
+    if delta is None:
+        return ""
+    if delta > 0:
+        return f'<span style="color:#2e7d32" title="{esc(_("besser"))}">▲ {esc(_("besser"))}</span>'
+    if delta < 0:
+        return f'<span class="qm-error" title="{esc(_("schlechter"))}">▼ {esc(_("schlechter"))}</span>'
+    return "="
