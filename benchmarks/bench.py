@@ -32,9 +32,12 @@ from qmkit.domain.catalog import discover, parse_catalog  # noqa: E402
 from qmkit.domain.workshop import CANNOT_JUDGE  # noqa: E402
 from qmkit.excel.checklist import build_workbook  # noqa: E402
 from qmkit.server.serve import join_command, voila_command  # noqa: E402
+from qmkit.services.cycles import CycleService  # noqa: E402
 from qmkit.services.demo import create_demo  # noqa: E402
+from qmkit.services.planning import Planning  # noqa: E402
 from qmkit.services.selfeval import SelfEvaluation  # noqa: E402
-from qmkit.store.store import Store  # noqa: E402
+from qmkit.services.workshop import Workshops  # noqa: E402
+from qmkit.store import Store  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -241,11 +244,12 @@ def workshop_benchmarks(work: Path) -> dict[str, Any]:
     )
     store = Store(f"sqlite:///{data / 'qmkit.sqlite'}")
     catalog = discover([BUILTIN_STANDARDS]).get("qm4")
-    inst = store.create_institution("Benchmark Workshop")
-    cycle = store.create_cycle(inst.id, "2027", catalog)
+    inst = CycleService(store).create_institution("Benchmark Workshop")
+    cycle = CycleService(store).create_cycle(inst.id, "2027", catalog)
     reqs = [r.id for r in catalog.requirements()[:WORKSHOP_REQUIREMENTS]]
-    ws = store.create_workshop(cycle.id, catalog, title="Benchmark", requirement_ids=reqs)
-    warmup = store.create_workshop(cycle.id, catalog, title="Server allein", requirement_ids=reqs)
+    workshops = Workshops(SelfEvaluation(store, cycle, catalog))
+    ws = workshops.create(title="Benchmark", requirement_ids=reqs)
+    warmup = workshops.create(title="Server allein", requirement_ids=reqs)
     store.close()
     results: dict[str, Any] = {"workshop_join_s": [], "workshop_last_rating_to_view_s": []}
 
@@ -313,7 +317,7 @@ def workshop_benchmarks(work: Path) -> dict[str, Any]:
             results["workshop_total_rss_mib"] = tree_rss_mib(app.pid) + tree_rss_mib(joiner.pid)
             results["workshop_server_rss_mib"] = process_rss_mib(joiner.pid)
             check = Store(f"sqlite:///{data / 'qmkit.sqlite'}")
-            ratings = check.workshop_ratings(ws.id)
+            ratings = check.workshops.ratings(ws.id)
             check.close()
             results["workshop_ratings_stored"] = len(ratings)
             results["workshop_cannot_judge"] = sum(r.value == CANNOT_JUDGE for r in ratings)
@@ -345,8 +349,8 @@ def workbook_benchmarks(work: Path) -> dict[str, Any]:
     synth = parse_catalog(synthetic_catalog(2000), "synthetic")
     for key, catalog in (("largest", largest), ("synthetic_2000", synth)):
         store = Store(f"sqlite:///{work / f'{key}.sqlite'}")
-        inst = store.create_institution(f"Bench {key}")
-        cycle = store.create_cycle(inst.id, "voll", catalog)
+        inst = CycleService(store).create_institution(f"Bench {key}")
+        cycle = CycleService(store).create_cycle(inst.id, "voll", catalog)
         ev = SelfEvaluation(store, cycle, catalog)
         for i, req in enumerate(catalog.requirements()):
             ev.rate(req.id, catalog.scale.values[i % len(catalog.scale.values)].value, "bench")
@@ -376,7 +380,7 @@ def workbook_benchmarks(work: Path) -> dict[str, Any]:
 
 def planning_benchmarks(work: Path) -> dict[str, Any]:
     """Kernel-side render times of the comparison view (10 cycles) and the plan view (500 measures)."""
-    from qmkit.domain.comparison import load_history
+    from qmkit.services.review import load_history
     from qmkit.ui.pages.planning import PlanningPage
     from qmkit.ui.pages.review import comparison_html
 
@@ -384,8 +388,8 @@ def planning_benchmarks(work: Path) -> dict[str, Any]:
     shipped = discover([BUILTIN_STANDARDS])
     catalog = max(shipped.catalogs.values(), key=lambda c: len(c.requirements()))
     store = Store(f"sqlite:///{work / 'planning.sqlite'}")
-    inst = store.create_institution("Bench Planung")
-    cycle = store.create_cycle(inst.id, "Zyklus 1", catalog)
+    inst = CycleService(store).create_institution("Bench Planung")
+    cycle = CycleService(store).create_cycle(inst.id, "Zyklus 1", catalog)
     usable = [v.value for v in catalog.scale.values if not v.not_applicable]
     reqs = catalog.requirements()
     for n in range(1, 11):
@@ -393,11 +397,11 @@ def planning_benchmarks(work: Path) -> dict[str, Any]:
         for i, req in enumerate(reqs):
             ev.rate(req.id, usable[(i + n) % len(usable)], "bench")
         for i, req in enumerate(reqs[:10]):
-            store.add_measure(
-                cycle.id, title=f"Maßnahme {n}.{i}", responsible="QMB", requirement_ids=(req.id,), status="umgesetzt"
+            Planning(ev).add_measure(
+                title=f"Maßnahme {n}.{i}", responsible="QMB", requirement_ids=(req.id,), status="umgesetzt"
             )
         if n < 10:
-            cycle = store.start_next_cycle(cycle.id, f"Zyklus {n + 1}", catalog)
+            cycle = CycleService(store).start_next(cycle.id, f"Zyklus {n + 1}", catalog)
     runs = []
     for _ in range(7):
         start = time.perf_counter()
@@ -407,10 +411,10 @@ def planning_benchmarks(work: Path) -> dict[str, Any]:
     results["comparison_10_cycles_s"] = runs
     results["comparison_catalog"] = f"{catalog.id}, {len(reqs)} requirements"
 
-    plan_cycle = store.create_cycle(inst.id, "Plan 500", catalog)
+    plan_cycle = CycleService(store).create_cycle(inst.id, "Plan 500", catalog)
+    plan = Planning(SelfEvaluation(store, plan_cycle, catalog))
     for i in range(500):
-        store.add_measure(
-            plan_cycle.id,
+        plan.add_measure(
             title=f"Maßnahme {i}",
             responsible=f"Person {i % 12}",
             due=f"2027-{1 + i % 12:02d}-{1 + i % 28:02d}",
@@ -471,8 +475,8 @@ def evidence_benchmarks(work: Path) -> dict[str, Any]:
     shipped = discover([BUILTIN_STANDARDS])
     catalog = max(shipped.catalogs.values(), key=lambda c: len(c.requirements()))
     store = Store(f"sqlite:///{work / 'evidence.sqlite'}")
-    inst = store.create_institution("Bench Nachweise")
-    cycle = store.create_cycle(inst.id, "voll", catalog)
+    inst = CycleService(store).create_institution("Bench Nachweise")
+    cycle = CycleService(store).create_cycle(inst.id, "voll", catalog)
     ev = SelfEvaluation(store, cycle, catalog)
     reqs = catalog.requirements()
     for i, req in enumerate(reqs):
@@ -512,7 +516,7 @@ def evidence_benchmarks(work: Path) -> dict[str, Any]:
     previews = []
     for _ in range(5):
         start = time.perf_counter()
-        read_checklist(store, shipped, content, "voll.xlsx")
+        read_checklist(SelfEvaluation.opener(store, shipped), content, "voll.xlsx")
         previews.append(time.perf_counter() - start)
     results["import_preview_s"] = previews
     results["feedback_preview_s"] = feedback_preview(store, shipped, content, len(reqs))
@@ -544,7 +548,7 @@ def feedback_preview(store: Store, catalogs: Any, content: bytes, expected: int)
     runs = []
     for _ in range(5):
         start = time.perf_counter()
-        preview = read_feedback(store, catalogs, returned, "zurück.xlsx")
+        preview = read_feedback(SelfEvaluation.opener(store, catalogs), returned, "zurück.xlsx")
         runs.append(time.perf_counter() - start)
     assert len(preview.changes) == expected and not preview.problems, preview.problems[:3]
     return runs

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         load_catalog,
         parse_catalog,
     )
-    from qmkit.domain.comparison import Comparison, compare, load_history
+    from qmkit.domain.comparison import Comparison, compare
     from qmkit.domain.evidence import Document
     from qmkit.domain.model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
     from qmkit.domain.planning import Gap, Goal, GoalKind, Measure, MeasureStatus, find_gaps
@@ -47,8 +47,9 @@ if TYPE_CHECKING:
     from qmkit.excel.workshop import build_workshop_workbook
     from qmkit.services.certification import CertificationPlan
     from qmkit.services.register import EvidenceRegister
+    from qmkit.services.review import load_history
     from qmkit.services.selfeval import SelfEvaluation
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
 __version__ = "0.3.0"
 
@@ -176,7 +177,7 @@ _WHERE = {
     "export_filename": "excel.checklist",
     "find_gaps": "domain.planning",
     "load_catalog": "domain.catalog",
-    "load_history": "domain.comparison",
+    "load_history": "services.review",
     "parse_catalog": "domain.catalog",
     "plan_filename": "excel.plan",
     "save_workbook": "excel.checklist",

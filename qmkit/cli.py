@@ -20,7 +20,7 @@ from qmkit.errors import CatalogError, NotFoundError, QmkitError
 from qmkit.i18n import _
 
 if TYPE_CHECKING:
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
 log = logging.getLogger("qmkit.cli")
 
@@ -129,10 +129,13 @@ def _read_excel(path: Path) -> bytes:
 
 def _cycle_of_file(store: Store, args: argparse.Namespace) -> int | None:
     """The cycle named by ``--cycle`` (and ``--institution``) for a file without qmkit's export record."""
+    from qmkit.services.cycles import CycleService
+
     if not args.cycle:
         return None
-    inst = store.find_institution(args.institution) if args.institution else None
-    matches = [c for c in store.list_cycles(inst.id if inst else None) if c.name == args.cycle]
+    cycles = CycleService(store)
+    inst = cycles.find_institution(args.institution) if args.institution else None
+    matches = [c for c in cycles.cycles(inst.id if inst else None) if c.name == args.cycle]
     if len(matches) != 1:
         raise NotFoundError(_("Den Zyklus „{name}“ gibt es nicht eindeutig.").format(name=args.cycle))
     return int(matches[0].id)
@@ -143,13 +146,13 @@ def _cmd_import_feedback(args: argparse.Namespace) -> int:
     from qmkit.excel.feedback_import import apply_feedback, change_label, read_feedback
     from qmkit.services.feedback_report import FeedbackReport
     from qmkit.services.selfeval import SelfEvaluation
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
     path: Path = args.path
     content = _read_excel(path)
     store = Store()
     catalogs = discover()
-    preview = read_feedback(store, catalogs, content, path.name, _cycle_of_file(store, args))
+    preview = read_feedback(SelfEvaluation.opener(store, catalogs), content, path.name, _cycle_of_file(store, args))
     print(_("Vorschau für {name}: {summary}").format(name=path.name, summary=preview.summary()))
     for c in preview.changes:
         label = _("neu") if c.kind == "new" else _("geändert")
@@ -180,14 +183,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     """``import checklist``: preview a filled checklist; with ``--apply`` take over what has no conflict."""
     from qmkit.excel.checklist_import import FIELD_LABELS, KIND_LABELS, apply_preview, read_checklist
     from qmkit.services.selfeval import SelfEvaluation
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
     path: Path = args.path
     content = _read_excel(path)
     store = Store()
     cycle_id = _cycle_of_file(store, args)
     catalogs = discover()
-    preview = read_checklist(store, catalogs, content, path.name, cycle_id)
+    preview = read_checklist(SelfEvaluation.opener(store, catalogs), content, path.name, cycle_id)
     print(
         _("Vorschau für {name} ({source}): {summary}").format(
             name=path.name, source=preview.exported_from or "–", summary=preview.summary()
@@ -228,7 +231,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from qmkit.server.serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
     Store().close()  # create or migrate the store now, with a clear message if that fails
     join_port = args.join_port or args.port + 1
@@ -351,7 +354,7 @@ def _cmd_catalog_import(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from qmkit.services.demo import create_demo
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
     catalog = discover().get(args.catalog)
     store = Store()
@@ -370,15 +373,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from qmkit.excel.checklist import build_workbook
     from qmkit.excel.plan import build_plan_workbook, plan_filename
     from qmkit.excel.style import export_filename, save_workbook
+    from qmkit.services.cycles import CycleService
     from qmkit.services.selfeval import SelfEvaluation
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
     store = Store()
+    cycles = CycleService(store)
     if args.institution:
-        inst = store.find_institution(args.institution)
-        cycle = store.find_cycle(inst.id, args.cycle) if args.cycle else next(iter(store.list_cycles(inst.id)), None)
+        inst = cycles.find_institution(args.institution)
+        cycle = cycles.find_cycle(inst.id, args.cycle) if args.cycle else next(iter(cycles.cycles(inst.id)), None)
     elif args.cycle:
-        matches = [c for c in store.list_cycles() if c.name == args.cycle]
+        matches = [c for c in cycles.cycles() if c.name == args.cycle]
         if len(matches) > 1:
             raise QmkitError(
                 _("Den Zyklus „{name}“ gibt es in mehreren Einrichtungen; bitte --institution angeben.").format(
@@ -387,7 +392,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             )
         cycle = matches[0] if matches else None
     else:
-        cycle = store.latest_cycle()
+        cycle = cycles.latest()
     if cycle is None:
         raise NotFoundError(_("Kein passender Zyklus gefunden. Zuerst in der App oder mit „qmkit demo“ einen anlegen."))
     data = SelfEvaluation.open(store, cycle.id, discover()).checklist_data()

@@ -18,9 +18,33 @@ os.environ.pop("QMKIT_STANDARDS", None)
 
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
 from qmkit.domain.catalog import CatalogSet, discover  # noqa: E402
-from qmkit.store.store import Store  # noqa: E402
+from qmkit.services.review import Review  # noqa: E402
+from qmkit.services.workshop import Participation, Workshops  # noqa: E402
+from qmkit.store import Store  # noqa: E402
 
 SHIPPED = {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
+_SHIPPED_CATALOGS: list[CatalogSet] = []
+
+
+def shipped_catalogs() -> CatalogSet:
+    if not _SHIPPED_CATALOGS:
+        _SHIPPED_CATALOGS.append(discover([BUILTIN_STANDARDS]))
+    return _SHIPPED_CATALOGS[0]
+
+
+def plan(store: Store, cycle_id: int) -> Review:
+    """The checked planning and review service of one cycle (the tests' way into goals, measures, reviews)."""
+    return Review.open(store, cycle_id, shipped_catalogs())
+
+
+def workshops(store: Store, cycle_id: int) -> Workshops:
+    """The facilitator's checked service for the workshops of one cycle."""
+    return Workshops.open(store, cycle_id, shipped_catalogs())
+
+
+def taking_part(store: Store, workshop_id: int) -> Participation:
+    """A participant's side of one workshop, opened as the join link opens it."""
+    return Participation.open(store, store.workshops.get(workshop_id).token, shipped_catalogs())
 
 
 def need_program(name: str) -> str:

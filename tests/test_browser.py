@@ -18,7 +18,8 @@ from openpyxl import load_workbook
 
 from qmkit.config import BUILTIN_STANDARDS
 from qmkit.domain.catalog import discover
-from qmkit.store.store import Store
+from qmkit.services.cycles import CycleService
+from qmkit.store import Store
 
 from .conftest import SHIPPED, libreoffice_pdf_text, need_program
 
@@ -176,8 +177,8 @@ def test_rate_reload_export_download(server, browser, tmp_path: Path, catalog_id
     context.close()
 
     store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-    cycle = store.find_cycle(store.find_institution(f"Testhaus {catalog_id}").id, f"Zyklus {catalog_id}")
-    stored = store.assessment(cycle.id, req1.id)
+    cycle = store.cycles.find(store.institutions.find(f"Testhaus {catalog_id}").id, f"Zyklus {catalog_id}")
+    stored = store.assessments.get(cycle.id, req1.id)
     assert stored.rating == catalog.scale.values[0].value
     assert [e.title for e in stored.evidence] == req1.evidence[:1]
     store.close()
@@ -244,7 +245,7 @@ def test_kernels_of_left_pages_are_ended_open_page_keeps_working(browser, tmp_pa
         card(page, req).get_by_role("button", name=catalog.scale.values[0].label, exact=True).click()
         card(page, req).get_by_text("gespeichert").wait_for(timeout=15_000)
         store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-        assert store.assessment(store.latest_cycle().id, req.id).rating == catalog.scale.values[0].value
+        assert store.assessments.get(store.cycles.latest().id, req.id).rating == catalog.scale.values[0].value
         store.close()
         page.close()
     finally:
@@ -273,8 +274,8 @@ def test_rate_plan_review_next_cycle_compare(server, browser, tmp_path: Path):
     base, env = server
     catalog = discover([BUILTIN_STANDARDS]).get("qm4")
     store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-    inst = store.create_institution("PDCA-Haus", qmb="E. Ende")
-    first = store.create_cycle(inst.id, "Zyklus 2026", catalog)
+    inst = CycleService(store).create_institution("PDCA-Haus", qmb="E. Ende")
+    first = CycleService(store).create_cycle(inst.id, "Zyklus 2026", catalog)
     req = catalog.requirements()[0]
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
@@ -287,19 +288,19 @@ def test_rate_plan_review_next_cycle_compare(server, browser, tmp_path: Path):
     wait_for_page(page)
     page.get_by_role("button", name="Maßnahme anlegen").first.click()
     page.get_by_text("angelegt.").wait_for()
-    [measure] = wait_until(lambda: store.measures(first.id))
+    [measure] = wait_until(lambda: store.plans.measures(first.id))
     assert measure.requirement_ids == (req.id,) and measure.responsible == "E. Ende"
     select_with(page, "in Umsetzung").select_option(label="umgesetzt")
-    wait_until(lambda: str(store.measure(measure.id).status) == "umgesetzt")
+    wait_until(lambda: str(store.plans.measure(measure.id).status) == "umgesetzt")
 
     page.locator(".qm-nav a", has_text="PDCA-Review").click()
     wait_for_page(page)
     page.get_by_placeholder("Was wurde umgesetzt, von wem?").fill("Konzept geschrieben <b>fett</b>")
     select_with(page, "teilweise").select_option(label="ja")
     select_with(page, "als Standard beibehalten").select_option(label="als Standard beibehalten")
-    review = wait_until(lambda: (r := store.measure_review(measure.id)).act and r)
+    review = wait_until(lambda: (r := store.reviews.of_measure(measure.id)).act and r)
     assert review.done_text == "Konzept geschrieben <b>fett</b>" and str(review.effective) == "ja"
-    assert str(store.measure(measure.id).status) == "wirksam"
+    assert str(store.plans.measure(measure.id).status) == "wirksam"
     page.get_by_text("1 von 1 Maßnahmen geprüft").wait_for()
 
     page.get_by_label("Name").fill("Zyklus 2029")
@@ -309,10 +310,10 @@ def test_rate_plan_review_next_cycle_compare(server, browser, tmp_path: Path):
     assert "aus dem Vorzyklus übernommen – bitte prüfen" in card(page, req).inner_text()
     card(page, req).get_by_role("button", name="erfüllt", exact=True).click()
     card(page, req).get_by_text("gespeichert").wait_for()
-    second = store.find_cycle(inst.id, "Zyklus 2029")
-    wait_until(lambda: store.assessment(second.id, req.id).rating == "erfuellt")
-    assert req.id not in store.to_confirm(second.id)
-    assert store.assessment(first.id, req.id).rating == "nicht_erfuellt"  # the old cycle is unchanged
+    second = store.cycles.find(inst.id, "Zyklus 2029")
+    wait_until(lambda: store.assessments.get(second.id, req.id).rating == "erfuellt")
+    assert req.id not in store.assessments.to_confirm(second.id)
+    assert store.assessments.get(first.id, req.id).rating == "nicht_erfuellt"  # the old cycle is unchanged
 
     page.locator(".qm-nav a", has_text="PDCA-Review").click()
     wait_for_page(page)

@@ -23,6 +23,7 @@ from qmkit.excel.catalog_import import (
 )
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.checklist_import import ImportFileError
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.catalog_import import CatalogImportPage
 
@@ -87,8 +88,8 @@ def test_list_becomes_a_valid_catalog_with_the_base_models_scale_and_procedure(s
     assert load_catalog(path) == cat
     found = discover([BUILTIN_STANDARDS, tmp_path])
     assert not found.errors and "muster-offiziell" in found.catalogs
-    inst = store.create_institution("Mit offiziellem Katalog")
-    cycle = store.create_cycle(inst.id, "2026", found.get("muster-offiziell"))
+    inst = CycleService(store).create_institution("Mit offiziellem Katalog")
+    cycle = CycleService(store).create_cycle(inst.id, "2026", found.get("muster-offiziell"))
     ev = SelfEvaluation.open(store, cycle.id, found)
     ev.rate("2.4", "erfuellt")
     wb = build_workbook(ev.checklist_data())

@@ -107,14 +107,14 @@ def test_import_checklist_preview_then_apply(capsys, tmp_path: Path, monkeypatch
     assert code == 0 and ("1 geändert" in out or "1 neu" in out)
     assert f"{req_id}" in out and "„Team Verwaltung“" in out and "kein Wert der Skala" in out
     assert "Mit --apply" in out
-    from qmkit.store.store import Store
+    from qmkit.store import Store
 
     store = Store()
-    assert store.assessment(store.latest_cycle().id, req_id).responsible != "Team Verwaltung"
+    assert store.assessments.get(store.cycles.latest().id, req_id).responsible != "Team Verwaltung"
     code, out, _err = run(capsys, "import", "checklist", str(out_file), "--apply")
     assert code == 0 and "1 Änderungen übernommen" in out
-    assert store.assessment(store.latest_cycle().id, req_id).responsible == "Team Verwaltung"
-    assert store.assessment(store.latest_cycle().id, req_id).changed_by == "Excel-Import"
+    assert store.assessments.get(store.cycles.latest().id, req_id).responsible == "Team Verwaltung"
+    assert store.assessments.get(store.cycles.latest().id, req_id).changed_by == "Excel-Import"
     store.close()
     (tmp_path / "kaputt.xlsx").write_text("ID;Bewertung\n")
     code, _out, err = run(capsys, "import", "checklist", str(tmp_path / "kaputt.xlsx"))
@@ -129,20 +129,22 @@ def test_import_feedback_preview_then_apply(capsys, tmp_path: Path, monkeypatch)
     area.cell(2, header.index("Anmerkung Gutachter*in") + 1).value = "Beschwerdeweg festlegen."
     area.cell(3, header.index("Anmerkung Gutachter*in") + 1).value = "Nicht erfüllt: fehlt."
     book.save(out_file)
-    from qmkit.store.store import Store
+    from qmkit.domain.catalog import discover
+    from qmkit.services.feedback_report import FeedbackReport
+    from qmkit.store import Store
 
     store = Store()
-    cycle_id = store.latest_cycle().id
-    store.save_finding(cycle_id, second, {"text": "schon getippt"}, "QMB")
+    cycle_id = store.cycles.latest().id
+    FeedbackReport.open(store, cycle_id, discover()).set(second, "text", "schon getippt", "QMB")
     code, out, _err = run(capsys, "import", "feedback", str(out_file))
     assert code == 0 and "1 neue Rückmeldungen, 1 geändert" in out
     assert f"{first}" in out and "Auflage: „Beschwerdeweg festlegen.“" in out and "Mit --apply" in out
-    assert first not in store.findings(cycle_id)
+    assert first not in store.feedback.findings(cycle_id)
     code, out, _err = run(capsys, "import", "feedback", str(out_file), "--apply")
     assert code == 0 and "1 Rückmeldungen übernommen; 1 gespeicherte nicht ersetzt" in out
-    findings = store.findings(cycle_id)
+    findings = store.feedback.findings(cycle_id)
     assert findings[first].kind == "auflage" and findings[first].changed_by == "Excel-Import"
     assert findings[second].text == "schon getippt"
     code, out, _err = run(capsys, "import", "feedback", str(out_file), "--apply", "--replace")
-    assert code == 0 and store.findings(cycle_id)[second].kind == "nicht_erfuellt"
+    assert code == 0 and store.feedback.findings(cycle_id)[second].kind == "nicht_erfuellt"
     store.close()

@@ -15,6 +15,7 @@ from qmkit.documents.package import EVIDENCE_FOLDER, HTML_INDEX, INDEX_SHEET, bu
 from qmkit.domain.evidence import EvidenceFiles, UploadError, display_name, member_name
 from qmkit.domain.readiness import Check, Severity
 from qmkit.errors import InputError
+from qmkit.services.cycles import CycleService
 from qmkit.services.register import EvidenceRegister
 from qmkit.services.selfeval import SelfEvaluation
 
@@ -26,8 +27,8 @@ def files(tmp_path: Path) -> EvidenceFiles:
 
 @pytest.fixture
 def lqw(store, catalogs):
-    inst = store.create_institution("VHS Nord", qmb="A. Keller")
-    cycle = store.create_cycle(inst.id, "Testierung 2027", catalogs.get("lqw"))
+    inst = CycleService(store).create_institution("VHS Nord", qmb="A. Keller")
+    cycle = CycleService(store).create_cycle(inst.id, "Testierung 2027", catalogs.get("lqw"))
     return SelfEvaluation(store, cycle, catalogs.get("lqw"))
 
 
@@ -88,8 +89,8 @@ def test_one_document_serves_many_requirements_and_the_next_cycle(store, catalog
     register.update(doc, "version", "4")
     assert {lqw.assessment(r).evidence[0].version for r in ("L1.1", "L1.3", "L2.1")} == {"4"}
     # the next cycle uses the same register entry
-    nxt = store.start_next_cycle(lqw.cycle.id, "Retestierung 2031", catalogs.get("lqw"), "A. Keller")
-    assert store.assessment(nxt.id, "L1.3").evidence[0].document.id == doc.id
+    nxt = CycleService(store).start_next(lqw.cycle.id, "Retestierung 2031", catalogs.get("lqw"), "A. Keller")
+    assert store.assessments.get(nxt.id, "L1.3").evidence[0].document.id == doc.id
     assert len(register.documents()) == 1
 
 
@@ -159,9 +160,9 @@ def test_readiness_names_what_is_missing_and_rises_when_fixed(store, lqw, files)
 
 
 def test_not_applicable_needs_a_reason_but_no_evidence(store, catalogs):
-    inst = store.create_institution("Beratungsstelle")
+    inst = CycleService(store).create_institution("Beratungsstelle")
     qm4 = catalogs.get("qm4")
-    ev = SelfEvaluation(store, store.create_cycle(inst.id, "2027", qm4), qm4)
+    ev = SelfEvaluation(store, CycleService(store).create_cycle(inst.id, "2027", qm4), qm4)
     req = next(r for r in qm4.requirements() if r.evidence_required)
     na = next(v.value for v in qm4.scale.values if v.not_applicable)
     ev.rate(req.id, na)

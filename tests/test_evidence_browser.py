@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from qmkit.config import BUILTIN_STANDARDS
 from qmkit.documents.package import HTML_INDEX, INDEX_SHEET
 from qmkit.domain.catalog import discover
-from qmkit.store.store import Store
+from qmkit.services.cycles import CycleService
+from qmkit.store import Store
 
 from .test_browser import browser, server, wait_for_page, wait_until  # noqa: F401 - fixtures
 
@@ -27,8 +28,8 @@ def _ready_percent(page) -> int:
 def _new_cycle(env, catalog_id: str, institution: str, qmb: str, name: str):
     """A store on the server's database with a new institution and cycle (what the start page would make)."""
     store = Store(f"sqlite:///{env['QMKIT_DATA']}/qmkit.sqlite")
-    inst = store.create_institution(institution, qmb=qmb)
-    return store, store.create_cycle(inst.id, name, discover([BUILTIN_STANDARDS]).get(catalog_id))
+    inst = CycleService(store).create_institution(institution, qmb=qmb)
+    return store, CycleService(store).create_cycle(inst.id, name, discover([BUILTIN_STANDARDS]).get(catalog_id))
 
 
 def _open(chromium, base: str, notebook: str, cycle_id: int):
@@ -41,8 +42,8 @@ def _open(chromium, base: str, notebook: str, cycle_id: int):
 def test_upload_link_readiness_package_index(server, browser, tmp_path: Path):  # noqa: F811
     base, env = server
     store, cycle = _new_cycle(env, "lqw", "Nachweis-VHS", "N. Weis", "Testierung 2027")
-    store.set_assessment_field(cycle.id, "L1.1", "rating", "erfuellt", "N. Weis")
-    store.set_assessment_field(cycle.id, "L1.1", "implementation", "Leitbild mit allen Teams erarbeitet.", "N. Weis")
+    store.assessments.set_field(cycle.id, "L1.1", "rating", "erfuellt", "N. Weis")
+    store.assessments.set_field(cycle.id, "L1.1", "implementation", "Leitbild mit allen Teams erarbeitet.", "N. Weis")
     evidence = tmp_path / "Leitbild <2026>.txt"
     evidence.write_text("Leitbild der Nachweis-VHS: gelungenes Lernen ist …", encoding="utf-8")
     page = _open(browser, base, "Einreichung.ipynb", cycle.id)
@@ -56,7 +57,7 @@ def test_upload_link_readiness_package_index(server, browser, tmp_path: Path):  
         page.locator(".qm-upload-button").click()
     chooser.value.set_files(str(evidence))
     page.get_by_text("ist im Register gespeichert").wait_for(timeout=30_000)
-    [link] = wait_until(lambda: store.evidence_for_cycle(cycle.id))
+    [link] = wait_until(lambda: store.evidence.of_cycle(cycle.id))
     assert link.requirement_id == "L1.1" and link.document.file_name == "Leitbild <2026>.txt"
     assert link.document.file_size == evidence.stat().st_size
 
@@ -101,18 +102,18 @@ def test_checklist_round_trip_through_the_page(server, browser, tmp_path: Path):
     first, second = sheet.cell(2, 1).value, sheet.cell(3, 1).value
     filled = tmp_path / "Checkliste ausgefüllt.xlsx"
     book.save(filled)
-    before = store.assessments(cycle.id)
+    before = store.assessments.of_cycle(cycle.id)
 
     with page.expect_file_chooser() as chooser:
         page.locator(".qm-upload-button").click()
     chooser.value.set_files(str(filled))
     page.get_by_text("2 neu, 0 geändert, 0 Konflikte").wait_for(timeout=30_000)
-    assert store.assessments(cycle.id) == before  # the preview changed nothing
+    assert store.assessments.of_cycle(cycle.id) == before  # the preview changed nothing
     page.locator(".qm-page input[type=checkbox]").nth(1).uncheck()  # leave the second change out
     page.get_by_text("1 von 2 gewählt").wait_for()
     page.get_by_role("button", name="Ausgewählte übernehmen").click()
     page.get_by_text("1 Änderung aus").wait_for(timeout=30_000)
-    answers = wait_until(lambda: store.assessments(cycle.id) or None)
+    answers = wait_until(lambda: store.assessments.of_cycle(cycle.id) or None)
     assert answers[first].implementation == "Im Team ausgefüllt"
     assert second not in answers or answers[second].responsible == ""
 
@@ -125,7 +126,7 @@ def test_deadlines_page_saves_the_certificate_and_offers_the_calendar(server, br
     picker.fill("2027-05-24")
     picker.dispatch_event("change")
     page.get_by_text("Gültig bis 23.05.2031").wait_for(timeout=30_000)
-    assert wait_until(lambda: store.certification(cycle.id).certified_on).isoformat() == "2027-05-24"
+    assert wait_until(lambda: store.timeline.certification(cycle.id).certified_on).isoformat() == "2027-05-24"
     page.locator(".qm-tl-row", has_text="Anmeldung zur Retestierung").get_by_text("23.08.2030").wait_for()
     page.get_by_role("button", name="Fristen als Kalender (.ics)").click()
     href = page.locator("#qm-ics-download").get_attribute("href", timeout=30_000)
@@ -155,15 +156,15 @@ def test_feedback_report_from_the_returned_checklist_to_a_measure(server, browse
         page.locator(".qm-upload-button").click()
     chooser.value.set_files(str(returned))
     page.get_by_text("2 neue Rückmeldungen, 0 geändert").wait_for(timeout=30_000)
-    assert store.findings(cycle.id) == {}  # the preview stored nothing
+    assert store.feedback.findings(cycle.id) == {}  # the preview stored nothing
     page.get_by_role("button", name="Ausgewählte übernehmen").click()
     page.get_by_text("2 Rückmeldungen aus").wait_for(timeout=30_000)
-    findings = wait_until(lambda: store.findings(cycle.id) or None)
+    findings = wait_until(lambda: store.feedback.findings(cycle.id) or None)
     assert findings[first].kind == "auflage" and findings[second].kind == "erfuellt"
     row = page.locator(".qm-card", has_text=f"{first} ").filter(has_text="Maßnahme fehlt").last  # the row's card
     assert row.locator("textarea").input_value() == "Beschwerdeweg <img src=x onerror=alert(1)>"  # text, never run
     row.get_by_role("button", name="Maßnahme anlegen").click()
     page.get_by_text("Sie steht jetzt in der Qualitätsplanung").wait_for(timeout=30_000)
-    [measure] = wait_until(lambda: store.measures(cycle.id) or None)
+    [measure] = wait_until(lambda: store.plans.measures(cycle.id) or None)
     assert measure.requirement_ids == (first,) and measure.responsible == "R. Meldung"
-    assert store.findings(cycle.id)[first].measure_id == measure.id and dialogs == []
+    assert store.feedback.findings(cycle.id)[first].measure_id == measure.id and dialogs == []

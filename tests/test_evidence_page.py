@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from qmkit.domain.evidence import EvidenceFiles
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.evidence import EvidencePage
@@ -17,9 +18,9 @@ from qmkit.ui.pages.submission import SubmissionPage
 
 @pytest.fixture
 def evaluation(store, catalogs):
-    inst = store.create_institution("Familienzentrum Süd", qmb="C. Brandt")
+    inst = CycleService(store).create_institution("Familienzentrum Süd", qmb="C. Brandt")
     cat = catalogs.get("lqw")
-    return SelfEvaluation(store, store.create_cycle(inst.id, "Testierung 2027", cat), cat)
+    return SelfEvaluation(store, CycleService(store).create_cycle(inst.id, "Testierung 2027", cat), cat)
 
 
 @pytest.fixture
@@ -63,10 +64,10 @@ def test_upload_link_and_edit_a_document(evaluation, files):
     # link to a second requirement, then unlink the first
     page.link_choice.value = "L1.3"
     page.link_button.click()
-    assert sorted(e.requirement_id for e in page.store.evidence_for_cycle(evaluation.cycle.id)) == ["L1.1", "L1.3"]
+    assert sorted(e.requirement_id for e in evaluation.evidence()) == ["L1.1", "L1.3"]
     unlink = page.links_box.children[0].children[1]
     unlink.click()
-    assert [e.requirement_id for e in page.store.evidence_for_cycle(evaluation.cycle.id)] == ["L1.3"]
+    assert [e.requirement_id for e in evaluation.evidence()] == ["L1.3"]
 
 
 def test_same_file_twice_and_too_large_files(evaluation, files):

@@ -14,14 +14,15 @@ from openpyxl import load_workbook
 
 from qmkit.excel.checklist import META_SHEET, build_workbook
 from qmkit.excel.checklist_import import ImportFileError, apply_preview, read_checklist
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 
 
 @pytest.fixture
 def evaluation(store, catalogs):
     catalog = catalogs.get("qm4")
-    inst = store.create_institution("Bildungswerk Ost")
-    cycle = store.create_cycle(inst.id, "2027", catalog)
+    inst = CycleService(store).create_institution("Bildungswerk Ost")
+    cycle = CycleService(store).create_cycle(inst.id, "2027", catalog)
     ev = SelfEvaluation.open(store, cycle.id, catalogs)
     reqs = catalog.requirements()
     ev.rate(reqs[0].id, catalog.scale.values[0].value, "QMB")
@@ -53,14 +54,14 @@ def edited(content: bytes, edits: dict[tuple[str, str], str]) -> bytes:
 
 
 def db_rows(store) -> list:
-    path = store.engine.url.database
+    path = store.db.engine.url.database
     with sqlite3.connect(path) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
         return [(t, sorted(map(repr, conn.execute(f"SELECT * FROM {t}")))) for t in tables]
 
 
 def test_untouched_export_changes_nothing(store, catalogs, evaluation):
-    preview = read_checklist(store, catalogs, exported(evaluation), "Checkliste.xlsx")
+    preview = read_checklist(SelfEvaluation.opener(store, catalogs), exported(evaluation), "Checkliste.xlsx")
     assert preview.changes == () and preview.problems == ()
     assert preview.unchanged == 3 * len(evaluation.catalog.requirements())
 
@@ -83,7 +84,7 @@ def test_edits_preview_and_apply(store, catalogs, evaluation):
     # meanwhile the QMB changes the responsible person of reqs[2] in the app: a conflict
     evaluation.set_text(reqs[2], "responsible", "Herr Adam", "QMB")
     before = db_rows(store)
-    preview = read_checklist(store, catalogs, file, "zurück.xlsx")
+    preview = read_checklist(SelfEvaluation.opener(store, catalogs), file, "zurück.xlsx")
     assert db_rows(store) == before  # the preview writes nothing
     kinds = {(c.requirement_id, c.field): c.kind for c in preview.changes}
     assert kinds == {
@@ -120,7 +121,7 @@ def test_moved_renamed_merged_formula_extra_sheet_and_unknown_ids(store, catalog
     book.create_sheet("Meine Notizen")
     buffer = io.BytesIO()
     book.save(buffer)
-    preview = read_checklist(store, catalogs, buffer.getvalue(), "bunt.xlsx")
+    preview = read_checklist(SelfEvaluation.opener(store, catalogs), buffer.getvalue(), "bunt.xlsx")
     text = "\n".join(preview.problems + preview.notices)
     assert "„Verantwortlich“ fehlt oder wurde umbenannt" in text
     assert "Spalte „Selbstbewertung“ wurde verschoben" in text
@@ -176,12 +177,14 @@ def test_hostile_files_get_a_german_message_and_change_nothing(store, catalogs, 
     before = db_rows(store)
     # a declared million-row dimension is only a claim: the real cells are read, quickly, and nothing changes
     started = time.perf_counter()
-    assert read_checklist(store, catalogs, files.pop("million.xlsx"), "million.xlsx").changes == ()
+    assert (
+        read_checklist(SelfEvaluation.opener(store, catalogs), files.pop("million.xlsx"), "million.xlsx").changes == ()
+    )
     assert time.perf_counter() - started < 10
     for name, content in files.items():
         started = time.perf_counter()
         with pytest.raises(ImportFileError) as err:
-            read_checklist(store, catalogs, content, name)
+            read_checklist(SelfEvaluation.opener(store, catalogs), content, name)
         assert name in str(err.value), (name, str(err.value))
         if name == "entities.xlsx":
             assert "unzulässige XML" in str(err.value)
@@ -222,6 +225,6 @@ def test_round_trip_changes_exactly_the_edited_fields(store, catalogs, evaluatio
                 .filter(lambda t, old=old_value: bool(t) and t != old and not t.startswith("="))
             )
             edits[(req_id, columns[field_name])], expected[(req_id, field_name)] = text, text
-    preview = read_checklist(store, catalogs, edited(content, edits), "runde.xlsx")
+    preview = read_checklist(SelfEvaluation.opener(store, catalogs), edited(content, edits), "runde.xlsx")
     assert preview.problems == ()
     assert {c.key: c.new for c in preview.changes} == expected

@@ -15,6 +15,7 @@ from qmkit.excel.plan import build_plan_workbook, plan_filename
 from qmkit.excel.style import save_workbook
 from qmkit.services.demo import create_demo
 from qmkit.services.selfeval import SelfEvaluation
+from tests.conftest import plan
 
 from .conftest import libreoffice_pdf_text
 
@@ -24,22 +25,25 @@ TODAY = date(2027, 3, 1)
 @pytest.fixture
 def planned(store, catalogs):
     cycle, _ = create_demo(store, catalogs.get("qm4"))
-    goal = store.add_goal(cycle.id, title="Rücklauf erhöhen", indicator="Rücklaufquote %", numeric=True, target="60")
-    late = store.add_measure(
-        cycle.id,
+    goal = plan(store, cycle.id).add_goal(
+        title="Rücklauf erhöhen", indicator="Rücklaufquote %", numeric=True, target="60"
+    )
+    late = plan(store, cycle.id).add_measure(
         title='=HYPERLINK("http://example.invalid","x")',
         responsible="A. Keller",
         due="2027-01-31",
         goal_id=goal.id,
         requirement_ids=("QB1.1",),
     )
-    done = store.add_measure(cycle.id, title="Feedbackbogen", responsible="B. Yilmaz", due="2027-06-30")
-    store.set_review_field(done.id, "done_text", "Bogen eingeführt")
-    store.set_review_field(done.id, "effective", "ja")
-    store.set_review_field(done.id, "act", "standard")
-    store.set_pdca_score(cycle.id, "QB1", "level", 60)
-    store.add_management_review(cycle.id, held_on="2027-02-15", participants="Leitung, QMB", decisions="+ weiter so")
-    store.sign_off_plan(cycle.id, "A. Keller (Leitung)", "2027-02-16")
+    done = plan(store, cycle.id).add_measure(title="Feedbackbogen", responsible="B. Yilmaz", due="2027-06-30")
+    plan(store, done.cycle_id).set_review_field(done.id, "done_text", "Bogen eingeführt")
+    plan(store, done.cycle_id).set_review_field(done.id, "effective", "ja")
+    plan(store, done.cycle_id).set_review_field(done.id, "act", "standard")
+    plan(store, cycle.id).set_pdca_score("QB1", "level", 60)
+    plan(store, cycle.id).add_management_review(
+        held_on="2027-02-15", participants="Leitung, QMB", decisions="+ weiter so"
+    )
+    plan(store, cycle.id).sign_off("A. Keller (Leitung)", "2027-02-16")
     return SelfEvaluation.open(store, cycle.id, catalogs).checklist_data(), late, done
 
 

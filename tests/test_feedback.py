@@ -16,8 +16,11 @@ from qmkit.errors import InputError
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.checklist_import import ImportFileError, read_checklist
 from qmkit.excel.feedback_import import apply_feedback, read_feedback
+from qmkit.services.cycles import CycleService
 from qmkit.services.feedback_report import FeedbackReport
-from qmkit.store.store import Store
+from qmkit.services.planning import Planning
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store import Store
 from tests.test_excel_import import db_rows, edited, evaluation, exported, hostile_files  # noqa: F401  (fixture)
 
 
@@ -83,17 +86,17 @@ def test_a_condition_becomes_one_measure_of_the_plan(report):
     assert measure.title == f"{req.id} {req.title}: Auflage erfüllen"
     assert measure.due == date(2027, 12, 31) and measure.requirement_ids == (req.id,)
     assert "Fortbildungsplanung jährlich dokumentieren" in measure.description
-    assert [m.id for m in report.store.measures(report.cycle.id)] == [measure.id]
+    assert [m.id for m in report.store.plans.measures(report.cycle.id)] == [measure.id]
     assert report.finding(req.id).measure_id == measure.id
     with pytest.raises(InputError, match="schon die Maßnahme"):
         report.plan_measure(req.id, "Herr Plan", "QMB")  # the second click (or the colleague's) makes none
     state = report.state(report.finding(req.id), report.measures())
     assert state.open and "geplant" in state.text and "31.12.2027" in state.text
-    report.store.update_measure(measure.id, "status", MeasureStatus.UMGESETZT, "Herr Plan")
+    Planning(report.evaluation).update_measure(measure.id, "status", MeasureStatus.UMGESETZT, "Herr Plan")
     assert not report.state(report.finding(req.id), report.measures()).open
     overview = report.overview()
     assert (overview.open, overview.missing_measure, overview.counts[FindingKind.AUFLAGE]) == (0, 0, 1)
-    report.store.update_measure(measure.id, "status", MeasureStatus.VERWORFEN, "Herr Plan")
+    Planning(report.evaluation).update_measure(measure.id, "status", MeasureStatus.VERWORFEN, "Herr Plan")
     assert report.plan_measure(req.id, "Herr Plan", "QMB").id != measure.id  # a discarded one may be replaced
 
 
@@ -104,13 +107,13 @@ def test_measure_only_for_findings_that_ask_for_one(report):
     report.set(req, "kind", "erfuellt", "QMB")
     with pytest.raises(InputError, match="Nur aus Auflagen"):
         report.plan_measure(req, "QMB", "QMB")
-    assert report.store.measures(report.cycle.id) == []
+    assert report.store.plans.measures(report.cycle.id) == []
 
 
 def test_two_people_planning_the_same_finding_get_one_measure(report, tmp_path):
     req = report.catalog.requirements()[0].id
     report.set(req, "kind", "nicht_erfuellt", "QMB")
-    url = str(report.store.engine.url)
+    url = str(report.store.db.engine.url)
     results: list[str] = []
 
     def click(name: str) -> None:
@@ -125,7 +128,7 @@ def test_two_people_planning_the_same_finding_get_one_measure(report, tmp_path):
         t.start()
     for t in threads:
         t.join()
-    assert len(report.store.measures(report.cycle.id)) == 1
+    assert len(report.store.plans.measures(report.cycle.id)) == 1
     assert sum("schon die Maßnahme" in r for r in results) == 1
 
 
@@ -148,7 +151,7 @@ def test_returned_checklist_preview_then_apply(store, catalogs, evaluation, repo
         },
     )
     before = db_rows(store)
-    preview = read_feedback(store, catalogs, content, "Rückmeldung.xlsx", evaluation.cycle.id)
+    preview = read_feedback(SelfEvaluation.opener(store, catalogs), content, "Rückmeldung.xlsx", evaluation.cycle.id)
     assert db_rows(store) == before  # reading stores nothing
     by_id = {c.requirement_id: c for c in preview.changes}
     assert set(by_id) == {reqs[0], reqs[1], reqs[2], reqs[5]}
@@ -170,7 +173,9 @@ def test_returned_checklist_preview_then_apply(store, catalogs, evaluation, repo
     assert reqs[2] not in findings  # not chosen
     assert findings[reqs[5]].text == "In der App"
     # the same file again brings nothing new for what was applied; an empty cell never clears a finding
-    again = read_feedback(store, catalogs, returned(evaluation, {}), "leer.xlsx", evaluation.cycle.id)
+    again = read_feedback(
+        SelfEvaluation.opener(store, catalogs), returned(evaluation, {}), "leer.xlsx", evaluation.cycle.id
+    )
     assert again.changes == () and again.unchanged == 0
     assert report.findings()[reqs[0]].text == "Beschwerdeverfahren fehlt."
 
@@ -178,7 +183,7 @@ def test_returned_checklist_preview_then_apply(store, catalogs, evaluation, repo
 def test_self_evaluation_import_points_to_the_feedback_page(store, catalogs, evaluation):  # noqa: F811
     req = evaluation.catalog.requirements()[0].id
     content = returned(evaluation, {(req, "Anmerkung Gutachter*in"): "Auflage: X"})
-    preview = read_checklist(store, catalogs, content, "zurück.xlsx")
+    preview = read_checklist(SelfEvaluation.opener(store, catalogs), content, "zurück.xlsx")
     assert preview.changes == ()
     assert any("Rückmeldung" in n and "1 " in n for n in preview.notices)
 
@@ -188,12 +193,12 @@ def test_feedback_import_refuses_hostile_and_foreign_files(store, catalogs, eval
         if name == "million.xlsx":  # a declared dimension only: read quickly, tested with the checklist import
             continue
         with pytest.raises(ImportFileError) as caught:
-            read_feedback(store, catalogs, content, name, evaluation.cycle.id)
+            read_feedback(SelfEvaluation.opener(store, catalogs), content, name, evaluation.cycle.id)
         assert str(caught.value).startswith("„")
-    other = store.create_cycle(evaluation.cycle.institution_id, "2030", evaluation.catalog)
+    other = CycleService(store).create_cycle(evaluation.cycle.institution_id, "2030", evaluation.catalog)
     with pytest.raises(ImportFileError, match="anderen Zyklus"):
-        read_feedback(store, catalogs, exported(evaluation), "alt.xlsx", other.id)
-    with sqlite3.connect(store.engine.url.database) as conn:
+        read_feedback(SelfEvaluation.opener(store, catalogs), exported(evaluation), "alt.xlsx", other.id)
+    with sqlite3.connect(store.db.engine.url.database) as conn:
         assert conn.execute("SELECT count(*) FROM feedback_findings").fetchone() == (0,)
 
 
@@ -205,7 +210,7 @@ def test_old_export_without_result_column_still_reads_remarks(store, catalogs, e
             ws.delete_cols([c.value for c in ws[1]].index("Ergebnis Gutachter*in") + 1)
     buffer = io.BytesIO()
     book.save(buffer)
-    preview = read_feedback(store, catalogs, buffer.getvalue(), "alt.xlsx", evaluation.cycle.id)
+    preview = read_feedback(SelfEvaluation.opener(store, catalogs), buffer.getvalue(), "alt.xlsx", evaluation.cycle.id)
     assert [(c.requirement_id, c.new_kind) for c in preview.changes] == [(req, FindingKind.EMPFEHLUNG)]
     assert not any("Ergebnis" in p for p in preview.problems)
 

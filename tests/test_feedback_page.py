@@ -78,7 +78,7 @@ def test_typing_a_finding_and_planning_its_measure(evaluation, catalogs):  # noq
     assert page.report.finding(req.id).text.startswith("Kein Verfahren")  # the refused text is not stored
     row.measure_button.click()
     assert "angelegt" in page.feedback.widget.value and "Frau QMB" in page.feedback.widget.value
-    [measure] = ev.store.measures(ev.cycle.id)
+    [measure] = ev.store.plans.measures(ev.cycle.id)
     assert measure.requirement_ids == (req.id,) and measure.due == date(2027, 3, 31)
     assert "Kein Verfahren" in measure.description
     assert row.measure_button.layout.display == "none" and "geplant" in row.state.value

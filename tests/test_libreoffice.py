@@ -9,8 +9,10 @@ import pytest
 
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.style import save_workbook
+from qmkit.services.cycles import CycleService
 from qmkit.services.demo import create_demo
 from qmkit.services.selfeval import SelfEvaluation
+from tests.conftest import taking_part, workshops
 
 from .conftest import libreoffice_pdf_text
 
@@ -38,20 +40,22 @@ def test_libreoffice_prints_the_workshop_report(store, catalogs, tmp_path: Path)
     from qmkit.excel.workshop import build_workshop_workbook
 
     catalog = catalogs.get("qm4")
-    inst = store.create_institution("Familienzentrum Süd")
-    cycle = store.create_cycle(inst.id, "2027", catalog)
+    inst = CycleService(store).create_institution("Familienzentrum Süd")
+    cycle = CycleService(store).create_cycle(inst.id, "2027", catalog)
     reqs = [r.id for r in catalog.requirements()[:5]]
-    ws = store.create_workshop(cycle.id, catalog, title="Teamtag", requirement_ids=reqs)
+    ws = workshops(store, cycle.id).create(title="Teamtag", requirement_ids=reqs)
     for i in range(4):
-        person = store.join_workshop(ws, display_name=f"Person {i}", role_group="Leitung")
+        person = taking_part(store, ws.id).join(display_name=f"Person {i}", role_group="Leitung")
         for k, req in enumerate(reqs):
             value = catalog.scale.values[(i + k) % 3].value
-            store.rate_in_workshop(person, catalog, req, value, '=HYPERLINK("x")' if i == 0 and k == 0 else "")
-    store.record_consensus(
-        ws, catalog, reqs[0], catalog.scale.values[1].value, "Weil es so ist", "Eine Person: strenger"
+            taking_part(store, person.workshop_id).rate(
+                person, req, value, '=HYPERLINK("x")' if i == 0 and k == 0 else ""
+            )
+    workshops(store, ws.cycle_id).record_consensus(
+        ws, reqs[0], catalog.scale.values[1].value, "Weil es so ist", "Eine Person: strenger"
     )
     data = SelfEvaluation.open(store, cycle.id, catalogs).checklist_data()
-    path = save_workbook(build_workshop_workbook(data, store.workshop_result(ws, catalog)), tmp_path / "ws.xlsx")
+    path = save_workbook(build_workshop_workbook(data, workshops(store, ws.cycle_id).result(ws)), tmp_path / "ws.xlsx")
     text, pages = libreoffice_pdf_text(path, tmp_path)
     flat = re.sub(r"\s+", " ", text)
     assert pages >= 3

@@ -13,8 +13,9 @@ from qmkit.domain.planning import GoalKind, MeasureStatus, find_gaps, parse_date
 from qmkit.errors import InputError
 from qmkit.services.demo import create_demo
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store import Store
 from qmkit.store.migrations import LATEST, _v1_initial
-from qmkit.store.store import Store
+from tests.conftest import plan
 
 
 @pytest.fixture
@@ -27,8 +28,8 @@ def test_gaps_are_ratings_below_met_or_missing_required_evidence(store, catalogs
     catalog = catalogs.get("qm4")
     ev = SelfEvaluation(store, cycle, catalog)
     ev.rate("QB3.4", "nz")  # not applicable is never a gap
-    gaps = {g.requirement_id: g for g in find_gaps(catalog, store.assessments(cycle.id))}
-    stored = store.assessments(cycle.id)
+    gaps = {g.requirement_id: g for g in find_gaps(catalog, store.assessments.of_cycle(cycle.id))}
+    stored = store.assessments.of_cycle(cycle.id)
     for req in catalog.requirements():
         a = stored.get(req.id)
         if a is None or a.rating is None or a.rating == "nz":
@@ -36,28 +37,28 @@ def test_gaps_are_ratings_below_met_or_missing_required_evidence(store, catalogs
         elif a.rating != "erfuellt":
             assert req.id in gaps and "bewertet als" in gaps[req.id].reason
     ev.rate("QB2.3", "erfuellt")  # required evidence: the demo gave it one; take it away
-    for ref in store.assessment(cycle.id, "QB2.3").evidence:
+    for ref in store.assessments.get(cycle.id, "QB2.3").evidence:
         ev.remove_evidence(ref)
-    gap = next(g for g in find_gaps(catalog, store.assessments(cycle.id)) if g.requirement_id == "QB2.3")
+    gap = next(g for g in find_gaps(catalog, store.assessments.of_cycle(cycle.id)) if g.requirement_id == "QB2.3")
     assert gap.missing_evidence and gap.reason == "erforderlicher Nachweis fehlt"
 
 
 def test_measure_from_gap_and_plan_order(store, catalogs, cycle):
-    gap = find_gaps(catalogs.get("qm4"), store.assessments(cycle.id))[0]
-    m = store.measure_from_gap(cycle.id, gap, responsible="B. Yilmaz", user="QMB")
+    gap = find_gaps(catalogs.get("qm4"), store.assessments.of_cycle(cycle.id))[0]
+    m = plan(store, cycle.id).measure_from_gap(gap, responsible="B. Yilmaz", user="QMB")
     assert m.requirement_ids == (gap.requirement_id,) and m.status is MeasureStatus.GEPLANT
     assert gap.requirement_id in m.title and "Aus der Selbstbewertung" in m.description
-    later = store.add_measure(cycle.id, title="Später", responsible="X", due="31.12.2027")
-    soon = store.add_measure(cycle.id, title="Bald", responsible="X", due=date(2026, 1, 15))
-    assert [x.id for x in store.measures(cycle.id)] == [soon.id, later.id, m.id]  # by due date, undated last
+    later = plan(store, cycle.id).add_measure(title="Später", responsible="X", due="31.12.2027")
+    soon = plan(store, cycle.id).add_measure(title="Bald", responsible="X", due=date(2026, 1, 15))
+    assert [x.id for x in store.plans.measures(cycle.id)] == [soon.id, later.id, m.id]  # by due date, undated last
     assert soon.is_overdue(date(2026, 2, 1)) and not soon.is_overdue(date(2026, 1, 1))
-    done = store.update_measure(soon.id, "status", "wirksam")
+    done = plan(store, soon.cycle_id).update_measure(soon.id, "status", "wirksam")
     assert not done.is_overdue(date(2026, 2, 1))
 
 
 def test_bad_measures_get_german_messages_and_store_keeps_last_valid(store, cycle):
-    m = store.add_measure(
-        cycle.id, title="Leitbild überarbeiten", responsible="A. Keller", start="2026-03-01", due="2026-06-30"
+    m = plan(store, cycle.id).add_measure(
+        title="Leitbild überarbeiten", responsible="A. Keller", start="2026-03-01", due="2026-06-30"
     )
     cases = [
         ("due", "2026-02-01", "Termin liegt vor dem Beginn"),
@@ -69,17 +70,16 @@ def test_bad_measures_get_german_messages_and_store_keeps_last_valid(store, cycl
     ]
     for field, value, message in cases:
         with pytest.raises(InputError, match=message) as info:
-            store.update_measure(m.id, field, value, "QMB")
+            plan(store, m.cycle_id).update_measure(m.id, field, value, "QMB")
         assert info.value.field == field
-    assert store.measure(m.id) == m
+    assert store.plans.measure(m.id) == m
     with pytest.raises(InputError, match="verantwortliche Person"):
-        store.add_measure(cycle.id, title="Ohne Verantwortliche")
-    assert len(store.measures(cycle.id)) == 1
+        plan(store, cycle.id).add_measure(title="Ohne Verantwortliche")
+    assert len(store.plans.measures(cycle.id)) == 1
 
 
 def test_goals_numeric_indicator_and_delete_rules(store, cycle):
-    goal = store.add_goal(
-        cycle.id,
+    goal = plan(store, cycle.id).add_goal(
         title="Mehr Rückmeldungen",
         indicator="Rücklaufquote in %",
         numeric=True,
@@ -89,34 +89,34 @@ def test_goals_numeric_indicator_and_delete_rules(store, cycle):
     )
     assert goal.target_date == date(2026, 12, 31) and goal.kind is GoalKind.ZIEL
     with pytest.raises(InputError, match="als Zahl angelegt") as info:
-        store.update_goal(goal.id, "target", "deutlich mehr")
-    assert info.value.field == "target" and store.goal(goal.id).target == "60,5"
-    strategic = store.add_goal(cycle.id, title="Digitale Lernangebote ausbauen", kind="entwicklungsziel")
+        plan(store, goal.cycle_id).update_goal(goal.id, "target", "deutlich mehr")
+    assert info.value.field == "target" and store.plans.goal(goal.id).target == "60,5"
+    strategic = plan(store, cycle.id).add_goal(title="Digitale Lernangebote ausbauen", kind="entwicklungsziel")
     assert strategic.kind is GoalKind.ENTWICKLUNGSZIEL
-    m = store.add_measure(cycle.id, title="Rücklauf-Aktion", responsible="QMB", goal_id=goal.id)
+    m = plan(store, cycle.id).add_measure(title="Rücklauf-Aktion", responsible="QMB", goal_id=goal.id)
     with pytest.raises(InputError, match="noch 1 Maßnahmen"):
-        store.delete_goal(goal.id)
-    store.update_measure(m.id, "goal_id", strategic.id)
-    store.delete_goal(goal.id)
-    assert [g.id for g in store.goals(cycle.id)] == [strategic.id]
+        store.plans.delete_goal(goal.id)
+    plan(store, m.cycle_id).update_measure(m.id, "goal_id", strategic.id)
+    store.plans.delete_goal(goal.id)
+    assert [g.id for g in store.plans.goals(cycle.id)] == [strategic.id]
 
 
 def test_goal_of_another_cycle_is_refused(store, catalogs, cycle):
     other, _ = create_demo(store, catalogs.get("lqw"))
-    foreign = store.add_goal(other.id, title="Fremd")
+    foreign = plan(store, other.id).add_goal(title="Fremd")
     with pytest.raises(InputError, match="Ziel gibt es in diesem Zyklus nicht"):
-        store.add_measure(cycle.id, title="M", responsible="R", goal_id=foreign.id)
+        plan(store, cycle.id).add_measure(title="M", responsible="R", goal_id=foreign.id)
 
 
 def test_two_tabs_edit_the_same_measure_later_save_wins(tmp_path: Path, catalogs):
     url = f"sqlite:///{tmp_path / 'two.sqlite'}"
     tab1, tab2 = Store(url), Store(url)
     cycle, _ = create_demo(tab1, catalogs.get("qm4"))
-    m = tab1.add_measure(cycle.id, title="Einarbeitung", responsible="A")
-    seen_by_tab2 = tab2.measure(m.id)
-    tab1.update_measure(m.id, "responsible", "B", "tab1")
-    tab2.update_measure(m.id, "title", "Einarbeitung neu", "tab2")
-    final = tab1.measure(m.id)
+    m = plan(tab1, cycle.id).add_measure(title="Einarbeitung", responsible="A")
+    seen_by_tab2 = tab2.plans.measure(m.id)
+    plan(tab1, cycle.id).update_measure(m.id, "responsible", "B", "tab1")
+    plan(tab2, cycle.id).update_measure(m.id, "title", "Einarbeitung neu", "tab2")
+    final = tab1.plans.measure(m.id)
     assert (final.title, final.responsible, final.revision) == ("Einarbeitung neu", "B", seen_by_tab2.revision + 2)
 
 
@@ -163,27 +163,26 @@ def test_foundation_database_is_upgraded_and_keeps_every_rating(tmp_path: Path, 
 
     store = Store(f"sqlite:///{path}")
     assert store.schema_version == LATEST == 7
-    assert store.certification(1).certified_on is None and store.timeline_dates(1) == {}  # version 6 tables
+    assert store.timeline.certification(1).certified_on is None and store.timeline.dates(1) == {}  # version 6 tables
     # release 0.1's evidence references became register documents: one "Leitbild" serving two requirements
-    register = {d.title: d for d in store.documents(1)}
+    register = {d.title: d for d in store.evidence.documents(1)}
     assert sorted(register) == ["Akte", "Leitbild"] and register["Akte"].on_site_only
-    usage = store.document_usage(1)
+    usage = store.evidence.usage(1)
     assert usage[register["Leitbild"].id] == [(1, "QB1.1"), (1, "QB1.2")]
-    assert [e.title for e in store.assessment(1, "QB1.2").evidence] == ["Leitbild", "Akte"]
-    after = {a.requirement_id: (a.rating, a.implementation) for a in store.assessments(1).values()}
+    assert [e.title for e in store.assessments.get(1, "QB1.2").evidence] == ["Leitbild", "Akte"]
+    after = {a.requirement_id: (a.rating, a.implementation) for a in store.assessments.of_cycle(1).values()}
     assert after == {r: (v, t) for r, v, t in before} and len(after) == 16
-    gap = find_gaps(catalogs.get("qm4"), store.assessments(1))[0]
-    assert store.measure_from_gap(1, gap, "Q").cycle_id == 1  # the new tables work on the old database
+    gap = find_gaps(catalogs.get("qm4"), store.assessments.of_cycle(1))[0]
+    assert plan(store, 1).measure_from_gap(gap, "Q").cycle_id == 1  # the new tables work on the old database
 
 
 def test_measure_text_is_cleaned_like_every_other_form(store, cycle):
-    m = store.add_measure(
-        cycle.id,
+    m = plan(store, cycle.id).add_measure(
         title="Leitbild\x00 \x07überarbeiten\n ",
         responsible="A.\x1b Keller",
         description="Zeile 1\r\nZeile 2\x0b",
     )
     assert (m.title, m.responsible, m.description) == ("Leitbild überarbeiten", "A. Keller", "Zeile 1\nZeile 2")
     with pytest.raises(InputError, match="Titel: höchstens 200 Zeichen") as info:
-        store.update_measure(m.id, "title", "x" * 201)
+        plan(store, m.cycle_id).update_measure(m.id, "title", "x" * 201)
     assert info.value.field == "title"

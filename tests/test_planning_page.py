@@ -11,6 +11,7 @@ from qmkit.services.demo import create_demo
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.planning import PlanningPage
 from qmkit.ui.widgets.common import nav_html
+from tests.conftest import plan
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def test_gap_to_measure_in_one_click(planning, store):
     assert gaps and all(g.requirement_id in planning.gap_buttons for g in gaps)
     gap = gaps[0]
     _gap_button(planning, gap.requirement_id).click()
-    [measure] = store.measures(planning.cycle.id)
+    [measure] = store.plans.measures(planning.cycle.id)
     assert measure.requirement_ids == (gap.requirement_id,)
     assert measure.responsible == planning.evaluation.assessment(gap.requirement_id).responsible
     assert "Maßnahme geplant" in planning.gaps_box.children[0].children[0].value
@@ -38,7 +39,7 @@ def test_gap_to_measure_in_one_click(planning, store):
 
 def test_editing_checks_each_field_and_keeps_last_valid(planning, store):
     planning.new_button.click()
-    [measure] = store.measures(planning.cycle.id)
+    [measure] = store.plans.measures(planning.cycle.id)
     editor = planning.editor
     editor.inputs["title"].value = "Fortbildungsplan 2027"
     editor.inputs["start"].value = date(2026, 9, 1)
@@ -46,7 +47,7 @@ def test_editing_checks_each_field_and_keeps_last_valid(planning, store):
     assert "Termin liegt vor dem Beginn" in editor.labels["due"].value
     editor.inputs["responsible"].value = ""
     assert "verantwortliche Person" in editor.labels["responsible"].value
-    stored = store.measure(measure.id)
+    stored = store.plans.measure(measure.id)
     assert (stored.title, stored.start, stored.due, stored.responsible) == (
         "Fortbildungsplan 2027",
         date(2026, 9, 1),
@@ -55,7 +56,7 @@ def test_editing_checks_each_field_and_keeps_last_valid(planning, store):
     )
     editor.inputs["due"].value = date(2026, 12, 15)
     editor.inputs["status"].value = "in_umsetzung"
-    stored = store.measure(measure.id)
+    stored = store.plans.measure(measure.id)
     assert stored.due == date(2026, 12, 15) and stored.status is MeasureStatus.IN_UMSETZUNG
     assert "qm-error" not in editor.labels["due"].value
     assert "15.12.2026" in planning.plan.value
@@ -63,9 +64,9 @@ def test_editing_checks_each_field_and_keeps_last_valid(planning, store):
 
 def test_plan_marks_overdue_and_filters(planning, store):
     cid = planning.cycle.id
-    store.add_measure(cid, title="Alt", responsible="A. Keller", due=date(2026, 5, 1), requirement_ids=("QB1.1",))
-    store.add_measure(cid, title="Neu", responsible="D. Novak", due=date(2026, 7, 1), requirement_ids=("QB4.2",))
-    store.add_measure(cid, title="Erledigt", responsible="A. Keller", due=date(2026, 4, 1), status="wirksam")
+    plan(store, cid).add_measure(title="Alt", responsible="A. Keller", due=date(2026, 5, 1), requirement_ids=("QB1.1",))
+    plan(store, cid).add_measure(title="Neu", responsible="D. Novak", due=date(2026, 7, 1), requirement_ids=("QB4.2",))
+    plan(store, cid).add_measure(title="Erledigt", responsible="A. Keller", due=date(2026, 4, 1), status="wirksam")
     planning.refresh_plan()
     html = planning.plan.value
     assert "3 von 3 Maßnahmen, davon 1 überfällig" in html
@@ -84,7 +85,7 @@ def test_missing_name_is_a_german_message(planning, store):
     planning.user_name.value = ""
     planning.new_button.click()
     assert "Namen eintragen" in planning.feedback.widget.value
-    assert store.measures(planning.cycle.id) == []
+    assert store.plans.measures(planning.cycle.id) == []
 
 
 def test_script_in_titles_is_text(planning, store):

@@ -8,13 +8,15 @@ import pytest
 from sqlalchemy import text
 
 from qmkit.domain.catalog import parse_catalog
-from qmkit.domain.comparison import load_history
 from qmkit.domain.planning import MeasureStatus
 from qmkit.domain.review import ActDecision, band_label
 from qmkit.errors import CatalogError, InputError
+from qmkit.services.cycles import CycleService
 from qmkit.services.demo import create_demo
+from qmkit.services.review import load_history
 from qmkit.services.selfeval import SelfEvaluation
-from qmkit.store.store import Store
+from qmkit.store import Store
+from tests.conftest import plan
 
 
 @pytest.fixture
@@ -24,25 +26,25 @@ def cycle(store, catalogs):
 
 
 def test_do_check_act_is_stored_and_steers_the_status(store, cycle):
-    m = store.add_measure(cycle.id, title="Beschwerdeverfahren", responsible="A", requirement_ids=("QB3.1",))
-    assert not store.measure_review(m.id).reviewed
-    store.set_review_field(m.id, "done_text", "Verfahren beschrieben und geschult", "QMB")
-    store.set_review_field(m.id, "done_on", "15.03.2027", "QMB")
-    store.set_review_field(m.id, "effective", "ja", "QMB")
-    assert store.measure(m.id).status is MeasureStatus.WIRKSAM
-    review = store.set_review_field(m.id, "act", "standard", "QMB")
+    m = plan(store, cycle.id).add_measure(title="Beschwerdeverfahren", responsible="A", requirement_ids=("QB3.1",))
+    assert not store.reviews.of_measure(m.id).reviewed
+    plan(store, m.cycle_id).set_review_field(m.id, "done_text", "Verfahren beschrieben und geschult", "QMB")
+    plan(store, m.cycle_id).set_review_field(m.id, "done_on", "15.03.2027", "QMB")
+    plan(store, m.cycle_id).set_review_field(m.id, "effective", "ja", "QMB")
+    assert store.plans.measure(m.id).status is MeasureStatus.WIRKSAM
+    review = plan(store, m.cycle_id).set_review_field(m.id, "act", "standard", "QMB")
     assert review.reviewed and review.done_on == date(2027, 3, 15) and review.act is ActDecision.STANDARD
     assert review.revision == 4 and review.changed_by == "QMB"
     with pytest.raises(InputError) as err:
-        store.set_review_field(m.id, "done_on", "gestern")
+        plan(store, m.cycle_id).set_review_field(m.id, "done_on", "gestern")
     assert err.value.field == "done_on" and "Datum" in str(err.value)
     with pytest.raises(InputError):
-        store.set_review_field(m.id, "effective", "vielleicht")
-    assert store.measure_review(m.id) == review  # nothing of the bad values reached the store
-    other = store.add_measure(cycle.id, title="Flyer", responsible="B")
-    store.set_review_field(other.id, "act", "verwerfen")
-    assert store.measure(other.id).status is MeasureStatus.VERWORFEN
-    assert set(store.measure_reviews(cycle.id)) == {m.id, other.id}
+        plan(store, m.cycle_id).set_review_field(m.id, "effective", "vielleicht")
+    assert store.reviews.of_measure(m.id) == review  # nothing of the bad values reached the store
+    other = plan(store, cycle.id).add_measure(title="Flyer", responsible="B")
+    plan(store, other.cycle_id).set_review_field(other.id, "act", "verwerfen")
+    assert store.plans.measure(other.id).status is MeasureStatus.VERWORFEN
+    assert set(store.reviews.of_cycle(cycle.id)) == {m.id, other.id}
 
 
 def test_pdca_scores_classical_and_fine_tuned(store, cycle):
@@ -54,16 +56,16 @@ def test_pdca_scores_classical_and_fine_tuned(store, cycle):
         "Act",
         "voller PDCA-Zyklus",
     ]
-    assert store.set_pdca_score(cycle.id, "QB1", "level", "45", "QMB").level == 45
-    store.set_pdca_score(cycle.id, "QB2", "plan", 80)
-    score = store.set_pdca_score(cycle.id, "QB2", "check", 40)
+    assert plan(store, cycle.id).set_pdca_score("QB1", "level", "45", "QMB").level == 45
+    plan(store, cycle.id).set_pdca_score("QB2", "plan", 80)
+    score = plan(store, cycle.id).set_pdca_score("QB2", "check", 40)
     assert (score.plan, score.do, score.check, score.fine_average) == (80, None, 40, 60.0)
     for bad in ("101", "-1", "viel"):
         with pytest.raises(InputError) as err:
-            store.set_pdca_score(cycle.id, "QB1", "level", bad)
+            plan(store, cycle.id).set_pdca_score("QB1", "level", bad)
         assert "0" in str(err.value) and "100" in str(err.value)
-    assert store.pdca_scores(cycle.id)["QB1"].level == 45
-    assert store.set_pdca_score(cycle.id, "QB1", "level", "").level is None
+    assert store.reviews.pdca_scores(cycle.id)["QB1"].level == 45
+    assert plan(store, cycle.id).set_pdca_score("QB1", "level", "").level is None
 
 
 def test_catalog_switches_pdca_scoring_with_a_german_error_for_a_wrong_variant(catalogs):
@@ -79,37 +81,37 @@ def test_catalog_switches_pdca_scoring_with_a_german_error_for_a_wrong_variant(c
 
 
 def test_management_review_record(store, cycle):
-    r = store.add_management_review(
-        cycle.id, "QMB", held_on="2027-01-20", participants="Leitung, QMB", next_review="2028-01-20"
+    r = plan(store, cycle.id).add_management_review(
+        "QMB", held_on="2027-01-20", participants="Leitung, QMB", next_review="2028-01-20"
     )
-    store.update_management_review(r.id, "decisions", "Beschwerdeverfahren bleibt Standard.", "QMB")
+    plan(store, r.cycle_id).update_management_review(r.id, "decisions", "Beschwerdeverfahren bleibt Standard.", "QMB")
     with pytest.raises(InputError) as err:
-        store.update_management_review(r.id, "next_review", "2026-12-01")
+        plan(store, r.cycle_id).update_management_review(r.id, "next_review", "2026-12-01")
     assert err.value.field == "next_review"
-    kept = store.management_review(r.id)
+    kept = store.reviews.management_review(r.id)
     assert kept.next_review == date(2028, 1, 20) and kept.decisions.startswith("Beschwerde") and kept.revision == 2
-    older = store.add_management_review(cycle.id, held_on="2026-01-10")
-    assert [x.id for x in store.management_reviews(cycle.id)] == [r.id, older.id]
-    store.delete_management_review(older.id)
-    assert [x.id for x in store.management_reviews(cycle.id)] == [r.id]
+    older = plan(store, cycle.id).add_management_review(held_on="2026-01-10")
+    assert [x.id for x in store.reviews.management_reviews(cycle.id)] == [r.id, older.id]
+    store.reviews.delete_management_review(older.id)
+    assert [x.id for x in store.reviews.management_reviews(cycle.id)] == [r.id]
 
 
 def test_sign_off_and_changes_after_it(store, cycle):
     with pytest.raises(InputError) as err:
-        store.sign_off_plan(cycle.id, "", "2027-01-05")
+        plan(store, cycle.id).sign_off("", "2027-01-05")
     assert err.value.field == "name"
     with pytest.raises(InputError):
-        store.sign_off_plan(cycle.id, "A. Keller", "")
-    m = store.add_measure(cycle.id, title="Leitbild", responsible="A")
-    sign = store.sign_off_plan(cycle.id, "A. Keller (Leitung)", "05.01.2027")
-    assert store.signoffs(cycle.id)[0] == sign and sign.signed_on == date(2027, 1, 5)
-    assert store.plan_changed_since(cycle.id, sign.recorded_at) == 0
-    store.update_measure(m.id, "due", "2027-06-30")
-    assert store.plan_changed_since(cycle.id, sign.recorded_at) == 1
+        plan(store, cycle.id).sign_off("A. Keller", "")
+    m = plan(store, cycle.id).add_measure(title="Leitbild", responsible="A")
+    sign = plan(store, cycle.id).sign_off("A. Keller (Leitung)", "05.01.2027")
+    assert store.plans.signoffs(cycle.id)[0] == sign and sign.signed_on == date(2027, 1, 5)
+    assert store.plans.changed_since(cycle.id, sign.recorded_at) == 0
+    plan(store, m.cycle_id).update_measure(m.id, "due", "2027-06-30")
+    assert store.plans.changed_since(cycle.id, sign.recorded_at) == 1
 
 
 def _dump(store: Store, cycle_id: int) -> dict[str, list]:
-    with store.engine.connect() as conn:
+    with store.db.engine.connect() as conn:
         return {
             table: conn.execute(text(f"SELECT * FROM {table} WHERE cycle_id = :c ORDER BY 1, 2"), {"c": cycle_id}).all()
             for table in ("assessments", "evidence_links", "goals", "measures")
@@ -123,58 +125,64 @@ def _dump(store: Store, cycle_id: int) -> dict[str, list]:
 
 def test_next_cycle_copies_a_baseline_to_confirm_and_leaves_the_old_cycle_alone(store, catalogs, cycle):
     catalog = catalogs.get("qm4")
-    goal = store.add_goal(cycle.id, title="Mehr Rückmeldungen", indicator="Rücklaufquote", numeric=True, target="60")
-    open_m = store.add_measure(cycle.id, title="Offen", responsible="A", goal_id=goal.id, requirement_ids=("QB1.1",))
-    done = store.add_measure(cycle.id, title="Erledigt", responsible="B", status="umgesetzt")
-    carry = store.add_measure(cycle.id, title="Weiterführen", responsible="C", status="umgesetzt")
-    store.set_review_field(carry.id, "act", "uebertragen")
-    dropped = store.add_measure(cycle.id, title="Verworfen", responsible="D")
-    store.set_review_field(dropped.id, "act", "verwerfen")
+    goal = plan(store, cycle.id).add_goal(
+        title="Mehr Rückmeldungen", indicator="Rücklaufquote", numeric=True, target="60"
+    )
+    open_m = plan(store, cycle.id).add_measure(
+        title="Offen", responsible="A", goal_id=goal.id, requirement_ids=("QB1.1",)
+    )
+    done = plan(store, cycle.id).add_measure(title="Erledigt", responsible="B", status="umgesetzt")
+    carry = plan(store, cycle.id).add_measure(title="Weiterführen", responsible="C", status="umgesetzt")
+    plan(store, carry.cycle_id).set_review_field(carry.id, "act", "uebertragen")
+    dropped = plan(store, cycle.id).add_measure(title="Verworfen", responsible="D")
+    plan(store, dropped.cycle_id).set_review_field(dropped.id, "act", "verwerfen")
     before = _dump(store, cycle.id)
-    old_answers = store.assessments(cycle.id)
+    old_answers = store.assessments.of_cycle(cycle.id)
 
-    new = store.start_next_cycle(cycle.id, "Selbstbewertung 2029", catalog, "QMB")
+    new = CycleService(store).start_next(cycle.id, "Selbstbewertung 2029", catalog, "QMB")
 
     assert _dump(store, cycle.id) == before  # nothing of the old cycle changed
-    assert store.previous_cycle_id(new.id) == cycle.id
-    copied = store.assessments(new.id)
+    assert store.cycles.previous_id(new.id) == cycle.id
+    copied = store.assessments.of_cycle(new.id)
     assert {k: (a.rating, a.implementation, len(a.evidence)) for k, a in copied.items()} == {
         k: (a.rating, a.implementation, len(a.evidence)) for k, a in old_answers.items()
     }
-    assert store.to_confirm(new.id) == set(old_answers)
-    titles = {m.title: m for m in store.measures(new.id)}
+    assert store.assessments.to_confirm(new.id) == set(old_answers)
+    titles = {m.title: m for m in store.plans.measures(new.id)}
     assert set(titles) == {"Offen", "Weiterführen"} and done.title not in titles
     assert titles["Weiterführen"].status is MeasureStatus.GEPLANT
-    new_goal = store.goals(new.id)[0]
+    new_goal = store.plans.goals(new.id)[0]
     assert titles["Offen"].goal_id == new_goal.id != goal.id and new_goal.target == "60"
-    assert store.measure_origins(new.id) == {titles["Offen"].id: open_m.id, titles["Weiterführen"].id: carry.id}
+    assert store.plans.origins(new.id) == {titles["Offen"].id: open_m.id, titles["Weiterführen"].id: carry.id}
 
     some, other = sorted(old_answers)[:2]
-    store.confirm_baseline(new.id, some, "QMB")
+    store.assessments.confirm(new.id, some, "QMB")
     SelfEvaluation(store, new, catalog).rate(other, "erfuellt", "QMB")
-    assert store.to_confirm(new.id) == set(old_answers) - {some, other}
-    assert store.assessment(new.id, some).rating == old_answers[some].rating
+    assert store.assessments.to_confirm(new.id) == set(old_answers) - {some, other}
+    assert store.assessments.get(new.id, some).rating == old_answers[some].rating
 
     with pytest.raises(InputError) as err:
-        store.start_next_cycle(cycle.id, "Selbstbewertung 2029", catalog)
+        CycleService(store).start_next(cycle.id, "Selbstbewertung 2029", catalog)
     assert err.value.field == "name"
     with pytest.raises(InputError):
-        store.start_next_cycle(cycle.id, "Anderes Modell", catalogs.get("lqw"))
+        CycleService(store).start_next(cycle.id, "Anderes Modell", catalogs.get("lqw"))
 
 
 def test_comparison_shows_area_shares_changes_and_measure_effects(store, catalogs):
     catalog = catalogs.get("qm4")
-    inst = store.create_institution("VHS Vergleich")
-    first = store.create_cycle(inst.id, "2023", catalog)
+    inst = CycleService(store).create_institution("VHS Vergleich")
+    first = CycleService(store).create_cycle(inst.id, "2023", catalog)
     ev = SelfEvaluation(store, first, catalog)
     for req in catalog.areas[0].all_requirements():
         ev.rate(req.id, "nicht_erfuellt")
     target = catalog.areas[0].all_requirements()[0].id
-    m = store.add_measure(first.id, title="Konzept", responsible="A", requirement_ids=(target,), status="umgesetzt")
-    store.add_measure(first.id, title="Noch offen", responsible="A", requirement_ids=(target,))
-    second = store.start_next_cycle(first.id, "2026", catalog)
+    m = plan(store, first.id).add_measure(
+        title="Konzept", responsible="A", requirement_ids=(target,), status="umgesetzt"
+    )
+    plan(store, first.id).add_measure(title="Noch offen", responsible="A", requirement_ids=(target,))
+    second = CycleService(store).start_next(first.id, "2026", catalog)
     SelfEvaluation(store, second, catalog).rate(target, "erfuellt")
-    third = store.start_next_cycle(second.id, "2029", catalog)
+    third = CycleService(store).start_next(second.id, "2029", catalog)
     SelfEvaluation(store, third, catalog).rate(target, "teilweise")
 
     comparison = load_history(store, third, catalog)

@@ -11,15 +11,17 @@ from sqlalchemy import text
 
 from qmkit.config import BUILTIN_STANDARDS, database_url
 from qmkit.domain.catalog import parse_catalog
+from qmkit.domain.selfeval import catalog_drift
 from qmkit.errors import InputError, NotFoundError, StoreError
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store import Store
 from qmkit.store.migrations import LATEST
-from qmkit.store.store import Store
 
 
 def _cycle(store: Store, catalogs, catalog_id: str = "qm4"):
-    inst = store.create_institution("VHS Musterstadt", "R. Roth")
-    return store.create_cycle(inst.id, "Selbstbewertung 2026", catalogs.get(catalog_id))
+    inst = CycleService(store).create_institution("VHS Musterstadt", "R. Roth")
+    return CycleService(store).create_cycle(inst.id, "Selbstbewertung 2026", catalogs.get(catalog_id))
 
 
 def test_everything_is_there_after_a_restart(tmp_path: Path, catalogs):
@@ -40,19 +42,19 @@ def test_everything_is_there_after_a_restart(tmp_path: Path, catalogs):
     first.close()
 
     again = Store(url)
-    stored = again.assessment(cycle.id, "QB1.1")
+    stored = again.assessments.get(cycle.id, "QB1.1")
     assert stored.rating == "erfuellt"
     assert stored.implementation == "Jährliche Bedarfsumfrage"
     assert stored.changed_by == "R. Roth" and stored.changed_at
     assert [(e.title, e.version, e.location, e.on_site_only) for e in stored.evidence] == [
         ("Bedarfsanalyse 2026", "03/2026", "S:/QM/1.pdf", True)
     ]
-    assert again.latest_cycle().id == cycle.id
+    assert again.cycles.latest().id == cycle.id
 
 
 def test_sqlite_runs_in_wal_with_schema_version(tmp_path: Path):
     store = Store(f"sqlite:///{tmp_path / 'qm.sqlite'}")
-    with store.engine.connect() as conn:
+    with store.db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("SELECT version FROM schema_version")).scalar() == LATEST
 
@@ -85,13 +87,13 @@ def test_unopenable_store_gives_german_message(tmp_path: Path):
 def test_duplicate_names_are_input_errors(store, catalogs):
     cycle = _cycle(store, catalogs)
     with pytest.raises(InputError, match="gibt es schon"):
-        store.create_institution("VHS Musterstadt")
+        CycleService(store).create_institution("VHS Musterstadt")
     with pytest.raises(InputError, match="gibt es für diese Einrichtung schon"):
-        store.create_cycle(cycle.institution_id, "Selbstbewertung 2026", catalogs.get("lqw"))
+        CycleService(store).create_cycle(cycle.institution_id, "Selbstbewertung 2026", catalogs.get("lqw"))
     with pytest.raises(InputError, match="Namen"):
-        store.create_institution("   ")
+        CycleService(store).create_institution("   ")
     with pytest.raises(NotFoundError):
-        store.get_cycle(4711)
+        store.cycles.get(4711)
 
 
 def test_invalid_input_never_reaches_the_store(store, catalogs):
@@ -105,7 +107,7 @@ def test_invalid_input_never_reaches_the_store(store, catalogs):
         ev.set_text("QB1.1", "implementation", "x" * 10_001)
     with pytest.raises(InputError, match="gibt es im Katalog nicht"):
         ev.rate("QB9.9", "erfuellt")
-    stored = store.assessment(cycle.id, "QB1.1")
+    stored = store.assessments.get(cycle.id, "QB1.1")
     assert (stored.rating, stored.implementation, stored.revision) == ("teilweise", "gültig", 2)
 
 
@@ -121,8 +123,8 @@ def test_requirement_scale_subset_is_enforced(store, catalogs):
         )
     )
     catalog = parse_catalog(lqw_text, "lqw-test")
-    inst = store.create_institution("Testat e. V.")
-    ev = SelfEvaluation(store, store.create_cycle(inst.id, "Z", catalog), catalog)
+    inst = CycleService(store).create_institution("Testat e. V.")
+    ev = SelfEvaluation(store, CycleService(store).create_cycle(inst.id, "Z", catalog), catalog)
     with pytest.raises(InputError):
         ev.rate("L1.1", "auflage")
     assert ev.rate("L1.1", "nicht_erfuellt").rating == "nicht_erfuellt"
@@ -165,10 +167,10 @@ def test_several_kernels_write_at_once(tmp_path: Path, catalogs):
     for p in procs:
         p.join(120)
     assert [queue.get(timeout=5) for _ in procs] == [0] * workers
-    evidence = store.evidence_for_cycle(cycle.id)
+    evidence = store.evidence.of_cycle(cycle.id)
     assert len(evidence) == workers * count
     assert len({e.title for e in evidence}) == workers * count  # none lost, none doubled
-    total_revisions = sum(a.revision for a in store.assessments(cycle.id).values())
+    total_revisions = sum(a.revision for a in store.assessments.of_cycle(cycle.id).values())
     assert total_revisions == 2 * workers * count
 
 
@@ -181,7 +183,7 @@ def test_catalog_change_reports_removed_requirements(store, catalogs):
     end = text_new.index("      - id: QB1.4")
     new = parse_catalog(text_new[:start] + text_new[end:].replace('version: "2026.1"', 'version: "2027.1"'), "neu")
     new = new.model_copy(update={"version": "2027.1"})
-    drift = store.catalog_drift(cycle, new)
+    drift = catalog_drift(cycle, new, set(store.assessments.of_cycle(cycle.id)))
     assert drift.removed == ("QB1.3",)
     assert drift.version_changed
-    assert store.assessment(cycle.id, "QB1.3").rating == "erfuellt"  # kept, never dropped
+    assert store.assessments.get(cycle.id, "QB1.3").rating == "erfuellt"  # kept, never dropped

@@ -12,6 +12,7 @@ from qmkit.domain.catalog import parse_catalog
 from qmkit.domain.timeline import Certification, ItemDates, Status, build_timeline
 from qmkit.errors import CatalogError, InputError
 from qmkit.services.certification import CertificationPlan
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.timeline import TimelinePage
@@ -20,9 +21,9 @@ TODAY = date(2026, 11, 23)
 
 
 def _plan(store, catalogs, catalog_id: str = "lqw", name: str = "VHS Nord") -> CertificationPlan:
-    inst = store.create_institution(name, qmb="A. Schmidt")
+    inst = CycleService(store).create_institution(name, qmb="A. Schmidt")
     cat = catalogs.get(catalog_id)
-    cycle = store.create_cycle(inst.id, "Testierung 2027", cat)
+    cycle = CycleService(store).create_cycle(inst.id, "Testierung 2027", cat)
     return CertificationPlan(SelfEvaluation(store, cycle, cat), today=TODAY)
 
 
@@ -153,13 +154,13 @@ def test_dates_are_stored_checked_and_survive_a_new_store(store, catalogs, tmp_p
     with pytest.raises(InputError, match="Geplant: bitte ein Datum wie"):
         plan.set_date("schritt:visitation", "planned", "bald")
     reopened = type(store)(store.url)
-    dates = reopened.timeline_dates(cycle_id)
+    dates = reopened.timeline.dates(cycle_id)
     assert dates["schritt:visitation"].planned == date(2027, 4, 12)
     assert dates["schritt:visitation"].changed_by == "A. Schmidt"
     assert dates["schritt:einfuehrung"].done == date(2026, 2, 1)
     assert "schritt:selbstreport" not in dates
-    assert reopened.certification(cycle_id) == Certification(
-        cycle_id, date(2027, 5, 24), None, "", reopened.certification(cycle_id).changed_at
+    assert reopened.timeline.certification(cycle_id) == Certification(
+        cycle_id, date(2027, 5, 24), None, "", reopened.timeline.certification(cycle_id).changed_at
     )
 
 
@@ -168,7 +169,7 @@ def test_suggested_schedule_fills_only_empty_steps(store, catalogs):
     plan.set_date("schritt:vorgespraech", "planned", date(2027, 3, 3))
     keys = plan.suggest(date(2027, 1, 4))
     assert "schritt:vorgespraech" not in keys and len(keys) == len(plan.catalog.procedure.steps) - 1
-    dates = plan.store.timeline_dates(plan.cycle.id)
+    dates = plan.store.timeline.dates(plan.cycle.id)
     assert dates["schritt:vorgespraech"].planned == date(2027, 3, 3)  # kept
     assert dates["schritt:anmeldung"].planned == date(2027, 1, 18)  # two weeks
     assert dates["schritt:checkliste"].planned == date(2027, 1, 4) + timedelta(weeks=2 + 4 + 12)
@@ -182,9 +183,9 @@ def test_next_cycle_keeps_certificate_and_deadlines_not_steps(store, catalogs):
     plan.set_certificate("certified_on", date(2025, 6, 1))
     plan.set_date("frist:audit_jaehrlich:1", "done", date(2026, 5, 20))
     plan.set_date("schritt:audit", "done", date(2025, 3, 1))
-    nxt = store.start_next_cycle(plan.cycle.id, "2026", plan.catalog)
-    assert store.certification(nxt.id).certified_on == date(2025, 6, 1)
-    dates = store.timeline_dates(nxt.id)
+    nxt = CycleService(store).start_next(plan.cycle.id, "2026", plan.catalog)
+    assert store.timeline.certification(nxt.id).certified_on == date(2025, 6, 1)
+    dates = store.timeline.dates(nxt.id)
     assert dates["frist:audit_jaehrlich:1"].done == date(2026, 5, 20) and "schritt:audit" not in dates
 
 
@@ -226,7 +227,7 @@ def test_page_saves_dates_and_shows_what_is_due(store, catalogs, monkeypatch, tm
     page.start.value = date(2026, 12, 7)
     page.suggest_button.click()
     assert "7 Schritte" in page.feedback.widget.value
-    dates = store.timeline_dates(plan.cycle.id)
+    dates = store.timeline.dates(plan.cycle.id)
     assert dates["schritt:einfuehrung"].planned == date(2026, 12, 14)
     assert page.step_rows["schritt:einfuehrung"].pickers["planned"].value == date(2026, 12, 14)
     assert "Einführungsworkshop" in page.next_box.value and "in 21 Tagen" in page.next_box.value
@@ -235,21 +236,21 @@ def test_page_saves_dates_and_shows_what_is_due(store, catalogs, monkeypatch, tm
     row = page.step_rows["schritt:einfuehrung"]
     row.pickers["done"].value = TODAY + timedelta(days=3)
     assert "Zukunft" in row.message.value
-    assert store.timeline_dates(plan.cycle.id)["schritt:einfuehrung"].done is None
+    assert store.timeline.dates(plan.cycle.id)["schritt:einfuehrung"].done is None
     row.pickers["done"].value = date(2026, 11, 20)
-    assert store.timeline_dates(plan.cycle.id)["schritt:einfuehrung"].done == date(2026, 11, 20)
+    assert store.timeline.dates(plan.cycle.id)["schritt:einfuehrung"].done == date(2026, 11, 20)
     assert "erledigt" in row.status.value and "Einführungsworkshop" not in page.next_box.value
     # the certificate date turns the expected deadlines into real ones
     page.cert_pickers["certified_on"].value = date(2027, 5, 24)
-    assert store.certification(plan.cycle.id).certified_on == date(2027, 5, 24)
+    assert store.timeline.certification(plan.cycle.id).certified_on == date(2027, 5, 24)
     assert "Gültig bis 23.05.2031" in page.cert_info.value and "voraussichtlich" not in page.cert_info.value
     assert page.deadline_rows["frist:retest_anmeldung"].due.value == "23.08.2030"
     page.cert_pickers["valid_until"].value = date(2027, 1, 1)
     assert "nach dem Datum des Zertifikats" in page.cert_labels["valid_until"].value
-    assert store.certification(plan.cycle.id).valid_until is None
+    assert store.timeline.certification(plan.cycle.id).valid_until is None
     # a yearly deadline marked done
     page.deadline_rows["frist:bilanz:1"].pickers["done"].value = date(2026, 11, 1)
-    assert store.timeline_dates(plan.cycle.id)["frist:bilanz:1"].done == date(2026, 11, 1)
+    assert store.timeline.dates(plan.cycle.id)["frist:bilanz:1"].done == date(2026, 11, 1)
     # the calendar file
     page.calendar_button.click()
     saved = tmp_path / "exports" / "Fristen_VHS_Nord_Testierung_2027.ics"

@@ -10,6 +10,7 @@ import ipywidgets as w
 import pytest
 from openpyxl import load_workbook
 
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.selfeval import SelfEvaluationPage
@@ -29,8 +30,8 @@ def _html(widget) -> str:
 
 @pytest.fixture
 def page(store, catalogs, tmp_path: Path):
-    inst = store.create_institution("Familienbildungsstätte Nord", "K. Ahrens")
-    cycle = store.create_cycle(inst.id, "Selbstbewertung 2026", catalogs.get("qm4"))
+    inst = CycleService(store).create_institution("Familienbildungsstätte Nord", "K. Ahrens")
+    cycle = CycleService(store).create_cycle(inst.id, "Selbstbewertung 2026", catalogs.get("qm4"))
     return SelfEvaluationPage(SelfEvaluation(store, cycle, catalogs.get("qm4")), exports=tmp_path / "exports")
 
 
@@ -56,32 +57,32 @@ def test_field_kinds_map_to_widgets():
 
 
 def test_start_page_creates_institution_and_cycle(store, catalogs):
-    start = StartPage(store, catalogs)
+    start = StartPage(CycleService(store), catalogs)
     start.create_institution.click()
     assert "Bitte einen Namen" in start.institution_error.value
-    assert store.list_institutions() == []
+    assert store.institutions.all() == []
     start.new_name.value = "Jugendhilfe Süd <b>gGmbH</b>"
     start.new_qmb.value = "M. Weber"
     start.create_institution.click()
-    [inst] = store.list_institutions()
+    [inst] = store.institutions.all()
     assert (inst.name, inst.qmb) == ("Jugendhilfe Süd <b>gGmbH</b>", "M. Weber")
     assert "&lt;b&gt;gGmbH&lt;/b&gt;" in start.feedback.widget.value  # shown as text, not markup
     start.catalog.value = "qmf"
     start.new_cycle.value = "Runde 2026"
     start.create_cycle.click()
-    [cycle] = store.list_cycles(inst.id)
+    [cycle] = store.cycles.all(inst.id)
     assert (cycle.name, cycle.catalog_id) == ("Runde 2026", "qmf")
     assert f"Selbstbewertung.ipynb?zyklus={cycle.id}" in start.links.value
     start.create_cycle.click()
-    assert "schon" in start.cycle_error.value and len(store.list_cycles(inst.id)) == 1
+    assert "schon" in start.cycle_error.value and len(store.cycles.all(inst.id)) == 1
 
 
 def test_start_page_demo_button(store, catalogs):
-    start = StartPage(store, catalogs)
+    start = StartPage(CycleService(store), catalogs)
     start.catalog.value = "lqw"
     start.demo_button.click()
-    [cycle] = store.list_cycles()
-    assert cycle.catalog_id == "lqw" and store.assessments(cycle.id)
+    [cycle] = store.cycles.all()
+    assert cycle.catalog_id == "lqw" and store.assessments.of_cycle(cycle.id)
     assert start.cycle.value == cycle.id and "von 33 Anforderungen bewertet" in start.cycle_info.value
 
 
@@ -90,12 +91,12 @@ def test_rating_text_and_evidence_are_stored_at_once(page, store):
     form = page.forms["QB1.1"]
     page.user_name.value = "K. Ahrens"
     form.inputs["rating"].value = "teilweise"
-    assert store.assessment(cycle_id, "QB1.1").rating == "teilweise"
+    assert store.assessments.get(cycle_id, "QB1.1").rating == "teilweise"
     assert "1 von 16 Anforderungen bewertet" in page.progress.value
     assert page.area_nav.options[0] == ("QB1 Bildung – Das Bildungsangebot (1/4)", "QB1")
     form.inputs["implementation"].value = "Umfrage bei Kursende"
     form.inputs["responsible"].value = "Programmleitung"
-    stored = store.assessment(cycle_id, "QB1.1")
+    stored = store.assessments.get(cycle_id, "QB1.1")
     assert (stored.implementation, stored.responsible, stored.changed_by) == (
         "Umfrage bei Kursende",
         "Programmleitung",
@@ -108,16 +109,16 @@ def test_rating_text_and_evidence_are_stored_at_once(page, store):
     row = form.evidence_rows[0]
     row.inputs["title"].value = "Bedarfsanalyse"
     row.inputs["on_site_only"].value = True
-    [ref] = store.assessment(cycle_id, "QB1.1").evidence
+    [ref] = store.assessments.get(cycle_id, "QB1.1").evidence
     assert (ref.title, ref.on_site_only) == ("Bedarfsanalyse", True)
     form.edit_button.click()  # close the editor: the summary lists the reference as text
     assert "Bedarfsanalyse" in form.evidence_summary.value and "nur vor Ort" in form.evidence_summary.value
     assert form.edit_button.description == "Nachweise bearbeiten (1)"
     form.edit_button.click()
     form.evidence_rows[0].remove.click()
-    assert store.assessment(cycle_id, "QB1.1").evidence == ()
+    assert store.assessments.get(cycle_id, "QB1.1").evidence == ()
     form.inputs["rating"].value = ""  # back to "offen"
-    assert store.assessment(cycle_id, "QB1.1").rating is None
+    assert store.assessments.get(cycle_id, "QB1.1").rating is None
 
 
 def _offered(form) -> list[str]:
@@ -129,7 +130,7 @@ def test_suggested_evidence_button(page, store):
     form.edit_button.click()
     assert _offered(form) == ["Nachweis hinzufügen", "+ Programmheft", "+ Angebotsbeschreibung Website"]
     next(b for b in form.buttons.children if b.description == "+ Programmheft").click()
-    assert [e.title for e in store.assessment(page.evaluation.cycle.id, "QB1.2").evidence] == ["Programmheft"]
+    assert [e.title for e in store.assessments.get(page.evaluation.cycle.id, "QB1.2").evidence] == ["Programmheft"]
     assert _offered(form) == ["Nachweis hinzufügen", "+ Angebotsbeschreibung Website"]  # not offered twice
     form.evidence_rows[0].remove.click()
     assert "+ Programmheft" in _offered(form)
@@ -156,10 +157,10 @@ def test_invalid_input_shows_message_and_store_keeps_last_valid(page, store):
     form.inputs["implementation"].value = "x" * 10_001
     assert "höchstens 10000 Zeichen" in form.error_text("implementation")
     assert "höchstens 10000 Zeichen" in form.labels["implementation"].value  # shown next to the field
-    assert store.assessment(page.evaluation.cycle.id, "QB1.1").implementation == "gültiger Text"
+    assert store.assessments.get(page.evaluation.cycle.id, "QB1.1").implementation == "gültiger Text"
     form.inputs["implementation"].value = "wieder gültig"
     assert form.error_text("implementation") == ""
-    assert store.assessment(page.evaluation.cycle.id, "QB1.1").implementation == "wieder gültig"
+    assert store.assessments.get(page.evaluation.cycle.id, "QB1.1").implementation == "wieder gültig"
 
 
 def test_forged_rating_from_the_browser_is_refused(page, store):
@@ -168,7 +169,7 @@ def test_forged_rating_from_the_browser_is_refused(page, store):
     form._saver("rating", "rating")({"new": "<img src=x onerror=alert(1)>"})
     assert "keine Bewertung dieser Skala" in form.error_text("rating")
     assert "<img" not in form.head.value
-    assert store.assessment(page.evaluation.cycle.id, "QB1.1").rating is None
+    assert store.assessments.get(page.evaluation.cycle.id, "QB1.1").rating is None
 
 
 def test_area_navigation(page):
@@ -187,7 +188,7 @@ def test_two_tabs_on_the_same_requirement(page, store, catalogs, tmp_path):
     # the second tab learns of the first tab's rating on its next action, and says so
     assert other.forms["QB1.1"].inputs["rating"].value == "erfuellt"
     assert "anderen Fenster" in other.feedback.widget.value
-    stored = store.assessment(page.evaluation.cycle.id, "QB1.1")
+    stored = store.assessments.get(page.evaluation.cycle.id, "QB1.1")
     assert (stored.rating, stored.implementation) == ("erfuellt", "aus dem zweiten Tab")
 
 
@@ -224,8 +225,8 @@ def test_unexpected_error_in_a_callback_is_caught(page, monkeypatch):
 
 def test_pages_from_query_string(store, catalogs):
     assert "noch keinen Zyklus" in _html(build_page("selbstbewertung", {}, store))
-    inst = store.create_institution("X")
-    cycle = store.create_cycle(inst.id, "Z", catalogs.get("dkbm"))
+    inst = CycleService(store).create_institution("X")
+    cycle = CycleService(store).create_cycle(inst.id, "Z", catalogs.get("dkbm"))
     html = _html(build_page("selbstbewertung", {"zyklus": str(cycle.id)}, store))
     assert "Kommunale Qualitätsentwicklung" in html
     from qmkit.errors import InputError, NotFoundError
@@ -252,7 +253,7 @@ def test_start_page_lists_broken_catalogs_and_keeps_the_others(store, tmp_path, 
 
     (tmp_path / "kaputt.yaml").write_text("id: kaputt\nname: [offen\n", encoding="utf-8")
     monkeypatch.setenv("QMKIT_STANDARDS", str(tmp_path))
-    start = StartPage(store, discover())
+    start = StartPage(CycleService(store), discover())
     html = _html(start.widget)
     assert "konnten nicht geladen werden" in html and "kaputt.yaml" in html and "YAML-Fehler" in html
     assert {value for _label, value in start.catalog.options} == {"qm4", "lqw", "qesplus", "qmf", "dkbm"}

@@ -14,7 +14,9 @@ import pytest
 from qmkit.config import BUILTIN_STANDARDS
 from qmkit.domain.catalog import discover
 from qmkit.domain.workshop import CANNOT_JUDGE
-from qmkit.store.store import Store
+from qmkit.services.cycles import CycleService
+from qmkit.store import Store
+from tests.conftest import workshops
 
 from .test_browser import browser, kernels_below, start_server, stop_server  # noqa: F401
 
@@ -35,10 +37,14 @@ def open_store(env) -> Store:
 def make_workshop(env, title, n_requirements=4, **extra):
     catalog = discover([BUILTIN_STANDARDS]).get("qm4")
     store = open_store(env)
-    inst = store.list_institutions()[0] if store.list_institutions() else store.create_institution("VHS Workshop")
-    cycle = store.latest_cycle() or store.create_cycle(inst.id, "2027", catalog)
-    ws = store.create_workshop(
-        cycle.id, catalog, title=title, requirement_ids=[r.id for r in catalog.requirements()[:n_requirements]], **extra
+    inst = (
+        store.institutions.all()[0]
+        if store.institutions.all()
+        else CycleService(store).create_institution("VHS Workshop")
+    )
+    cycle = store.cycles.latest() or CycleService(store).create_cycle(inst.id, "2027", catalog)
+    ws = workshops(store, cycle.id).create(
+        title=title, requirement_ids=[r.id for r in catalog.requirements()[:n_requirements]], **extra
     )
     store.close()
     return catalog, ws
@@ -89,8 +95,8 @@ def test_twenty_participants_rate_at_once(workshop_server, browser):  # noqa: F8
     acknowledged = time.time()
 
     store = open_store(env)
-    people = {p.id: p.key for p in store.participants(ws.id)}
-    ratings = store.workshop_ratings(ws.id)
+    people = {p.id: p.key for p in store.workshops.participants(ws.id)}
+    ratings = store.workshops.ratings(ws.id)
     store.close()
     assert len(people) == PARTICIPANTS
     assert len(ratings) == PARTICIPANTS * n  # none lost, none doubled
@@ -126,7 +132,7 @@ def test_closed_tab_loses_nothing_and_the_link_continues(workshop_server, browse
     page.get_by_text("2 von 4 beantwortet").wait_for(timeout=30_000)
     page.close()  # mid-rating
     store = open_store(env)
-    saved = store.workshop_ratings(ws.id)
+    saved = store.workshops.ratings(ws.id)
     store.close()
     assert [(r.requirement_id, r.value) for r in saved] == [
         (ws.requirement_ids[0], options(catalog, ws.requirement_ids[0])[0]),
@@ -143,7 +149,7 @@ def test_closed_tab_loses_nothing_and_the_link_continues(workshop_server, browse
 def test_tokens_facilitator_url_and_html_in_names(workshop_server, browser):  # noqa: F811
     proc, base, env = workshop_server
     join = env["QMKIT_TEST_JOIN_BASE"]
-    catalog, ws = make_workshop(env, "Leitungsrunde", n_requirements=2)
+    _catalog, ws = make_workshop(env, "Leitungsrunde", n_requirements=2)
     _catalog, other = make_workshop(env, "Verwaltung", n_requirements=1)
     page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
     kernels = len(kernels_below(proc.pid))
@@ -191,7 +197,7 @@ def test_tokens_facilitator_url_and_html_in_names(workshop_server, browser):  # 
     comment.blur()
     store = open_store(env)
     deadline = time.time() + 20
-    while time.time() < deadline and not store.workshop_result(named, catalog).comments:
+    while time.time() < deadline and not workshops(store, named.cycle_id).result(named).comments:
         time.sleep(0.3)
     store.close()
     assert "Benannt <b>fett</b>" in page.inner_text("h1")

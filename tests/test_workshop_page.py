@@ -12,17 +12,20 @@ from openpyxl import load_workbook
 
 from qmkit.domain.workshop import CANNOT_JUDGE, new_token
 from qmkit.server.join_gate import CodeTries, cookie_name, decide
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.services.workshop import Participation
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.participant import ParticipantPage
 from qmkit.ui.pages.workshop import FacilitatorPage, WorkshopListPage, live_html, participant_link
+from tests.conftest import workshops
 
 
 @pytest.fixture
 def cycle(store, catalogs):
     catalog = catalogs.get("qm4")
-    inst = store.create_institution("Familienbildung Nord", qmb="A. QMB")
-    return catalog, store.create_cycle(inst.id, "2027", catalog)
+    inst = CycleService(store).create_institution("Familienbildung Nord", qmb="A. QMB")
+    return catalog, CycleService(store).create_cycle(inst.id, "2027", catalog)
 
 
 def make_workshop(store, catalogs, cycle, **extra):
@@ -36,7 +39,7 @@ def make_workshop(store, catalogs, cycle, **extra):
 
 
 def participant(store, catalog, ws, role="", name="", key=None):
-    page = ParticipantPage(store, catalog, ws, key or new_token())
+    page = ParticipantPage(Participation(store, ws, catalog), key or new_token())
     page.role.value = role
     page.name.value = name
     page.join()
@@ -48,7 +51,7 @@ def test_create_workshop_from_areas_and_refuse_bad_input(store, catalogs, cycle)
     page, ws = make_workshop(store, catalogs, cycle)
     area_ids = tuple(r.id for r in catalog.areas[0].all_requirements())
     assert ws is not None and ws.requirement_ids == area_ids
-    assert store.workshops(cyc.id)[0].title == "Teamtag <b>Qualität</b>"
+    assert store.workshops.of_cycle(cyc.id)[0].title == "Teamtag <b>Qualität</b>"
     assert "Teamtag &lt;b&gt;Qualität&lt;/b&gt;" in page.list_html.value and "<b>Qualität" not in page.list_html.value
     assert "Moderation öffnen" in page.created.value
     # nothing chosen, no title: German messages at the fields, nothing stored
@@ -60,7 +63,7 @@ def test_create_workshop_from_areas_and_refuse_bad_input(store, catalogs, cycle)
     page.requirements.value = (area_ids[0],)
     page.title.value = "   "
     assert page.create() is None and "Titel" in page.errors["title"].value
-    assert len(store.workshops(cyc.id)) == 1
+    assert len(store.workshops.of_cycle(cyc.id)) == 1
 
 
 def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, monkeypatch, tmp_path):
@@ -110,9 +113,9 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
     facilitator.consensus_reason.value = '=HYPERLINK("http://x")'
     facilitator.consensus_dissent.value = "Verwaltung sieht es strenger"
     facilitator.consensus_save.click()
-    assessment = store.assessment(cyc.id, first)
+    assessment = store.assessments.get(cyc.id, first)
     assert assessment.rating == partly and assessment.changed_by == f"Workshop {ws.title}, {ws.held_on:%d.%m.%Y}"
-    assert store.consensus(ws.id)[first].dissent == "Verwaltung sieht es strenger"
+    assert store.workshops.consensus(ws.id)[first].dissent == "Verwaltung sieht es strenger"
     assert f'data-req="{first}"' in facilitator.live.value and "✓" in facilitator.live.value
 
     # dots from a room without devices count like ratings
@@ -120,7 +123,7 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
     facilitator.dots_req.value = third
     facilitator.dot_inputs[met].value = 4
     facilitator.dot_inputs[partly].value = 1
-    assert store.dots(ws.id)[third] == {met: 4, partly: 1}
+    assert store.workshops.dots(ws.id)[third] == {met: 4, partly: 1}
     assert next(s for s in facilitator.result.stats if s.requirement_id == third).counts[met] == 4
     facilitator.dots_req.value = first
     assert facilitator.dot_inputs[met].value == 0  # the inputs show the chosen requirement's dots
@@ -153,17 +156,18 @@ def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
     req = anonymous.requirement_ids[0]
     first.cards[req].choice.value = catalog.scale.values[0].value
     first.cards[req].comment.value = "<img src=x onerror=alert(1)>"
-    again = ParticipantPage(store, catalog, anonymous, key)  # reload with the same key: straight to the answers
+    # reload with the same key: straight to the answers
+    again = ParticipantPage(Participation(store, anonymous, catalog), key)
     assert again.cards[req].choice.value == catalog.scale.values[0].value
     assert again.cards[req].comment.value == "<img src=x onerror=alert(1)>"
-    assert store.participants(anonymous.id)[0].display_name == ""  # anonymous: the name was not stored
-    assert len(store.participants(anonymous.id)) == 1
+    assert store.workshops.participants(anonymous.id)[0].display_name == ""  # anonymous: the name was not stored
+    assert len(store.workshops.participants(anonymous.id)) == 1
 
     _page2, named = make_workshop(store, catalogs, cycle, title="Benannt", named=True, threshold=1)
     person = participant(store, catalog, named, name="Erika <script>", role="Leitung")
     person.cards[req].choice.value = catalog.scale.values[0].value
     person.cards[req].comment.value = "<b>fett</b>"
-    result = store.workshop_result(named, catalog)
+    result = workshops(store, named.cycle_id).result(named)
     assert result.comments[req] == ("Erika <script>: <b>fett</b>",)
     html = live_html(catalog, result)
     assert "Erika &lt;script&gt;: &lt;b&gt;fett&lt;/b&gt;" in html and "<script>" not in html
@@ -178,7 +182,9 @@ def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
     for _i in range(2):
         other = participant(store, catalog, anonymous)
         other.cards[req].choice.value = catalog.scale.values[1].value
-    plain = load_workbook(io.BytesIO(_saved(build_workshop_workbook(data, store.workshop_result(anonymous, catalog)))))
+    plain = load_workbook(
+        io.BytesIO(_saved(build_workshop_workbook(data, workshops(store, anonymous.cycle_id).result(anonymous))))
+    )
     texts = [str(c.value) for row in plain.worksheets for line in row.iter_rows() for c in line if c.value]
     assert "zweiter Kommentar" in texts and not any("Erika" in t for t in texts)
 
@@ -254,7 +260,7 @@ def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
     person.cards[req].comment.value = "kurz"
     person.cards[req].comment.value = "x" * 501
     assert "höchstens 500 Zeichen" in person.cards[req].status.value
-    assert store.answers_of(person.participant).get(req).comment == "kurz"
+    assert store.workshops.answers_of(person.participant).get(req).comment == "kurz"
     facilitator.refresh()
     assert facilitator.live in sent and facilitator.counts in sent  # one answer: the view and the counts change
     assert "letzte Änderung" in facilitator.stamp.value

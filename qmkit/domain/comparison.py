@@ -13,7 +13,6 @@ from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Assessment, Cycle
 from qmkit.domain.planning import Measure, MeasureStatus
 from qmkit.domain.selfeval import Summary, summarize
-from qmkit.store.store import Store
 
 DONE_STATUSES = (MeasureStatus.UMGESETZT, MeasureStatus.WIRKSAM)
 
@@ -138,13 +137,3 @@ def compare(catalog: Catalog, snapshots: list[CycleSnapshot]) -> Comparison:
         tuple(summarize(catalog, s.assessments) for s in ordered),
         tuple(steps),
     )
-
-
-def load_history(store: Store, cycle: Cycle, catalog: Catalog) -> Comparison:
-    """Read every cycle of ``cycle``'s institution that uses the same quality model, and compare them."""
-    snapshots = [
-        CycleSnapshot(c, store.assessments(c.id), tuple(store.measures(c.id)))
-        for c in store.list_cycles(cycle.institution_id)
-        if c.catalog_id == catalog.id
-    ]
-    return compare(catalog, snapshots)

@@ -151,7 +151,7 @@ def check_head(field: str, value: Any) -> Any:
 
 
 def measure_values(finding: Finding, title: str, responsible: str) -> dict[str, Any]:
-    """The fields of the measure that takes up ``finding`` (for :meth:`qmkit.store.store.Store.add_measure`)."""
+    """The fields of the measure that takes up ``finding`` (for :meth:`qmkit.store.Store.add_measure`)."""
     if finding.kind not in MAY_GET_MEASURE:
         raise InputError(
             _("Nur aus Auflagen, Empfehlungen und nicht erfüllten Anforderungen wird eine Maßnahme."), "kind"
@@ -232,3 +232,11 @@ def overview(findings: dict[str, Finding], measures: dict[int, Measure], today: 
         overdue += state.overdue
         missing += finding.needs_measure and finding.measure_id is None
     return FeedbackOverview(counts, unsorted, open_, missing, overdue)
+
+
+def merge_finding(current: Finding, changes: dict[str, Any]) -> dict[str, Any]:
+    """The whole finding after ``changes``, checked; a kind without a deadline drops the due date."""
+    values = {"kind": current.kind, "text": current.text, "due": current.due, **changes}
+    if "kind" in changes and check_kind(values["kind"]) not in NEEDS_MEASURE:
+        values["due"] = None
+    return check_finding(values)

@@ -234,3 +234,12 @@ def check_measure(values: dict[str, Any]) -> dict[str, Any]:
         raise InputError(_("Dieses Ziel gibt es in diesem Zyklus nicht."), "goal_id") from None
     clean["requirement_ids"] = _requirement_ids(values.get("requirement_ids"))
     return clean
+
+
+def recheck(current: Any, fields: tuple[str, ...], field: str, value: Any, check: Any) -> dict[str, Any]:
+    """A record with one field changed, checked as a whole: a bad value never reaches the store."""
+    if field not in fields:
+        raise InputError(_("Unbekanntes Feld."), field)
+    values = {k: getattr(current, k) for k in fields}
+    values[field] = value
+    return dict(check(values))

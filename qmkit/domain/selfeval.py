@@ -126,3 +126,14 @@ class ChecklistData:
     @property
     def summary(self) -> Summary:
         return summarize(self.catalog, self.assessments)
+
+
+def catalog_drift(cycle: Cycle, catalog: Catalog, answered: set[str]) -> CatalogDrift:
+    """Requirements of the cycle (or with stored answers) that the loaded catalog no longer has, and new ones."""
+    now_ids = [r.id for r in catalog.requirements()]
+    before = list(cycle.requirement_ids) + sorted(answered - set(cycle.requirement_ids))
+    return CatalogDrift(
+        removed=tuple(r for r in before if r not in set(now_ids)),
+        added=tuple(r for r in now_ids if r not in set(cycle.requirement_ids)),
+        version_changed=cycle.catalog_version != catalog.version,
+    )

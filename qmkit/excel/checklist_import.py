@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,6 @@ from qmkit.errors import InputError
 from qmkit.excel.checklist import AREA_COLUMNS, META_FIELDS, META_MARK, META_SHEET, REMARK_COLUMN, RESULT_COLUMN
 from qmkit.i18n import _, n_
 from qmkit.services.selfeval import SelfEvaluation
-from qmkit.store.store import Store
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 150 * 1024 * 1024  # all entries together, as the zip declares them
@@ -305,7 +304,9 @@ class ReturnedChecklist:
     notices: list[str] = field(default_factory=list)
 
     @classmethod
-    def open(cls, store: Store, catalogs: Any, content: bytes, name: str, cycle_id: int | None) -> ReturnedChecklist:
+    def open(
+        cls, open_cycle: Callable[[int], SelfEvaluation], content: bytes, name: str, cycle_id: int | None
+    ) -> ReturnedChecklist:
         """Check and open ``content``; refuses a file of another cycle or model (:class:`ImportFileError`)."""
         wb = open_workbook(content, name)
         meta = _read_meta(wb)
@@ -323,7 +324,7 @@ class ReturnedChecklist:
                 _("„{name}“ gehört zu einem anderen Zyklus ({label}).").format(name=name, label=meta.label)
             )
         assert meta.cycle_id is not None
-        evaluation = SelfEvaluation.open(store, meta.cycle_id, catalogs)
+        evaluation = open_cycle(meta.cycle_id)
         if meta.catalog_id and meta.catalog_id != evaluation.catalog.id:
             raise ImportFileError(_("„{name}“ wurde für ein anderes Qualitätsmodell exportiert.").format(name=name))
         return cls(name, wb, meta, evaluation)
@@ -422,10 +423,10 @@ def _requirement_rows(
 
 
 def read_checklist(
-    store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
+    open_cycle: Callable[[int], SelfEvaluation], content: bytes, name: str = "Datei", cycle_id: int | None = None
 ) -> ImportPreview:
     """The preview of importing ``content`` (an .xlsx) into its cycle; raises :class:`ImportFileError`."""
-    checklist = ReturnedChecklist.open(store, catalogs, content, name, cycle_id)
+    checklist = ReturnedChecklist.open(open_cycle, content, name, cycle_id)
     evaluation, meta, problems, notices = checklist.evaluation, checklist.meta, checklist.problems, checklist.notices
     if not meta.found:
         notices.append(_("Ohne Exportstand: Konflikte mit Änderungen in der App können nicht erkannt werden."))

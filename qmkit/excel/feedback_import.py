@@ -7,8 +7,8 @@ An empty cell never clears a stored finding. Nothing is stored until :func:`appl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from qmkit.domain.feedback import KIND_LABELS, TEXT_LIMIT, FindingKind, kind_from_text, kind_label
 from qmkit.errors import InputError
@@ -16,7 +16,7 @@ from qmkit.excel.checklist import REMARK_COLUMN, RESULT_COLUMN
 from qmkit.excel.checklist_import import FilePreview, ReturnedChecklist
 from qmkit.i18n import _
 from qmkit.services.feedback_report import FeedbackReport
-from qmkit.store.store import Store
+from qmkit.services.selfeval import SelfEvaluation
 
 WANTED = {"ID": "id", RESULT_COLUMN: "kind", REMARK_COLUMN: "text"}
 
@@ -57,12 +57,12 @@ class FeedbackApplied:
 
 
 def read_feedback(
-    store: Store, catalogs: Any, content: bytes, name: str = "Datei", cycle_id: int | None = None
+    open_cycle: Callable[[int], SelfEvaluation], content: bytes, name: str = "Datei", cycle_id: int | None = None
 ) -> FeedbackPreview:
     """The preview of the assessors' results and remarks in ``content``; raises :class:`ImportFileError`."""
-    checklist = ReturnedChecklist.open(store, catalogs, content, name, cycle_id)
+    checklist = ReturnedChecklist.open(open_cycle, content, name, cycle_id)
     problems = checklist.problems
-    stored = store.findings(checklist.evaluation.cycle.id)
+    stored = FeedbackReport(checklist.evaluation).findings()
     choices = ", ".join(_(label) for label in KIND_LABELS.values())
     changes: list[FindingChange] = []
     unchanged = 0

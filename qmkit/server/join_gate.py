@@ -18,7 +18,8 @@ from qmkit.domain.text import clean_text
 from qmkit.domain.workshop import new_token, valid_key
 from qmkit.errors import NotFoundError, QmkitError
 from qmkit.i18n import _
-from qmkit.store.store import Store
+from qmkit.services.workshop import workshop_by_code, workshop_for_participant
+from qmkit.store import Store
 
 COOKIE_DAYS = 7
 MAX_CODE_TRIES = 10  # wrong join codes per address ...
@@ -112,13 +113,13 @@ def decide(store: Store, query: dict[str, str], cookies: dict[str, str], client:
                 code_form(_("Zu viele falsche Codes. Bitte in zehn Minuten erneut versuchen oder den Link nutzen.")),
             )
         try:
-            workshop = store.workshop_by_code(clean_text(code, "code", limit=20, label="Code"))
+            workshop = workshop_by_code(store, clean_text(code, "code", limit=20, label="Code"))
         except QmkitError as exc:
             tries.failed(client)
             return GateAnswer(404, code_form(str(exc)))
         return GateAnswer(303, redirect="?" + urlencode({"t": workshop.token}))
     try:
-        workshop = store.workshop_for_participant(token)
+        workshop = workshop_for_participant(store, token)
     except NotFoundError as exc:
         return GateAnswer(403, code_form(str(exc)))
     key = query.get("p", "")

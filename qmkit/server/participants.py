@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from qmkit.server.join_gate import COOKIE_DAYS, CodeTries, decide
-from qmkit.store.store import Store
+from qmkit.store import Store
 
 _TRIES = CodeTries()
 

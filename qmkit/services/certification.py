@@ -12,7 +12,16 @@ from typing import Any
 
 from qmkit.documents.calendar import calendar_filename, timeline_calendar
 from qmkit.domain.text import clean_user, parse_day
-from qmkit.domain.timeline import Certification, ItemDates, Timeline, build_timeline, known_key, suggest_schedule
+from qmkit.domain.timeline import (
+    Certification,
+    ItemDates,
+    Timeline,
+    build_timeline,
+    check_certification,
+    check_item_date,
+    known_key,
+    suggest_schedule,
+)
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.selfeval import CycleWork
@@ -22,15 +31,15 @@ class CertificationPlan(CycleWork):
     """The timeline of one cycle: read it, change its dates, suggest a schedule, export the deadlines."""
 
     def certification(self) -> Certification:
-        return self.store.certification(self.cycle.id)
+        return self.store.timeline.certification(self.cycle.id)
 
     def timeline(self) -> Timeline:
         """The timeline from the stored dates and the cycle's management reviews (one read each)."""
-        reviews = [r.held_on for r in self.store.management_reviews(self.cycle.id)]
-        return build_timeline(self.catalog, self.certification(), self.store.timeline_dates(self.cycle.id), reviews)
+        reviews = [r.held_on for r in self.store.reviews.management_reviews(self.cycle.id)]
+        return build_timeline(self.catalog, self.certification(), self.store.timeline.dates(self.cycle.id), reviews)
 
     def set_certificate(self, field: str, value: Any, user: str = "") -> Certification:
-        return self.store.set_certification(self.cycle.id, field, value, clean_user(user))
+        return self.store.timeline.set_certification(self.cycle.id, field, value, check_certification, clean_user(user))
 
     def set_date(self, key: str, field: str, value: Any, user: str = "") -> ItemDates:
         """Planned or done date of a step or deadline of this cycle's timeline."""
@@ -38,14 +47,15 @@ class CertificationPlan(CycleWork):
             raise InputError(
                 _("Diesen Schritt oder diese Frist gibt es im Verfahren nicht: {key}").format(key=key), field
             )
-        return self.store.set_timeline_date(self.cycle.id, key, field, value, clean_user(user), self.today)
+        day = check_item_date(key, field, value, self.today)
+        return self.store.timeline.set_date(self.cycle.id, key, field, day, clean_user(user))
 
     def suggest(self, start: Any, user: str = "") -> list[str]:
         """Planned dates from ``start`` for the steps that have none; returns the keys that got one."""
         day = parse_day(start, "start", _("Beginn"))
         if day is None:
             raise InputError(_("Bitte zuerst das Datum wählen, an dem das Verfahren beginnt."), "start")
-        return self.store.plan_timeline(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))
+        return self.store.timeline.plan(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))
 
     def calendar(self, stamp: datetime | None = None) -> tuple[str, bytes]:
         """File name and iCalendar bytes of every open, dated step and deadline."""

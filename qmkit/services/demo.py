@@ -8,8 +8,9 @@ from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Cycle
 from qmkit.domain.timeline import step_key, suggest_schedule
 from qmkit.errors import NotFoundError
+from qmkit.services.certification import CertificationPlan
 from qmkit.services.selfeval import SelfEvaluation
-from qmkit.store.store import Store
+from qmkit.store import Store
 
 DEMO_INSTITUTION = "Demo-Einrichtung"
 PEOPLE = ["A. Keller (Leitung)", "B. Yilmaz (QMB)", "C. Brandt (Programmbereich)", "D. Novak (Verwaltung)"]
@@ -29,15 +30,15 @@ def demo_cycle_name(catalog: Catalog) -> str:
 def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
     """Create (or find) the demo institution and a partly rated cycle; returns (cycle, newly_created)."""
     try:
-        inst = store.find_institution(DEMO_INSTITUTION)
+        inst = store.institutions.find(DEMO_INSTITUTION)
     except NotFoundError:
-        inst = store.create_institution(DEMO_INSTITUTION, qmb="B. Yilmaz")
+        inst = store.institutions.create(DEMO_INSTITUTION, qmb="B. Yilmaz")
     name = demo_cycle_name(catalog)
     try:
-        return store.find_cycle(inst.id, name), False
+        return store.cycles.find(inst.id, name), False
     except NotFoundError:
         pass
-    cycle = store.create_cycle(inst.id, name, catalog)
+    cycle = store.cycles.create(inst.id, name, catalog)
     evaluation = SelfEvaluation(store, cycle, catalog)
     user = "Demo"
     for i, req in enumerate(catalog.requirements()):
@@ -61,8 +62,9 @@ def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
     # a schedule that began eight weeks ago, its first step done
     start = date.today() - timedelta(weeks=8)
     schedule = suggest_schedule(catalog, start)
-    store.plan_timeline(cycle.id, schedule, user)
+    plan = CertificationPlan(evaluation)
+    plan.suggest(start, user)
     first = step_key(catalog.procedure.steps[0].id)
     if first in schedule:
-        store.set_timeline_date(cycle.id, first, "done", min(schedule[first], date.today()), user)
-    return store.get_cycle(cycle.id), True
+        plan.set_date(first, "done", min(schedule[first], date.today()), user)
+    return store.cycles.get(cycle.id), True

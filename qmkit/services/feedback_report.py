@@ -6,10 +6,21 @@ is not in the cycle's catalog, a kind outside the list or an over-long text neve
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from qmkit.domain.feedback import FeedbackOverview, Finding, FindingState, ReportHead, finding_state, overview
-from qmkit.domain.planning import Measure
+from qmkit.domain.feedback import (
+    FeedbackOverview,
+    Finding,
+    FindingState,
+    ReportHead,
+    check_head,
+    finding_state,
+    measure_values,
+    merge_finding,
+    overview,
+)
+from qmkit.domain.planning import Measure, check_measure
 from qmkit.domain.text import clean_user
 from qmkit.errors import InputError
 from qmkit.i18n import _
@@ -20,14 +31,14 @@ class FeedbackReport(CycleWork):
     """The assessors' findings of one cycle: read, change, turn into measures of the quality plan."""
 
     def head(self) -> ReportHead:
-        return self.store.feedback_head(self.cycle.id)
+        return self.store.feedback.head(self.cycle.id)
 
     def set_head(self, field: str, value: Any, user: str = "") -> ReportHead:
         """The date the report arrived, or the assessors' names."""
-        return self.store.set_feedback_head(self.cycle.id, field, value, clean_user(user))
+        return self.store.feedback.set_head(self.cycle.id, field, check_head(field, value), clean_user(user))
 
     def findings(self) -> dict[str, Finding]:
-        return self.store.findings(self.cycle.id)
+        return self.store.feedback.findings(self.cycle.id)
 
     def finding(self, req_id: str) -> Finding:
         return self.findings().get(req_id, Finding(self.cycle.id, req_id))
@@ -37,14 +48,16 @@ class FeedbackReport(CycleWork):
         self.evaluation.requirement(req_id)
         if field not in ("kind", "text", "due"):
             raise InputError(_("Unbekanntes Feld."), field)
-        return self.store.save_finding(self.cycle.id, req_id, {field: value}, clean_user(user))
+        merge = partial(merge_finding, changes={field: value})
+        return self.store.feedback.save_finding(self.cycle.id, req_id, merge, clean_user(user))
 
     def take_over(
         self, req_id: str, values: dict[str, Any], revision: int, user: str = "", source: str = ""
     ) -> Finding:
         """Kind and text from a returned checklist, refused when the finding changed since the preview."""
         self.evaluation.requirement(req_id)
-        return self.store.save_finding(self.cycle.id, req_id, values, clean_user(user), source[:300], revision)
+        merge = partial(merge_finding, changes=values)
+        return self.store.feedback.save_finding(self.cycle.id, req_id, merge, clean_user(user), source[:300], revision)
 
     def plan_measure(self, req_id: str, responsible: str, user: str = "") -> Measure:
         """A measure of the quality plan for the finding (title, text, requirement and due date from it)."""
@@ -57,10 +70,15 @@ class FeedbackReport(CycleWork):
                 ),
                 "responsible",
             )
-        return self.store.measure_from_finding(self.cycle.id, req_id, req.title, responsible, clean_user(user))
+
+        def plan(finding: Finding) -> dict[str, Any]:
+            return check_measure(measure_values(finding, req.title, responsible))
+
+        created = self.store.feedback.measure_from_finding(self.cycle.id, req_id, plan, clean_user(user))
+        return self.store.plans.measure(created)
 
     def measures(self) -> dict[int, Measure]:
-        return {m.id: m for m in self.store.measures(self.cycle.id)}
+        return {m.id: m for m in self.store.plans.measures(self.cycle.id)}
 
     def state(self, finding: Finding, measures: dict[int, Measure]) -> FindingState:
         return finding_state(finding, measures.get(finding.measure_id or -1), self.today)

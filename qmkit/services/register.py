@@ -13,7 +13,7 @@ from qmkit.domain.model import EvidenceRef
 from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
 from qmkit.i18n import _
-from qmkit.store.store import Store
+from qmkit.store import Store
 
 
 def _user(user: str) -> str:
@@ -28,24 +28,24 @@ class EvidenceRegister:
         self.files = files or EvidenceFiles()
 
     def documents(self) -> list[Document]:
-        return self.store.documents(self.institution_id)
+        return self.store.evidence.documents(self.institution_id)
 
     def document(self, document_id: int) -> Document:
-        doc = self.store.document(int(document_id))
+        doc = self.store.evidence.document(int(document_id))
         if doc.institution_id != self.institution_id:
             raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
         return doc
 
     def usage(self) -> dict[int, list[tuple[int, str]]]:
-        return self.store.document_usage(self.institution_id)
+        return self.store.evidence.usage(self.institution_id)
 
     def add_upload(self, stored: StoredFile, user: str = "", **meta: Any) -> tuple[Document, bool]:
         """A register entry for an uploaded file; the same file twice gives the existing entry (``False``)."""
-        same = self.store.document_with_file(self.institution_id, stored.digest)
+        same = self.store.evidence.document_with_file(self.institution_id, stored.digest)
         if same is not None:
             return same, False
         values = check_document({"title": meta.pop("title", None) or Path(stored.name).stem or stored.name, **meta})
-        doc = self.store.add_document(
+        doc = self.store.evidence.add_document(
             self.institution_id,
             _user(user),
             file_hash=stored.digest,
@@ -61,7 +61,7 @@ class EvidenceRegister:
         values = check_document(meta)
         if not values.get("title"):
             raise InputError(_("Bitte einen Titel für das Dokument eingeben."), "title")
-        return self.store.add_document(self.institution_id, _user(user), **values)
+        return self.store.evidence.add_document(self.institution_id, _user(user), **values)
 
     def update(self, doc: Document, field: str, value: Any, user: str = "") -> Document:
         """Change one metadata field (checked against the document's other fields)."""
@@ -69,18 +69,20 @@ class EvidenceRegister:
         clean = check_document({field: value}, before=current)
         if field == "title" and not clean["title"]:
             raise InputError(_("Bitte einen Titel für das Dokument eingeben."), "title")
-        return self.store.update_document(doc.id, field, clean[field], _user(user))
+        return self.store.evidence.update_document(doc.id, field, clean[field], _user(user))
 
     def delete(self, doc: Document, unlink: bool = False, user: str = "") -> None:
         """Remove an entry (with ``unlink`` also from every requirement); its file goes when no entry holds it."""
         current = self.document(doc.id)
-        self.store.delete_document(current.id, unlink=unlink, user=_user(user))
-        if current.file_hash and current.file_hash not in self.store.files_in_use():
+        self.store.evidence.delete_document(current.id, unlink=unlink, user=_user(user))
+        if current.file_hash and current.file_hash not in self.store.evidence.files_in_use():
             self.files.path(current.file_hash).unlink(missing_ok=True)
 
     def link(self, cycle_id: int, requirement_id: str, doc: Document, user: str = "") -> EvidenceRef:
         self.document(doc.id)
-        return self.store.link_document(cycle_id, requirement_id, doc.id, _user(user))
+        if self.store.cycles.get(int(cycle_id)).institution_id != self.institution_id:
+            raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
+        return self.store.evidence.link(cycle_id, requirement_id, doc.id, _user(user))
 
     def unlink(self, link_id: int, user: str = "") -> None:
-        self.store.remove_evidence(int(link_id), _user(user))
+        self.store.evidence.unlink(int(link_id), _user(user))

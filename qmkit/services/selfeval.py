@@ -6,16 +6,20 @@ The UI and the CLI change assessments only through :class:`SelfEvaluation`, so e
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Self
 
 from qmkit.domain.catalog import Catalog, CatalogSet, Requirement
-from qmkit.domain.evidence import check_document_field
+from qmkit.domain.evidence import EvidenceFiles, check_document_field
 from qmkit.domain.model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
-from qmkit.domain.selfeval import ChecklistData, Summary, clean_text, summarize
+from qmkit.domain.review import PlanData
+from qmkit.domain.selfeval import ChecklistData, Summary, catalog_drift, clean_text, summarize
+from qmkit.domain.workshop import Workshop, WorkshopResult, aggregate, comments_shown
 from qmkit.errors import InputError
 from qmkit.i18n import _
-from qmkit.store.store import Store
+from qmkit.services.register import EvidenceRegister
+from qmkit.store import Store
 
 
 class SelfEvaluation:
@@ -29,12 +33,21 @@ class SelfEvaluation:
 
     @classmethod
     def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet) -> SelfEvaluation:
-        cycle = store.get_cycle(cycle_id)
+        cycle = store.cycles.get(cycle_id)
         return cls(store, cycle, catalogs.get(cycle.catalog_id))
+
+    @classmethod
+    def opener(cls, store: Store, catalogs: CatalogSet) -> Callable[[int], SelfEvaluation]:
+        """Opens any cycle of ``store`` (what an import calls for the cycle its file names)."""
+        return lambda cycle_id: cls.open(store, cycle_id, catalogs)
+
+    def sibling_opener(self, catalogs: CatalogSet) -> Callable[[int], SelfEvaluation]:
+        """:meth:`opener` on this self-evaluation's store."""
+        return self.opener(self.store, catalogs)
 
     @property
     def institution(self) -> Institution:
-        return self.store.get_institution(self.cycle.institution_id)
+        return self.store.institutions.get(self.cycle.institution_id)
 
     def requirement(self, req_id: str) -> Requirement:
         try:
@@ -45,25 +58,33 @@ class SelfEvaluation:
             ) from None
 
     def assessments(self) -> dict[str, Assessment]:
-        return self.store.assessments(self.cycle.id)
+        return self.store.assessments.of_cycle(self.cycle.id)
 
     def assessment(self, req_id: str) -> Assessment:
-        return self.store.assessment(self.cycle.id, req_id)
+        return self.store.assessments.get(self.cycle.id, req_id)
 
     def summary(self) -> Summary:
         return summarize(self.catalog, self.assessments())
 
     def drift(self) -> CatalogDrift:
-        return self.store.catalog_drift(self.cycle, self.catalog)
+        return catalog_drift(self.cycle, self.catalog, set(self.assessments()))
+
+    def register(self, files: EvidenceFiles | None = None) -> EvidenceRegister:
+        """The evidence register of this cycle's institution."""
+        return EvidenceRegister(self.store, self.cycle.institution_id, files)
+
+    def evidence(self) -> Sequence[EvidenceRef]:
+        """Every evidence link of the cycle, in the order the requirements show them."""
+        return self.store.evidence.of_cycle(self.cycle.id)
 
     def to_confirm(self) -> set[str]:
         """Requirements whose answers were copied from the previous cycle and are not confirmed yet."""
-        return self.store.to_confirm(self.cycle.id)
+        return self.store.assessments.to_confirm(self.cycle.id)
 
     def confirm(self, req_id: str, user: str = "") -> Assessment:
         """The copied answer still holds: drop its 'to confirm' mark."""
         self.requirement(req_id)
-        return self.store.confirm_baseline(self.cycle.id, req_id, user)
+        return self.store.assessments.confirm(self.cycle.id, req_id, user)
 
     def checklist_data(self) -> ChecklistData:
         return ChecklistData(
@@ -72,11 +93,11 @@ class SelfEvaluation:
             self.cycle,
             self.assessments(),
             self.drift(),
-            self.store.plan_data(self.cycle.id),
+            plan_data(self.store, self.cycle.id),
             frozenset(self.to_confirm()),
-            tuple(self.store.workshop_result(ws, self.catalog) for ws in self.store.workshops(self.cycle.id)),
-            findings=self.store.findings(self.cycle.id),
-            feedback_head=self.store.feedback_head(self.cycle.id),
+            tuple(workshop_result(self.store, ws, self.catalog) for ws in self.store.workshops.of_cycle(self.cycle.id)),
+            findings=self.store.feedback.findings(self.cycle.id),
+            feedback_head=self.store.feedback.head(self.cycle.id),
         )
 
     # ---------------------------------------------------------------- changes
@@ -94,7 +115,7 @@ class SelfEvaluation:
                     ),
                     "rating",
                 )
-        return self.store.set_assessment_field(self.cycle.id, req.id, "rating", value, clean_text(user, "responsible"))
+        return self.store.assessments.set_field(self.cycle.id, req.id, "rating", value, clean_text(user, "responsible"))
 
     def set_text(self, req_id: str, field_name: str, value: Any, user: str = "") -> Assessment:
         """Set the implementation text or the responsible person."""
@@ -102,7 +123,9 @@ class SelfEvaluation:
             raise InputError(_("Unbekanntes Feld."), field_name)
         req = self.requirement(req_id)
         text = clean_text(value, field_name)
-        return self.store.set_assessment_field(self.cycle.id, req.id, field_name, text, clean_text(user, "responsible"))
+        return self.store.assessments.set_field(
+            self.cycle.id, req.id, field_name, text, clean_text(user, "responsible")
+        )
 
     def add_evidence(self, req_id: str, user: str = "", **values: Any) -> EvidenceRef:
         """A document for a requirement: the register's entry of the same title when there is one, else a new one."""
@@ -110,21 +133,25 @@ class SelfEvaluation:
         fields = {k: self._evidence_value(k, v) for k, v in values.items()}
         title = str(fields.get("title", "")).casefold()
         if title and set(fields) == {"title"}:
-            same = [d for d in self.store.documents(self.cycle.institution_id) if d.title.casefold() == title]
+            same = [d for d in self.store.evidence.documents(self.cycle.institution_id) if d.title.casefold() == title]
             if same:
                 return self.link_document(req.id, same[0].id, user)
-        return self.store.add_evidence(self.cycle.id, req.id, clean_text(user, "responsible"), **fields)
+        user = clean_text(user, "responsible")
+        return self.store.evidence.add_linked(self.cycle.id, self.cycle.institution_id, req.id, user, **fields)
 
     def link_document(self, req_id: str, document_id: int, user: str = "") -> EvidenceRef:
         """Let a register document serve ``req_id`` in this cycle."""
         req = self.requirement(req_id)
-        return self.store.link_document(self.cycle.id, req.id, int(document_id), clean_text(user, "responsible"))
+        doc = self.store.evidence.document(int(document_id))
+        if doc.institution_id != self.cycle.institution_id:
+            raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
+        return self.store.evidence.link(self.cycle.id, req.id, doc.id, clean_text(user, "responsible"))
 
     def update_evidence(self, evidence: EvidenceRef, field_name: str, value: Any, user: str = "") -> EvidenceRef:
         """Change the document behind ``evidence``: every requirement using it sees the change."""
         if evidence.cycle_id != self.cycle.id:
             raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), field_name)
-        return self.store.update_evidence(
+        return self.store.evidence.update_linked(
             evidence.id, field_name, self._evidence_value(field_name, value), clean_text(user, "responsible")
         )
 
@@ -132,7 +159,7 @@ class SelfEvaluation:
         """The requirement no longer uses the document; the document stays in the register."""
         if evidence.cycle_id != self.cycle.id:
             raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), "evidence")
-        self.store.remove_evidence(evidence.id, clean_text(user, "responsible"))
+        self.store.evidence.unlink(evidence.id, clean_text(user, "responsible"))
 
     @staticmethod
     def _evidence_value(field_name: str, value: Any) -> Any:
@@ -151,6 +178,39 @@ class CycleWork:
         self.store, self.cycle, self.catalog = evaluation.store, evaluation.cycle, evaluation.catalog
         self.fixed_today = today
 
+    @classmethod
+    def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet, today: date | None = None) -> Self:
+        return cls(SelfEvaluation.open(store, cycle_id, catalogs), today)
+
     @property
     def today(self) -> date:
         return self.fixed_today or date.today()
+
+
+def plan_data(store: Store, cycle_id: int) -> PlanData:
+    """Goals, measures, reviews, sign-offs, management reviews and PDCA scores of a cycle."""
+    return PlanData(
+        goals=tuple(store.plans.goals(cycle_id)),
+        measures=tuple(store.plans.measures(cycle_id)),
+        reviews=store.reviews.of_cycle(cycle_id),
+        signoffs=tuple(store.plans.signoffs(cycle_id)),
+        management_reviews=tuple(store.reviews.management_reviews(cycle_id)),
+        pdca_scores=store.reviews.pdca_scores(cycle_id),
+        carried_from=store.plans.origins(cycle_id),
+    )
+
+
+def workshop_result(store: Store, workshop: Workshop, catalog: Catalog) -> WorkshopResult:
+    """Everything the live view and the exports show of a workshop, read at one moment."""
+    ratings = store.workshops.ratings(workshop.id)
+    dots = store.workshops.dots(workshop.id)
+    people = store.workshops.participants(workshop.id)
+    stats = aggregate(catalog, workshop, ratings, dots)
+    return WorkshopResult(
+        workshop=workshop,
+        participants=len(people),
+        stats=tuple(stats),
+        consensus=store.workshops.consensus(workshop.id),
+        comments=comments_shown(workshop, stats, ratings, {p.id: p.display_name for p in people}),
+        with_dots=any(n for counts in dots.values() for n in counts.values()),
+    )

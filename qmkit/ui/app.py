@@ -18,8 +18,10 @@ from qmkit.config import data_dir
 from qmkit.domain.catalog import CatalogSet, discover, fingerprint
 from qmkit.errors import InputError, QmkitError
 from qmkit.i18n import _
+from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
-from qmkit.store.store import Store
+from qmkit.services.workshop import workshop_for_facilitator
+from qmkit.store import Store
 from qmkit.ui.widgets.common import Feedback, esc, make, nav_html, page_box, unexpected
 
 log = logging.getLogger("qmkit.ui")
@@ -82,8 +84,8 @@ def cycle_from_query(query: dict[str, str], store: Store) -> int | None:
     if raw is not None:
         if not raw.isdigit() or len(raw) > 12:
             raise InputError(_("Die Adresse enthält keine gültige Zyklus-Nummer."), "zyklus")
-        return store.get_cycle(int(raw)).id
-    latest = store.latest_cycle()
+        return CycleService(store).cycle(int(raw)).id
+    latest = CycleService(store).latest()
     return latest.id if latest else None
 
 
@@ -116,7 +118,7 @@ def build_page(
     if name == "start":
         from qmkit.ui.pages.start import StartPage
 
-        return StartPage(store, catalogs).widget
+        return StartPage(CycleService(store), catalogs).widget
     if name == "katalog":
         from qmkit.ui.pages.catalog_import import CatalogImportPage
 
@@ -128,7 +130,7 @@ def build_page(
     if name == "workshop" and "moderation" in query:
         from qmkit.ui.pages.workshop import FacilitatorPage
 
-        workshop = store.workshop_for_facilitator(query.get("moderation"))
+        workshop = workshop_for_facilitator(store, query.get("moderation"))
         facilitator = FacilitatorPage(SelfEvaluation.open(store, workshop.cycle_id, catalogs), workshop)
         if live:
             log.info("live view runs on %s", facilitator.start_live())

@@ -164,7 +164,7 @@ class ImportPage:
         self.feedback.clear()
         self.result.value = ""
         self.preview = read_checklist(
-            self.evaluation.store, self.catalogs, file.content, file.name, cycle_id=self.cycle.id
+            self.evaluation.sibling_opener(self.catalogs), file.content, file.name, cycle_id=self.cycle.id
         )
         self.show_preview()
 

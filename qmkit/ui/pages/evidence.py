@@ -15,7 +15,6 @@ from qmkit.domain.evidence import KIND_LABELS, Document, EvidenceFiles, StoredFi
 from qmkit.domain.model import day_text
 from qmkit.errors import InputError
 from qmkit.i18n import _
-from qmkit.services.register import EvidenceRegister
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
@@ -53,9 +52,9 @@ class EvidencePage:
         focus_requirement: str | None = None,
         today: date | None = None,
     ):
-        self.evaluation, self.cycle, self.store = evaluation, evaluation.cycle, evaluation.store
+        self.evaluation, self.cycle = evaluation, evaluation.cycle
         self.today = today or date.today()
-        self.register = EvidenceRegister(self.store, self.cycle.institution_id, files)
+        self.register = evaluation.register(files)
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
         inst, cat = evaluation.institution, evaluation.catalog
@@ -253,7 +252,7 @@ class EvidencePage:
             self.file_info.value = f'<div class="qm-muted">{esc(_("Verweis ohne Datei"))}</div>'
         rows: list[w.Widget] = []
         titles = dict((v, lbl) for lbl, v in self.req_options)
-        for ref in self.store.evidence_for_cycle(self.cycle.id):
+        for ref in self.evaluation.evidence():
             if ref.document.id != doc.id:
                 continue
             unlink = make(w.Button, description=_("lösen"), icon="unlink", layout={"width": "auto"})

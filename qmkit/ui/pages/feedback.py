@@ -313,7 +313,9 @@ class FeedbackPage:
         """A returned checklist arrived: build the preview (the store is only read)."""
         self.feedback.clear()
         self.import_result.value = ""
-        self.preview = read_feedback(self.evaluation.store, self.catalogs, file.content, file.name, self.cycle.id)
+        self.preview = read_feedback(
+            self.evaluation.sibling_opener(self.catalogs), file.content, file.name, self.cycle.id
+        )
         self.show_preview()
 
     @staticmethod

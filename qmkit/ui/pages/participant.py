@@ -12,10 +12,11 @@ import ipywidgets as w
 
 from qmkit.domain.catalog import Catalog, Requirement
 from qmkit.domain.model import day_text
-from qmkit.domain.workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, Workshop, new_token, valid_key
+from qmkit.domain.workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, new_token, valid_key
 from qmkit.errors import InputError
 from qmkit.i18n import _
-from qmkit.store.store import Store
+from qmkit.services.workshop import Participation
+from qmkit.store import Store
 from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, page_box
 
 PHONE_CSS = """
@@ -75,8 +76,8 @@ class AnswerCard:
                 )
             return
         try:
-            self.page.store.rate_in_workshop(
-                self.page.participant_or_fail(), self.page.catalog, self.req.id, self.choice.value, self.comment.value
+            self.page.participation.rate(
+                self.page.participant_or_fail(), self.req.id, self.choice.value, self.comment.value
             )
         except InputError as exc:
             self.status.value = error_html(str(exc))
@@ -88,11 +89,13 @@ class AnswerCard:
 class ParticipantPage:
     """Join, then one card per selected requirement; nothing of other people's answers is shown."""
 
-    def __init__(self, store: Store, catalog: Catalog, workshop: Workshop, key: str):
-        self.store, self.catalog, self.workshop, self.key = store, catalog, workshop, key
+    def __init__(self, participation: Participation, key: str):
+        self.participation, self.key = participation, key
+        self.catalog, self.workshop = participation.catalog, participation.workshop
+        workshop = self.workshop
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        self.participant: Participant | None = store.participant(workshop, key)
+        self.participant: Participant | None = participation.participant(key)
         self.cards: dict[str, AnswerCard] = {}
         self.progress = make(w.HTML, "")
         self.body = make(w.VBox, [], layout={"width": "100%"})
@@ -149,8 +152,8 @@ class ParticipantPage:
         if self.participant is not None:
             return
         try:
-            self.participant = self.store.join_workshop(
-                self.workshop, display_name=self.name.value, role_group=self.role.value, key=self.key
+            self.participant = self.participation.join(
+                display_name=self.name.value, role_group=self.role.value, key=self.key
             )
         except InputError as exc:
             self.join_error.value = error_html(str(exc))
@@ -158,7 +161,7 @@ class ParticipantPage:
         self._show_answers()
 
     def _show_answers(self) -> None:
-        answers = self.store.answers_of(self.participant_or_fail())
+        answers = self.participation.answers(self.participant_or_fail())
         by_id = {r.id: r for r in self.catalog.requirements()}
         self.cards = {}
         for req_id in self.workshop.requirement_ids:
@@ -192,9 +195,8 @@ class ParticipantPage:
 
 def build_participant_page(store: Store, catalogs: Any, query: dict[str, str]) -> w.VBox:
     """The page for ``?t=<workshop token>&p=<participant key>``; without a valid token only a German refusal."""
-    workshop = store.workshop_for_participant(query.get("t"))
-    cycle = store.get_cycle(workshop.cycle_id)
+    participation = Participation.open(store, query.get("t"), catalogs)
     key = query.get("p", "")
     if not valid_key(key):
         key = new_token()  # reached without the gate (e.g. on 127.0.0.1): this view only
-    return ParticipantPage(store, catalogs.get(cycle.catalog_id), workshop, key).widget
+    return ParticipantPage(participation, key).widget

@@ -1,6 +1,6 @@
 """The Qualitätsplanung page: gaps of the self-evaluation, one click to a measure, the plan and its editor.
 
-Every change goes through the store's checked planning methods; a bad value shows a German message next
+Every change goes through the checked planning service; a bad value shows a German message next
 to its field and the store keeps the last valid state.
 """
 
@@ -28,6 +28,7 @@ from qmkit.errors import InputError
 from qmkit.excel.plan import build_plan_workbook, plan_filename
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
+from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.widgets.common import (
     Feedback,
@@ -87,7 +88,7 @@ class PlanningPage:
     """Gaps → measures, goals, the plan by due date with overdue ones marked, filters, sign-off and editors."""
 
     def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
-        self.evaluation, self.store = evaluation, evaluation.store
+        self.evaluation, self.planning = evaluation, Planning(evaluation, today)
         self.cycle = evaluation.cycle
         self.today = today or date.today()
         self.feedback = Feedback()
@@ -105,10 +106,10 @@ class PlanningPage:
         self.goal_message = make(w.HTML)
         self.goal_editor = RecordEditor(
             with_requirements(GOAL_FORM, cat, after="why"),
-            lambda g, name, value: self.store.update_goal(g.id, name, value, self.user()),
+            lambda g, name, value: self.planning.update_goal(g.id, name, value, self.user()),
             self.guard,
             lambda _g: self.refresh_goals(),
-            lambda g: self.store.goal(g.id),
+            lambda g: self.planning.goal(g.id),
         )
         # plan
         self.area_filter = widget_for(
@@ -139,10 +140,10 @@ class PlanningPage:
         self.new_button = button(self.guard, "Neue Maßnahme", "plus", self.add_measure)
         self.editor = RecordEditor(
             with_requirements(MEASURE_FORM, cat, after="goal_id"),
-            lambda m, name, value: self.store.update_measure(m.id, name, value, self.user()),
+            lambda m, name, value: self.planning.update_measure(m.id, name, value, self.user()),
             self.guard,
             lambda _m: self.refresh_plan(),
-            lambda m: self.store.measure(m.id),
+            lambda m: self.planning.measure(m.id),
         )
         header = cycle_header("planung", _("Qualitätsplanung"), self.cycle.id, inst.name, self.cycle.name, cat.title)
         self.widget = page_box(
@@ -186,16 +187,16 @@ class PlanningPage:
         return False
 
     def _measure(self, measure_id: int | None) -> Measure | None:
-        return self.store.measure(measure_id) if measure_id is not None else None
+        return self.planning.measure(measure_id) if measure_id is not None else None
 
     def _goal(self, goal_id: int | None) -> Goal | None:
-        return self.store.goal(goal_id) if goal_id is not None else None
+        return self.planning.goal(goal_id) if goal_id is not None else None
 
     # ------------------------------------------------------------------ gaps
 
     def refresh_gaps(self) -> None:
         gaps = find_gaps(self.evaluation.catalog, self.evaluation.assessments())
-        planned = {r for m in self.store.measures(self.cycle.id) for r in m.requirement_ids}
+        planned = {r for m in self.planning.measures() for r in m.requirement_ids}
         rows: list[w.Widget] = []
         for gap in gaps:
             button = self.gap_buttons.get(gap.requirement_id)
@@ -228,7 +229,7 @@ class PlanningPage:
                 )
             )
             return
-        measure = self.store.measure_from_gap(self.cycle.id, gap, responsible, self.user())
+        measure = self.planning.measure_from_gap(gap, responsible, self.user())
         self.feedback.ok(_("Maßnahme „{title}“ angelegt.").format(title=measure.title))
         self.refresh_gaps()
         self.refresh_plan(select=measure.id)
@@ -237,7 +238,7 @@ class PlanningPage:
 
     def add_goal(self) -> None:
         if self._need_user():
-            goal = self.store.add_goal(self.cycle.id, self.user(), title=_("Neues Ziel"))
+            goal = self.planning.add_goal(self.user(), title=_("Neues Ziel"))
             self.refresh_goals(select=goal.id)
 
     def delete_goal(self) -> None:
@@ -245,7 +246,7 @@ class PlanningPage:
         if goal is None:
             return
         try:
-            self.store.delete_goal(goal.id)
+            self.planning.delete_goal(goal.id)
         except InputError as exc:
             self.goal_message.value = error_html(exc)
             return
@@ -255,9 +256,9 @@ class PlanningPage:
     def refresh_goals(self, select: int | None = None) -> None:
         """The goals table, the goal choice, and the goal choice of the measure editor."""
         self.goal_message.value = ""
-        goals = self.store.goals(self.cycle.id)
+        goals = self.planning.goals()
         counts: dict[int, int] = {}
-        for m in self.store.measures(self.cycle.id):
+        for m in self.planning.measures():
             if m.goal_id is not None:
                 counts[m.goal_id] = counts.get(m.goal_id, 0) + 1
         rows = "".join(
@@ -285,9 +286,7 @@ class PlanningPage:
 
     def add_measure(self) -> None:
         if self._need_user():
-            measure = self.store.add_measure(
-                self.cycle.id, self.user(), title=_("Neue Maßnahme"), responsible=self.user()
-            )
+            measure = self.planning.add_measure(self.user(), title=_("Neue Maßnahme"), responsible=self.user())
             self.refresh_plan(select=measure.id)
 
     def export(self) -> None:
@@ -299,19 +298,19 @@ class PlanningPage:
         self.feedback.ok(_("Der Maßnahmenplan ist erstellt ({n} Maßnahmen).").format(n=len(data.plan.measures)))
 
     def sign_off(self) -> None:
-        signed = self.store.sign_off_plan(self.cycle.id, self.signoff_name.value, self.signoff_date.value)
+        signed = self.planning.sign_off(self.signoff_name.value, self.signoff_date.value)
         self.feedback.ok(_("Plan freigegeben von {name}.").format(name=signed.name))
         self.refresh_plan()
 
     def _signoff_html(self) -> str:
-        signoffs = self.store.signoffs(self.cycle.id)
+        signoffs = self.planning.signoffs()
         if not signoffs:
             return f'<div class="qm-muted">{esc(_("Der Plan ist noch nicht freigegeben."))}</div>'
         last = signoffs[0]
         text = _("Freigegeben von {name} am {day} (erfasst {when}).").format(
             name=last.name, day=day_text(last.signed_on), when=local_time_text(last.recorded_at)
         )
-        changed = self.store.plan_changed_since(self.cycle.id, last.recorded_at)
+        changed = self.planning.changed_since(last.recorded_at)
         warn = (
             " "
             + error_html(
@@ -324,7 +323,7 @@ class PlanningPage:
 
     def refresh_plan(self, select: int | None = None) -> None:
         """The plan table (filtered, by due date, overdue marked), its sign-off, and the measure choice."""
-        measures = self.store.measures(self.cycle.id)
+        measures = self.planning.measures()
         people = sorted({m.responsible for m in measures})
         person_options = [(_("alle Personen"), ALL)] + [(p, p) for p in people]
         if list(self.person_filter.options) != person_options:

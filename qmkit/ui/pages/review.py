@@ -9,7 +9,7 @@ from datetime import date
 
 import ipywidgets as w
 
-from qmkit.domain.comparison import Comparison, load_history
+from qmkit.domain.comparison import Comparison
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import STATUS_LABELS, Measure
 from qmkit.domain.review import (
@@ -23,6 +23,7 @@ from qmkit.domain.review import (
     band_label,
 )
 from qmkit.i18n import _
+from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.widgets.chart import comparison_chart_html
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
@@ -57,7 +58,7 @@ class ReviewPage:
     """Check what the measures achieved, decide how to act, record the management review, go on."""
 
     def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
-        self.evaluation, self.store = evaluation, evaluation.store
+        self.evaluation, self.review = evaluation, Review(evaluation, today)
         self.cycle, self.catalog = evaluation.cycle, evaluation.catalog
         self.today = today or date.today()
         self.feedback = Feedback()
@@ -70,10 +71,10 @@ class ReviewPage:
         self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid))
         self.review_editor = RecordEditor(
             REVIEW_FORM,
-            lambda r, name, value: self.store.set_review_field(r.measure_id, name, value, self.user()),
+            lambda r, name, value: self.review.set_review_field(r.measure_id, name, value, self.user()),
             self.guard,
             lambda _r: self.refresh_measures(),
-            lambda r: self.store.measure_review(r.measure_id),
+            lambda r: self.review.review(r.measure_id),
         )
         # PDCA-phase scores
         self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
@@ -85,10 +86,10 @@ class ReviewPage:
         self.mgmt_delete = button(self.guard, "Löschen", "trash", self.delete_management_review)
         self.mgmt_editor = RecordEditor(
             MGMT_FORM,
-            lambda r, name, value: self.store.update_management_review(r.id, name, value, self.user()),
+            lambda r, name, value: self.review.update_management_review(r.id, name, value, self.user()),
             self.guard,
             lambda r: self.refresh_management(r.id),
-            lambda r: self.store.management_review(r.id),
+            lambda r: self.review.management_review(r.id),
         )
         # next cycle and comparison
         self.next_name = make(
@@ -139,8 +140,8 @@ class ReviewPage:
     # ------------------------------------------------------------------ Do / Check / Act
 
     def refresh_measures(self, select: int | None = None) -> None:
-        measures = self.store.measures(self.cycle.id)
-        reviews = self.store.measure_reviews(self.cycle.id)
+        measures = self.review.measures()
+        reviews = self.review.reviews()
         self.measure_table.value = review_table_html(measures, reviews)
         options = [(f"{m.title} ({STATUS_LABELS[m.status]})", m.id) for m in measures]
         chosen = self.measure_chooser.refill(options, select)
@@ -152,15 +153,15 @@ class ReviewPage:
         if chosen is None or self.review_editor.record is None or self.review_editor.record.measure_id != chosen:
             self.show_review(chosen)
         elif chosen is not None:
-            self._show_measure_info(self.store.measure(chosen))
+            self._show_measure_info(self.review.measure(chosen))
 
     def show_review(self, measure_id: int | None) -> None:
         if measure_id is None:
             self.review_editor.show(None)
             self.measure_info.value = ""
             return
-        self._show_measure_info(self.store.measure(measure_id))
-        self.review_editor.show(self.store.measure_review(measure_id))
+        self._show_measure_info(self.review.measure(measure_id))
+        self.review_editor.show(self.review.review(measure_id))
 
     def _show_measure_info(self, m: Measure) -> None:
         parts = [
@@ -170,7 +171,7 @@ class ReviewPage:
         if m.requirement_ids:
             parts.append(_("Anforderungen: {ids}").format(ids=", ".join(m.requirement_ids)))
         if m.goal_id is not None:
-            goal = self.store.goal(m.goal_id)
+            goal = self.review.goal(m.goal_id)
             target = _("Ziel „{title}“: {indicator}, Ausgangswert {base}, Zielwert {target}").format(
                 title=goal.title, indicator=goal.indicator or "–", base=goal.baseline or "–", target=goal.target or "–"
             )
@@ -185,7 +186,7 @@ class ReviewPage:
             return None
         targets = self.catalog.pdca_targets()
         fields = ("level",) if setting.variant == "classical" else PHASES
-        stored = self.store.pdca_scores(self.cycle.id)
+        stored = self.review.pdca_scores()
         rows: list[w.Widget] = []
         for target_id, title in targets:
             score = stored.get(target_id)
@@ -222,7 +223,7 @@ class ReviewPage:
 
     def _score_saver(self, target_id: str, name: str) -> Callable[[dict[str, str]], None]:
         def save(change: dict[str, str]) -> None:
-            self.store.set_pdca_score(self.cycle.id, target_id, name, change["new"], self.user())
+            self.review.set_pdca_score(target_id, name, change["new"], self.user())
             self.feedback.ok(_("PDCA-Bewertung für {id} gespeichert.").format(id=target_id))
 
         return save
@@ -230,10 +231,10 @@ class ReviewPage:
     # ------------------------------------------------------------------ management review
 
     def _mgmt(self, review_id: int | None) -> ManagementReview | None:
-        return self.store.management_review(review_id) if review_id is not None else None
+        return self.review.management_review(review_id) if review_id is not None else None
 
     def refresh_management(self, select: int | None = None) -> None:
-        reviews = self.store.management_reviews(self.cycle.id)
+        reviews = self.review.management_reviews()
         options = [
             (
                 _("Managementbewertung vom {day}").format(day=day_text(r.held_on))
@@ -249,12 +250,12 @@ class ReviewPage:
         self.mgmt_delete.disabled = self.mgmt_inputs_button.disabled = chosen is None
 
     def add_management_review(self) -> None:
-        review = self.store.add_management_review(self.cycle.id, self.user(), held_on=self.today)
+        review = self.review.add_management_review(self.user(), held_on=self.today)
         self.refresh_management(select=review.id)
 
     def delete_management_review(self) -> None:
         if self.mgmt_editor.record is not None:
-            self.store.delete_management_review(self.mgmt_editor.record.id)
+            self.review.delete_management_review(self.mgmt_editor.record.id)
             self.feedback.ok(_("Managementbewertung gelöscht."))
             self.refresh_management()
 
@@ -263,7 +264,7 @@ class ReviewPage:
         record = self.mgmt_editor.record
         if record is None:
             return
-        text = management_inputs_text(self.evaluation, self.store.measures(self.cycle.id), self.today)
+        text = management_inputs_text(self.evaluation, self.review.measures(), self.today)
         if record.inputs.strip():
             text = record.inputs.rstrip() + "\n\n" + text
         self.mgmt_editor.inputs["inputs"].value = text  # saved like a user's input
@@ -274,13 +275,13 @@ class ReviewPage:
         return _("Selbstbewertung {year}").format(year=self.today.year + 1)
 
     def start_next_cycle(self) -> None:
-        new = self.store.start_next_cycle(self.cycle.id, self.next_name.value, self.catalog, self.user())
-        count = len(self.store.to_confirm(new.id))
+        following = self.review.start_next_cycle(self.next_name.value, self.user())
+        new, count = following.cycle, len(following.evaluation.to_confirm())
         self.next_result.value = (
             '<div class="qm-msg-ok">'
             + esc(
                 _("Zyklus „{name}“ angelegt: {n} Bewertungen zu bestätigen, {m} Maßnahmen übernommen.").format(
-                    name=new.name, n=count, m=len(self.store.measures(new.id))
+                    name=new.name, n=count, m=len(following.measures())
                 )
             )
             + f' <a class="qm-button" href="Selbstbewertung.ipynb?zyklus={new.id}">'
@@ -290,7 +291,7 @@ class ReviewPage:
         self.refresh_comparison()
 
     def refresh_comparison(self) -> None:
-        self.comparison_html.value = comparison_html(load_history(self.store, self.cycle, self.catalog))
+        self.comparison_html.value = comparison_html(self.review.history())
 
 
 def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]) -> str:

@@ -7,19 +7,17 @@ from datetime import date
 import ipywidgets as w
 
 from qmkit.domain.catalog import CatalogSet
-from qmkit.domain.selfeval import summarize
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
-from qmkit.services.demo import create_demo
-from qmkit.store.store import Store
+from qmkit.services.cycles import CycleService
 from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, nav_html, page_box
 
 
 class StartPage:
     """Institution → cycle (with catalog) → links to Selbstbewertung and the later steps."""
 
-    def __init__(self, store: Store, catalogs: CatalogSet):
-        self.store, self.catalogs = store, catalogs
+    def __init__(self, cycles: CycleService, catalogs: CatalogSet):
+        self.cycles, self.catalogs = cycles, catalogs
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
         self.institution = make(
@@ -110,18 +108,18 @@ class StartPage:
         return f'<div class="qm-msg-error">{esc(head)}<ul>{items}</ul></div>'
 
     def fill_institutions(self, select: int | None = None) -> None:
-        items = self.store.list_institutions()
+        items = self.cycles.institutions()
         self.institution.options = [(i.name, i.id) for i in items]
         if select is not None:
             self.institution.value = select
         elif items:
-            latest = self.store.latest_cycle()
+            latest = self.cycles.latest()
             self.institution.value = latest.institution_id if latest else items[0].id
         self.fill_cycles()
 
     def fill_cycles(self, select: int | None = None) -> None:
         inst_id = self.institution.value
-        cycles = self.store.list_cycles(inst_id) if inst_id is not None else []
+        cycles = self.cycles.cycles(inst_id) if inst_id is not None else []
         names = {c.id: c.title for c in self.catalogs.sorted()}
         self.cycle.options = [(f"{c.name} – {names.get(c.catalog_id, c.catalog_id)}", c.id) for c in cycles]
         if select is not None:
@@ -138,14 +136,14 @@ class StartPage:
             )
             self.links.value = f'<span class="qm-muted">{esc(_("Zuerst einen Zyklus wählen oder anlegen."))}</span>'
             return
-        cycle = self.store.get_cycle(cycle_id)
+        cycle = self.cycles.cycle(cycle_id)
         try:
             catalog = self.catalogs.get(cycle.catalog_id)
         except NotFoundError as exc:
             self.cycle_info.value = error_html(exc)
             self.links.value = ""
             return
-        summary = summarize(catalog, self.store.assessments(cycle.id))
+        summary = self.cycles.progress(cycle, catalog)
         self.cycle_info.value = f'<span class="qm-muted">{esc(summary.progress_text())}</span>'
         self.links.value = (
             f'<a class="qm-button" id="qm-open-selfeval" href="Selbstbewertung.ipynb?zyklus={cycle.id}">'
@@ -176,7 +174,7 @@ class StartPage:
 
     def add_institution(self) -> None:
         try:
-            inst = self.store.create_institution(self.new_name.value, self.new_qmb.value)
+            inst = self.cycles.create_institution(self.new_name.value, self.new_qmb.value)
         except InputError as exc:
             self.institution_error.value = error_html(exc)
             return
@@ -193,7 +191,7 @@ class StartPage:
             self.cycle_error.value = error_html(_("Bitte ein Qualitätsmodell wählen."))
             return
         try:
-            cycle = self.store.create_cycle(
+            cycle = self.cycles.create_cycle(
                 self.institution.value, self.new_cycle.value, self.catalogs.get(self.catalog.value)
             )
         except InputError as exc:
@@ -206,7 +204,7 @@ class StartPage:
     def add_demo(self) -> None:
         if self.catalog.value is None:
             return
-        cycle, created = create_demo(self.store, self.catalogs.get(self.catalog.value))
+        cycle, created = self.cycles.create_demo(self.catalogs.get(self.catalog.value))
         self.fill_institutions(select=cycle.institution_id)
         self.fill_cycles(select=cycle.id)
         self.feedback.ok(

@@ -26,6 +26,7 @@ from qmkit.excel.workshop import build_workshop_workbook, workshop_filename
 from qmkit.i18n import _
 from qmkit.server.serve import join_url
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.services.workshop import Workshops
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -173,7 +174,7 @@ class FacilitatorPage:
     """One workshop for the facilitator: how to join, live results, consensus, dots, report."""
 
     def __init__(self, evaluation: SelfEvaluation, workshop: Workshop):
-        self.evaluation, self.store, self.catalog = evaluation, evaluation.store, evaluation.catalog
+        self.evaluation, self.workshops, self.catalog = evaluation, Workshops(evaluation), evaluation.catalog
         self.workshop = workshop
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
@@ -251,7 +252,7 @@ class FacilitatorPage:
         Nothing is sent to the browser while nothing changed, so a page left behind lets its kernel go idle
         and be ended by the server's culling.
         """
-        result = self.store.workshop_result(self.workshop, self.catalog)
+        result = self.workshops.result(self.workshop)
         self.result = result
         html = live_html(self.catalog, result)
         counts = esc(
@@ -342,7 +343,7 @@ class FacilitatorPage:
     def show_consensus(self) -> None:
         """Fill the form with the chosen requirement's consensus (or empty, with the group's median as a hint)."""
         req_id = self.consensus_req.value
-        agreed = self.store.consensus(self.workshop.id).get(req_id)
+        agreed = self.workshops.consensus(self.workshop).get(req_id)
         self.consensus_rating.value = agreed.rating if agreed else ""
         self.consensus_reason.value = agreed.reason if agreed else ""
         self.consensus_dissent.value = agreed.dissent if agreed else ""
@@ -368,9 +369,8 @@ class FacilitatorPage:
             self.consensus_message.value = error_html(_("Bitte die vereinbarte Bewertung wählen."))
             return
         try:
-            agreed = self.store.record_consensus(
+            agreed = self.workshops.record_consensus(
                 self.workshop,
-                self.catalog,
                 req_id,
                 self.consensus_rating.value,
                 self.consensus_reason.value,
@@ -425,7 +425,7 @@ class FacilitatorPage:
         self.show_dots()
 
     def show_dots(self) -> None:
-        counts = self.store.dots(self.workshop.id).get(self.dots_req.value, {})
+        counts = self.workshops.dots(self.workshop).get(self.dots_req.value, {})
         self._loading_dots = True
         try:
             for value, field in self.dot_inputs.items():
@@ -439,7 +439,7 @@ class FacilitatorPage:
             if self._loading_dots:
                 return
             try:
-                self.store.set_dots(self.workshop, self.catalog, self.dots_req.value, value, change["new"])
+                self.workshops.set_dots(self.workshop, self.dots_req.value, value, change["new"])
             except InputError as exc:
                 self.dots_message.value = error_html(str(exc))
                 return
@@ -452,7 +452,7 @@ class FacilitatorPage:
 
     def export(self) -> None:
         data = self.evaluation.checklist_data()
-        result = self.store.workshop_result(self.workshop, self.catalog)
+        result = self.workshops.result(self.workshop)
         path = save_workbook(build_workshop_workbook(data, result), exports_dir() / workshop_filename(data, result))
         self.last_export = path
         self.download.value = download_html(path, _("Workshop-Bericht herunterladen"), "qm-download-workshop")
@@ -463,7 +463,7 @@ class WorkshopListPage:
     """The workshops of a cycle, with a form to create one."""
 
     def __init__(self, evaluation: SelfEvaluation):
-        self.evaluation, self.store, self.catalog = evaluation, evaluation.store, evaluation.catalog
+        self.evaluation, self.workshops, self.catalog = evaluation, Workshops(evaluation), evaluation.catalog
         self.cycle = evaluation.cycle
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
@@ -493,14 +493,14 @@ class WorkshopListPage:
         self.refresh_list()
 
     def refresh_list(self) -> None:
-        found = self.store.workshops(self.cycle.id)
+        found = self.workshops.workshops()
         if not found:
             self.list_html.value = f'<p class="qm-muted">{esc(_("Noch kein Workshop."))}</p>'
             return
         rows = []
         for ws in found:
-            people = len(self.store.participants(ws.id))
-            agreed = len(self.store.consensus(ws.id))
+            people = len(self.workshops.participants(ws))
+            agreed = len(self.workshops.consensus(ws))
             rows.append(
                 f"<tr><td>{esc(ws.title)}</td><td>{esc(day_text(ws.held_on))}</td>"
                 f"<td>{len(ws.requirement_ids)}</td><td>{people}</td><td>{agreed}</td>"
@@ -594,9 +594,7 @@ class WorkshopListPage:
         for field in self.errors.values():
             field.value = ""
         try:
-            ws = self.store.create_workshop(
-                self.cycle.id,
-                self.catalog,
+            ws = self.workshops.create(
                 title=self.title.value,
                 held_on=self.held_on.value,
                 requirement_ids=list(self.requirements.value),

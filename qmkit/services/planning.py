@@ -1,0 +1,96 @@
+"""The quality plan of one cycle, checked: goals, measures (also one click from a gap), the management's sign-off.
+
+Pages and the CLI change the plan only here; every value is checked as part of its whole record before the
+store sees it, and a goal or measure of another cycle is refused as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qmkit.domain.planning import Gap, Goal, Measure, check_goal, check_measure, find_gaps, recheck
+from qmkit.domain.review import SignOff, check_signoff
+from qmkit.domain.text import clean_user
+from qmkit.errors import NotFoundError
+from qmkit.i18n import _
+from qmkit.services.selfeval import CycleWork
+from qmkit.store.plans import GOAL_FIELDS, MEASURE_FIELDS
+
+
+class Planning(CycleWork):
+    """Goals, measures and the sign-off of one cycle's quality plan."""
+
+    # ------------------------------------------------------------------ goals
+
+    def goals(self) -> list[Goal]:
+        return self.store.plans.goals(self.cycle.id)
+
+    def goal(self, goal_id: int) -> Goal:
+        goal = self.store.plans.goal(int(goal_id))
+        if goal.cycle_id != self.cycle.id:
+            raise NotFoundError(_("Dieses Ziel gibt es nicht mehr."))
+        return goal
+
+    def add_goal(self, user: str = "", **values: Any) -> Goal:
+        """A new goal after checking it (title required, numbers for numeric indicators)."""
+        return self.store.plans.add_goal(self.cycle.id, check_goal(values), clean_user(user))
+
+    def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
+        """Change one field; the whole goal is checked again. The later save wins."""
+        current = self.goal(goal_id)
+        clean = recheck(current, GOAL_FIELDS, field, value, check_goal)
+        return self.store.plans.update_goal(current.id, field, clean, clean_user(user))
+
+    def delete_goal(self, goal_id: int) -> None:
+        """Delete a goal no measure refers to (otherwise a German message says how many do)."""
+        self.store.plans.delete_goal(self.goal(goal_id).id)
+
+    # ------------------------------------------------------------------ measures
+
+    def measures(self) -> list[Measure]:
+        """The cycle's measures by due date (those without a date last)."""
+        return self.store.plans.measures(self.cycle.id)
+
+    def measure(self, measure_id: int) -> Measure:
+        measure = self.store.plans.measure(int(measure_id))
+        if measure.cycle_id != self.cycle.id:
+            raise NotFoundError(_("Diese Maßnahme gibt es nicht mehr."))
+        return measure
+
+    def add_measure(self, user: str = "", **values: Any) -> Measure:
+        """A new measure after checking it (title and responsible person required, due after start)."""
+        return self.store.plans.add_measure(self.cycle.id, check_measure(values), clean_user(user))
+
+    def update_measure(self, measure_id: int, field: str, value: Any, user: str = "") -> Measure:
+        """Change one field of a measure; the whole measure is checked again. The later save wins."""
+        current = self.measure(measure_id)
+        clean = recheck(current, MEASURE_FIELDS, field, value, check_measure)
+        return self.store.plans.update_measure(current, field, clean, clean_user(user))
+
+    def gaps(self) -> list[Gap]:
+        """The gaps of the self-evaluation (rated below "met", or required evidence missing)."""
+        return find_gaps(self.catalog, self.evaluation.assessments())
+
+    def measure_from_gap(self, gap: Gap, responsible: str, user: str = "") -> Measure:
+        """One click from a gap of the self-evaluation to a planned measure for that requirement."""
+        return self.add_measure(
+            user,
+            title=_("{id} {title}: Lücke schließen").format(id=gap.requirement_id, title=gap.title)[:200],
+            description=_("Aus der Selbstbewertung: {reason}.").format(reason=gap.reason),
+            requirement_ids=(gap.requirement_id,),
+            responsible=responsible,
+        )
+
+    # ------------------------------------------------------------------ sign-off
+
+    def sign_off(self, name: Any, signed_on: Any, note: Any = "") -> SignOff:
+        """Record the management's sign-off of the plan (earlier sign-offs stay as history)."""
+        return self.store.plans.sign_off(self.cycle.id, check_signoff(name, signed_on, note))
+
+    def signoffs(self) -> list[SignOff]:
+        """Sign-offs of the plan, the latest first."""
+        return self.store.plans.signoffs(self.cycle.id)
+
+    def changed_since(self, stamp: str) -> int:
+        """How many goals and measures were changed after ``stamp`` (e.g. the last sign-off)."""
+        return self.store.plans.changed_since(self.cycle.id, stamp)

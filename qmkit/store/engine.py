@@ -1,0 +1,151 @@
+"""The database behind the store: one engine, short read and write transactions, upserts.
+
+SQLite by default (WAL, busy timeout). A write transaction opens with ``BEGIN IMMEDIATE`` on SQLite, so a
+check and the write that follows it see the same data and never fail half-way with "database is locked";
+a read is a plain transaction that takes no write lock (WAL readers never wait for writers). Any other
+SQLAlchemy URL (``QMKIT_DB``, e.g. PostgreSQL) works the same way; there a check that precedes an insert
+takes a row lock (``SELECT … FOR UPDATE``) and an upsert is ``INSERT … ON CONFLICT``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from qmkit.config import database_url
+from qmkit.errors import NotFoundError, StoreError
+from qmkit.i18n import _
+from qmkit.store.migrations import migrate
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_MS = 10_000
+_WRITE = "qmkit_write"
+
+
+def _sqlite_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "BEGIN")
+
+    return engine
+
+
+def iso(value: date | None) -> str | None:
+    """A date as stored (ISO text), ``None`` stays ``None``."""
+    return value.isoformat() if value else None
+
+
+def day(value: str | None) -> date | None:
+    """A stored ISO date back as a date."""
+    return date.fromisoformat(value) if value else None
+
+
+def new_id(result: Any) -> int:
+    """The primary key of a row just inserted."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any], bump: bool = False) -> None:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE``: one statement, no race between two writers.
+
+    With ``bump`` the row's ``revision`` starts at 1 and rises by one on every later write.
+    """
+    make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    stmt = make(table).values(**keys, **values, **({"revision": 1} if bump else {}))
+    changes = {**values, **({"revision": table.c.revision + 1} if bump else {})}
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changes))
+
+
+class Database:
+    """One engine and its transactions; the aggregate modules of :mod:`qmkit.store` work through it."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or database_url()
+        try:
+            if make_url(self.url).get_backend_name() == "sqlite":
+                self.engine = _sqlite_engine(self.url)
+            else:
+                self.engine = create_engine(self.url, pool_pre_ping=True)
+            self._writer = self.engine.execution_options(**{_WRITE: True})
+            with self.write() as conn:
+                self.schema_version = migrate(conn)
+        except StoreError:
+            raise
+        except (SQLAlchemyError, OSError, ValueError) as exc:
+            log.exception("store open failed")
+            raise StoreError(
+                _("Der Datenspeicher kann nicht geöffnet werden ({url}): {err}").format(
+                    url=self.safe_url(), err=type(exc).__name__
+                )
+            ) from exc
+
+    def safe_url(self) -> str:
+        """The URL without its password (for messages and logs)."""
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except Exception:
+            return "?"
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One short write transaction (``BEGIN IMMEDIATE`` on SQLite); never held across user input."""
+        with _german_errors(), self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One read transaction: a consistent snapshot without the write lock."""
+        with _german_errors(), self.engine.begin() as conn:
+            yield conn
+
+    def one(self, query: Any, missing: str) -> Any:
+        """The first row of ``query``, or :class:`NotFoundError` with the German text ``missing``."""
+        with self.read() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise NotFoundError(missing)
+        return row
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _german_errors() -> Iterator[None]:
+    """Lock timeouts and other operational errors become a German :class:`StoreError`."""
+    try:
+        yield
+    except OperationalError as exc:
+        log.warning("store operational error: %s", exc)
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            raise StoreError(
+                _("Der Datenspeicher ist gerade belegt. Bitte die Eingabe in ein paar Sekunden wiederholen.")
+            ) from exc
+        raise StoreError(_("Der Datenspeicher meldet einen Fehler: {err}").format(err=exc.orig)) from exc

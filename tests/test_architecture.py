@@ -1,0 +1,107 @@
+"""The house by domain, checked from the code: who may import whom, and how big a room may grow.
+
+Data flows one way: page or CLI → service → store → database. The domain imports no I/O layer; the store
+imports only the domain; no page reaches the store. These tests read the source (``ast``), run nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "qmkit"
+
+# layer → the qmkit layers it must not import (top-level and lazy imports alike)
+FORBIDDEN = {
+    "domain": ("store", "services", "excel", "documents", "server", "ui", "cli", "config"),
+    "store": ("services", "excel", "documents", "server", "ui", "cli"),
+    "services": ("excel", "documents", "server", "ui", "cli"),
+    "excel": ("store", "server", "ui", "cli"),
+    "documents": ("store", "server", "ui", "cli"),
+    "server": ("excel", "documents", "ui", "cli"),
+    "ui": ("store", "cli"),
+}
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "locale" not in p.parts)
+
+
+def _layer(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def _imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:  # ``from qmkit.store import tables`` imports the module qmkit.store.tables
+                sub = f"{node.module}.{alias.name}"
+                is_module = (PACKAGE.parent / sub.replace(".", "/")).with_suffix(".py").exists()
+                found.append(sub if is_module else node.module)
+        elif isinstance(node, ast.Import):
+            found.extend(a.name for a in node.names)
+    return [m for m in found if m == "qmkit" or m.startswith("qmkit.")]
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_layer_imports_only_what_lies_below_it(path: Path):
+    forbidden = FORBIDDEN.get(_layer(path), ())
+    wrong = [m for m in _imports(path) if len(m.split(".")) > 1 and m.split(".")[1] in forbidden]
+    assert not wrong, f"{path.relative_to(PACKAGE)} importiert {wrong}"
+
+
+def test_no_page_touches_the_store():
+    """Pages call services; ``.store`` appears in no page or widget module."""
+    offenders = []
+    for path in (PACKAGE / "ui").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, offenders
+
+
+def test_rooms_stay_small():
+    """No module over 400 lines, no class over 300, no function over 60."""
+    too_big = []
+    for path in _modules():
+        text = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(PACKAGE))
+        if len(text.splitlines()) > 400:
+            too_big.append(f"{name}: {len(text.splitlines())} Zeilen")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                limit = 300 if isinstance(node, ast.ClassDef) else 60
+                if lines > limit:
+                    too_big.append(f"{name}:{node.lineno} {node.name}: {lines} Zeilen")
+    assert not too_big, "\n".join(too_big)
+
+
+def test_no_import_circle():
+    graph = {}
+    for path in _modules():
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        name = ".".join(("qmkit", *rel.parts)).removesuffix(".__init__")
+        graph[name] = {m for m in _imports(path) if m != name}
+    names = set(graph)
+    seen: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        seen[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ()) & names):
+            if seen.get(nxt) == 1:
+                raise AssertionError("Importkreis: " + " → ".join([*stack[stack.index(nxt) :], nxt]))
+            if nxt not in seen:
+                visit(nxt)
+        stack.pop()
+        seen[node] = 2
+
+    for name in sorted(names):
+        if name not in seen:
+            visit(name)
