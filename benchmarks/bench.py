@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
-from qmkit.domain.catalog import discover, parse_catalog  # noqa: E402
+from qmkit.domain.catalog import parse_catalog  # noqa: E402
 from qmkit.domain.workshop import CANNOT_JUDGE  # noqa: E402
 from qmkit.excel.checklist import build_workbook  # noqa: E402
 from qmkit.server.serve import join_command, voila_command  # noqa: E402
@@ -38,6 +38,7 @@ from qmkit.services.planning import Planning  # noqa: E402
 from qmkit.services.selfeval import SelfEvaluation  # noqa: E402
 from qmkit.services.workshop import Workshops  # noqa: E402
 from qmkit.store import Store  # noqa: E402
+from qmkit.store.catalogs import discover  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -467,9 +468,9 @@ def evidence_benchmarks(work: Path) -> dict[str, Any]:
     import random
 
     from qmkit.documents.package import build_package
-    from qmkit.domain.evidence import EvidenceFiles
     from qmkit.excel.checklist_import import read_checklist
     from qmkit.services.register import EvidenceRegister
+    from qmkit.store.files import EvidenceFiles
 
     results: dict[str, Any] = {}
     shipped = discover([BUILTIN_STANDARDS])

@@ -12,17 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qmkit.documents.calendar import timeline_calendar
     from qmkit.documents.package import build_package
-    from qmkit.domain.catalog import (
-        Catalog,
-        CatalogSet,
-        Group,
-        Requirement,
-        Scale,
-        ScaleValue,
-        discover,
-        load_catalog,
-        parse_catalog,
-    )
+    from qmkit.domain.catalog import Catalog, CatalogSet, Group, Requirement, Scale, ScaleValue, parse_catalog
     from qmkit.domain.comparison import Comparison, compare
     from qmkit.domain.evidence import Document
     from qmkit.domain.model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
@@ -50,6 +40,7 @@ if TYPE_CHECKING:
     from qmkit.services.review import load_history
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.store import Store
+    from qmkit.store.catalogs import discover, load_catalog
 
 __version__ = "0.3.0"
 
@@ -173,10 +164,10 @@ _WHERE = {
     "build_workshop_workbook": "excel.workshop",
     "check_readiness": "domain.readiness",
     "compare": "domain.comparison",
-    "discover": "domain.catalog",
+    "discover": "store.catalogs",
     "export_filename": "excel.checklist",
     "find_gaps": "domain.planning",
-    "load_catalog": "domain.catalog",
+    "load_catalog": "store.catalogs",
     "load_history": "services.review",
     "parse_catalog": "domain.catalog",
     "plan_filename": "excel.plan",

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmkit.config import exports_dir
-from qmkit.domain.catalog import discover, load_catalog
 from qmkit.errors import CatalogError, NotFoundError, QmkitError
 from qmkit.i18n import _
+from qmkit.store.catalogs import discover, load_catalog
 
 if TYPE_CHECKING:
     from qmkit.store import Store

@@ -34,3 +34,7 @@ class StoreError(QmkitError):
 
 class ExportError(QmkitError):
     """An export cannot be built or saved."""
+
+
+class UploadError(QmkitError):
+    """An upload was refused (too large, empty, interrupted); the message is German."""

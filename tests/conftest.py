@@ -17,10 +17,11 @@ os.environ.pop("QMKIT_DB", None)
 os.environ.pop("QMKIT_STANDARDS", None)
 
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
-from qmkit.domain.catalog import CatalogSet, discover  # noqa: E402
+from qmkit.domain.catalog import CatalogSet  # noqa: E402
 from qmkit.services.review import Review  # noqa: E402
 from qmkit.services.workshop import Participation, Workshops  # noqa: E402
 from qmkit.store import Store  # noqa: E402
+from qmkit.store.catalogs import discover  # noqa: E402
 
 SHIPPED = {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
 _SHIPPED_CATALOGS: list[CatalogSet] = []

@@ -17,9 +17,9 @@ import pytest
 from openpyxl import load_workbook
 
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.domain.catalog import discover
 from qmkit.services.cycles import CycleService
 from qmkit.store import Store
+from qmkit.store.catalogs import discover
 
 from .conftest import SHIPPED, libreoffice_pdf_text, need_program
 

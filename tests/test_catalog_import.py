@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from qmkit.cli import main
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.domain.catalog import CatalogSet, discover, load_catalog
+from qmkit.domain.catalog import CatalogSet
 from qmkit.errors import CatalogError, InputError
 from qmkit.excel.catalog_import import (
     ColumnMapping,
@@ -25,6 +25,7 @@ from qmkit.excel.checklist import build_workbook
 from qmkit.excel.checklist_import import ImportFileError
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.catalogs import discover, load_catalog
 from qmkit.ui.pages.catalog_import import CatalogImportPage
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.domain.catalog import discover, load_catalog, parse_catalog
+from qmkit.domain.catalog import parse_catalog
 from qmkit.errors import CatalogError
+from qmkit.store.catalogs import discover, load_catalog
 
 from .conftest import SHIPPED
 

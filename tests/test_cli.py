@@ -129,9 +129,9 @@ def test_import_feedback_preview_then_apply(capsys, tmp_path: Path, monkeypatch)
     area.cell(2, header.index("Anmerkung Gutachter*in") + 1).value = "Beschwerdeweg festlegen."
     area.cell(3, header.index("Anmerkung Gutachter*in") + 1).value = "Nicht erfüllt: fehlt."
     book.save(out_file)
-    from qmkit.domain.catalog import discover
     from qmkit.services.feedback_report import FeedbackReport
     from qmkit.store import Store
+    from qmkit.store.catalogs import discover
 
     store = Store()
     cycle_id = store.cycles.latest().id

@@ -12,12 +12,13 @@ import pytest
 from openpyxl import load_workbook
 
 from qmkit.documents.package import EVIDENCE_FOLDER, HTML_INDEX, INDEX_SHEET, build_package
-from qmkit.domain.evidence import EvidenceFiles, UploadError, display_name, member_name
+from qmkit.domain.evidence import display_name, member_name
 from qmkit.domain.readiness import Check, Severity
-from qmkit.errors import InputError
+from qmkit.errors import InputError, UploadError
 from qmkit.services.cycles import CycleService
 from qmkit.services.register import EvidenceRegister
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.files import EvidenceFiles
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from qmkit.config import BUILTIN_STANDARDS
 from qmkit.documents.package import HTML_INDEX, INDEX_SHEET
-from qmkit.domain.catalog import discover
 from qmkit.services.cycles import CycleService
 from qmkit.store import Store
+from qmkit.store.catalogs import discover
 
 from .test_browser import browser, server, wait_for_page, wait_until  # noqa: F401 - fixtures
 

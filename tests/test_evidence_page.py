@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from qmkit.domain.evidence import EvidenceFiles
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.store.files import EvidenceFiles
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.evidence import EvidencePage
 from qmkit.ui.pages.submission import SubmissionPage

@@ -139,7 +139,7 @@ def test_control_characters_are_removed_and_markup_kept_as_text(store, catalogs)
 
 def _writer(url: str, cycle_id: int, worker: int, count: int, out: mp.Queue) -> None:
     from qmkit.config import BUILTIN_STANDARDS
-    from qmkit.domain.catalog import discover
+    from qmkit.store.catalogs import discover
 
     store = Store(url)
     ev = SelfEvaluation.open(store, cycle_id, discover([BUILTIN_STANDARDS]))

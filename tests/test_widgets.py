@@ -249,7 +249,7 @@ def test_page_entry_never_raises(monkeypatch, tmp_path):
 
 
 def test_start_page_lists_broken_catalogs_and_keeps_the_others(store, tmp_path, monkeypatch):
-    from qmkit.domain.catalog import discover
+    from qmkit.store.catalogs import discover
 
     (tmp_path / "kaputt.yaml").write_text("id: kaputt\nname: [offen\n", encoding="utf-8")
     monkeypatch.setenv("QMKIT_STANDARDS", str(tmp_path))

@@ -12,10 +12,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from qmkit.config import BUILTIN_STANDARDS
-from qmkit.domain.catalog import discover
 from qmkit.domain.workshop import CANNOT_JUDGE
 from qmkit.services.cycles import CycleService
 from qmkit.store import Store
+from qmkit.store.catalogs import discover
 from tests.conftest import workshops
 
 from .test_browser import browser, kernels_below, start_server, stop_server  # noqa: F401

@@ -12,6 +12,7 @@ from icalendar import Alarm, Calendar, Event
 
 from qmkit.domain.timeline import Timeline
 from qmkit.i18n import _
+from qmkit.services.certification import CertificationPlan
 
 REMINDER_DAYS = 14
 
@@ -65,3 +66,10 @@ def timeline_calendar(
             event.add_component(alarm)
         cal.add_component(event)
     return cal.to_ical()
+
+
+def cycle_calendar(plan: CertificationPlan, stamp: datetime | None = None) -> tuple[str, bytes]:
+    """File name and iCalendar bytes of every open, dated step and deadline of ``plan``'s cycle."""
+    inst = plan.evaluation.institution
+    data = timeline_calendar(plan.timeline(), inst.name, plan.cycle.name, f"{inst.id}.{plan.cycle.id}", stamp)
+    return calendar_filename(inst.name, plan.cycle.name), data

@@ -16,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from qmkit.domain.evidence import Document, EvidenceFiles, member_name, size_text
+from qmkit.domain.evidence import Document, member_name, size_text
 from qmkit.domain.model import day_text
 from qmkit.domain.selfeval import ChecklistData
 from qmkit.errors import ExportError
@@ -63,7 +64,15 @@ class PackageResult:
         return [e for e in self.entries if e.missing]
 
 
-def plan_package(data: ChecklistData, files: EvidenceFiles) -> list[PackageEntry]:
+class EvidenceSource(Protocol):
+    """Where the evidence files are (the store's evidence folder): by content hash."""
+
+    def exists(self, digest: str) -> bool: ...
+
+    def path(self, digest: str) -> Path: ...
+
+
+def plan_package(data: ChecklistData, files: EvidenceSource) -> list[PackageEntry]:
     """Which documents the cycle uses, in catalog order, and where each file goes in the zip."""
     order: list[Document] = []
     uses: dict[int, list[str]] = {}
@@ -155,7 +164,7 @@ def package_filename(data: ChecklistData, today: date | None = None) -> str:
     return export_filename(data, today, kind="Einreichung")[: -len(".xlsx")] + ".zip"
 
 
-def build_package(data: ChecklistData, files: EvidenceFiles, target: Path) -> PackageResult:
+def build_package(data: ChecklistData, files: EvidenceSource, target: Path) -> PackageResult:
     """Write the zip to ``target`` (atomically): checklist with index sheet, ``Inhalt.html``, evidence files."""
     entries = plan_package(data, files)
     workbook = build_workbook(data, extra=lambda wb, taken: add_index_sheet(wb, data, entries, taken))

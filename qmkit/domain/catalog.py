@@ -14,7 +14,6 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from qmkit.config import standards_dirs
 from qmkit.errors import CatalogError, NotFoundError
 from qmkit.i18n import _
 
@@ -379,23 +378,6 @@ def parse_catalog(text: str, source: str = "<Text>") -> Catalog:
         raise CatalogError(source, problems) from None
 
 
-def load_catalog(path: Path | str) -> Catalog:
-    """Load one catalog file; errors raise :class:`CatalogError`."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_CATALOG_BYTES:
-            raise CatalogError(str(path), [_("{src}: Datei ist größer als 5 MB").format(src=path)])
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise CatalogError(str(path), [_("{src}: keine UTF-8-Textdatei").format(src=path)]) from None
-    except OSError as exc:
-        raise CatalogError(
-            str(path), [_("{src}: kann nicht gelesen werden ({err})").format(src=path, err=exc.strerror)]
-        ) from None
-    return parse_catalog(text, str(path))
-
-
 @dataclass
 class CatalogSet:
     """All catalogs found, by id, plus the problems of files that could not be loaded."""
@@ -415,50 +397,3 @@ class CatalogSet:
 
     def sorted(self) -> list[Catalog]:
         return sorted(self.catalogs.values(), key=lambda c: c.name.lower())
-
-
-def _catalog_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
-
-
-def fingerprint(dirs: list[Path] | None = None) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and change times of all catalog files: cheap to compare, to reload only when needed."""
-    found = []
-    for folder in dirs if dirs is not None else standards_dirs():
-        for path in _catalog_files(folder) if folder.is_dir() else []:
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            found.append((str(path), stat.st_size, stat.st_mtime_ns))
-    return tuple(found)
-
-
-def discover(dirs: list[Path] | None = None) -> CatalogSet:
-    """Load every ``*.yaml``/``*.yml`` in the standards folders; broken files become errors, not crashes."""
-    found = CatalogSet()
-    for folder in dirs if dirs is not None else standards_dirs():
-        if not folder.is_dir():
-            found.errors.append(CatalogError(str(folder), [_("{src}: Ordner nicht gefunden").format(src=folder)]))
-            continue
-        for path in _catalog_files(folder):
-            try:
-                catalog = load_catalog(path)
-            except CatalogError as exc:
-                found.errors.append(exc)
-                continue
-            if catalog.id in found.catalogs:
-                found.errors.append(
-                    CatalogError(
-                        str(path),
-                        [
-                            _(
-                                "{src}: Katalog-ID '{id}' gibt es schon in {other} – diese Datei wird übersprungen"
-                            ).format(src=path, id=catalog.id, other=found.paths[catalog.id])
-                        ],
-                    )
-                )
-                continue
-            found.catalogs[catalog.id] = catalog
-            found.paths[catalog.id] = path
-    return found

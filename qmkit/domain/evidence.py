@@ -1,4 +1,4 @@
-"""The evidence register (Nachweise): documents with their metadata and the files kept by content hash.
+"""The evidence register (Nachweise): documents with their metadata, checked; names and sizes as shown.
 
 A document belongs to an institution, serves any number of requirements and is reused in later cycles.
 Uploaded files live under ``$QMKIT_DATA/evidence/<2 hex>/<sha256>``: the stored name is the hash, so no
@@ -7,22 +7,16 @@ original name can reach the file system; the original name is metadata only. Not
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
-import os
 import re
 import unicodedata
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
-from qmkit.config import evidence_dir, evidence_max_bytes
 from qmkit.domain.text import clean_text, parse_day
-from qmkit.errors import InputError, QmkitError
+from qmkit.errors import InputError
 from qmkit.i18n import _
 
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
@@ -166,167 +160,8 @@ def size_text(size: int) -> str:
     return f"{size} Bytes"
 
 
-class UploadError(QmkitError):
-    """An upload was refused (too large, empty, interrupted); the message is German."""
-
-
 def too_large_message(size: int, limit: int) -> str:
     return _(
         "Die Datei ist zu groß ({size}); erlaubt sind höchstens {limit}. Bitte eine kleinere Fassung (z. B. als PDF "
         "komprimiert) hochladen oder das Dokument als Verweis mit Fundstelle eintragen."
     ).format(size=size_text(size), limit=size_text(limit))
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A file now in the evidence folder: its hash, size and the original name as metadata."""
-
-    digest: str
-    size: int
-    name: str
-    media_type: str
-
-
-class Incoming:
-    """An upload arriving in pieces: written to a temporary file and hashed on the way, never held in memory."""
-
-    def __init__(self, files: EvidenceFiles, name: Any, size: int, max_bytes: int):
-        if size > max_bytes:
-            raise UploadError(too_large_message(size, max_bytes))
-        if size <= 0:
-            raise UploadError(_("Die Datei ist leer. Bitte eine Datei mit Inhalt wählen."))
-        self.files, self.name, self.size, self.max_bytes = files, display_name(name), size, max_bytes
-        self.received = 0
-        self._hash = hashlib.sha256()
-        files.incoming.mkdir(parents=True, exist_ok=True)
-        self.part = files.incoming / f"{uuid.uuid4().hex}.part"
-        self._out: BinaryIO | None = open(self.part, "wb")
-
-    def add(self, chunk: bytes | memoryview) -> None:
-        if self._out is None:
-            raise UploadError(_("Diese Übertragung ist schon beendet. Bitte die Datei noch einmal wählen."))
-        if self.received + len(chunk) > min(self.size, self.max_bytes):
-            self.abort()
-            raise UploadError(too_large_message(self.received + len(chunk), self.max_bytes))
-        self._out.write(chunk)
-        self._hash.update(chunk)
-        self.received += len(chunk)
-
-    def finish(self) -> StoredFile:
-        if self._out is None:
-            raise UploadError(_("Diese Übertragung ist schon beendet. Bitte die Datei noch einmal wählen."))
-        if self.received != self.size:
-            self.abort()
-            raise UploadError(
-                _("Die Übertragung wurde unterbrochen ({got} von {size}). Bitte die Datei noch einmal wählen.").format(
-                    got=size_text(self.received), size=size_text(self.size)
-                )
-            )
-        self._out.close()
-        self._out = None
-        digest = self._hash.hexdigest()
-        target = self.files.path(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            self.part.unlink(missing_ok=True)
-        else:
-            os.replace(self.part, target)
-        return StoredFile(digest, self.size, self.name, guess_media_type(self.name))
-
-    def abort(self) -> None:
-        if self._out is not None:
-            self._out.close()
-            self._out = None
-        self.part.unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class ReceivedFile:
-    """A small upload held in memory (a checklist or catalog to read in): its name and bytes."""
-
-    name: str
-    content: bytes
-
-
-class MemoryIncoming:
-    """An upload arriving in pieces into memory, with the same checks as :class:`Incoming`."""
-
-    def __init__(self, name: Any, size: int, max_bytes: int, too_large: Callable[[int], str]):
-        if size > max_bytes:
-            raise UploadError(too_large(size))
-        if size <= 0:
-            raise UploadError(_("Die Datei ist leer. Bitte eine Datei mit Inhalt wählen."))
-        self.name, self.size, self.max_bytes, self.too_large = display_name(name), size, max_bytes, too_large
-        self.parts: list[bytes] | None = []
-        self.received = 0
-
-    def add(self, chunk: bytes | memoryview) -> None:
-        if self.parts is None:
-            raise UploadError(_("Diese Übertragung ist schon beendet. Bitte die Datei noch einmal wählen."))
-        if self.received + len(chunk) > min(self.size, self.max_bytes):
-            self.abort()
-            raise UploadError(self.too_large(self.received + len(chunk)))
-        self.parts.append(bytes(chunk))
-        self.received += len(chunk)
-
-    def finish(self) -> ReceivedFile:
-        if self.parts is None:
-            raise UploadError(_("Diese Übertragung ist schon beendet. Bitte die Datei noch einmal wählen."))
-        parts, self.parts = self.parts, None
-        if self.received != self.size:
-            raise UploadError(
-                _("Die Übertragung wurde unterbrochen ({got} von {size}). Bitte die Datei noch einmal wählen.").format(
-                    got=size_text(self.received), size=size_text(self.size)
-                )
-            )
-        return ReceivedFile(self.name, b"".join(parts))
-
-    def abort(self) -> None:
-        self.parts = None
-
-
-class MemoryFiles:
-    """Where a small upload goes that is read once and not kept (``max_bytes`` checked before and during)."""
-
-    def __init__(self, max_bytes: int, too_large: Callable[[int], str] | None = None):
-        self.max_bytes = max_bytes
-        self.too_large = too_large or (lambda size: too_large_message(size, max_bytes))
-
-    def begin(self, name: Any, size: int) -> MemoryIncoming:
-        return MemoryIncoming(name, int(size), self.max_bytes, self.too_large)
-
-
-class EvidenceFiles:
-    """The folder of uploaded evidence files, addressed only by SHA-256 hash."""
-
-    def __init__(self, root: Path | None = None, max_bytes: int | None = None):
-        self.root = (root or evidence_dir()).resolve()
-        self.max_bytes = max_bytes if max_bytes is not None else evidence_max_bytes()
-        self.incoming = self.root / ".incoming"
-
-    def path(self, digest: str) -> Path:
-        """Where the file with ``digest`` lives; anything but a SHA-256 hex digest is refused."""
-        if not isinstance(digest, str) or not HASH_PATTERN.match(digest):
-            raise UploadError(_("Ungültiger Dateiverweis."))
-        return self.root / digest[:2] / digest
-
-    def exists(self, digest: str) -> bool:
-        return self.path(digest).is_file()
-
-    def too_large(self, size: int) -> str:
-        return too_large_message(size, self.max_bytes)
-
-    def begin(self, name: Any, size: int) -> Incoming:
-        """Start receiving a file of ``size`` bytes; refused at once when it is over the limit."""
-        return Incoming(self, name, int(size), self.max_bytes)
-
-    def put(self, content: bytes, name: Any) -> StoredFile:
-        """Store ``content`` in one go (CLI, tests); the same limits as an upload in pieces."""
-        incoming = self.begin(name, len(content))
-        step = 1024 * 1024
-        for start in range(0, len(content), step):
-            incoming.add(content[start : start + step])
-        return incoming.finish()
-
-    def read(self, digest: str) -> bytes:
-        return self.path(digest).read_bytes()

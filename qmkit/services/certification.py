@@ -7,10 +7,8 @@ the store.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from qmkit.documents.calendar import calendar_filename, timeline_calendar
 from qmkit.domain.text import clean_user, parse_day
 from qmkit.domain.timeline import (
     Certification,
@@ -56,9 +54,3 @@ class CertificationPlan(CycleWork):
         if day is None:
             raise InputError(_("Bitte zuerst das Datum wählen, an dem das Verfahren beginnt."), "start")
         return self.store.timeline.plan(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))
-
-    def calendar(self, stamp: datetime | None = None) -> tuple[str, bytes]:
-        """File name and iCalendar bytes of every open, dated step and deadline."""
-        inst = self.evaluation.institution
-        data = timeline_calendar(self.timeline(), inst.name, self.cycle.name, f"{inst.id}.{self.cycle.id}", stamp)
-        return calendar_filename(inst.name, self.cycle.name), data

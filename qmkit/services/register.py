@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qmkit.domain.evidence import Document, EvidenceFiles, StoredFile, check_document
+from qmkit.domain.evidence import Document, check_document
 from qmkit.domain.model import EvidenceRef
 from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import Store
+from qmkit.store.files import EvidenceFiles, StoredFile
 
 
 def _user(user: str) -> str:

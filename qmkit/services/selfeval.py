@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Self
 
 from qmkit.domain.catalog import Catalog, CatalogSet, Requirement
-from qmkit.domain.evidence import EvidenceFiles, check_document_field
+from qmkit.domain.evidence import check_document_field
 from qmkit.domain.model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
 from qmkit.domain.review import PlanData
 from qmkit.domain.selfeval import ChecklistData, Summary, catalog_drift, clean_text, summarize
@@ -20,6 +20,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.register import EvidenceRegister
 from qmkit.store import Store
+from qmkit.store.files import EvidenceFiles
 
 
 class SelfEvaluation:

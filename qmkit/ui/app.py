@@ -15,13 +15,14 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from qmkit.config import data_dir
-from qmkit.domain.catalog import CatalogSet, discover, fingerprint
+from qmkit.domain.catalog import CatalogSet
 from qmkit.errors import InputError, QmkitError
 from qmkit.i18n import _
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
-from qmkit.services.workshop import workshop_for_facilitator
+from qmkit.services.workshop import Participation, workshop_for_facilitator
 from qmkit.store import Store
+from qmkit.store.catalogs import discover, fingerprint
 from qmkit.ui.widgets.common import Feedback, esc, make, nav_html, page_box, unexpected
 
 log = logging.getLogger("qmkit.ui")
@@ -126,7 +127,7 @@ def build_page(
     if name == "teilnahme":
         from qmkit.ui.pages.participant import build_participant_page
 
-        return build_participant_page(store, catalogs, query)
+        return build_participant_page(Participation.open(store, query.get("t"), catalogs), query)
     if name == "workshop" and "moderation" in query:
         from qmkit.ui.pages.workshop import FacilitatorPage
 

@@ -12,7 +12,6 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.domain.catalog import CatalogSet
-from qmkit.domain.evidence import ReceivedFile
 from qmkit.errors import InputError
 from qmkit.excel.catalog_import import (
     REQUIRED_ROLES,
@@ -32,6 +31,7 @@ from qmkit.excel.checklist_import import open_workbook
 from qmkit.i18n import _
 from qmkit.ui.pages.checklist_import import excel_upload
 from qmkit.ui.widgets.common import Feedback, button, card, esc, guard, make, nav_html, page_box
+from qmkit.ui.widgets.received import ReceivedFile
 
 NONE = -1
 PREVIEW_ROWS = 6

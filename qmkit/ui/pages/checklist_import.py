@@ -14,7 +14,6 @@ import ipywidgets as w
 
 from qmkit.config import exports_dir
 from qmkit.domain.catalog import CatalogSet
-from qmkit.domain.evidence import MemoryFiles, ReceivedFile
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.checklist_import import (
     FIELD_LABELS,
@@ -43,6 +42,7 @@ from qmkit.ui.widgets.common import (
     steps_html,
     user_field,
 )
+from qmkit.ui.widgets.received import MemoryFiles, ReceivedFile
 from qmkit.ui.widgets.upload import ChunkedUpload
 
 SHOWN_CHARS = 240

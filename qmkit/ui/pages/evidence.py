@@ -7,11 +7,11 @@ metadata change is saved at once; a document can serve any number of requirement
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from qmkit.domain.evidence import KIND_LABELS, Document, EvidenceFiles, StoredFile, size_text
+from qmkit.domain.evidence import KIND_LABELS, Document, size_text
 from qmkit.domain.model import day_text
 from qmkit.errors import InputError
 from qmkit.i18n import _
@@ -20,6 +20,9 @@ from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, g
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
 from qmkit.ui.widgets.upload import ChunkedUpload
+
+if TYPE_CHECKING:  # the evidence folder is the store's; this page only hands it on
+    from qmkit.store.files import EvidenceFiles, StoredFile
 
 DOCUMENT_FORM = [
     FormField("title", "line", "Titel"),

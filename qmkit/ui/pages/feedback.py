@@ -14,7 +14,6 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.domain.catalog import CatalogSet, Requirement
-from qmkit.domain.evidence import ReceivedFile
 from qmkit.domain.feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
 from qmkit.domain.model import Assessment
 from qmkit.domain.planning import Measure
@@ -38,6 +37,7 @@ from qmkit.ui.widgets.common import (
     user_field,
 )
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
+from qmkit.ui.widgets.received import ReceivedFile
 
 FILTERS = [("Handlungsbedarf", "offen"), ("mit Rückmeldung", "mit"), ("alle Anforderungen", "alle")]
 KIND_OPTIONS = [("– noch keine –", ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]

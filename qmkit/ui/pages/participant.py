@@ -6,8 +6,6 @@ the address lets the same person continue after a reload or a dropped connection
 
 from __future__ import annotations
 
-from typing import Any
-
 import ipywidgets as w
 
 from qmkit.domain.catalog import Catalog, Requirement
@@ -16,7 +14,6 @@ from qmkit.domain.workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, new_to
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.workshop import Participation
-from qmkit.store import Store
 from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, page_box
 
 PHONE_CSS = """
@@ -193,9 +190,8 @@ class ParticipantPage:
         self.progress.value = f'<div class="qm-msg-info" role="status" id="qm-progress">{esc(text)}</div>'
 
 
-def build_participant_page(store: Store, catalogs: Any, query: dict[str, str]) -> w.VBox:
+def build_participant_page(participation: Participation, query: dict[str, str]) -> w.VBox:
     """The page for ``?t=<workshop token>&p=<participant key>``; without a valid token only a German refusal."""
-    participation = Participation.open(store, query.get("t"), catalogs)
     key = query.get("p", "")
     if not valid_key(key):
         key = new_token()  # reached without the gate (e.g. on 127.0.0.1): this view only

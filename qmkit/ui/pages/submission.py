@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 import ipywidgets as w
 
 from qmkit.config import exports_dir
-from qmkit.documents.package import build_package, describe, package_filename
-from qmkit.domain.evidence import EvidenceFiles, size_text
+from qmkit.documents.package import EvidenceSource, build_package, describe, package_filename
+from qmkit.domain.evidence import size_text
 from qmkit.domain.readiness import Readiness, Severity, check_readiness
 from qmkit.i18n import _
 from qmkit.services.selfeval import SelfEvaluation
@@ -32,9 +32,9 @@ def _bar(percent: int) -> str:
 class SubmissionPage:
     """Readiness per area and per requirement, then the package button."""
 
-    def __init__(self, evaluation: SelfEvaluation, files: EvidenceFiles | None = None, today: date | None = None):
+    def __init__(self, evaluation: SelfEvaluation, files: EvidenceSource | None = None, today: date | None = None):
         self.evaluation, self.cycle = evaluation, evaluation.cycle
-        self.files = files or EvidenceFiles()
+        self.files = files or evaluation.register().files
         self.today = today
         self.feedback = Feedback()
         self.guard = guard(self.feedback)

@@ -13,6 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.config import exports_dir
+from qmkit.documents.calendar import cycle_calendar
 from qmkit.domain.timeline import Status, Timeline, TimelineItem
 from qmkit.errors import InputError
 from qmkit.i18n import _
@@ -258,7 +259,7 @@ class TimelinePage:
         return keys
 
     def export_calendar(self) -> None:
-        name, data = self.plan.calendar()
+        name, data = cycle_calendar(self.plan)
         folder = exports_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / name

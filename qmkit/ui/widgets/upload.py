@@ -13,8 +13,8 @@ from typing import Any, Protocol
 import anywidget
 import traitlets
 
-from qmkit.domain.evidence import UploadError, size_text
-from qmkit.errors import QmkitError
+from qmkit.domain.evidence import size_text
+from qmkit.errors import QmkitError, UploadError
 from qmkit.i18n import _
 
 CHUNK_BYTES = 1024 * 1024
