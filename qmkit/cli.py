@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read_excel(path: Path) -> bytes:
     """An Excel file to read in: refused over the import limit before it is read, German message on failure."""
-    from qmkit.excel.checklist_import import check_size
+    from qmkit.excel.reading import check_size
 
     try:
         check_size(path.stat().st_size, path.name)

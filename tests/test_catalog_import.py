@@ -22,7 +22,7 @@ from qmkit.excel.catalog_import import (
     save_catalog,
 )
 from qmkit.excel.checklist import build_workbook
-from qmkit.excel.checklist_import import ImportFileError
+from qmkit.excel.reading import ImportFileError
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store.catalogs import discover, load_catalog

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from qmkit.excel.checklist import META_SHEET, build_workbook
-from qmkit.excel.checklist_import import ImportFileError, apply_preview, read_checklist
+from qmkit.excel.checklist_import import apply_preview, read_checklist
+from qmkit.excel.reading import ImportFileError
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 

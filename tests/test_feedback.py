@@ -14,8 +14,9 @@ from qmkit.domain.feedback import FindingKind, kind_from_text
 from qmkit.domain.planning import MeasureStatus
 from qmkit.errors import InputError
 from qmkit.excel.checklist import build_workbook
-from qmkit.excel.checklist_import import ImportFileError, read_checklist
+from qmkit.excel.checklist_import import read_checklist
 from qmkit.excel.feedback_import import apply_feedback, read_feedback
+from qmkit.excel.reading import ImportFileError
 from qmkit.services.cycles import CycleService
 from qmkit.services.feedback_report import FeedbackReport
 from qmkit.services.planning import Planning

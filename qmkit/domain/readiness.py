@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from qmkit.domain.catalog import Catalog, Requirement
+from qmkit.domain.evidence import Document
 from qmkit.domain.model import Assessment, Cycle, day_text
 from qmkit.i18n import _
 
@@ -100,6 +101,48 @@ def cycle_start(cycle: Cycle) -> date | None:
         return None
 
 
+def _document_findings(req_id: str, doc: Document, today: date, started: date | None) -> list[Finding]:
+    """What is wrong with one document serving a requirement: expired, older than the cycle, nowhere to find."""
+    found: list[Finding] = []
+    name = doc.title or _("(ohne Titel)")
+    if doc.expired(today):
+        found.append(
+            Finding(
+                req_id,
+                Check.EXPIRED,
+                Severity.MISSING,
+                _("„{name}“ ist seit {day} abgelaufen").format(name=name, day=day_text(doc.review_on)),
+                "nachweise",
+                doc.id,
+            )
+        )
+    elif started and doc.effective_on and doc.effective_on < started and doc.review_on is None:
+        found.append(
+            Finding(
+                req_id,
+                Check.OUTDATED,
+                Severity.HINT,
+                _("„{name}“ (Stand {day}) ist älter als dieser Zyklus – noch aktuell?").format(
+                    name=name, day=day_text(doc.effective_on)
+                ),
+                "nachweise",
+                doc.id,
+            )
+        )
+    if not doc.has_file and not doc.location and not doc.on_site_only:
+        found.append(
+            Finding(
+                req_id,
+                Check.NO_FILE,
+                Severity.HINT,
+                _("„{name}“ hat weder Datei noch Fundstelle").format(name=name),
+                "nachweise",
+                doc.id,
+            )
+        )
+    return found
+
+
 def check_requirement(
     catalog: Catalog, req: Requirement, assessment: Assessment, today: date, started: date | None
 ) -> tuple[Finding, ...]:
@@ -133,33 +176,7 @@ def check_requirement(
             "nachweise",
         )
     for doc in docs:
-        name = doc.title or _("(ohne Titel)")
-        if doc.expired(today):
-            add(
-                Check.EXPIRED,
-                Severity.MISSING,
-                _("„{name}“ ist seit {day} abgelaufen").format(name=name, day=day_text(doc.review_on)),
-                "nachweise",
-                doc.id,
-            )
-        elif started and doc.effective_on and doc.effective_on < started and doc.review_on is None:
-            add(
-                Check.OUTDATED,
-                Severity.HINT,
-                _("„{name}“ (Stand {day}) ist älter als dieser Zyklus – noch aktuell?").format(
-                    name=name, day=day_text(doc.effective_on)
-                ),
-                "nachweise",
-                doc.id,
-            )
-        if not doc.has_file and not doc.location and not doc.on_site_only:
-            add(
-                Check.NO_FILE,
-                Severity.HINT,
-                _("„{name}“ hat weder Datei noch Fundstelle").format(name=name),
-                "nachweise",
-                doc.id,
-            )
+        found.extend(_document_findings(req_id, doc, today, started))
     return tuple(found)
 
 

@@ -21,7 +21,7 @@ from qmkit.config import standards_dirs
 from qmkit.domain.catalog import ID_PATTERN, Catalog, CatalogSet, parse_catalog
 from qmkit.domain.text import clean_text
 from qmkit.errors import CatalogError, InputError
-from qmkit.excel.checklist_import import cell_text, open_workbook
+from qmkit.excel.reading import cell_text, open_workbook
 from qmkit.i18n import _
 
 MAX_ROWS = 5000
@@ -165,8 +165,8 @@ def _safe_id(raw: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.\-]", "_", raw.strip())[:64].strip("_.-")
 
 
-def build_catalog(table: SheetTable, mapping: ColumnMapping, catalogs: CatalogSet, source_name: str) -> CatalogDraft:
-    """The catalog from ``table`` as ``mapping`` says; rows that cannot become a requirement are listed."""
+def _checked_head(mapping: ColumnMapping, catalogs: CatalogSet) -> tuple[str, str, str]:
+    """Name, version and source of the new catalog; the column roles and the id are checked first."""
     missing = [ROLE_LABELS[r] for r in REQUIRED_ROLES if r not in mapping.columns]
     if missing:
         raise InputError(_("Bitte eine Spalte wählen für: {roles}.").format(roles=", ".join(missing)), "columns")
@@ -189,39 +189,56 @@ def build_catalog(table: SheetTable, mapping: ColumnMapping, catalogs: CatalogSe
     source = clean_text(mapping.source, "source", limit=500, label="Quelle")
     if not name or not version or not source:
         raise InputError(_("Bitte Name, Version und Quelle des Katalogs angeben."), "name")
-    base = catalogs.get(mapping.base)
-    col = mapping.columns
+    return name, version, source
+
+
+def _row_problem(number: int, raw: dict[str, str], seen: dict[str, int]) -> str | None:
+    """Why row ``number`` cannot become a requirement ('' for an area heading row, None when it can)."""
+    formula = next((role for role, text in raw.items() if text.startswith("=")), None)
+    if formula:
+        return _("Zeile {n}: „{col}“ enthält eine Formel – nicht übernommen.").format(
+            n=number, col=_(ROLE_LABELS[formula])
+        )
+    req_id = _safe_id(raw["id"])
+    if not req_id or not raw["requirement"]:
+        if raw["area"] and not raw["id"] and not raw["requirement"]:
+            return ""  # an area heading row
+        return _("Zeile {n}: ID oder Anforderungstext fehlt – nicht übernommen.").format(n=number)
+    if req_id in seen:
+        return _("Zeile {n}: ID „{id}“ kam schon in Zeile {m} vor – nicht übernommen.").format(
+            n=number, id=req_id, m=seen[req_id]
+        )
+    if not raw["area"]:
+        return _("Zeile {n}: Bereich fehlt – nicht übernommen.").format(n=number)
+    return None
+
+
+def _requirement(req_id: str, raw: dict[str, str]) -> dict[str, Any]:
+    text = raw["requirement"]
+    requirement: dict[str, Any] = {"id": req_id, "title": (raw.get("title") or _title_from(text))[:200], "text": text}
+    if raw.get("guidance"):
+        requirement["guidance"] = raw["guidance"]
+    if raw.get("evidence"):
+        parts = [p.strip(" -•\t") for p in re.split(r"[\n;]", raw["evidence"])]
+        requirement["evidence"] = [p[:200] for p in parts if p]
+    return requirement
+
+
+def _read_areas(table: SheetTable, columns: Mapping[str, int]) -> tuple[list[_Area], list[str]]:
+    """The areas with their requirements, row by row; rows left out are listed with their number."""
     problems: list[str] = []
     areas: dict[str, _Area] = {}
     seen: dict[str, int] = {}
     for number, cells in table.rows:
-        raw = {role: cells[i] if i < len(cells) else "" for role, i in col.items()}
+        raw = {role: cells[i] if i < len(cells) else "" for role, i in columns.items()}
         if not any(raw.values()):
             continue
-        formula = next((role for role, text in raw.items() if text.startswith("=")), None)
-        if formula:
-            problems.append(
-                _("Zeile {n}: „{col}“ enthält eine Formel – nicht übernommen.").format(
-                    n=number, col=_(ROLE_LABELS[formula])
-                )
-            )
+        problem = _row_problem(number, raw, seen)
+        if problem is not None:
+            if problem:
+                problems.append(problem)
             continue
-        req_id, area_text, text = _safe_id(raw["id"]), raw["area"], raw["requirement"]
-        if not req_id or not text:
-            if raw["area"] and not raw["id"] and not raw["requirement"]:
-                continue  # an area heading row
-            problems.append(_("Zeile {n}: ID oder Anforderungstext fehlt – nicht übernommen.").format(n=number))
-            continue
-        if req_id in seen:
-            problems.append(
-                _("Zeile {n}: ID „{id}“ kam schon in Zeile {m} vor – nicht übernommen.").format(
-                    n=number, id=req_id, m=seen[req_id]
-                )
-            )
-            continue
-        if not area_text:
-            problems.append(_("Zeile {n}: Bereich fehlt – nicht übernommen.").format(n=number))
-            continue
+        req_id, area_text = _safe_id(raw["id"]), raw["area"]
         seen[req_id] = number
         match = _AREA_ID.match(area_text)
         area_id = _safe_id(match.group(1).replace(" ", "")) if match else ""
@@ -229,17 +246,7 @@ def build_catalog(table: SheetTable, mapping: ColumnMapping, catalogs: CatalogSe
         key = area_text.casefold()
         if key not in areas:
             areas[key] = _Area(area_id or f"B{len(areas) + 1}", area_title[:200] or area_text[:200])
-        requirement: dict[str, Any] = {
-            "id": req_id,
-            "title": (raw.get("title") or _title_from(text))[:200],
-            "text": text,
-        }
-        if raw.get("guidance"):
-            requirement["guidance"] = raw["guidance"]
-        if raw.get("evidence"):
-            parts = [p.strip(" -•\t") for p in re.split(r"[\n;]", raw["evidence"])]
-            requirement["evidence"] = [p[:200] for p in parts if p]
-        areas[key].requirements.append(requirement)
+        areas[key].requirements.append(_requirement(req_id, raw))
     if not areas:
         raise InputError(_("In den Zeilen unter der Überschrift wurde keine Anforderung gefunden."), "columns")
     taken = set(seen)
@@ -247,6 +254,14 @@ def build_catalog(table: SheetTable, mapping: ColumnMapping, catalogs: CatalogSe
         if area.id in taken:
             area.id = next(c for c in (f"B{number}", f"Bereich{number}", f"Bereich_{number}_x") if c not in taken)
         taken.add(area.id)
+    return list(areas.values()), problems
+
+
+def build_catalog(table: SheetTable, mapping: ColumnMapping, catalogs: CatalogSet, source_name: str) -> CatalogDraft:
+    """The catalog from ``table`` as ``mapping`` says; rows that cannot become a requirement are listed."""
+    name, version, source = _checked_head(mapping, catalogs)
+    base = catalogs.get(mapping.base)
+    areas, problems = _read_areas(table, mapping.columns)
     data = {
         "id": mapping.catalog_id,
         "name": name,
@@ -259,7 +274,7 @@ def build_catalog(table: SheetTable, mapping: ColumnMapping, catalogs: CatalogSe
         "levels": list(base.levels),
         "scale": base.scale.model_dump(exclude_defaults=True),
         "procedure": base.procedure.model_dump(exclude_defaults=True),
-        "areas": [{"id": a.id, "title": a.title, "requirements": a.requirements} for a in areas.values()],
+        "areas": [{"id": a.id, "title": a.title, "requirements": a.requirements} for a in areas],
     }
     if base.pdca_scoring is not None:
         data["pdca_scoring"] = base.pdca_scoring.model_dump()

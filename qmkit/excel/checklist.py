@@ -21,8 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from qmkit.domain.catalog import Group, Requirement
 from qmkit.domain.feedback import KIND_LABELS, FindingKind
 from qmkit.domain.model import local_time_text
-from qmkit.domain.readiness import Severity
 from qmkit.domain.selfeval import ChecklistData
+from qmkit.excel.evidence_sheets import evidence_sheet, readiness_sheet, removed_sheet, tint
 from qmkit.excel.feedback import add_feedback_sheet
 from qmkit.excel.plan import add_plan_sheets
 from qmkit.excel.style import (
@@ -74,13 +74,10 @@ def _paths(area: Group) -> list[tuple[str, Requirement]]:
     return found
 
 
-def _cover(wb: Workbook, data: ChecklistData) -> None:
-    ws = wb.active
-    assert ws is not None
-    ws.title = _("Deckblatt")
+def _cover_rows(data: ChecklistData) -> list[tuple[str, Any]]:
+    """Label and value of each line of the cover: who, which model and cycle, how far, hints."""
     summary = data.summary
     proc = data.catalog.procedure
-    put(ws, 1, 1, _("Checkliste Selbstbewertung")).font = Font(name=FONT_NAME, bold=True, size=16)
     rows: list[tuple[str, Any]] = [
         (_("Einrichtung"), data.institution.name),
         (_("QM-Beauftragte*r"), data.institution.qmb),
@@ -119,6 +116,15 @@ def _cover(wb: Workbook, data: ChecklistData) -> None:
                 ),
             )
         )
+    return rows
+
+
+def _cover(wb: Workbook, data: ChecklistData) -> None:
+    ws = wb.active
+    assert ws is not None
+    ws.title = _("Deckblatt")
+    put(ws, 1, 1, _("Checkliste Selbstbewertung")).font = Font(name=FONT_NAME, bold=True, size=16)
+    rows = _cover_rows(data)
     for i, (label, value) in enumerate(rows, start=3):
         put(ws, i, 1, label).font = BOLD_FONT
         put(ws, i, 2, value).alignment = WRAP_TOP
@@ -267,7 +273,7 @@ def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str],
             CellIsRule(
                 operator="equal",
                 formula=[f'"{escaped}"'],
-                fill=PatternFill("solid", fgColor=_tint(scale_value.color)),
+                fill=PatternFill("solid", fgColor=tint(scale_value.color)),
             ),
         )
     if not area.groups:
@@ -280,121 +286,6 @@ def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str],
 
 def _column_number(title: str) -> int:
     return [t for t, _w, _a in AREA_COLUMNS].index(title) + 1
-
-
-def _tint(color: str) -> str:
-    """A light tint of ``#rrggbb`` for cell backgrounds (text stays readable in print)."""
-    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "".join(f"{int(c + (255 - c) * 0.7):02X}" for c in rgb)
-
-
-def _evidence_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
-    ws = wb.create_sheet(sheet_title(_("Nachweise"), taken))
-    columns: list[tuple[str, float, bool]] = [
-        ("Anforderung", 11, False),
-        ("Bereich", 10, False),
-        ("Nachweisdokument", 32, False),
-        ("Art", 16, False),
-        ("Version", 10, False),
-        ("Stand vom", 11, False),
-        ("Gültig bis", 11, False),
-        ("Verantwortlich", 16, False),
-        ("Fundstelle / Datei", 30, False),
-        ("nur vor Ort", 9, False),
-    ]
-    header(ws, columns)
-    r = 1
-    for area in data.catalog.areas:
-        for req in area.all_requirements():
-            for ev in data.assessment(req.id).evidence:
-                doc = ev.document
-                r += 1
-                place = "\n".join(x for x in (doc.location, doc.file_name) if x)
-                values = [
-                    req.id,
-                    area.id,
-                    doc.title,
-                    doc.kind_label,
-                    doc.version,
-                    doc.effective_on,
-                    doc.review_on,
-                    doc.owner,
-                    place,
-                    _("ja") if doc.on_site_only else _("nein"),
-                ]
-                for c, value in enumerate(values, start=1):
-                    cell = put(ws, r, c, value)
-                    cell.alignment, cell.border = WRAP_TOP, BORDER
-                    if isinstance(value, date):
-                        cell.number_format = "DD.MM.YYYY"
-    if r == 1:
-        put(ws, 2, 1, _("Noch keine Nachweise erfasst."))
-    fit_rows(ws, 2, max(r, 2))
-    ws.auto_filter.ref = f"A1:J{max(r, 2)}"
-    print_setup(ws, data.institution.name, _("Nachweise"))
-
-
-READY_FILL = PatternFill("solid", fgColor="E2F0D9")
-MISSING_FILL = PatternFill("solid", fgColor="FCE4D6")
-
-
-def _readiness_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
-    """The readiness check as the document review would see it: per area, then what is missing where."""
-    report = data.readiness
-    ws = wb.create_sheet(sheet_title(_("Einreichungscheck"), taken))
-    columns: list[tuple[str, float, bool]] = [
-        ("Bereich", 11, False),
-        ("Anforderung", 11, False),
-        ("Titel", 36, False),
-        ("Stand", 12, False),
-        ("Was fehlt / Hinweise", 70, False),
-    ]
-    put(
-        ws,
-        1,
-        1,
-        _("Einreichungscheck vom {day}: {ready} von {total} Anforderungen bereit ({pct} %)").format(
-            day=report.as_of.strftime("%d.%m.%Y"), ready=report.ready, total=report.total, pct=report.percent
-        ),
-    ).font = BOLD_FONT
-    r = 2
-    for area in report.areas:
-        put(ws, r, 1, area.area_id)
-        put(ws, r, 3, area.title)
-        put(ws, r, 4, f"{area.percent} %")
-        put(ws, r, 5, _("{ready} von {total} bereit").format(ready=area.ready, total=area.total))
-        r += 1
-    r += 1
-    header(ws, columns, row=r)
-    first = r + 1
-    for item in report.requirements:
-        r += 1
-        notes = "\n".join(("✗ " if f.severity == Severity.MISSING else "• ") + f.message for f in item.findings)
-        values = [item.area_id, item.requirement_id, item.title, _("bereit") if item.ready else _("fehlt noch"), notes]
-        for c, value in enumerate(values, start=1):
-            cell = put(ws, r, c, value)
-            cell.alignment, cell.border = WRAP_TOP, BORDER
-        ws.cell(row=r, column=4).fill = READY_FILL if item.ready else MISSING_FILL
-    fit_rows(ws, first, max(r, first))
-    ws.auto_filter.ref = f"A{first - 1}:E{max(r, first)}"
-    print_setup(ws, data.institution.name, _("Einreichungscheck"))
-
-
-def _removed_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
-    ws = wb.create_sheet(sheet_title(_("Entfallene Anforderungen"), taken))
-    columns: list[tuple[str, float, bool]] = [
-        ("ID", 12, False),
-        ("Selbstbewertung (gespeichert)", 22, False),
-        ("Umsetzung", 60, False),
-        ("Verantwortlich", 20, False),
-    ]
-    header(ws, columns)
-    for r, req_id in enumerate(data.drift.removed, start=2):
-        a = data.assessment(req_id)
-        for c, value in enumerate([req_id, a.rating or "", a.implementation, a.responsible], start=1):
-            put(ws, r, c, value).alignment = WRAP_TOP
-    fit_rows(ws, 2, len(data.drift.removed) + 1)
-    print_setup(ws, data.institution.name, _("Entfallene Anforderungen"))
 
 
 META_SHEET = "qmkit-Export"
@@ -436,10 +327,10 @@ def build_workbook(data: ChecklistData, extra: Callable[[Workbook, set[str]], No
     refs = _scale_sheet(wb, data)
     for area in data.catalog.areas:
         _area_sheet(wb, data, area, taken, refs)
-    _evidence_sheet(wb, data, taken)
-    _readiness_sheet(wb, data, taken)
+    evidence_sheet(wb, data, taken)
+    readiness_sheet(wb, data, taken)
     if data.drift.removed:
-        _removed_sheet(wb, data, taken)
+        removed_sheet(wb, data, taken)
     add_plan_sheets(wb, data, taken)
     add_workshop_sheet(wb, data, taken)
     add_feedback_sheet(wb, data, taken)

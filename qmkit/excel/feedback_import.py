@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from qmkit.domain.feedback import KIND_LABELS, TEXT_LIMIT, FindingKind, kind_from_text, kind_label
 from qmkit.errors import InputError
 from qmkit.excel.checklist import REMARK_COLUMN, RESULT_COLUMN
-from qmkit.excel.checklist_import import FilePreview, ReturnedChecklist
+from qmkit.excel.returned import FilePreview, ReturnedChecklist
 from qmkit.i18n import _
 from qmkit.services.feedback_report import FeedbackReport
 from qmkit.services.selfeval import SelfEvaluation

@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import GOAL_KIND_LABELS, STATUS_LABELS
@@ -128,6 +129,36 @@ def plan_sheet(wb: Workbook, data: ChecklistData, taken: set[str], today: date |
     print_setup(ws, data.institution.name, _("Maßnahmenplan – {cycle}").format(cycle=data.cycle.name))
 
 
+def _pdca_scores(ws: Worksheet, data: ChecklistData, row: int) -> None:
+    """The PDCA-phase scores (CAF style) per area or requirement, below the review table from ``row``."""
+    setting = data.catalog.pdca_scoring
+    assert setting is not None
+    targets = data.catalog.pdca_targets()
+    title = _("PDCA-Reifegrad (CAF-Stil, {variant})").format(
+        variant=_("klassisch") if setting.variant == "classical" else _("fein abgestuft")
+    )
+    put(ws, row, 1, title).font = Font(name=FONT_NAME, size=11, bold=True)
+    heads = (
+        [_("Wert 0–100"), _("Phase")] if setting.variant == "classical" else [*PHASE_LABELS.values(), _("Mittelwert")]
+    )
+    for c, text in enumerate([_("Bereich/Anforderung"), *heads], start=1):
+        put(ws, row + 1, c, text).font = BOLD_FONT
+    for i, (target_id, target_title) in enumerate(targets, start=row + 2):
+        score = data.plan.pdca_scores.get(target_id)
+        if setting.variant == "classical":
+            level = score.level if score else None
+            values: list[Any] = [level if level is not None else "", band_label(level) if level is not None else ""]
+        else:
+            phases = [getattr(score, p) if score else None for p in PHASES]
+            avg = score.fine_average if score else None
+            values = [*(v if v is not None else "" for v in phases), round(avg, 1) if avg is not None else ""]
+        put(ws, i, 1, f"{target_id} {target_title}").alignment = WRAP_TOP
+        for c, value in enumerate(values, start=2):
+            cell = put(ws, i, c, value)
+            cell.border, cell.alignment = BORDER, WRAP_TOP
+    fit_rows(ws, row + 2, row + 1 + len(targets))
+
+
 def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     """Do/Check/Act per measure, then the PDCA-phase scores when the catalog asks for them."""
     ws = wb.create_sheet(sheet_title(_("PDCA-Review"), taken))
@@ -164,35 +195,8 @@ def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
             ]
         )
     last = table(ws, columns, rows, _("Noch keine Maßnahmen geplant."))
-    setting = data.catalog.pdca_scoring
-    if setting is not None:
-        targets = data.catalog.pdca_targets()
-        row = last + 2
-        title = _("PDCA-Reifegrad (CAF-Stil, {variant})").format(
-            variant=_("klassisch") if setting.variant == "classical" else _("fein abgestuft")
-        )
-        put(ws, row, 1, title).font = Font(name=FONT_NAME, size=11, bold=True)
-        heads = (
-            [_("Wert 0–100"), _("Phase")]
-            if setting.variant == "classical"
-            else [*PHASE_LABELS.values(), _("Mittelwert")]
-        )
-        for c, text in enumerate([_("Bereich/Anforderung"), *heads], start=1):
-            put(ws, row + 1, c, text).font = BOLD_FONT
-        for i, (target_id, target_title) in enumerate(targets, start=row + 2):
-            score = data.plan.pdca_scores.get(target_id)
-            if setting.variant == "classical":
-                level = score.level if score else None
-                values: list[Any] = [level if level is not None else "", band_label(level) if level is not None else ""]
-            else:
-                phases = [getattr(score, p) if score else None for p in PHASES]
-                avg = score.fine_average if score else None
-                values = [*(v if v is not None else "" for v in phases), round(avg, 1) if avg is not None else ""]
-            put(ws, i, 1, f"{target_id} {target_title}").alignment = WRAP_TOP
-            for c, value in enumerate(values, start=2):
-                cell = put(ws, i, c, value)
-                cell.border, cell.alignment = BORDER, WRAP_TOP
-        fit_rows(ws, row + 2, row + 1 + len(targets))
+    if data.catalog.pdca_scoring is not None:
+        _pdca_scores(ws, data, last + 2)
     print_setup(ws, data.institution.name, _("PDCA-Review – {cycle}").format(cycle=data.cycle.name))
 
 

@@ -27,7 +27,7 @@ from qmkit.excel.catalog_import import (
     sheet_table,
     target_folder,
 )
-from qmkit.excel.checklist_import import open_workbook
+from qmkit.excel.reading import open_workbook
 from qmkit.i18n import _
 from qmkit.ui.pages.checklist_import import excel_upload
 from qmkit.ui.widgets.common import Feedback, button, card, esc, guard, make, nav_html, page_box

@@ -18,14 +18,13 @@ from qmkit.excel.checklist import build_workbook
 from qmkit.excel.checklist_import import (
     FIELD_LABELS,
     KIND_LABELS,
-    MAX_FILE_BYTES,
     FieldChange,
-    FilePreview,
     ImportPreview,
     apply_preview,
-    import_too_large,
     read_checklist,
 )
+from qmkit.excel.reading import MAX_FILE_BYTES, import_too_large
+from qmkit.excel.returned import FilePreview
 from qmkit.excel.style import export_filename, save_workbook
 from qmkit.i18n import _, n_
 from qmkit.services.selfeval import SelfEvaluation
