@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo clean
+.PHONY: install run test lint bench demo migration clean
 
 install: $(STAMP)
 
@@ -30,6 +30,12 @@ bench: install
 
 demo: install
 	$(BIN)/qmkit demo --catalog qm4
+
+# A new Alembic revision from what tables.py has and the migrations do not: make migration m="Beschreibung"
+migration: install
+	@test -n "$(m)" || { echo 'make migration m="Beschreibung der Änderung"'; exit 2; }
+	@f="$$($(BIN)/python -m qmkit.store.migrations.revision "$(m)" | tail -n 1)" && test -f "$$f" && \
+	$(BIN)/ruff check --fix --quiet "$$f" && $(BIN)/ruff format --quiet "$$f" && echo "neu: $$f (bitte prüfen)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,349 @@
+"""Frozen: the tables as releases 0.1 to 0.7 (schemas 1 to 7) created them, for the old steps in :mod:`.legacy`.
+
+Never edit this module. It is release 0.7's ``qmkit/schema.py`` (commit c805f7d) plus release 0.1's
+``evidence_refs``. Checked with ``git diff`` over every release: a table never changed between the release that
+created it and 0.7 (schemas 1 to 7 only added tables), so one snapshot serves every old step. Today's layout is
+:mod:`qmkit.store.tables`; changes to it from schema 7 on are Alembic revisions in ``scripts/versions/``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+
+institutions = Table(
+    "institutions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("qmb", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+
+cycles = Table(
+    "cycles",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("institution_id", Integer, ForeignKey("institutions.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("catalog_id", String(64), nullable=False),
+    Column("catalog_version", String(64), nullable=False),
+    Column("requirement_ids", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    UniqueConstraint("institution_id", "name", name="uq_cycle_name"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("rating", String(64), nullable=True),
+    Column("implementation", Text, nullable=False, default=""),
+    Column("responsible", String(200), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=0),
+)
+
+# Release 0.1's per-requirement evidence references, replaced by the register (``documents``, ``evidence_links``)
+# in schema 5; the step to schema 5 turns them into documents and links and drops the table.
+evidence_refs = Table(
+    "evidence_refs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("requirement_id", String(64), nullable=False),
+    Column("position", Integer, nullable=False, default=0),
+    Column("title", String(300), nullable=False, default=""),
+    Column("version", String(100), nullable=False, default=""),
+    Column("location", String(500), nullable=False, default=""),
+    Column("on_site_only", Boolean, nullable=False, default=False),
+    Column("changed_at", String(40), nullable=False),
+)
+
+# ---- added in schema version 2 (quality planning)
+
+goals = Table(
+    "goals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("why", Text, nullable=False, default=""),
+    Column("indicator", String(300), nullable=False, default=""),
+    Column("numeric", Boolean, nullable=False, default=False),
+    Column("baseline", String(100), nullable=False, default=""),
+    Column("target", String(100), nullable=False, default=""),
+    Column("target_date", String(10), nullable=True),
+    Column("requirement_ids", Text, nullable=False, default="[]"),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+measures = Table(
+    "measures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("goal_id", Integer, ForeignKey("goals.id"), nullable=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("requirement_ids", Text, nullable=False, default="[]"),
+    Column("responsible", String(200), nullable=False),
+    Column("start", String(10), nullable=True),
+    Column("due", String(10), nullable=True),
+    Column("status", String(32), nullable=False),
+    Column("effort", String(300), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+# ---- added in schema version 3 (PDCA review, sign-off, cycle to cycle)
+
+plan_signoffs = Table(
+    "plan_signoffs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("signed_on", String(10), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("recorded_at", String(40), nullable=False),
+)
+
+measure_reviews = Table(
+    "measure_reviews",
+    metadata,
+    Column("measure_id", Integer, ForeignKey("measures.id"), primary_key=True),
+    Column("done_text", Text, nullable=False, default=""),
+    Column("done_on", String(10), nullable=True),
+    Column("actual", String(100), nullable=False, default=""),
+    Column("effect_evidence", Text, nullable=False, default=""),
+    Column("effective", String(32), nullable=True),
+    Column("act", String(32), nullable=True),
+    Column("act_note", Text, nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+pdca_scores = Table(
+    "pdca_scores",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("target_id", String(64), primary_key=True),
+    Column("level", Integer, nullable=True),
+    Column("plan_score", Integer, nullable=True),
+    Column("do_score", Integer, nullable=True),
+    Column("check_score", Integer, nullable=True),
+    Column("act_score", Integer, nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+management_reviews = Table(
+    "management_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("held_on", String(10), nullable=True),
+    Column("participants", Text, nullable=False, default=""),
+    Column("inputs", Text, nullable=False, default=""),
+    Column("decisions", Text, nullable=False, default=""),
+    Column("next_review", String(10), nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+# A cycle started from a previous one; its copied answers stay marked until someone confirms them.
+cycle_origins = Table(
+    "cycle_origins",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("previous_cycle_id", Integer, ForeignKey("cycles.id"), nullable=False),
+    Column("created_by", String(200), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+)
+
+baseline_marks = Table(
+    "baseline_marks",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+)
+
+measure_origins = Table(
+    "measure_origins",
+    metadata,
+    Column("measure_id", Integer, ForeignKey("measures.id"), primary_key=True),
+    Column("from_measure_id", Integer, ForeignKey("measures.id"), nullable=False),
+)
+
+# ---- added in schema version 4 (workshops)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("held_on", String(10), nullable=False),
+    Column("requirement_ids", Text, nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("facilitator_token", String(64), nullable=False, unique=True),
+    Column("join_code", String(12), nullable=False, unique=True),
+    Column("named", Boolean, nullable=False, default=False),
+    Column("threshold", Integer, nullable=False, default=3),
+    Column("created_at", String(40), nullable=False),
+)
+
+workshop_participants = Table(
+    "workshop_participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), nullable=False, index=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("display_name", String(100), nullable=False, default=""),
+    Column("role_group", String(100), nullable=False, default=""),
+    Column("joined_at", String(40), nullable=False),
+)
+
+workshop_ratings = Table(
+    "workshop_ratings",
+    metadata,
+    Column("participant_id", Integer, ForeignKey("workshop_participants.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("value", String(64), nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+workshop_dots = Table(
+    "workshop_dots",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("value", String(64), primary_key=True),
+    Column("dots", Integer, nullable=False, default=0),
+)
+
+workshop_consensus = Table(
+    "workshop_consensus",
+    metadata,
+    Column("workshop_id", Integer, ForeignKey("workshops.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("rating", String(64), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("dissent", Text, nullable=False, default=""),
+    Column("decided_by", String(200), nullable=False, default=""),
+    Column("decided_at", String(40), nullable=False),
+)
+
+# ---- added in schema version 5 (evidence register)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("institution_id", Integer, ForeignKey("institutions.id"), nullable=False, index=True),
+    Column("title", String(300), nullable=False, default=""),
+    Column("kind", String(32), nullable=False, default="sonstiges"),
+    Column("version", String(100), nullable=False, default=""),
+    Column("effective_on", String(10), nullable=True),
+    Column("owner", String(200), nullable=False, default=""),
+    Column("review_on", String(10), nullable=True),
+    Column("on_site_only", Boolean, nullable=False, default=False),
+    Column("location", String(500), nullable=False, default=""),
+    Column("file_hash", String(64), nullable=True, index=True),
+    Column("file_name", String(255), nullable=False, default=""),
+    Column("file_size", Integer, nullable=False, default=0),
+    Column("media_type", String(100), nullable=False, default=""),
+    Column("created_at", String(40), nullable=False),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
+# A document serving one requirement in one cycle (one document, many requirements, many cycles).
+evidence_links = Table(
+    "evidence_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), nullable=False, index=True),
+    Column("requirement_id", String(64), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False, default=0),
+    Column("linked_by", String(200), nullable=False, default=""),
+    Column("linked_at", String(40), nullable=False),
+    UniqueConstraint("cycle_id", "requirement_id", "document_id", name="uq_evidence_link"),
+)
+
+# ---- added in schema version 6 (certification timeline)
+
+# The certificate of a cycle: its date and, when the certificate states one, its end of validity.
+certifications = Table(
+    "certifications",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("certified_on", String(10), nullable=True),
+    Column("valid_until", String(10), nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+# Planned and done dates of procedure steps ("schritt:<id>") and deadlines ("frist:<id>[:<n>]") of a cycle.
+timeline_dates = Table(
+    "timeline_dates",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("item_key", String(80), primary_key=True),
+    Column("planned", String(10), nullable=True),
+    Column("done", String(10), nullable=True),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+# The assessors' feedback report: its head (one per cycle) and a finding per requirement.
+feedback_reports = Table(
+    "feedback_reports",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("received_on", String(10), nullable=True),
+    Column("assessors", String(300), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+)
+
+feedback_findings = Table(
+    "feedback_findings",
+    metadata,
+    Column("cycle_id", Integer, ForeignKey("cycles.id"), primary_key=True),
+    Column("requirement_id", String(64), primary_key=True),
+    Column("kind", String(20), nullable=True),
+    Column("text", Text, nullable=False, default=""),
+    Column("due", String(10), nullable=True),
+    Column("measure_id", Integer, ForeignKey("measures.id"), nullable=True),
+    Column("source", String(300), nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=0),
+)

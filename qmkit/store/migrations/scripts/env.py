@@ -1,0 +1,17 @@
+"""Alembic's environment for qmkit: online only, on the connection qmkit hands over in ``config.attributes``.
+
+qmkit opens it through :func:`qmkit.store.migrations.migrate` (inside its write transaction) or
+``make migration`` (:mod:`qmkit.store.migrations.revision`); there is no ``alembic.ini``.
+"""
+
+from alembic import context
+
+from qmkit.store.tables import metadata
+
+connection = context.config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("qmkit runs Alembic through qmkit.store.migrations (migrate() or `make migration`) only")
+# render_as_batch: autogenerate writes changes of existing tables as batch operations (SQLite has no real ALTER).
+context.configure(connection=connection, target_metadata=metadata, render_as_batch=True, compare_type=True)
+with context.begin_transaction():  # inside the caller's transaction: no transaction of its own
+    context.run_migrations()
