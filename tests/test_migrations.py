@@ -16,9 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
 from qmkit.errors import StoreError
-from qmkit.store import tables
+from qmkit.store import Store, tables
 from qmkit.store.migrations import LATEST, SCRIPTS, alembic_config, migration_transaction, upgrade
-from qmkit.store.store import Store
 
 RELEASE_STORES = Path(__file__).resolve().parent / "data" / "release_stores"
 
@@ -137,7 +136,7 @@ def _release7_store(tmp_path: Path) -> Store:
 def test_a_batch_rebuild_of_a_referenced_table_needs_the_migration_transaction(tmp_path):
     """SQLite batch mode drops and renames the table; with foreign keys on that fails inside a transaction."""
     store = _release7_store(tmp_path)
-    engine = store.engine
+    engine = store.db.engine
     with pytest.raises(IntegrityError), engine.begin() as conn:
         command.upgrade(_with_batch_revision(tmp_path / "a", conn), "head")  # type: ignore[arg-type]
     with migration_transaction(engine) as conn:

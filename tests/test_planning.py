@@ -14,7 +14,8 @@ from qmkit.errors import InputError
 from qmkit.services.demo import create_demo
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store import Store
-from qmkit.store.migrations import LATEST, _v1_initial
+from qmkit.store.migrations import LATEST
+from qmkit.store.migrations.legacy import _v1_initial
 from tests.conftest import plan
 
 

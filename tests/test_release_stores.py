@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from qmkit.store import Store
 from qmkit.store.migrations import LATEST
-from qmkit.store.store import Store
 
 DATA = Path(__file__).resolve().parent / "data"
 STORES = DATA / "release_stores"
@@ -111,9 +111,9 @@ def test_old_references_become_one_document_per_distinct_reference(schema, tmp_p
     """Schema 5 turned references into register documents: equal references of an institution share one."""
     store, _path = _upgraded(schema, tmp_path)
     try:
-        inst = store.list_institutions()[0]
-        docs = store.documents(inst.id)
-        usage = store.document_usage(inst.id)
+        inst = store.institutions.all()[0]
+        docs = store.evidence.documents(inst.id)
+        usage = store.evidence.usage(inst.id)
     finally:
         store.close()
     refs = [e for c in _manifest(schema)["data"]["institutions"][0]["cycles"] for e in c["evidence"]]

@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from qmkit.config import database_url
 from qmkit.errors import NotFoundError, StoreError
 from qmkit.i18n import _
-from qmkit.store.migrations import migrate
+from qmkit.store.migrations import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +94,7 @@ class Database:
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
             self._writer = self.engine.execution_options(**{_WRITE: True})
-            with self.write() as conn:
-                self.schema_version = migrate(conn)
+            self.schema_version = upgrade(self._writer)
         except StoreError:
             raise
         except (SQLAlchemyError, OSError, ValueError) as exc:

@@ -102,8 +102,30 @@ def _cycle_snapshot(store: Any, cycle_id: int) -> dict[str, Any]:
     return out
 
 
+class _Reader:
+    """Today's store (one repository per aggregate) read with the flat names the releases had."""
+
+    def __init__(self, store: Any):
+        s = store
+        self.list_institutions = s.institutions.all
+        self.documents, self.document_usage = s.evidence.documents, s.evidence.usage
+        self.list_cycles, self.get_cycle, self.previous_cycle_id = s.cycles.all, s.cycles.get, s.cycles.previous_id
+        self.assessments, self.to_confirm = s.assessments.of_cycle, s.assessments.to_confirm
+        self.evidence_for_cycle = s.evidence.of_cycle
+        self.goals, self.measures, self.signoffs = s.plans.goals, s.plans.measures, s.plans.signoffs
+        self.measure_origins = s.plans.origins
+        self.measure_reviews, self.pdca_scores = s.reviews.of_cycle, s.reviews.pdca_scores
+        self.management_reviews = s.reviews.management_reviews
+        self.certification, self.timeline_dates = s.timeline.certification, s.timeline.dates
+        self.feedback_head, self.findings = s.feedback.head, s.feedback.findings
+        self.workshops, self.participants = s.workshops.of_cycle, s.workshops.participants
+        self.workshop_ratings, self.dots, self.consensus = s.workshops.ratings, s.workshops.dots, s.workshops.consensus
+
+
 def snapshot(store: Any) -> dict[str, Any]:
     """What ``store`` holds, read through its public API, as JSON-ready data."""
+    if hasattr(store, "cycles") and hasattr(store.cycles, "get"):
+        store = _Reader(store)
     out: dict[str, Any] = {"institutions": []}
     for inst in store.list_institutions():
         entry: dict[str, Any] = {"institution": plain(inst)}
@@ -121,9 +143,9 @@ def snapshot(store: Any) -> dict[str, Any]:
 def _imports() -> tuple[Any, Any]:
     """The release's Store and catalog loader (flat modules up to 0.7, packages from the house split on)."""
     try:
-        from qmkit.store import Store  # type: ignore[attr-defined]
+        from qmkit.store.store import Store  # type: ignore[import-not-found]
     except ImportError:
-        from qmkit.store.store import Store
+        from qmkit.store import Store
     try:
         from qmkit.catalog import load_catalog  # type: ignore[import-not-found]
     except ImportError:
@@ -157,7 +179,7 @@ def _self_evaluation(store: Any, cycle: Any, catalog: Any, reqs: list[Any]) -> N
         store.add_evidence(cycle.id, reqs[0].id, user=PEOPLE[0], **shared)
         store.add_evidence(cycle.id, reqs[1].id, user=PEOPLE[0], **shared)
     store.add_evidence(
-        cycle.id, reqs[0].id, user=PEOPLE[1], title="=HYPERLINK(\"x\")", version="", location="", on_site_only=True
+        cycle.id, reqs[0].id, user=PEOPLE[1], title='=HYPERLINK("x")', version="", location="", on_site_only=True
     )
     store.add_evidence(cycle.id, reqs[2].id, title="Protokoll Teamsitzung März", version="", location="Server/QM")
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, inspect, text, update
 from qmkit.errors import StoreError
 from qmkit.i18n import _
 from qmkit.store.migrations import frozen
-from qmkit.store.migrations.legacy import _v1_initial, stored_version
+from qmkit.store.migrations.legacy import stored_version
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,8 +30,7 @@ SCRIPTS = Path(__file__).resolve().parent / "scripts"
 _REVISION_FILE = re.compile(r"v(\d{4})_\w+\.py")
 # Any fixed 64-bit number: the PostgreSQL advisory lock that lets one process at a time migrate.
 _PG_LOCK_KEY = zlib.crc32(b"qmkit schema migration")
-# tests/test_planning.py builds a release-0.1 database with it; import it from .legacy there, then drop this line.
-__all__ = ["LATEST", "_v1_initial", "current_version", "migrate", "migration_transaction", "upgrade"]
+__all__ = ["LATEST", "current_version", "migrate", "migration_transaction", "upgrade"]
 
 
 def _head_number() -> int:
