@@ -1,0 +1,191 @@
+"""The ``qmkit`` command: serve the app, list and validate catalogs, create a demo, export checklists.
+
+Errors are one German line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
+from qmkit.cli.parser import build_parser
+from qmkit.errors import CatalogError, NotFoundError, QmkitError
+from qmkit.i18n import _
+from qmkit.store.catalogs import discover, load_catalog
+
+log = logging.getLogger("qmkit.cli")
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from qmkit.server.serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
+    from qmkit.store import Store
+
+    Store().close()  # create or migrate the store now, with a clear message if that fails
+    join_port = args.join_port or args.port + 1
+    join_base = args.join_url or join_base_url(args.host, join_port)
+    if args.host not in LOOPBACK:
+        print(
+            _(
+                "Achtung: Die Workshop-Teilnahme ist im Netzwerk erreichbar ({url}); sie zeigt nur etwas mit dem "
+                "Link oder Code eines Workshops. Alle anderen Seiten bleiben auf diesem Rechner."
+            ).format(url=join_base),
+            file=sys.stderr,
+        )
+    print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=start_url("127.0.0.1", args.port)), flush=True)
+    print(_("Workshop-Teilnahme: {url}").format(url=join_base), flush=True)
+    cull = max(5, args.cull_after)
+    env = serve_environment(join_base)
+    servers = [
+        subprocess.Popen(voila_command(args.port, "127.0.0.1", args.pool_size, cull_after=cull), env=env),
+        subprocess.Popen(join_command(join_port, args.host, cull_after=cull), env=env),
+    ]
+    try:
+        while all(s.poll() is None for s in servers):
+            time.sleep(0.5)
+        return next(s.returncode for s in servers if s.returncode is not None) or 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                server.terminate()
+        for server in servers:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def _cmd_catalog_list(_args: argparse.Namespace) -> int:
+    found = discover()
+    for cat in found.sorted():
+        reqs = len(cat.requirements())
+        print(
+            f"{cat.id:<10} {cat.version:<8} {len(cat.areas):>2} Bereiche {reqs:>4} Anforderungen  {cat.name}"
+            f"  [{found.paths[cat.id]}]"
+        )
+    for err in found.errors:
+        for problem in err.problems:
+            print(_("Fehler: {p}").format(p=problem), file=sys.stderr)
+    return 1 if found.errors else 0
+
+
+def _cmd_catalog_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.paths:
+        try:
+            cat = load_catalog(path)
+        except CatalogError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem)
+            continue
+        print(
+            _("{path}: gültig – {id} {version}, {areas} Bereiche, {n} Anforderungen").format(
+                path=path, id=cat.id, version=cat.version, areas=len(cat.areas), n=len(cat.requirements())
+            )
+        )
+    return 1 if failed else 0
+
+
+def _cmd_catalog_import(args: argparse.Namespace) -> int:
+    """``catalog import``: show the columns and a mapping template, or build, check and save the catalog."""
+    from qmkit.excel.catalog_import import (
+        ROLES,
+        ColumnMapping,
+        build_catalog,
+        guess_columns,
+        load_mapping,
+        mapping_yaml,
+        read_sheet,
+        save_catalog,
+    )
+
+    path: Path = args.path
+    content = read_excel(path)
+    try:
+        mapping_text = args.mapping.read_text(encoding="utf-8") if args.mapping else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise NotFoundError(
+            _("Die Datei {path} kann nicht gelesen werden: {err}").format(path=args.mapping, err=exc)
+        ) from None
+    if mapping_text is None:
+        table = read_sheet(content, path.name)
+        print(
+            _("Blatt „{s}“, Überschriften in Zeile {n}, {r} Zeilen darunter:").format(
+                s=table.name, n=table.header_row, r=len(table.rows)
+            )
+        )
+        for label, _index in table.column_choices():
+            print(f"  {label}")
+        guess = guess_columns(table)
+        template = ColumnMapping(
+            {r: guess[r] for r in ROLES if r in guess}, "mein-katalog", "Name des Katalogs", "1", "Quelle", "qm4"
+        )
+        print(_("Vorschlag für eine Zuordnung (prüfen, speichern, mit --mapping angeben):"))
+        print(mapping_yaml(table.name, table.header_row, template))
+        return 0
+    sheet, header_row, mapping = load_mapping(mapping_text, str(args.mapping))
+    table = read_sheet(content, path.name, sheet, header_row)
+    draft = build_catalog(table, mapping, discover(), path.name)
+    for problem in draft.problems:
+        print(f"  {problem}")
+    saved = save_catalog(draft, args.out, replace_file=args.replace)
+    print(
+        _("{path}: gespeichert – {id}, {areas} Bereiche, {n} Anforderungen").format(
+            path=saved, id=draft.catalog.id, areas=len(draft.catalog.areas), n=draft.requirement_count
+        )
+    )
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from qmkit.services.demo import create_demo
+    from qmkit.store import Store
+
+    catalog = discover().get(args.catalog)
+    store = Store()
+    cycle, created = create_demo(store, catalog)
+    word = _("angelegt") if created else _("gibt es schon")
+    print(
+        _("Demo-Einrichtung, Zyklus „{name}“ ({catalog}) {word}.").format(
+            name=cycle.name, catalog=catalog.id, word=word
+        )
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``qmkit`` console script."""
+    args = build_parser().parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "serve": _cmd_serve,
+        "demo": _cmd_demo,
+        "catalog list": _cmd_catalog_list,
+        "catalog validate": _cmd_catalog_validate,
+        "catalog import": _cmd_catalog_import,
+        "export checklist": export,
+        "export plan": export,
+        "import checklist": import_checklist,
+        "import feedback": import_feedback,
+    }
+    action = getattr(args, f"{args.command}_command", None)
+    handler = handlers[f"{args.command} {action}" if action else args.command]
+    try:
+        return int(handler(args))
+    except QmkitError as exc:
+        print(_("Fehler: {msg}").format(msg=str(exc).replace("\n", " | ")), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        log.debug("unexpected", exc_info=True)
+        print(_("Fehler: unerwartet ({kind}: {msg})").format(kind=type(exc).__name__, msg=exc), file=sys.stderr)
+        return 2
+

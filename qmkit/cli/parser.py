@@ -1,0 +1,111 @@
+"""The command line of qmkit: its commands, arguments and German help texts."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from qmkit.i18n import _
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qmkit", description=_("qmkit – Qualitätsmanagement-Werkzeugkasten"))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    _serve(sub)
+    _catalog(sub)
+    demo = sub.add_parser("demo", help=_("Demo-Einrichtung mit teilweise ausgefüllter Selbstbewertung anlegen"))
+    demo.add_argument("--catalog", default="qm4", help=_("Katalog-ID (Standard qm4)"))
+    _export(sub)
+    _import(sub)
+    return parser
+
+
+def _serve(sub: Any) -> None:
+    serve = sub.add_parser("serve", help=_("die App im Browser starten (Voilà)"))
+    serve.add_argument("--port", type=int, default=8866, help=_("Port (Standard 8866)"))
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help=_(
+            "Adresse der Workshop-Teilnahme (Standard 127.0.0.1; 0.0.0.0 oder eine Adresse dieses Rechners "
+            "öffnet sie bewusst für das lokale Netzwerk – die übrigen Seiten bleiben auf 127.0.0.1)"
+        ),
+    )
+    serve.add_argument(
+        "--join-port", type=int, default=None, help=_("Port der Workshop-Teilnahme (Standard: Port + 1)")
+    )
+    serve.add_argument(
+        "--join-url",
+        default=None,
+        help=_("Adresse im Beitrittslink und QR-Code, falls anders als erkannt (z. B. http://qm-laptop:8867/)"),
+    )
+    serve.add_argument("--pool-size", type=int, default=1, help=_("vorgewärmte Kernel je Notebook"))
+    serve.add_argument(
+        "--cull-after",
+        type=int,
+        default=900,
+        metavar="SEKUNDEN",
+        help=_("Kernel verlassener Seiten nach so vielen Sekunden ohne Aktivität beenden (Standard 900)"),
+    )
+
+
+def _catalog(sub: Any) -> None:
+    catalog = sub.add_parser("catalog", help=_("Kataloge auflisten und prüfen"))
+    csub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="AKTION")
+    csub.add_parser("list", help=_("geladene Kataloge auflisten"))
+    validate = csub.add_parser("validate", help=_("Katalogdateien prüfen"))
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PFAD")
+    cimport = csub.add_parser(
+        "import",
+        help=_(
+            "Excel-Anforderungsliste eines Zertifizierers als Katalog speichern (ohne --mapping: Spalten zeigen "
+            "und eine Zuordnung vorschlagen)"
+        ),
+    )
+    cimport.add_argument("path", type=Path, metavar="PFAD")
+    cimport.add_argument("--mapping", type=Path, help=_("YAML-Zuordnung: sheet, header_row, columns, catalog"))
+    cimport.add_argument(
+        "--out", type=Path, help=_("Zielordner (Standard: erster QMKIT_STANDARDS-Ordner, sonst standards/)")
+    )
+    cimport.add_argument("--replace", action="store_true", help=_("eine vorhandene Datei gleichen Namens ersetzen"))
+
+
+def _export(sub: Any) -> None:
+    export = sub.add_parser("export", help=_("Exporte erstellen"))
+    esub = export.add_subparsers(dest="export_command", required=True, metavar="ART")
+    checklist = esub.add_parser("checklist", help=_("Excel-Checkliste eines Zyklus erstellen"))
+    checklist.add_argument("--institution", help=_("Name der Einrichtung"))
+    checklist.add_argument("--cycle", help=_("Name des Zyklus"))
+    checklist.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
+    plan = esub.add_parser("plan", help=_("Maßnahmenplan mit PDCA-Review eines Zyklus als Excel erstellen"))
+    plan.add_argument("--institution", help=_("Name der Einrichtung"))
+    plan.add_argument("--cycle", help=_("Name des Zyklus"))
+    plan.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
+
+
+def _import(sub: Any) -> None:
+    imp = sub.add_parser("import", help=_("Dateien einlesen"))
+    isub = imp.add_subparsers(dest="import_command", required=True, metavar="ART")
+    back = isub.add_parser(
+        "checklist", help=_("ausgefüllte Excel-Checkliste einlesen: erst Vorschau, mit --apply übernehmen")
+    )
+    back.add_argument("path", type=Path, metavar="PFAD")
+    back.add_argument("--apply", action="store_true", help=_("Änderungen ohne Konflikt übernehmen"))
+    back.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
+    back.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
+    back.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
+    fb = isub.add_parser(
+        "feedback",
+        help=_(
+            "Rückmeldebericht aus den Gutachter*innen-Spalten einer zurückgegebenen Checkliste: erst Vorschau, "
+            "mit --apply neue Rückmeldungen übernehmen"
+        ),
+    )
+    fb.add_argument("path", type=Path, metavar="PFAD")
+    fb.add_argument("--apply", action="store_true", help=_("neue Rückmeldungen übernehmen"))
+    fb.add_argument("--replace", action="store_true", help=_("mit --apply auch gespeicherte Rückmeldungen ersetzen"))
+    fb.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
+    fb.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
+    fb.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
