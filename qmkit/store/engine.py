@@ -10,11 +10,17 @@ takes a row lock (``SELECT … FOR UPDATE``) and an upsert is ``INSERT … ON CO
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -55,6 +61,40 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+class _WriteGate:
+    """One writer at a time across threads and processes, handed on the moment it is free.
+
+    SQLite's own wait (the busy timeout) polls with growing sleeps: under 40 writing processes a waiter can lose
+    every round for seconds. A blocking lock on ``<database>.lock`` (``flock``) wakes the next writer as soon as
+    the last one commits, so a write waits only for the writes before it. Where ``fcntl`` is missing (Windows)
+    the busy timeout alone remains.
+    """
+
+    def __init__(self, database: Path):
+        self.path = database.with_name(database.name + ".lock")
+        self.local = threading.Lock()
+        self.handle: Any = None
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        with self.local:
+            if fcntl is None:
+                yield
+                return
+            if self.handle is None:
+                self.handle = open(self.path, "a+b")
+            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
 def iso(value: date | None) -> str | None:
     """A date as stored (ISO text), ``None`` stays ``None``."""
     return value.isoformat() if value else None
@@ -89,8 +129,12 @@ class Database:
     def __init__(self, url: str | None = None):
         self.url = url or database_url()
         try:
-            if make_url(self.url).get_backend_name() == "sqlite":
+            parsed = make_url(self.url)
+            self.gate: _WriteGate | None = None
+            if parsed.get_backend_name() == "sqlite":
                 self.engine = _sqlite_engine(self.url)
+                if parsed.database and parsed.database != ":memory:":
+                    self.gate = _WriteGate(Path(parsed.database))
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
             self._writer = self.engine.execution_options(**{_WRITE: True})
@@ -115,7 +159,11 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """One short write transaction (``BEGIN IMMEDIATE`` on SQLite); never held across user input."""
-        with _german_errors(), self._writer.begin() as conn:
+        if self.gate is None:
+            with _german_errors(), self._writer.begin() as conn:
+                yield conn
+            return
+        with self.gate.hold(), _german_errors(), self._writer.begin() as conn:
             yield conn
 
     @contextmanager
@@ -134,6 +182,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.gate is not None:
+            self.gate.close()
 
 
 @contextmanager
