@@ -30,6 +30,7 @@ from qmkit.excel.catalog_import import (
 from qmkit.excel.checklist_import import open_workbook
 from qmkit.i18n import _
 from qmkit.ui.pages.checklist_import import excel_upload
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, esc, guard, make, nav_html, page_box
 from qmkit.ui.widgets.received import ReceivedFile
 
@@ -229,3 +230,7 @@ class CatalogImportPage:
         link = f'<a class="qm-button" href="Start.ipynb" target="_self">{esc(_("Zur Startseite"))}</a>'
         self.result.value = f'<div class="qm-msg-ok" role="status">{esc(text)}</div>{link}'
         return path
+
+
+def build(request: PageRequest) -> w.VBox:
+    return CatalogImportPage(request.catalogs).widget

@@ -29,6 +29,7 @@ from qmkit.excel.checklist_import import (
 from qmkit.excel.style import export_filename, save_workbook
 from qmkit.i18n import _, n_
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -255,3 +256,7 @@ class ImportPage:
             self.rows,
         ]
         self._count()
+
+
+def build(request: PageRequest) -> w.VBox:
+    return ImportPage(request.evaluation(), request.catalogs).widget

@@ -16,6 +16,7 @@ from qmkit.domain.model import day_text
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
@@ -329,3 +330,14 @@ class EvidencePage:
         self.delete_links.value = False
         self.feedback.ok(_("„{title}“ wurde aus dem Register gelöscht.").format(title=doc.title))
         self.refresh(select=None)
+
+
+def build(request: PageRequest) -> w.VBox:
+    """``Nachweise.ipynb``, optionally opened on one document (``?dokument=N``) or requirement (``?anforderung=``)."""
+    evaluation = request.evaluation()
+    doc = request.query.get("dokument", "")
+    return EvidencePage(
+        evaluation,
+        focus_document=int(doc) if doc.isdigit() and len(doc) < 12 else None,
+        focus_requirement=request.query.get("anforderung"),
+    ).widget

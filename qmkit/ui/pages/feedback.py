@@ -23,6 +23,7 @@ from qmkit.i18n import _, n_
 from qmkit.services.feedback_report import FeedbackReport
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.checklist_import import _quote, excel_upload, not_read_html
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -388,3 +389,7 @@ class FeedbackPage:
             f'<div class="qm-msg-info">{esc(_("Vorschau verworfen; nichts wurde geändert."))}</div>'
         )
         self.show_preview()
+
+
+def build(request: PageRequest) -> w.VBox:
+    return FeedbackPage(request.evaluation(), request.catalogs).widget

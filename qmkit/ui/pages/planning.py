@@ -30,6 +30,7 @@ from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -370,3 +371,7 @@ def plan_table_html(shown: list[Measure], total: int, late: int, today: date) ->
         f'<div class="qm-muted">{esc(counts)}</div>'
         f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
+
+
+def build(request: PageRequest) -> w.VBox:
+    return PlanningPage(request.evaluation()).widget

@@ -25,6 +25,7 @@ from qmkit.domain.review import (
 from qmkit.i18n import _
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import comparison_chart_html
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
@@ -384,3 +385,7 @@ def _arrow(delta: int | None) -> str:
     if delta < 0:
         return f'<span class="qm-error" title="{esc(_("schlechter"))}">▼ {esc(_("schlechter"))}</span>'
     return "="
+
+
+def build(request: PageRequest) -> w.VBox:
+    return ReviewPage(request.evaluation()).widget

@@ -10,7 +10,16 @@ from qmkit.domain.catalog import CatalogSet
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.cycles import CycleService
+from qmkit.ui.routes import PageRequest, Route, start_routes
 from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, nav_html, page_box
+
+
+def start_link(route: Route, cycle_id: int) -> str:
+    """A button to one step for the chosen cycle; the main one has an id and an arrow."""
+    text = esc(_(route.start_label or route.label))
+    if route.start_id:
+        return f'<a class="qm-button" id="{esc(route.start_id)}" href="{esc(route.href(cycle_id))}">{text} →</a>'
+    return f'<a class="qm-button" href="{esc(route.href(cycle_id))}">{text}</a>'
 
 
 class StartPage:
@@ -145,17 +154,7 @@ class StartPage:
             return
         summary = self.cycles.progress(cycle, catalog)
         self.cycle_info.value = f'<span class="qm-muted">{esc(summary.progress_text())}</span>'
-        self.links.value = (
-            f'<a class="qm-button" id="qm-open-selfeval" href="Selbstbewertung.ipynb?zyklus={cycle.id}">'
-            f"{esc(_('Selbstbewertung öffnen'))} →</a>"
-            f'<a class="qm-button" href="Qualitaetsplanung.ipynb?zyklus={cycle.id}">{esc(_("Qualitätsplanung"))}</a>'
-            f'<a class="qm-button" href="PDCA_Review.ipynb?zyklus={cycle.id}">{esc(_("PDCA-Review"))}</a>'
-            f'<a class="qm-button" href="Workshop.ipynb?zyklus={cycle.id}">{esc(_("Workshop"))}</a>'
-            f'<a class="qm-button" href="Nachweise.ipynb?zyklus={cycle.id}">{esc(_("Nachweise"))}</a>'
-            f'<a class="qm-button" href="Einreichung.ipynb?zyklus={cycle.id}">{esc(_("Einreichung"))}</a>'
-            f'<a class="qm-button" href="Fristen.ipynb?zyklus={cycle.id}">{esc(_("Fristen"))}</a>'
-            f'<a class="qm-button" href="Einlesen.ipynb?zyklus={cycle.id}">{esc(_("Excel einlesen"))}</a>'
-        )
+        self.links.value = "".join(start_link(route, cycle.id) for route in start_routes())
 
     def show_catalog(self) -> None:
         if self.catalog.value is None:
@@ -212,3 +211,7 @@ class StartPage:
                 name=cycle.name, word=_("angelegt") if created else _("ausgewählt")
             )
         )
+
+
+def build(request: PageRequest) -> w.VBox:
+    return StartPage(request.services.cycles(), request.catalogs).widget

@@ -19,6 +19,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.certification import CertificationPlan
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -336,3 +337,7 @@ class TimelinePage:
         else:
             text = _("Gültig bis {d} (laut Urkunde).").format(d=day_text(timeline.valid_until))
         self.cert_info.value = f'<div class="qm-msg-info">{esc(text)}</div>'
+
+
+def build(request: PageRequest) -> w.VBox:
+    return TimelinePage(request.evaluation()).widget
