@@ -47,6 +47,30 @@ class SelfEvaluationPage:
         cat = evaluation.catalog
         self.user_name = user_field(inst.qmb)
         self.progress = make(w.HTML)
+        self._area_widgets()
+        self.export_button = make(
+            w.Button,
+            description=_("Excel-Checkliste erstellen"),
+            icon="file-excel-o",
+            button_style="primary",
+            layout={"width": "auto", "align_self": "flex-start"},
+        )
+        self.export_button.on_click(self.guard(lambda _b: self.export()))
+        self.download = make(w.HTML)
+        self.forms: dict[str, RequirementForm] = {}
+        self.area_forms: dict[str, dict[str, RequirementForm]] = {}
+        self.current_area = cat.areas[0].id
+        if focus and any(r.id == focus for r in cat.requirements()):  # a link from the readiness check
+            self.current_area = cat.area_of(focus).id
+            self.area_nav.value = self.current_area
+        self.last_export: Any = None
+        self.widget = self._layout()
+        self.refresh_progress()
+        self.show_area(self.current_area)
+
+    def _area_widgets(self) -> None:
+        """The area navigation on the left; the chosen area's heading, forms and the buttons to step on."""
+        cat = self.evaluation.catalog
         self.area_ids = [a.id for a in cat.areas]
         self.area_nav = make(
             w.ToggleButtons,
@@ -65,23 +89,9 @@ class SelfEvaluationPage:
         self.next_button = make(w.Button, description=_("nächster Bereich"), icon="arrow-right")
         self.prev_button.on_click(self.guard(lambda _b: self.step(-1)))
         self.next_button.on_click(self.guard(lambda _b: self.step(1)))
-        self.export_button = make(
-            w.Button,
-            description=_("Excel-Checkliste erstellen"),
-            icon="file-excel-o",
-            button_style="primary",
-            layout={"width": "auto", "align_self": "flex-start"},
-        )
-        self.export_button.on_click(self.guard(lambda _b: self.export()))
-        self.download = make(w.HTML)
-        self.forms: dict[str, RequirementForm] = {}
-        self.area_forms: dict[str, dict[str, RequirementForm]] = {}
-        self.current_area = cat.areas[0].id
-        if focus and any(r.id == focus for r in cat.requirements()):  # a link from the readiness check
-            self.current_area = cat.area_of(focus).id
-            self.area_nav.value = self.current_area
-        self.last_export: Any = None
 
+    def _layout(self) -> w.VBox:
+        evaluation, inst, cat = self.evaluation, self.evaluation.institution, self.evaluation.catalog
         header = cycle_header(
             "selbstbewertung", _("Selbstbewertung"), evaluation.cycle.id, inst.name, evaluation.cycle.name, cat.title
         )
@@ -94,7 +104,7 @@ class SelfEvaluationPage:
             [self.area_head, self.forms_box, make(w.HBox, [self.prev_button, self.next_button])],
             layout=dict(width="72%"),
         )
-        self.widget = page_box(
+        return page_box(
             header,
             self.feedback.widget,
             *notices,
@@ -102,8 +112,6 @@ class SelfEvaluationPage:
             overview,
             make(w.HBox, [self.area_nav, main], layout=dict(width="100%", flex_flow="row wrap")),
         )
-        self.refresh_progress()
-        self.show_area(self.current_area)
 
     def user(self) -> str:
         return self.user_name.value

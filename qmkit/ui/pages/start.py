@@ -29,6 +29,20 @@ class StartPage:
         self.cycles, self.catalogs = cycles, catalogs
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
+        self._institution_widgets()
+        self._cycle_widgets()
+        self.links = make(w.HTML)
+        self.create_institution.on_click(self.guard(lambda _b: self.add_institution()))
+        self.create_cycle.on_click(self.guard(lambda _b: self.add_cycle()))
+        self.demo_button.on_click(self.guard(lambda _b: self.add_demo()))
+        self.institution.observe(self.guard(lambda _c: self.fill_cycles()), names="value")
+        self.cycle.observe(self.guard(lambda _c: self.show_cycle()), names="value")
+        self.catalog.observe(self.guard(lambda _c: self.show_catalog()), names="value")
+        self.widget = self._layout()
+        self.fill_institutions()
+        self.show_catalog()
+
+    def _institution_widgets(self) -> None:
         self.institution = make(
             w.Dropdown, description=_("Einrichtung"), style={"description_width": "8em"}, layout=dict(width="680px")
         )
@@ -38,6 +52,8 @@ class StartPage:
             w.Button, description=_("Einrichtung anlegen"), icon="plus", layout=dict(width="auto")
         )
         self.institution_error = make(w.HTML)
+
+    def _cycle_widgets(self) -> None:
         self.cycle = make(
             w.Dropdown, description=_("Zyklus"), style={"description_width": "8em"}, layout=dict(width="680px")
         )
@@ -50,7 +66,7 @@ class StartPage:
         )
         self.catalog = make(
             w.Dropdown,
-            options=[(c.title, c.id) for c in catalogs.sorted()],
+            options=[(c.title, c.id) for c in self.catalogs.sorted()],
             description=_("Qualitätsmodell"),
             style={"description_width": "8em"},
             layout=dict(width="680px"),
@@ -61,15 +77,8 @@ class StartPage:
             w.Button, description=_("Demo-Daten für dieses Modell anlegen"), icon="magic", layout=dict(width="auto")
         )
         self.cycle_error = make(w.HTML)
-        self.links = make(w.HTML)
 
-        self.create_institution.on_click(self.guard(lambda _b: self.add_institution()))
-        self.create_cycle.on_click(self.guard(lambda _b: self.add_cycle()))
-        self.demo_button.on_click(self.guard(lambda _b: self.add_demo()))
-        self.institution.observe(self.guard(lambda _c: self.fill_cycles()), names="value")
-        self.cycle.observe(self.guard(lambda _c: self.show_cycle()), names="value")
-        self.catalog.observe(self.guard(lambda _c: self.show_catalog()), names="value")
-
+    def _layout(self) -> w.VBox:
         errors = self._catalog_errors_html()
         lead = _("Selbstbewertung nach Ihrem Qualitätsmodell, Schritt für Schritt. Alles wird sofort gespeichert.")
         intro = make(
@@ -78,7 +87,7 @@ class StartPage:
             + f"<h1>{esc(_('qmkit – Qualitätsmanagement'))}</h1>"
             + f'<div class="qm-muted">{esc(lead)}</div>',
         )
-        self.widget = page_box(
+        return page_box(
             intro,
             self.feedback.widget,
             make(w.HTML, errors),
@@ -106,8 +115,6 @@ class StartPage:
             ),
             card(make(w.HTML, f"<h2>3. {esc(_('Weiter'))}</h2>"), self.links),
         )
-        self.fill_institutions()
-        self.show_catalog()
 
     def _catalog_errors_html(self) -> str:
         if not self.catalogs.errors:

@@ -111,13 +111,7 @@ class WorkshopListPage:
             style=style,
             layout={"width": "100%"},
         )
-        self.area_boxes: dict[str, w.Checkbox] = {}
-        for area in self.catalog.areas:
-            box = make(
-                w.Checkbox, value=False, description=f"{area.id} {area.title}", indent=False, layout={"width": "auto"}
-            )
-            box.observe(self.guard(self._area_toggler(area.id)), names="value")
-            self.area_boxes[area.id] = box
+        self.area_boxes = self._area_boxes()
         self.errors = {name: make(w.HTML, "") for name in ("title", "held_on", "threshold", "requirement_ids")}
         create = button(self.guard, "Workshop anlegen", "plus", self.create)
         create.add_class("qm-create-workshop")
@@ -144,6 +138,17 @@ class WorkshopListPage:
             ],
             layout={"width": "100%"},
         )
+
+    def _area_boxes(self) -> dict[str, w.Checkbox]:
+        """One check box per area that adds (or removes) all its requirements to the choice."""
+        boxes: dict[str, w.Checkbox] = {}
+        for area in self.catalog.areas:
+            box = make(
+                w.Checkbox, value=False, description=f"{area.id} {area.title}", indent=False, layout={"width": "auto"}
+            )
+            box.observe(self.guard(self._area_toggler(area.id)), names="value")
+            boxes[area.id] = box
+        return boxes
 
     def _area_toggler(self, area_id: str) -> Any:
         def toggle(change: dict[str, Any]) -> None:
