@@ -16,8 +16,10 @@ from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation
 from qmkit.ui.app import build_page
+from qmkit.ui.pages.facilitator import FacilitatorPage, participant_link
+from qmkit.ui.pages.live_view import live_html
 from qmkit.ui.pages.participant import ParticipantPage
-from qmkit.ui.pages.workshop import FacilitatorPage, WorkshopListPage, live_html, participant_link
+from qmkit.ui.pages.workshop import WorkshopListPage
 from tests.conftest import workshops
 
 

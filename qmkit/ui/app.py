@@ -16,40 +16,18 @@ import ipywidgets as w
 
 from qmkit.config import data_dir
 from qmkit.domain.catalog import CatalogSet
-from qmkit.errors import InputError, QmkitError
+from qmkit.domain.workshop import Workshop
+from qmkit.errors import QmkitError
 from qmkit.i18n import _
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation, workshop_for_facilitator
 from qmkit.store import Store
 from qmkit.store.catalogs import discover, fingerprint
-from qmkit.ui.widgets.common import Feedback, esc, make, nav_html, page_box, unexpected
+from qmkit.ui import routes
+from qmkit.ui.widgets.common import Feedback, make, nav_html, page_box, unexpected
 
 log = logging.getLogger("qmkit.ui")
-_EVERYDAY_PAGES = (
-    "catalog_import",
-    "checklist_import",
-    "evidence",
-    "feedback",
-    "planning",
-    "review",
-    "selfeval",
-    "start",
-    "submission",
-    "timeline",
-    "workshop",
-)
-CYCLE_PAGES = (
-    "selbstbewertung",
-    "planung",
-    "review",
-    "workshop",
-    "nachweise",
-    "einreichung",
-    "rueckmeldung",
-    "fristen",
-    "einlesen",
-)
 
 
 def _setup_logging() -> None:
@@ -81,13 +59,26 @@ def request_query() -> dict[str, str]:
 
 def cycle_from_query(query: dict[str, str], store: Store) -> int | None:
     """The cycle id in ``?zyklus=N`` (checked), else the most recently changed cycle."""
-    raw = query.get("zyklus")
-    if raw is not None:
-        if not raw.isdigit() or len(raw) > 12:
-            raise InputError(_("Die Adresse enthält keine gültige Zyklus-Nummer."), "zyklus")
-        return CycleService(store).cycle(int(raw)).id
-    latest = CycleService(store).latest()
-    return latest.id if latest else None
+    return routes.cycle_from_query(query, CycleService(store))
+
+
+class StoreServices:
+    """The services a page's builder may open, on this kernel's store (see :class:`qmkit.ui.routes.Services`)."""
+
+    def __init__(self, store: Store, catalogs: CatalogSet):
+        self._store, self._catalogs = store, catalogs
+
+    def cycles(self) -> CycleService:
+        return CycleService(self._store)
+
+    def evaluation(self, cycle_id: int) -> SelfEvaluation:
+        return SelfEvaluation.open(self._store, cycle_id, self._catalogs)
+
+    def participation(self, token: str | None) -> Participation:
+        return Participation.open(self._store, token, self._catalogs)
+
+    def facilitator_workshop(self, token: str | None) -> Workshop:
+        return workshop_for_facilitator(self._store, token)
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
@@ -98,7 +89,8 @@ def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
 
 
 def _with_nav(active: str, feedback: Feedback) -> w.VBox:
-    if active == "teilnahme":
+    route = routes.BY_NAME.get(active)
+    if route is not None and route.participants:
         return page_box(feedback.widget)
     return page_box(make(w.HTML, nav_html(active, None)), feedback.widget)
 
@@ -116,74 +108,26 @@ def build_page(
     """
     store = store or Store()
     catalogs = catalogs or discover()
-    if name == "start":
-        from qmkit.ui.pages.start import StartPage
+    builder = routes.route(name).load()
+    try:
+        return builder(routes.PageRequest(query, catalogs, StoreServices(store, catalogs), live))
+    except routes.NoCycle:
+        return _message_page(
+            name,
+            _("Es gibt noch keinen Zyklus. Bitte auf der Startseite eine Einrichtung und einen Zyklus anlegen."),
+            "info",
+        )
 
-        return StartPage(CycleService(store), catalogs).widget
-    if name == "katalog":
-        from qmkit.ui.pages.catalog_import import CatalogImportPage
 
-        return CatalogImportPage(catalogs).widget
-    if name == "teilnahme":
-        from qmkit.ui.pages.participant import build_participant_page
-
-        return build_participant_page(Participation.open(store, query.get("t"), catalogs), query)
-    if name == "workshop" and "moderation" in query:
-        from qmkit.ui.pages.workshop import FacilitatorPage
-
-        workshop = workshop_for_facilitator(store, query.get("moderation"))
-        facilitator = FacilitatorPage(SelfEvaluation.open(store, workshop.cycle_id, catalogs), workshop)
-        if live:
-            log.info("live view runs on %s", facilitator.start_live())
-        return facilitator.widget
-    if name in CYCLE_PAGES:
-        from qmkit.ui.pages.planning import PlanningPage
-        from qmkit.ui.pages.review import ReviewPage
-        from qmkit.ui.pages.selfeval import SelfEvaluationPage
-
-        cycle_id = cycle_from_query(query, store)
-        if cycle_id is None:
-            return _message_page(
-                name,
-                _("Es gibt noch keinen Zyklus. Bitte auf der Startseite eine Einrichtung und einen Zyklus anlegen."),
-                "info",
-            )
-        evaluation = SelfEvaluation.open(store, cycle_id, catalogs)
-        if name == "selbstbewertung":
-            return SelfEvaluationPage(evaluation, focus=query.get("anforderung")).widget
-        if name == "nachweise":
-            from qmkit.ui.pages.evidence import EvidencePage
-
-            doc = query.get("dokument", "")
-            return EvidencePage(
-                evaluation,
-                focus_document=int(doc) if doc.isdigit() and len(doc) < 12 else None,
-                focus_requirement=query.get("anforderung"),
-            ).widget
-        if name == "einreichung":
-            from qmkit.ui.pages.submission import SubmissionPage
-
-            return SubmissionPage(evaluation).widget
-        if name == "einlesen":
-            from qmkit.ui.pages.checklist_import import ImportPage
-
-            return ImportPage(evaluation, catalogs).widget
-        if name == "rueckmeldung":
-            from qmkit.ui.pages.feedback import FeedbackPage
-
-            return FeedbackPage(evaluation, catalogs).widget
-        if name == "fristen":
-            from qmkit.ui.pages.timeline import TimelinePage
-
-            return TimelinePage(evaluation).widget
-        if name == "planung":
-            return PlanningPage(evaluation).widget
-        if name == "workshop":
-            from qmkit.ui.pages.workshop import WorkshopListPage
-
-            return WorkshopListPage(evaluation).widget
-        return ReviewPage(evaluation).widget
-    raise InputError(_("Diese Seite gibt es nicht: {name}").format(name=esc(name)))
+def _import_pages(name: str) -> None:
+    """Import the pages before Voilà's wait; a participant's kernel only its own (memory per phone)."""
+    wanted = routes.BY_NAME.get(name)
+    if wanted is not None and wanted.participants:
+        importlib.import_module(wanted.module)
+        return
+    for route in routes.ROUTES:
+        if not route.participants:
+            importlib.import_module(route.module)
 
 
 def page(name: str) -> w.VBox:
@@ -192,12 +136,7 @@ def page(name: str) -> w.VBox:
     try:
         # Before Voilà's wait-for-request point (a preheated kernel runs this early): imports, catalogs and
         # opening the store. Catalog files are compared again afterwards; store reads all happen after it.
-        if name == "teilnahme":  # participant kernels load only what they need (memory per phone)
-            from qmkit.ui.pages import participant  # noqa: F401
-        else:
-            for module in _EVERYDAY_PAGES:
-                importlib.import_module(f"qmkit.ui.pages.{module}")
-
+        _import_pages(name)
         marks = fingerprint()
         catalogs = discover()
         store = Store()

@@ -30,6 +30,7 @@ from qmkit.excel.catalog_import import (
 from qmkit.excel.reading import open_workbook
 from qmkit.i18n import _
 from qmkit.ui.pages.checklist_import import excel_upload
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, esc, guard, make, nav_html, page_box
 from qmkit.ui.widgets.received import ReceivedFile
 
@@ -51,6 +52,13 @@ class CatalogImportPage:
         self.draft: CatalogDraft | None = None
         self._quiet = False
         self.upload = excel_upload(self.guard, self.received, self.feedback, "Anforderungsliste")
+        self._mapping_widgets()
+        self._description_widgets()
+        self.widget = self._layout()
+        self._enable(False)
+
+    def _mapping_widgets(self) -> None:
+        """Which sheet, which header row, and which column holds what."""
         style = {"description_width": "11em"}
         self.sheet = make(w.Dropdown, options=[], description=_("Blatt"), style=style, layout={"width": "420px"})
         self.header_row = make(
@@ -71,7 +79,11 @@ class CatalogImportPage:
             )
             for role in ROLES
         }
-        shipped = [(f"{c.id} – {c.title}", c.id) for c in catalogs.sorted()]
+
+    def _description_widgets(self) -> None:
+        """The new catalog's id, name, version and source, the model it takes scale and procedure from, saving."""
+        style = {"description_width": "11em"}
+        shipped = [(f"{c.id} – {c.title}", c.id) for c in self.catalogs.sorted()]
         self.base = make(
             w.Dropdown,
             options=shipped,
@@ -92,6 +104,8 @@ class CatalogImportPage:
         self.save_button.button_style = "primary"
         self.preview = make(w.HTML)
         self.result = make(w.HTML)
+
+    def _layout(self) -> w.VBox:
         intro = _(
             "qmkit liefert Arbeitskataloge in eigenen Worten. Mit der Anforderungsliste Ihres Zertifizierers "
             "(Excel) arbeiten Sie mit den offiziellen Texten: Datei wählen, Spalten zuordnen, Vorschau prüfen, "
@@ -114,14 +128,13 @@ class CatalogImportPage:
             self.preview,
             self.result,
         )
-        self.widget = page_box(
+        return page_box(
             make(w.HTML, nav_html("katalog", None) + f"<h1>{esc(_('Katalog des Zertifizierers einlesen'))}</h1>"),
             make(w.HTML, f'<p class="qm-muted">{esc(intro)}</p>'),
             self.feedback.widget,
             card(make(w.HTML, f"<h2>{esc(_('1. Datei wählen'))}</h2>"), self.upload),
             self.mapping_card,
         )
-        self._enable(False)
 
     def _enable(self, on: bool) -> None:
         for widget in [self.sheet, self.header_row, *self.roles.values(), self.check_button, self.save_button]:
@@ -229,3 +242,7 @@ class CatalogImportPage:
         link = f'<a class="qm-button" href="Start.ipynb" target="_self">{esc(_("Zur Startseite"))}</a>'
         self.result.value = f'<div class="qm-msg-ok" role="status">{esc(text)}</div>{link}'
         return path
+
+
+def build(request: PageRequest) -> w.VBox:
+    return CatalogImportPage(request.catalogs).widget

@@ -28,6 +28,7 @@ from qmkit.excel.returned import FilePreview
 from qmkit.excel.style import export_filename, save_workbook
 from qmkit.i18n import _, n_
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -254,3 +255,7 @@ class ImportPage:
             self.rows,
         ]
         self._count()
+
+
+def build(request: PageRequest) -> w.VBox:
+    return ImportPage(request.evaluation(), request.catalogs).widget

@@ -16,6 +16,7 @@ from qmkit.domain.model import day_text
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
@@ -64,21 +65,29 @@ class EvidencePage:
         self.user_name = user_field(inst.qmb)
         self.req_options = [(f"{r.id} – {r.title}"[:90], r.id) for r in cat.requirements()]
         known = {v for _l, v in self.req_options}
+        focus = focus_requirement if focus_requirement in known else None
+        self._adding_widgets(focus)
+        self._register_widgets()
+        self._document_widgets(focus)
+        self.widget = self._layout()
+        self.refresh(select=focus_document)
 
-        # adding documents
+    def _adding_widgets(self, focus: str | None) -> None:
+        """Upload, or a reference to a document kept elsewhere; either can be linked to a requirement at once."""
         self.upload = ChunkedUpload(self.register.files, self.guard(self._uploaded), self.feedback.error)
         self.link_new = widget_for(
             "choice", NONE, FieldSpec(options=[(_("– keiner Anforderung –"), NONE), *self.req_options], width="420px")
         )
-        if focus_requirement in known:
-            self.link_new.value = focus_requirement
+        if focus is not None:
+            self.link_new.value = focus
         self.ref_title = widget_for("line", "", FieldSpec(placeholder=_("Titel des Dokuments"), width="300px"))
         self.ref_place = widget_for(
             "line", "", FieldSpec(placeholder=_("Fundstelle: Pfad, Ordner oder Link"), width="360px")
         )
         self.ref_button = button(self.guard, "Verweis eintragen", "plus", self.add_reference)
 
-        # the register
+    def _register_widgets(self) -> None:
+        """The register table with its search and filter."""
         self.search = widget_for(
             "line", "", FieldSpec(placeholder=_("Suchen (Titel, Datei, Verantwortlich)"), width="300px")
         )
@@ -87,7 +96,8 @@ class EvidencePage:
         self.filter.observe(self.guard(lambda _c: self.refresh_table()), names="value")
         self.table = make(w.HTML)
 
-        # one document
+    def _document_widgets(self, focus: str | None) -> None:
+        """The editor of the chosen document: metadata, its requirements in this cycle, deleting."""
         self.chooser = Chooser(self.guard, self._show)
         self.editor = RecordEditor(
             DOCUMENT_FORM,
@@ -101,13 +111,15 @@ class EvidencePage:
         self.link_choice = widget_for(
             "choice", NONE, FieldSpec(options=[(_("Anforderung wählen …"), NONE), *self.req_options], width="420px")
         )
-        if focus_requirement in known:
-            self.link_choice.value = focus_requirement
+        if focus is not None:
+            self.link_choice.value = focus
         self.link_button = button(self.guard, "zuordnen", "link", self.link_selected)
         self.link_message = make(w.HTML)
         self.delete_links = widget_for("flag", False, FieldSpec(_("auch alle Zuordnungen lösen")))
         self.delete_button = button(self.guard, "Dokument löschen", "trash", self.delete_selected)
 
+    def _layout(self) -> w.VBox:
+        inst, cat = self.evaluation.institution, self.evaluation.catalog
         header = cycle_header("nachweise", _("Nachweise"), self.cycle.id, inst.name, self.cycle.name, cat.title)
         intro = make(
             w.HTML,
@@ -150,8 +162,7 @@ class EvidencePage:
                 layout={"flex_flow": "row wrap", "align_items": "center"},
             ),
         )
-        self.widget = page_box(header, intro, self.feedback.widget, self.user_name, adding, register_card, editor_card)
-        self.refresh(select=focus_document)
+        return page_box(header, intro, self.feedback.widget, self.user_name, adding, register_card, editor_card)
 
     def user(self) -> str:
         return str(self.user_name.value)
@@ -329,3 +340,14 @@ class EvidencePage:
         self.delete_links.value = False
         self.feedback.ok(_("„{title}“ wurde aus dem Register gelöscht.").format(title=doc.title))
         self.refresh(select=None)
+
+
+def build(request: PageRequest) -> w.VBox:
+    """``Nachweise.ipynb``, optionally opened on one document (``?dokument=N``) or requirement (``?anforderung=``)."""
+    evaluation = request.evaluation()
+    doc = request.query.get("dokument", "")
+    return EvidencePage(
+        evaluation,
+        focus_document=int(doc) if doc.isdigit() and len(doc) < 12 else None,
+        focus_requirement=request.query.get("anforderung"),
+    ).widget

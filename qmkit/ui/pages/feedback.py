@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.domain.catalog import CatalogSet, Requirement
-from qmkit.domain.feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
+from qmkit.domain.feedback import Finding
 from qmkit.domain.model import Assessment
 from qmkit.domain.planning import Measure
 from qmkit.errors import InputError
@@ -23,6 +23,8 @@ from qmkit.i18n import _, n_
 from qmkit.services.feedback_report import FeedbackReport
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.checklist_import import _quote, excel_upload, not_read_html
+from qmkit.ui.pages.finding_row import FindingRow
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -36,91 +38,9 @@ from qmkit.ui.widgets.common import (
     steps_html,
     user_field,
 )
-from qmkit.ui.widgets.fields import FieldSpec, widget_for
 from qmkit.ui.widgets.received import ReceivedFile
 
 FILTERS = [("Handlungsbedarf", "offen"), ("mit Rückmeldung", "mit"), ("alle Anforderungen", "alle")]
-KIND_OPTIONS = [("– noch keine –", ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
-
-
-class FindingRow:
-    """Result, due date, the assessors' remark and the measure of one requirement; saved on every change."""
-
-    def __init__(self, page: FeedbackPage, req: Requirement, finding: Finding):
-        self.page, self.req, self.finding = page, req, finding
-        self.loading = False
-        options = [(_(label), value) for label, value in KIND_OPTIONS]
-        self.inputs: dict[str, w.Widget] = {
-            "kind": widget_for(
-                "choice", finding.kind.value if finding.kind else "", FieldSpec(options=options, width="215px")
-            ),
-            "due": widget_for("date", finding.due),
-            "text": widget_for(
-                "text", finding.text, FieldSpec(placeholder=_("Anmerkung der Gutachter*innen (Wortlaut)"))
-            ),
-        }
-        for name, widget in self.inputs.items():
-            widget.observe(page.guard(self._saver(name)), names="value")
-        self.title = make(w.HTML)
-        self.state = make(w.HTML)
-        self.message = make(w.HTML)
-        self.measure_button = w.Button(description=_("Maßnahme anlegen"), icon="arrow-right", layout={"width": "auto"})
-        self.measure_button.on_click(page.guard(lambda _b: page.plan_measure(self)))
-        due_label = make(w.HTML, f'<span class="qm-muted">{esc(_("zu erfüllen bis"))}</span>')
-        line = make(
-            w.HBox,
-            [self.inputs["kind"], due_label, self.inputs["due"], self.state, self.measure_button],
-            layout={"align_items": "center", "flex_flow": "row wrap", "width": "100%"},
-        )
-        self.widget = card(self.title, line, self.inputs["text"], self.message)
-        self.show(finding, page.measures)
-
-    def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
-        def changed(change: dict[str, Any]) -> None:
-            if self.loading:
-                return
-            try:
-                finding = self.page.report.set(self.req.id, name, change["new"], self.page.user())
-            except InputError as exc:
-                self.message.value = error_html(exc)
-                return
-            self.message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
-            self.show(finding, self.page.measures)
-            self.page.show_overview()
-
-        return changed
-
-    def show(self, finding: Finding, measures: dict[int, Measure]) -> None:
-        """Bring the row to the stored finding (values set without saving them again)."""
-        self.finding = finding
-        self.loading = True
-        try:
-            self.inputs["kind"].value = finding.kind.value if finding.kind else ""
-            if self.inputs["due"].value != finding.due:
-                self.inputs["due"].value = finding.due
-            if self.inputs["text"].value != finding.text:
-                self.inputs["text"].value = finding.text
-        finally:
-            self.loading = False
-        self.inputs["due"].disabled = finding.kind not in NEEDS_MEASURE
-        assessment = self.page.assessments.get(self.req.id)
-        rating = assessment.rating if assessment else None
-        own = self.page.evaluation.catalog.scale.label(rating) if rating else _("nicht bewertet")
-        source = f" · {esc(_('aus'))} {esc(finding.source)}" if finding.source else ""
-        self.title.value = (
-            f'<div class="qm-req-head"><span><b>{esc(self.req.id)}</b> {esc(self.req.title)}</span>'
-            f'<span class="qm-muted">{esc(_("Selbstbewertung"))}: {esc(own)}{source}</span></div>'
-        )
-        measure = measures.get(finding.measure_id or -1)
-        state = self.page.report.state(finding, measures)
-        cls = "qm-tl-ueberfaellig" if state.overdue else ("qm-tl-bald" if state.open else "qm-tl-erledigt")
-        link = ""
-        if measure is not None:
-            href = f"Qualitaetsplanung.ipynb?zyklus={self.page.cycle.id}"
-            link = f' <a href="{esc(href)}" target="_self" title="{esc(measure.title)}">{esc(_("zum Plan"))}</a>'
-        self.state.value = f'<span class="{cls}">{esc(state.text)}</span>{link}' if state.text else ""
-        can_plan = finding.kind in MAY_GET_MEASURE and (measure is None or measure.status == "verworfen")
-        self.measure_button.layout.display = None if can_plan else "none"
 
 
 class FeedbackPage:
@@ -131,11 +51,19 @@ class FeedbackPage:
         self.report = FeedbackReport(evaluation, today)
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        inst, cat = evaluation.institution, evaluation.catalog
-        self.user_name = user_field(inst.qmb)
+        self.user_name = user_field(evaluation.institution.qmb)
         self.measures: dict[int, Measure] = {}  # read with the findings in show_rows
         self.assessments: dict[str, Assessment] = {}  # for the self-rating shown beside each finding
-        # the report head
+        self._head_widgets()
+        self._import_widgets()
+        findings = self.report.findings()
+        self._finding_widgets(findings)
+        self.widget = self._layout()
+        self.show_rows(findings)
+        self.show_overview(findings)
+
+    def _head_widgets(self) -> None:
+        """The report head: when it came and from whom; the overview of the findings."""
         head = self.report.head()
         self.received = make(w.DatePicker, value=head.received_on, layout={"width": "170px"})
         self.assessors = make(
@@ -145,7 +73,9 @@ class FeedbackPage:
         self.received.observe(self.guard(self._head_saver("received_on")), names="value")
         self.assessors.observe(self.guard(self._head_saver("assessors")), names="value")
         self.overview = make(w.HTML)
-        # the import
+
+    def _import_widgets(self) -> None:
+        """Reading the returned checklist: upload, preview with a choice per change, apply or discard."""
         self.upload = excel_upload(self.guard, self.received_file, self.feedback, "Zurückgegebene Checkliste")
         self.preview: FeedbackPreview | None = None
         self.checks: dict[str, w.Checkbox] = {}
@@ -154,20 +84,24 @@ class FeedbackPage:
         self.apply_button.button_style = "primary"
         self.discard_button = button(self.guard, "Verwerfen", "times", self.discard)
         self.import_result = make(w.HTML)
-        # the findings
-        findings = self.report.findings()
+
+    def _finding_widgets(self, findings: dict[str, Finding]) -> None:
+        """The rows of the findings, filtered by need and area."""
         self.filter = make(
             w.ToggleButtons,
             options=[(_(label), value) for label, value in FILTERS],
             value="mit" if any(not f.is_empty for f in findings.values()) else "alle",
             style={"button_width": "auto"},
         )
-        areas = [(_("alle Bereiche"), "")] + [(f"{a.id} {a.title}", a.id) for a in cat.areas]
+        areas = [(_("alle Bereiche"), "")] + [(f"{a.id} {a.title}", a.id) for a in self.evaluation.catalog.areas]
         self.area = make(w.Dropdown, options=areas, value="", layout={"width": "auto"})
         self.filter.observe(self.guard(lambda _c: self.show_rows()), names="value")
         self.area.observe(self.guard(lambda _c: self.show_rows()), names="value")
         self.rows_box = make(w.VBox, layout={"width": "100%"})
         self.rows: dict[str, FindingRow] = {}
+
+    def _layout(self) -> w.VBox:
+        inst, cat = self.evaluation.institution, self.evaluation.catalog
         header = cycle_header(
             "rueckmeldung", _("Rückmeldebericht"), self.cycle.id, inst.name, self.cycle.name, cat.title
         )
@@ -186,7 +120,7 @@ class FeedbackPage:
             ),
         ]
         intro = steps_html(steps)
-        self.widget = page_box(
+        return page_box(
             header,
             intro,
             self.feedback.widget,
@@ -218,8 +152,6 @@ class FeedbackPage:
                 self.rows_box,
             ),
         )
-        self.show_rows(findings)
-        self.show_overview(findings)
 
     def user(self) -> str:
         return str(self.user_name.value)
@@ -388,3 +320,7 @@ class FeedbackPage:
             f'<div class="qm-msg-info">{esc(_("Vorschau verworfen; nichts wurde geändert."))}</div>'
         )
         self.show_preview()
+
+
+def build(request: PageRequest) -> w.VBox:
+    return FeedbackPage(request.evaluation(), request.catalogs).widget

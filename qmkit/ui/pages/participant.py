@@ -14,6 +14,7 @@ from qmkit.domain.workshop import CANNOT_JUDGE, ROLE_GROUPS, Participant, new_to
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.workshop import Participation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, page_box
 
 PHONE_CSS = """
@@ -196,3 +197,7 @@ def build_participant_page(participation: Participation, query: dict[str, str]) 
     if not valid_key(key):
         key = new_token()  # reached without the gate (e.g. on 127.0.0.1): this view only
     return ParticipantPage(participation, key).widget
+
+
+def build(request: PageRequest) -> w.VBox:
+    return build_participant_page(request.services.participation(request.query.get("t")), request.query)

@@ -30,6 +30,7 @@ from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -93,30 +94,40 @@ class PlanningPage:
         self.today = today or date.today()
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        inst = evaluation.institution
-        cat = evaluation.catalog
-        self.user_name = user_field(inst.qmb)
+        self.user_name = user_field(evaluation.institution.qmb)
         self.gaps_box = make(w.VBox, layout={"width": "100%"})
         self.gap_buttons: dict[str, w.Button] = {}
-        # goals
+        self._goal_widgets()
+        self._plan_widgets()
+        self._measure_widgets()
+        self.widget = self._layout()
+        self.refresh_gaps()
+        self.refresh_goals()
+        self.refresh_plan()
+
+    def _goal_widgets(self) -> None:
+        """The goals' table, chooser and editor."""
         self.goal_table = make(w.HTML)
         self.goal_chooser = Chooser(self.guard, lambda gid: self.goal_editor.show(self._goal(gid)))
         self.new_goal_button = button(self.guard, "Neues Ziel", "plus", self.add_goal)
         self.delete_goal_button = button(self.guard, "Ziel löschen", "trash", self.delete_goal)
         self.goal_message = make(w.HTML)
         self.goal_editor = RecordEditor(
-            with_requirements(GOAL_FORM, cat, after="why"),
+            with_requirements(GOAL_FORM, self.evaluation.catalog, after="why"),
             lambda g, name, value: self.planning.update_goal(g.id, name, value, self.user()),
             self.guard,
             lambda _g: self.refresh_goals(),
             lambda g: self.planning.goal(g.id),
         )
-        # plan
+
+    def _plan_widgets(self) -> None:
+        """The plan with its filters, the sign-off by the management and the export."""
+        areas = self.evaluation.catalog.areas
         self.area_filter = widget_for(
             "choice",
             ALL,
             FieldSpec(
-                options=[(_("alle Bereiche"), ALL)] + [(f"{a.id} {a.title}", a.id) for a in cat.areas], width="260px"
+                options=[(_("alle Bereiche"), ALL)] + [(f"{a.id} {a.title}", a.id) for a in areas], width="260px"
             ),
         )
         self.person_filter = widget_for("choice", ALL, FieldSpec(options=[(_("alle Personen"), ALL)], width="200px"))
@@ -126,7 +137,6 @@ class PlanningPage:
         for f in (self.area_filter, self.person_filter, self.status_filter):
             f.observe(self.guard(lambda _c: self.refresh_plan()), names="value")
         self.plan = make(w.HTML)
-        # sign-off
         self.signoff_state = make(w.HTML)
         self.signoff_name = make(w.Text, placeholder=_("Name der Leitung"), layout={"width": "260px"})
         self.signoff_date = widget_for("date", self.today)
@@ -134,19 +144,24 @@ class PlanningPage:
         self.export_button = button(self.guard, "Maßnahmenplan als Excel", "file-excel-o", self.export)
         self.download = make(w.HTML)
         self.last_export: Path | None = None
-        # measures
+
+    def _measure_widgets(self) -> None:
+        """The chooser and editor of one measure."""
         self.measure_chooser = Chooser(self.guard, lambda mid: self.editor.show(self._measure(mid)))
         self.selected = self.measure_chooser.widget
         self.new_button = button(self.guard, "Neue Maßnahme", "plus", self.add_measure)
         self.editor = RecordEditor(
-            with_requirements(MEASURE_FORM, cat, after="goal_id"),
+            with_requirements(MEASURE_FORM, self.evaluation.catalog, after="goal_id"),
             lambda m, name, value: self.planning.update_measure(m.id, name, value, self.user()),
             self.guard,
             lambda _m: self.refresh_plan(),
             lambda m: self.planning.measure(m.id),
         )
+
+    def _layout(self) -> w.VBox:
+        inst, cat = self.evaluation.institution, self.evaluation.catalog
         header = cycle_header("planung", _("Qualitätsplanung"), self.cycle.id, inst.name, self.cycle.name, cat.title)
-        self.widget = page_box(
+        return page_box(
             header,
             self.feedback.widget,
             self.user_name,
@@ -173,9 +188,6 @@ class PlanningPage:
                 self.editor.widget,
             ),
         )
-        self.refresh_gaps()
-        self.refresh_goals()
-        self.refresh_plan()
 
     def user(self) -> str:
         return self.user_name.value.strip()
@@ -370,3 +382,7 @@ def plan_table_html(shown: list[Measure], total: int, late: int, today: date) ->
         f'<div class="qm-muted">{esc(counts)}</div>'
         f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
+
+
+def build(request: PageRequest) -> w.VBox:
+    return PlanningPage(request.evaluation()).widget

@@ -25,6 +25,7 @@ from qmkit.domain.review import (
 from qmkit.i18n import _
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import comparison_chart_html
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
@@ -63,9 +64,24 @@ class ReviewPage:
         self.today = today or date.today()
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        inst = evaluation.institution
-        self.user_name = user_field(inst.qmb)
-        # Do / Check / Act
+        self.user_name = user_field(evaluation.institution.qmb)
+        self._check_widgets()
+        self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
+        self.score_box = self._score_box()  # PDCA-phase scores, where the catalog has them
+        self._management_widgets()
+        self.next_name = make(
+            w.Text, value=self._next_name_suggestion(), description=_("Name"), layout={"width": "360px"}
+        )
+        self.next_button = button(self.guard, "Nächsten Zyklus anlegen", "forward", self.start_next_cycle)
+        self.next_result = make(w.HTML)
+        self.comparison_html = make(w.HTML)
+        self.widget = self._layout()
+        self.refresh_measures()
+        self.refresh_management()
+        self.refresh_comparison()
+
+    def _check_widgets(self) -> None:
+        """Do / Check / Act: the measures' table and the review of one measure."""
         self.measure_table = make(w.HTML)
         self.measure_info = make(w.HTML)
         self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid))
@@ -76,10 +92,8 @@ class ReviewPage:
             lambda _r: self.refresh_measures(),
             lambda r: self.review.review(r.measure_id),
         )
-        # PDCA-phase scores
-        self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
-        self.score_box = self._score_box()
-        # management review
+
+    def _management_widgets(self) -> None:
         self.mgmt_chooser = Chooser(self.guard, lambda rid: self.mgmt_editor.show(self._mgmt(rid)))
         self.mgmt_new = button(self.guard, "Neue Managementbewertung", "plus", self.add_management_review)
         self.mgmt_inputs_button = button(self.guard, "Eingaben vorschlagen", "magic", self.suggest_inputs)
@@ -91,13 +105,9 @@ class ReviewPage:
             lambda r: self.refresh_management(r.id),
             lambda r: self.review.management_review(r.id),
         )
-        # next cycle and comparison
-        self.next_name = make(
-            w.Text, value=self._next_name_suggestion(), description=_("Name"), layout={"width": "360px"}
-        )
-        self.next_button = button(self.guard, "Nächsten Zyklus anlegen", "forward", self.start_next_cycle)
-        self.next_result = make(w.HTML)
-        self.comparison_html = make(w.HTML)
+
+    def _layout(self) -> w.VBox:
+        inst = self.evaluation.institution
         header = cycle_header("review", _("PDCA-Review"), self.cycle.id, inst.name, self.cycle.name, self.catalog.title)
         self.review_card = card(
             make(w.HTML, f"<h2>{esc(_('Maßnahmen prüfen: Do – Check – Act'))}</h2>"), self.measure_table
@@ -129,10 +139,7 @@ class ReviewPage:
             ),
             card(make(w.HTML, f"<h2>{esc(_('Vergleich über die Zyklen'))}</h2>"), self.comparison_html),
         ]
-        self.widget = page_box(header, self.feedback.widget, self.user_name, *cards)
-        self.refresh_measures()
-        self.refresh_management()
-        self.refresh_comparison()
+        return page_box(header, self.feedback.widget, self.user_name, *cards)
 
     def user(self) -> str:
         return self.user_name.value.strip()
@@ -384,3 +391,7 @@ def _arrow(delta: int | None) -> str:
     if delta < 0:
         return f'<span class="qm-error" title="{esc(_("schlechter"))}">▼ {esc(_("schlechter"))}</span>'
     return "="
+
+
+def build(request: PageRequest) -> w.VBox:
+    return ReviewPage(request.evaluation()).widget

@@ -10,7 +10,16 @@ from qmkit.domain.catalog import CatalogSet
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.cycles import CycleService
+from qmkit.ui.routes import PageRequest, Route, start_routes
 from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, nav_html, page_box
+
+
+def start_link(route: Route, cycle_id: int) -> str:
+    """A button to one step for the chosen cycle; the main one has an id and an arrow."""
+    text = esc(_(route.start_label or route.label))
+    if route.start_id:
+        return f'<a class="qm-button" id="{esc(route.start_id)}" href="{esc(route.href(cycle_id))}">{text} →</a>'
+    return f'<a class="qm-button" href="{esc(route.href(cycle_id))}">{text}</a>'
 
 
 class StartPage:
@@ -20,6 +29,20 @@ class StartPage:
         self.cycles, self.catalogs = cycles, catalogs
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
+        self._institution_widgets()
+        self._cycle_widgets()
+        self.links = make(w.HTML)
+        self.create_institution.on_click(self.guard(lambda _b: self.add_institution()))
+        self.create_cycle.on_click(self.guard(lambda _b: self.add_cycle()))
+        self.demo_button.on_click(self.guard(lambda _b: self.add_demo()))
+        self.institution.observe(self.guard(lambda _c: self.fill_cycles()), names="value")
+        self.cycle.observe(self.guard(lambda _c: self.show_cycle()), names="value")
+        self.catalog.observe(self.guard(lambda _c: self.show_catalog()), names="value")
+        self.widget = self._layout()
+        self.fill_institutions()
+        self.show_catalog()
+
+    def _institution_widgets(self) -> None:
         self.institution = make(
             w.Dropdown, description=_("Einrichtung"), style={"description_width": "8em"}, layout=dict(width="680px")
         )
@@ -29,6 +52,8 @@ class StartPage:
             w.Button, description=_("Einrichtung anlegen"), icon="plus", layout=dict(width="auto")
         )
         self.institution_error = make(w.HTML)
+
+    def _cycle_widgets(self) -> None:
         self.cycle = make(
             w.Dropdown, description=_("Zyklus"), style={"description_width": "8em"}, layout=dict(width="680px")
         )
@@ -41,7 +66,7 @@ class StartPage:
         )
         self.catalog = make(
             w.Dropdown,
-            options=[(c.title, c.id) for c in catalogs.sorted()],
+            options=[(c.title, c.id) for c in self.catalogs.sorted()],
             description=_("Qualitätsmodell"),
             style={"description_width": "8em"},
             layout=dict(width="680px"),
@@ -52,15 +77,8 @@ class StartPage:
             w.Button, description=_("Demo-Daten für dieses Modell anlegen"), icon="magic", layout=dict(width="auto")
         )
         self.cycle_error = make(w.HTML)
-        self.links = make(w.HTML)
 
-        self.create_institution.on_click(self.guard(lambda _b: self.add_institution()))
-        self.create_cycle.on_click(self.guard(lambda _b: self.add_cycle()))
-        self.demo_button.on_click(self.guard(lambda _b: self.add_demo()))
-        self.institution.observe(self.guard(lambda _c: self.fill_cycles()), names="value")
-        self.cycle.observe(self.guard(lambda _c: self.show_cycle()), names="value")
-        self.catalog.observe(self.guard(lambda _c: self.show_catalog()), names="value")
-
+    def _layout(self) -> w.VBox:
         errors = self._catalog_errors_html()
         lead = _("Selbstbewertung nach Ihrem Qualitätsmodell, Schritt für Schritt. Alles wird sofort gespeichert.")
         intro = make(
@@ -69,7 +87,7 @@ class StartPage:
             + f"<h1>{esc(_('qmkit – Qualitätsmanagement'))}</h1>"
             + f'<div class="qm-muted">{esc(lead)}</div>',
         )
-        self.widget = page_box(
+        return page_box(
             intro,
             self.feedback.widget,
             make(w.HTML, errors),
@@ -97,8 +115,6 @@ class StartPage:
             ),
             card(make(w.HTML, f"<h2>3. {esc(_('Weiter'))}</h2>"), self.links),
         )
-        self.fill_institutions()
-        self.show_catalog()
 
     def _catalog_errors_html(self) -> str:
         if not self.catalogs.errors:
@@ -145,17 +161,7 @@ class StartPage:
             return
         summary = self.cycles.progress(cycle, catalog)
         self.cycle_info.value = f'<span class="qm-muted">{esc(summary.progress_text())}</span>'
-        self.links.value = (
-            f'<a class="qm-button" id="qm-open-selfeval" href="Selbstbewertung.ipynb?zyklus={cycle.id}">'
-            f"{esc(_('Selbstbewertung öffnen'))} →</a>"
-            f'<a class="qm-button" href="Qualitaetsplanung.ipynb?zyklus={cycle.id}">{esc(_("Qualitätsplanung"))}</a>'
-            f'<a class="qm-button" href="PDCA_Review.ipynb?zyklus={cycle.id}">{esc(_("PDCA-Review"))}</a>'
-            f'<a class="qm-button" href="Workshop.ipynb?zyklus={cycle.id}">{esc(_("Workshop"))}</a>'
-            f'<a class="qm-button" href="Nachweise.ipynb?zyklus={cycle.id}">{esc(_("Nachweise"))}</a>'
-            f'<a class="qm-button" href="Einreichung.ipynb?zyklus={cycle.id}">{esc(_("Einreichung"))}</a>'
-            f'<a class="qm-button" href="Fristen.ipynb?zyklus={cycle.id}">{esc(_("Fristen"))}</a>'
-            f'<a class="qm-button" href="Einlesen.ipynb?zyklus={cycle.id}">{esc(_("Excel einlesen"))}</a>'
-        )
+        self.links.value = "".join(start_link(route, cycle.id) for route in start_routes())
 
     def show_catalog(self) -> None:
         if self.catalog.value is None:
@@ -212,3 +218,7 @@ class StartPage:
                 name=cycle.name, word=_("angelegt") if created else _("ausgewählt")
             )
         )
+
+
+def build(request: PageRequest) -> w.VBox:
+    return StartPage(request.services.cycles(), request.catalogs).widget

@@ -18,6 +18,7 @@ from qmkit.domain.evidence import size_text
 from qmkit.domain.readiness import Readiness, Severity, check_readiness
 from qmkit.i18n import _
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, download_html, esc, guard, make, page_box
 
 PAGE_FILES = {"selbstbewertung": "Selbstbewertung.ipynb", "nachweise": "Nachweise.ipynb"}
@@ -141,3 +142,7 @@ class SubmissionPage:
             parts.append(f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(result.path)}</span>')
         self.package_info.value = "".join(parts)
         return result.path
+
+
+def build(request: PageRequest) -> w.VBox:
+    return SubmissionPage(request.evaluation()).widget

@@ -19,6 +19,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.certification import CertificationPlan
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
     button,
@@ -127,15 +128,21 @@ class TimelinePage:
         self.cycle = evaluation.cycle
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
-        inst, cat = evaluation.institution, evaluation.catalog
-        self.user_name = user_field(inst.qmb)
-        proc = cat.procedure
+        self.user_name = user_field(evaluation.institution.qmb)
         self.next_box = make(w.HTML)
-        # the certificate
+        self._certificate_widgets()
+        timeline = self.plan.timeline()
+        self._step_widgets(timeline)
+        self.calendar_button = button(self.guard, "Fristen als Kalender (.ics)", "calendar", self.export_calendar)
+        self.calendar_info = make(w.HTML)
+        self.widget = self._layout(evaluation)
+        self.render(timeline)
+
+    def _certificate_widgets(self) -> None:
+        """When the certificate was granted and, where the document says so, until when it is valid."""
         self.cert_pickers: dict[str, w.DatePicker] = {}
         self.cert_labels: dict[str, w.HTML] = {}
         self.cert_label_text: dict[str, str] = {}
-        cert_parts: list[w.Widget] = []
         labels = {
             "certified_on": _("Zertifikat / Testat erteilt am"),
             "valid_until": _("Gültig bis – nur eintragen, wenn die Urkunde ein anderes Ende nennt"),
@@ -147,21 +154,22 @@ class TimelinePage:
             self.cert_pickers[name] = picker
             self.cert_label_text[name] = f"<b>{esc(label)}</b>"
             self.cert_labels[name] = make(w.HTML, self.cert_label_text[name])
-            cert_parts += [self.cert_labels[name], picker]
         self.cert_info = make(w.HTML)
-        # steps
+
+    def _step_widgets(self, timeline: Timeline) -> None:
+        """The procedure's steps (planned and done) with the suggestion, and the box of the deadlines."""
         self.start = make(w.DatePicker, value=None, description=_("Beginn"), layout={"width": "auto"})
         self.suggest_button = button(self.guard, "Zeitplan vorschlagen", "magic", self.suggest)
-        timeline = self.plan.timeline()
         self.step_rows = {i.key: _Row(i, self._save_date, self.guard) for i in timeline.steps}
         self.deadline_box = make(w.VBox, layout={"width": "100%"})
         self.deadline_rows: dict[str, _Row] = {}
         self._deadline_shape: tuple[tuple[str, date | None], ...] = ()
-        # calendar
-        self.calendar_button = button(self.guard, "Fristen als Kalender (.ics)", "calendar", self.export_calendar)
-        self.calendar_info = make(w.HTML)
+
+    def _layout(self, evaluation: SelfEvaluation) -> w.VBox:
+        inst, proc = evaluation.institution, evaluation.catalog.procedure
+        cert_parts = [part for name, picker in self.cert_pickers.items() for part in (self.cert_labels[name], picker)]
         header = cycle_header(
-            "fristen", _("Zeitplan und Fristen"), self.cycle.id, inst.name, self.cycle.name, cat.title
+            "fristen", _("Zeitplan und Fristen"), self.cycle.id, inst.name, self.cycle.name, evaluation.catalog.title
         )
         validity = (
             _("Gültigkeit {n:g} Jahre.").format(n=proc.validity_years)
@@ -174,7 +182,7 @@ class TimelinePage:
         )
         head = make(w.HTML, self._head_html(_("Geplant"), _("Erledigt am")))
         deadline_head = make(w.HTML, self._head_html(_("Fällig am"), _("Erledigt am")))
-        self.widget = page_box(
+        return page_box(
             header,
             intro,
             self.feedback.widget,
@@ -211,7 +219,6 @@ class TimelinePage:
                 self.calendar_info,
             ),
         )
-        self.render(timeline)
 
     @staticmethod
     def _head_html(second: str, third: str) -> str:
@@ -336,3 +343,7 @@ class TimelinePage:
         else:
             text = _("Gültig bis {d} (laut Urkunde).").format(d=day_text(timeline.valid_until))
         self.cert_info.value = f'<div class="qm-msg-info">{esc(text)}</div>'
+
+
+def build(request: PageRequest) -> w.VBox:
+    return TimelinePage(request.evaluation()).widget

@@ -15,6 +15,7 @@ import ipywidgets as w
 
 from qmkit.errors import QmkitError
 from qmkit.i18n import _
+from qmkit.ui.routes import nav_routes
 
 log = logging.getLogger("qmkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -174,32 +175,12 @@ def guard(feedback: Feedback) -> Callable[[F], F]:
     return decorate
 
 
-STEPS = [
-    ("start", "Start", "Start.ipynb"),
-    ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
-    ("einlesen", "Excel einlesen", "Einlesen.ipynb"),
-    ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
-    ("review", "PDCA-Review", "PDCA_Review.ipynb"),
-    ("workshop", "Workshop", "Workshop.ipynb"),
-    ("nachweise", "Nachweise", "Nachweise.ipynb"),
-    ("einreichung", "Einreichung", "Einreichung.ipynb"),
-    ("rueckmeldung", "Rückmeldung", "Rueckmeldung.ipynb"),
-    ("fristen", "Fristen", "Fristen.ipynb"),
-]
-
-
 def nav_html(active: str, cycle_id: int | None) -> str:
-    """Links between the steps; the cycle travels in the query string. Later steps show as 'folgt'."""
+    """Links between the steps (the routes in the navigation); the cycle travels in the query string."""
     parts = []
-    for key, label, target in STEPS:
-        if target is None:
-            parts.append(
-                f'<span class="qm-soon" title="{esc(_("folgt in einer späteren Version"))}">{esc(_(label))}</span>'
-            )
-            continue
-        href = target if key == "start" or cycle_id is None else f"{target}?zyklus={int(cycle_id)}"
-        cls = ' class="qm-active"' if key == active else ""
-        parts.append(f'<a href="{esc(href)}"{cls}>{esc(_(label))}</a>')
+    for route in nav_routes():
+        cls = ' class="qm-active"' if route.name == active else ""
+        parts.append(f'<a href="{esc(route.href(cycle_id))}"{cls}>{esc(_(route.label))}</a>')
     return '<nav class="qm-nav">' + "".join(parts) + "</nav>"
 
 

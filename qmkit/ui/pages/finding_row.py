@@ -1,0 +1,101 @@
+"""One requirement's row on the Rückmeldung page: the assessors' result, due date and remark, and the measure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from qmkit.domain.catalog import Requirement
+from qmkit.domain.feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
+from qmkit.domain.planning import Measure
+from qmkit.errors import InputError
+from qmkit.i18n import _
+from qmkit.ui.widgets.common import card, error_html, esc, make
+from qmkit.ui.widgets.fields import FieldSpec, widget_for
+
+if TYPE_CHECKING:  # the page holds its rows; a row calls back into its page
+    from qmkit.ui.pages.feedback import FeedbackPage
+
+KIND_OPTIONS = [("– noch keine –", ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
+
+
+class FindingRow:
+    """Result, due date, the assessors' remark and the measure of one requirement; saved on every change."""
+
+    def __init__(self, page: FeedbackPage, req: Requirement, finding: Finding):
+        self.page, self.req, self.finding = page, req, finding
+        self.loading = False
+        options = [(_(label), value) for label, value in KIND_OPTIONS]
+        self.inputs: dict[str, w.Widget] = {
+            "kind": widget_for(
+                "choice", finding.kind.value if finding.kind else "", FieldSpec(options=options, width="215px")
+            ),
+            "due": widget_for("date", finding.due),
+            "text": widget_for(
+                "text", finding.text, FieldSpec(placeholder=_("Anmerkung der Gutachter*innen (Wortlaut)"))
+            ),
+        }
+        for name, widget in self.inputs.items():
+            widget.observe(page.guard(self._saver(name)), names="value")
+        self.title = make(w.HTML)
+        self.state = make(w.HTML)
+        self.message = make(w.HTML)
+        self.measure_button = w.Button(description=_("Maßnahme anlegen"), icon="arrow-right", layout={"width": "auto"})
+        self.measure_button.on_click(page.guard(lambda _b: page.plan_measure(self)))
+        due_label = make(w.HTML, f'<span class="qm-muted">{esc(_("zu erfüllen bis"))}</span>')
+        line = make(
+            w.HBox,
+            [self.inputs["kind"], due_label, self.inputs["due"], self.state, self.measure_button],
+            layout={"align_items": "center", "flex_flow": "row wrap", "width": "100%"},
+        )
+        self.widget = card(self.title, line, self.inputs["text"], self.message)
+        self.show(finding, page.measures)
+
+    def _saver(self, name: str) -> Callable[[dict[str, Any]], None]:
+        def changed(change: dict[str, Any]) -> None:
+            if self.loading:
+                return
+            try:
+                finding = self.page.report.set(self.req.id, name, change["new"], self.page.user())
+            except InputError as exc:
+                self.message.value = error_html(exc)
+                return
+            self.message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
+            self.show(finding, self.page.measures)
+            self.page.show_overview()
+
+        return changed
+
+    def show(self, finding: Finding, measures: dict[int, Measure]) -> None:
+        """Bring the row to the stored finding (values set without saving them again)."""
+        self.finding = finding
+        self.loading = True
+        try:
+            self.inputs["kind"].value = finding.kind.value if finding.kind else ""
+            if self.inputs["due"].value != finding.due:
+                self.inputs["due"].value = finding.due
+            if self.inputs["text"].value != finding.text:
+                self.inputs["text"].value = finding.text
+        finally:
+            self.loading = False
+        self.inputs["due"].disabled = finding.kind not in NEEDS_MEASURE
+        assessment = self.page.assessments.get(self.req.id)
+        rating = assessment.rating if assessment else None
+        own = self.page.evaluation.catalog.scale.label(rating) if rating else _("nicht bewertet")
+        source = f" · {esc(_('aus'))} {esc(finding.source)}" if finding.source else ""
+        self.title.value = (
+            f'<div class="qm-req-head"><span><b>{esc(self.req.id)}</b> {esc(self.req.title)}</span>'
+            f'<span class="qm-muted">{esc(_("Selbstbewertung"))}: {esc(own)}{source}</span></div>'
+        )
+        measure = measures.get(finding.measure_id or -1)
+        state = self.page.report.state(finding, measures)
+        cls = "qm-tl-ueberfaellig" if state.overdue else ("qm-tl-bald" if state.open else "qm-tl-erledigt")
+        link = ""
+        if measure is not None:
+            href = f"Qualitaetsplanung.ipynb?zyklus={self.page.cycle.id}"
+            link = f' <a href="{esc(href)}" target="_self" title="{esc(measure.title)}">{esc(_("zum Plan"))}</a>'
+        self.state.value = f'<span class="{cls}">{esc(state.text)}</span>{link}' if state.text else ""
+        can_plan = finding.kind in MAY_GET_MEASURE and (measure is None or measure.status == "verworfen")
+        self.measure_button.layout.display = None if can_plan else "none"
