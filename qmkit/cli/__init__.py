@@ -188,4 +188,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.debug("unexpected", exc_info=True)
         print(_("Fehler: unerwartet ({kind}: {msg})").format(kind=type(exc).__name__, msg=exc), file=sys.stderr)
         return 2
-
