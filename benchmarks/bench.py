@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.writers import WRITERS, writer_benchmarks, writer_row  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
 from qmkit.domain.catalog import parse_catalog  # noqa: E402
 from qmkit.domain.workshop import CANNOT_JUDGE  # noqa: E402
@@ -667,6 +668,7 @@ def report(results: dict[str, Any]) -> str:
             fmt(med(results["feedback_preview_s"])),
             "≤ 1 s",
         ),
+        *([writer_row(results)] if "writers_slowest_s" in results else []),
         (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
@@ -706,7 +708,8 @@ mostly Chromium's; the row without a browser sends the {WORKSHOP_PARTICIPANTS} j
 participant server of its own and measures the server's share (kernel start and page build for everyone).
 Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
 --workshop-only` repeats only these rows; `--evidence-only` repeats the evidence rows (readiness, package,
-import preview, feedback report preview), which run in process without a browser.
+import preview, feedback report preview), which run in process without a browser; `--writers-only` the
+row of {WRITERS} processes writing at once.
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
@@ -721,7 +724,11 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="qmkit-bench-") as tmp:
         work = Path(tmp)
-        only = {"--workshop-only": workshop_benchmarks, "--evidence-only": evidence_benchmarks}
+        only = {
+            "--workshop-only": workshop_benchmarks,
+            "--evidence-only": evidence_benchmarks,
+            "--writers-only": writer_benchmarks,
+        }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
             results = json.loads((out / "results.json").read_text())
@@ -736,6 +743,7 @@ def main() -> int:
         results.update(browser_benchmarks(work))
         results.update(workshop_benchmarks(work))
         results.update(evidence_benchmarks(work))
+        results.update(writer_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)
