@@ -33,7 +33,7 @@ def test_core_modules_never_import_widgets():
     code = (
         "import importlib, pkgutil, sys, qmkit\n"
         "mods = pkgutil.walk_packages(qmkit.__path__, 'qmkit.')\n"
-        "names = [m.name for m in mods if not m.name.startswith('qmkit.ui')]\n"
+        "names = [m.name for m in mods if not m.name.startswith('qmkit.ui') and not m.name.endswith('__main__')]\n"
         "assert len(names) > 30, names\n"
         "for name in names:\n"
         "    importlib.import_module(name)\n"
