@@ -23,7 +23,7 @@ from qmkit.domain.workshop import DEFAULT_THRESHOLD, RequirementStats, Workshop,
 from qmkit.errors import InputError
 from qmkit.excel.style import save_workbook
 from qmkit.excel.workshop import build_workshop_workbook, workshop_filename
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.server.serve import join_url
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Workshops
@@ -139,7 +139,15 @@ def live_html(catalog: Catalog, result: WorkshopResult) -> str:
         )
     head = "".join(
         f"<th>{esc(_(h))}</th>"
-        for h in ("Anforderung", "Antworten", "Verteilung", "Median", "Streuung", "Hinweis", "Konsens")
+        for h in (
+            N_("Anforderung"),
+            N_("Antworten"),
+            N_("Verteilung"),
+            N_("Median"),
+            N_("Streuung"),
+            N_("Hinweis"),
+            N_("Konsens"),
+        )
     )
     return f'<table class="qm-live"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
@@ -510,7 +518,15 @@ class WorkshopListPage:
             )
         head = "".join(
             f"<th>{esc(_(h))}</th>"
-            for h in ("Titel", "Datum", "Anforderungen", "Teilnehmende", "Konsens", "angelegt", "")
+            for h in (
+                N_("Titel"),
+                N_("Datum"),
+                N_("Anforderungen"),
+                N_("Teilnehmende"),
+                N_("Konsens"),
+                N_("angelegt"),
+                "",
+            )
         )
         self.list_html.value = f'<table class="qm-plan"><tr>{head}</tr>{"".join(rows)}</table>'
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import ipywidgets as w
 
 from qmkit.errors import QmkitError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 log = logging.getLogger("qmkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -175,16 +175,16 @@ def guard(feedback: Feedback) -> Callable[[F], F]:
 
 
 STEPS = [
-    ("start", "Start", "Start.ipynb"),
-    ("selbstbewertung", "Selbstbewertung", "Selbstbewertung.ipynb"),
-    ("einlesen", "Excel einlesen", "Einlesen.ipynb"),
-    ("planung", "Qualitätsplanung", "Qualitaetsplanung.ipynb"),
-    ("review", "PDCA-Review", "PDCA_Review.ipynb"),
-    ("workshop", "Workshop", "Workshop.ipynb"),
-    ("nachweise", "Nachweise", "Nachweise.ipynb"),
-    ("einreichung", "Einreichung", "Einreichung.ipynb"),
-    ("rueckmeldung", "Rückmeldung", "Rueckmeldung.ipynb"),
-    ("fristen", "Fristen", "Fristen.ipynb"),
+    ("start", N_("Start"), "Start.ipynb"),
+    ("selbstbewertung", N_("Selbstbewertung"), "Selbstbewertung.ipynb"),
+    ("einlesen", N_("Excel einlesen"), "Einlesen.ipynb"),
+    ("planung", N_("Qualitätsplanung"), "Qualitaetsplanung.ipynb"),
+    ("review", N_("PDCA-Review"), "PDCA_Review.ipynb"),
+    ("workshop", N_("Workshop"), "Workshop.ipynb"),
+    ("nachweise", N_("Nachweise"), "Nachweise.ipynb"),
+    ("einreichung", N_("Einreichung"), "Einreichung.ipynb"),
+    ("rueckmeldung", N_("Rückmeldung"), "Rueckmeldung.ipynb"),
+    ("fristen", N_("Fristen"), "Fristen.ipynb"),
 ]
 
 
