@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench demo migration clean
+.PHONY: install run test lint bench demo migration locale clean
 
 install: $(STAMP)
 
@@ -36,6 +36,16 @@ migration: install
 	@test -n "$(m)" || { echo 'make migration m="Beschreibung der Änderung"'; exit 2; }
 	@f="$$($(BIN)/python -m qmkit.store.migrations.revision "$(m)" | tail -n 1)" && test -f "$$f" && \
 	$(BIN)/ruff check --fix --quiet "$$f" && $(BIN)/ruff format --quiet "$$f" && echo "neu: $$f (bitte prüfen)"
+
+# The gettext template qmkit/locale/qmkit.pot: every _(), n_() and N_() literal in qmkit/ (Babel, a test extra),
+# and the label literals of button() and excel_upload(), which translate their label argument themselves.
+# tests/test_locale.py reads POT_OPTIONS from here. Sorted by message, file names without line numbers and no
+# creation date: the file changes only when a message does.
+POT_OPTIONS := -F babel.cfg --no-default-keywords -k _ -k n_:1,2 -k N_ -k button:2 -k excel_upload:4 --sort-output --add-location=file --no-wrap
+POT := qmkit/locale/qmkit.pot
+locale: install
+	$(BIN)/pybabel --quiet extract $(POT_OPTIONS) --project=qmkit --header-comment="# Message ids of qmkit (German), made by make locale." -o $(POT) qmkit
+	@sed -i.bak '/^"POT-Creation-Date: /d' $(POT) && rm -f $(POT).bak
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -29,10 +29,10 @@ from qmkit.errors import ExportError
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.style import BORDER, WRAP_TOP, export_filename, fit_rows, header, print_setup, put
 from qmkit.excel.style import sheet_title as _sheet_title
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 EVIDENCE_FOLDER = "Nachweise"
-INDEX_SHEET = "Nachweis-Index"
+INDEX_SHEET = N_("Nachweis-Index")
 HTML_INDEX = "Inhalt.html"
 LINK_FONT = Font(name="Arial", size=10, color="0563C1", underline="single")
 # Already compressed formats are stored as they are: deflating them again costs time and saves nothing.
@@ -106,11 +106,11 @@ def add_index_sheet(wb: Workbook, data: ChecklistData, entries: Sequence[Package
     """The index sheet: each requirement with its documents; a file in the package is a relative link."""
     ws = wb.create_sheet(_sheet_title(_(INDEX_SHEET), taken), index=1)
     columns: list[tuple[str, float, bool]] = [
-        ("Anforderung", 11, False),
-        ("Titel", 34, False),
-        ("Nachweisdokument", 34, False),
-        ("Version / Stand", 16, False),
-        ("Datei im Paket", 44, False),
+        (_("Anforderung"), 11, False),
+        (_("Titel"), 34, False),
+        (_("Nachweisdokument"), 34, False),
+        (_("Version / Stand"), 16, False),
+        (_("Datei im Paket"), 44, False),
     ]
     header(ws, columns)
     by_doc = {e.document.id: e for e in entries}

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from qmkit.errors import CatalogError, NotFoundError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 MAX_CATALOG_BYTES = 5 * 1024 * 1024
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
@@ -300,23 +300,23 @@ def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
 
 
 _PYDANTIC_DE = {
-    "missing": "Pflichtfeld fehlt – bitte ergänzen",
-    "extra_forbidden": "unbekanntes Feld – Tippfehler? Bitte entfernen oder korrekt schreiben",
-    "string_type": "Text erwartet",
-    "string_too_short": "darf nicht leer sein",
-    "string_too_long": "Text ist zu lang",
-    "string_pattern_mismatch": "ungültige ID – erlaubt sind Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich",
-    "bool_type": "true oder false erwartet",
-    "bool_parsing": "true oder false erwartet",
-    "float_parsing": "Zahl erwartet",
-    "float_type": "Zahl erwartet",
-    "int_parsing": "ganze Zahl erwartet",
-    "list_type": "Liste erwartet (Zeilen mit '- ')",
-    "dict_type": "Abschnitt mit Feldern erwartet (Schlüssel: Wert)",
-    "model_type": "Abschnitt mit Feldern erwartet (Schlüssel: Wert)",
-    "too_short": "Liste ist zu kurz oder leer – mindestens ein Eintrag nötig",
-    "greater_than": "Wert muss größer sein",
-    "greater_than_equal": "Wert darf nicht negativ sein",
+    "missing": N_("Pflichtfeld fehlt – bitte ergänzen"),
+    "extra_forbidden": N_("unbekanntes Feld – Tippfehler? Bitte entfernen oder korrekt schreiben"),
+    "string_type": N_("Text erwartet"),
+    "string_too_short": N_("darf nicht leer sein"),
+    "string_too_long": N_("Text ist zu lang"),
+    "string_pattern_mismatch": N_("ungültige ID – erlaubt sind Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich"),
+    "bool_type": N_("true oder false erwartet"),
+    "bool_parsing": N_("true oder false erwartet"),
+    "float_parsing": N_("Zahl erwartet"),
+    "float_type": N_("Zahl erwartet"),
+    "int_parsing": N_("ganze Zahl erwartet"),
+    "list_type": N_("Liste erwartet (Zeilen mit '- ')"),
+    "dict_type": N_("Abschnitt mit Feldern erwartet (Schlüssel: Wert)"),
+    "model_type": N_("Abschnitt mit Feldern erwartet (Schlüssel: Wert)"),
+    "too_short": N_("Liste ist zu kurz oder leer – mindestens ein Eintrag nötig"),
+    "greater_than": N_("Wert muss größer sein"),
+    "greater_than_equal": N_("Wert darf nicht negativ sein"),
 }
 
 

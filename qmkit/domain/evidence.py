@@ -17,7 +17,7 @@ from typing import Any
 
 from qmkit.domain.text import clean_text, parse_day
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 HASH_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE_MEMBER = re.compile(r"[^\w.\-()]+", re.UNICODE)
@@ -38,26 +38,26 @@ class DocumentKind(StrEnum):
 
 
 KIND_LABELS: dict[DocumentKind, str] = {
-    DocumentKind.KONZEPT: "Konzept",
-    DocumentKind.VERFAHREN: "Verfahrens-/Prozessbeschreibung",
-    DocumentKind.PROTOKOLL: "Protokoll",
-    DocumentKind.VORLAGE: "Formular/Vorlage",
-    DocumentKind.BERICHT: "Bericht/Auswertung",
-    DocumentKind.LEITBILD: "Leitbild/Leitlinie",
-    DocumentKind.VEREINBARUNG: "Vertrag/Vereinbarung",
-    DocumentKind.ZERTIFIKAT: "Zertifikat/Bescheinigung",
-    DocumentKind.SONSTIGES: "Sonstiges",
+    DocumentKind.KONZEPT: N_("Konzept"),
+    DocumentKind.VERFAHREN: N_("Verfahrens-/Prozessbeschreibung"),
+    DocumentKind.PROTOKOLL: N_("Protokoll"),
+    DocumentKind.VORLAGE: N_("Formular/Vorlage"),
+    DocumentKind.BERICHT: N_("Bericht/Auswertung"),
+    DocumentKind.LEITBILD: N_("Leitbild/Leitlinie"),
+    DocumentKind.VEREINBARUNG: N_("Vertrag/Vereinbarung"),
+    DocumentKind.ZERTIFIKAT: N_("Zertifikat/Bescheinigung"),
+    DocumentKind.SONSTIGES: N_("Sonstiges"),
 }
 
 DOCUMENT_LABELS = {
-    "title": "Titel",
-    "kind": "Art",
-    "version": "Version",
-    "effective_on": "Stand vom",
-    "owner": "Verantwortlich",
-    "review_on": "Gültig bis / prüfen am",
-    "on_site_only": "nur vor Ort",
-    "location": "Fundstelle (Pfad oder Link)",
+    "title": N_("Titel"),
+    "kind": N_("Art"),
+    "version": N_("Version"),
+    "effective_on": N_("Stand vom"),
+    "owner": N_("Verantwortlich"),
+    "review_on": N_("Gültig bis / prüfen am"),
+    "on_site_only": N_("nur vor Ort"),
+    "location": N_("Fundstelle (Pfad oder Link)"),
 }
 _TEXT_LIMITS = {"title": 300, "version": 100, "owner": 200, "location": 500}
 DOCUMENT_FIELDS = tuple(DOCUMENT_LABELS)

@@ -15,7 +15,7 @@ from typing import Any
 from qmkit.domain.planning import OPEN_STATUSES, STATUS_LABELS, Measure, MeasureStatus
 from qmkit.domain.text import clean_text, parse_day
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 
 class FindingKind(StrEnum):
@@ -28,10 +28,10 @@ class FindingKind(StrEnum):
 
 
 KIND_LABELS = {
-    FindingKind.ERFUELLT: "erfüllt",
-    FindingKind.EMPFEHLUNG: "erfüllt, mit Empfehlung",
-    FindingKind.AUFLAGE: "Auflage",
-    FindingKind.NICHT_ERFUELLT: "nicht erfüllt",
+    FindingKind.ERFUELLT: N_("erfüllt"),
+    FindingKind.EMPFEHLUNG: N_("erfüllt, mit Empfehlung"),
+    FindingKind.AUFLAGE: N_("Auflage"),
+    FindingKind.NICHT_ERFUELLT: N_("nicht erfüllt"),
 }
 # Words an assessor may write (in the result column, or at the start of the remark) for each kind.
 KIND_WORDS = {
@@ -50,11 +50,11 @@ NEEDS_MEASURE = (FindingKind.AUFLAGE, FindingKind.NICHT_ERFUELLT)
 MAY_GET_MEASURE = (*NEEDS_MEASURE, FindingKind.EMPFEHLUNG)
 TEXT_LIMIT = 4000
 FIELD_LABELS = {
-    "kind": "Ergebnis",
-    "text": "Anmerkung der Gutachter*innen",
-    "due": "zu erfüllen bis",
-    "received_on": "Rückmeldebericht erhalten am",
-    "assessors": "Gutachter*innen",
+    "kind": N_("Ergebnis"),
+    "text": N_("Anmerkung der Gutachter*innen"),
+    "due": N_("zu erfüllen bis"),
+    "received_on": N_("Rückmeldebericht erhalten am"),
+    "assessors": N_("Gutachter*innen"),
 }
 
 

@@ -15,7 +15,7 @@ from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Assessment
 from qmkit.domain.text import clean_text, parse_day
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 
 class MeasureStatus(StrEnum):
@@ -29,11 +29,11 @@ class MeasureStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    MeasureStatus.GEPLANT: "geplant",
-    MeasureStatus.IN_UMSETZUNG: "in Umsetzung",
-    MeasureStatus.UMGESETZT: "umgesetzt",
-    MeasureStatus.WIRKSAM: "wirksam",
-    MeasureStatus.VERWORFEN: "verworfen",
+    MeasureStatus.GEPLANT: N_("geplant"),
+    MeasureStatus.IN_UMSETZUNG: N_("in Umsetzung"),
+    MeasureStatus.UMGESETZT: N_("umgesetzt"),
+    MeasureStatus.WIRKSAM: N_("wirksam"),
+    MeasureStatus.VERWORFEN: N_("verworfen"),
 }
 OPEN_STATUSES = (MeasureStatus.GEPLANT, MeasureStatus.IN_UMSETZUNG)
 
@@ -45,7 +45,10 @@ class GoalKind(StrEnum):
     ENTWICKLUNGSZIEL = "entwicklungsziel"
 
 
-GOAL_KIND_LABELS = {GoalKind.ZIEL: "Qualitätsziel", GoalKind.ENTWICKLUNGSZIEL: "Entwicklungsziel (nächste Periode)"}
+GOAL_KIND_LABELS = {
+    GoalKind.ZIEL: N_("Qualitätsziel"),
+    GoalKind.ENTWICKLUNGSZIEL: N_("Entwicklungsziel (nächste Periode)"),
+}
 
 
 @dataclass(frozen=True)
@@ -137,22 +140,22 @@ def find_gaps(catalog: Catalog, assessments: dict[str, Assessment]) -> list[Gap]
 GOAL_TEXT_LIMITS = {"title": 200, "why": 4000, "indicator": 300, "baseline": 100, "target": 100}
 MEASURE_TEXT_LIMITS = {"title": 200, "description": 4000, "responsible": 200, "effort": 300}
 FIELD_LABELS = {
-    "title": "Titel",
-    "why": "Begründung",
-    "indicator": "Indikator",
-    "baseline": "Ausgangswert",
-    "target": "Zielwert",
-    "description": "Beschreibung",
-    "responsible": "Verantwortlich",
-    "effort": "Aufwand",
-    "start": "Beginn",
-    "due": "Termin",
-    "target_date": "Zieldatum",
-    "done_on": "Do – wann",
-    "held_on": "Datum",
-    "next_review": "Nächste Bewertung",
-    "signed_on": "Datum der Freigabe",
-    "requirement_ids": "Anforderungen",
+    "title": N_("Titel"),
+    "why": N_("Begründung"),
+    "indicator": N_("Indikator"),
+    "baseline": N_("Ausgangswert"),
+    "target": N_("Zielwert"),
+    "description": N_("Beschreibung"),
+    "responsible": N_("Verantwortlich"),
+    "effort": N_("Aufwand"),
+    "start": N_("Beginn"),
+    "due": N_("Termin"),
+    "target_date": N_("Zieldatum"),
+    "done_on": N_("Do – wann"),
+    "held_on": N_("Datum"),
+    "next_review": N_("Nächste Bewertung"),
+    "signed_on": N_("Datum der Freigabe"),
+    "requirement_ids": N_("Anforderungen"),
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from qmkit.domain.planning import Goal, Measure, parse_date
 from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 
 class Effectiveness(StrEnum):
@@ -33,23 +33,23 @@ class ActDecision(StrEnum):
     UEBERTRAGEN = "uebertragen"
 
 
-EFFECT_LABELS = {Effectiveness.JA: "ja", Effectiveness.TEILWEISE: "teilweise", Effectiveness.NEIN: "nein"}
+EFFECT_LABELS = {Effectiveness.JA: N_("ja"), Effectiveness.TEILWEISE: N_("teilweise"), Effectiveness.NEIN: N_("nein")}
 ACT_LABELS = {
-    ActDecision.STANDARD: "als Standard beibehalten",
-    ActDecision.ANPASSEN: "anpassen",
-    ActDecision.VERWERFEN: "verwerfen",
-    ActDecision.UEBERTRAGEN: "in den nächsten Zyklus übernehmen",
+    ActDecision.STANDARD: N_("als Standard beibehalten"),
+    ActDecision.ANPASSEN: N_("anpassen"),
+    ActDecision.VERWERFEN: N_("verwerfen"),
+    ActDecision.UEBERTRAGEN: N_("in den nächsten Zyklus übernehmen"),
 }
 
 REVIEW_FIELDS = ("done_text", "done_on", "actual", "effect_evidence", "effective", "act", "act_note")
 REVIEW_LABELS = {
-    "done_text": "Do – was wurde getan",
-    "done_on": "Do – wann",
-    "actual": "Check – Istwert des Indikators",
-    "effect_evidence": "Check – Beleg der Wirkung",
-    "effective": "Check – wirksam",
-    "act": "Act – Entscheidung",
-    "act_note": "Act – Anmerkung",
+    "done_text": N_("Do – was wurde getan"),
+    "done_on": N_("Do – wann"),
+    "actual": N_("Check – Istwert des Indikators"),
+    "effect_evidence": N_("Check – Beleg der Wirkung"),
+    "effective": N_("Check – wirksam"),
+    "act": N_("Act – Entscheidung"),
+    "act_note": N_("Act – Anmerkung"),
 }
 _REVIEW_LIMITS = {"done_text": 4000, "actual": 100, "effect_evidence": 2000, "act_note": 2000}
 
@@ -95,15 +95,15 @@ def check_review(values: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- CAF PDCA-phase scores
 
 PHASES = ("plan", "do", "check", "act")
-PHASE_LABELS = {"plan": "Plan", "do": "Do", "check": "Check", "act": "Act"}
+PHASE_LABELS = {"plan": N_("Plan"), "do": N_("Do"), "check": N_("Check"), "act": N_("Act")}
 # CAF bands of the classical panel: the highest phase an approach has reached.
 BANDS = (
-    (0, 10, "kein Ansatz"),
-    (11, 30, "Plan"),
-    (31, 50, "Do"),
-    (51, 70, "Check"),
-    (71, 90, "Act"),
-    (91, 100, "voller PDCA-Zyklus"),
+    (0, 10, N_("kein Ansatz")),
+    (11, 30, N_("Plan")),
+    (31, 50, N_("Do")),
+    (51, 70, N_("Check")),
+    (71, 90, N_("Act")),
+    (91, 100, N_("voller PDCA-Zyklus")),
 )
 
 
@@ -155,11 +155,11 @@ def check_score(field_name: str, value: Any) -> int | None:
 
 MGMT_FIELDS = ("held_on", "participants", "inputs", "decisions", "next_review")
 MGMT_LABELS = {
-    "held_on": "Datum",
-    "participants": "Teilnehmende",
-    "inputs": "Eingaben",
-    "decisions": "Entscheidungen",
-    "next_review": "Nächste Bewertung",
+    "held_on": N_("Datum"),
+    "participants": N_("Teilnehmende"),
+    "inputs": N_("Eingaben"),
+    "decisions": N_("Entscheidungen"),
+    "next_review": N_("Nächste Bewertung"),
 }
 _MGMT_LIMITS = {"participants": 1000, "inputs": 8000, "decisions": 8000}
 
@@ -210,13 +210,13 @@ class SignOff:
 
 
 def check_signoff(name: Any, signed_on: Any, note: Any = "") -> dict[str, Any]:
-    clean_name = clean_text(name, "name", limit=200, label="Name")
+    clean_name = clean_text(name, "name", limit=200, label=N_("Name"))
     if not clean_name:
         raise InputError(_("Bitte den Namen der freigebenden Person eingeben."), "name")
     day = parse_date(signed_on, "signed_on")
     if day is None:
         raise InputError(_("Bitte das Datum der Freigabe eingeben."), "signed_on")
-    return {"name": clean_name, "signed_on": day, "note": clean_text(note, "note", limit=1000, label="Anmerkung")}
+    return {"name": clean_name, "signed_on": day, "note": clean_text(note, "note", limit=1000, label=N_("Anmerkung"))}
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from qmkit.domain.readiness import Readiness, check_readiness
 from qmkit.domain.review import PlanData
 from qmkit.domain.text import clean_text as _clean
 from qmkit.domain.workshop import WorkshopResult
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 TEXT_LIMITS = {"implementation": 10_000, "responsible": 200}
-FIELD_LABELS = {"rating": "Bewertung", "implementation": "Umsetzung", "responsible": "Verantwortlich"}
+FIELD_LABELS = {"rating": N_("Bewertung"), "implementation": N_("Umsetzung"), "responsible": N_("Verantwortlich")}
 
 
 def clean_text(value: Any, field_name: str) -> str:

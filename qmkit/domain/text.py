@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -35,7 +35,7 @@ def clean_text(value: Any, field: str, *, limit: int, label: str, multiline: boo
 
 def clean_user(name: Any) -> str:
     """The name stored with a change ("Bearbeitet von"), cleaned like any one-line text."""
-    return clean_text(name, "user", limit=200, label="Name")
+    return clean_text(name, "user", limit=200, label=N_("Name"))
 
 
 def parse_day(value: Any, field: str, label: str) -> date | None:

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from qmkit.domain.catalog import Catalog, Deadline
 from qmkit.domain.text import parse_day
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 SOON_DAYS = 30
 MAX_REPEATS = 20  # a repeating deadline is listed at most this often (every_months: 1 over 10 years is enough)
@@ -26,10 +26,10 @@ HORIZON_MONTHS = 48  # how far a repeating deadline runs when the procedure has 
 EXPIRY_KEY = "ablauf"
 KEY_PATTERN = re.compile(r"^(schritt|frist):[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}(:[0-9]{1,2})?$")
 DATE_LABELS = {
-    "planned": "Geplant",
-    "done": "Erledigt am",
-    "certified_on": "Zertifikat / Testat vom",
-    "valid_until": "Gültig bis",
+    "planned": N_("Geplant"),
+    "done": N_("Erledigt am"),
+    "certified_on": N_("Zertifikat / Testat vom"),
+    "valid_until": N_("Gültig bis"),
 }
 EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
 
@@ -65,11 +65,11 @@ class Status(Enum):
 
 
 STATUS_LABELS = {
-    Status.DONE: "erledigt",
-    Status.OVERDUE: "überfällig",
-    Status.SOON: "in den nächsten 30 Tagen",
-    Status.PLANNED: "geplant",
-    Status.UNDATED: "noch ohne Datum",
+    Status.DONE: N_("erledigt"),
+    Status.OVERDUE: N_("überfällig"),
+    Status.SOON: N_("in den nächsten 30 Tagen"),
+    Status.PLANNED: N_("geplant"),
+    Status.UNDATED: N_("noch ohne Datum"),
 }
 
 

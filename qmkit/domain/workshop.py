@@ -18,13 +18,13 @@ from qmkit.domain.model import day_text
 from qmkit.domain.planning import parse_date
 from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 CANNOT_JUDGE = "kann_nicht"  # "kann ich nicht beurteilen": an answer, not a rating
 DEFAULT_THRESHOLD = 3
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-ROLE_GROUPS = ("Leitung", "Pädagogische Mitarbeitende", "Verwaltung", "Honorarkräfte", "Andere")
+ROLE_GROUPS = (N_("Leitung"), N_("Pädagogische Mitarbeitende"), N_("Verwaltung"), N_("Honorarkräfte"), N_("Andere"))
 
 
 def new_token() -> str:
@@ -120,7 +120,7 @@ class RequirementStats:
 
 def check_workshop(values: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     """The workshop's fields as they may be stored, or :class:`InputError` naming the field."""
-    title = clean_text(values.get("title", ""), "title", limit=200, label="Titel")
+    title = clean_text(values.get("title", ""), "title", limit=200, label=N_("Titel"))
     if not title:
         raise InputError(_("Bitte einen Titel für den Workshop eingeben."), "title")
     held_on = parse_date(values.get("held_on"), "held_on") or date.today()
@@ -157,7 +157,7 @@ def check_answer(catalog: Catalog, requirement_id: str, value: Any, comment: Any
     allowed = {v.value for v in catalog.scale_for(req)} | {CANNOT_JUDGE}
     if value not in allowed:
         raise InputError(_("Bitte einen Wert der Skala wählen."), "value")
-    return str(value), clean_text(comment, "comment", limit=500, label="Kommentar", multiline=True)
+    return str(value), clean_text(comment, "comment", limit=500, label=N_("Kommentar"), multiline=True)
 
 
 def aggregate(

@@ -22,19 +22,19 @@ from qmkit.domain.catalog import ID_PATTERN, Catalog, CatalogSet, parse_catalog
 from qmkit.domain.text import clean_text
 from qmkit.errors import CatalogError, InputError
 from qmkit.excel.reading import cell_text, open_workbook
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 MAX_ROWS = 5000
 HEADER_SEARCH_ROWS = 20
 ROLES = ("id", "area", "requirement", "title", "guidance", "evidence")
 REQUIRED_ROLES = ("id", "area", "requirement")
 ROLE_LABELS = {
-    "id": "ID / Nummer",
-    "area": "Bereich",
-    "requirement": "Anforderung (Text)",
-    "title": "Kurztitel",
-    "guidance": "Erläuterung / Hinweis",
-    "evidence": "Nachweise",
+    "id": N_("ID / Nummer"),
+    "area": N_("Bereich"),
+    "requirement": N_("Anforderung (Text)"),
+    "title": N_("Kurztitel"),
+    "guidance": N_("Erläuterung / Hinweis"),
+    "evidence": N_("Nachweise"),
 }
 # Header words that suggest a column's role (lower case, the first match wins).
 HINTS = {
@@ -184,9 +184,9 @@ def _checked_head(mapping: ColumnMapping, catalogs: CatalogSet) -> tuple[str, st
         raise InputError(
             _("Die Katalog-ID darf nur Buchstaben, Ziffern, Punkt, Binde- und Unterstrich enthalten."), "catalog_id"
         )
-    name = clean_text(mapping.name, "name", limit=200, label="Name")
-    version = clean_text(mapping.version, "version", limit=60, label="Version")
-    source = clean_text(mapping.source, "source", limit=500, label="Quelle")
+    name = clean_text(mapping.name, "name", limit=200, label=N_("Name"))
+    version = clean_text(mapping.version, "version", limit=60, label=N_("Version"))
+    source = clean_text(mapping.source, "source", limit=500, label=N_("Quelle"))
     if not name or not version or not source:
         raise InputError(_("Bitte Name, Version und Quelle des Katalogs angeben."), "name")
     return name, version, source

@@ -39,24 +39,24 @@ from qmkit.excel.style import (
     sheet_title,
 )
 from qmkit.excel.workshop import add_workshop_sheet
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 # (header, width, is_answer_column)
 AREA_COLUMNS: list[tuple[str, float, bool]] = [
-    ("ID", 8, False),
-    ("Gliederung", 16, False),
-    ("Anforderung", 42, False),
-    ("Selbstbewertung", 15, True),
-    ("Umsetzung in der Einrichtung", 40, True),
-    ("Nachweisdokumente (Version/Datum)", 26, True),
-    ("Fundstelle (Datei, Seite, Link)", 20, True),
-    ("nur vor Ort", 8, True),
-    ("Verantwortlich", 14, True),
-    ("Ergebnis Gutachter*in", 13, True),
-    ("Anmerkung Gutachter*in", 24, True),
+    (N_("ID"), 8, False),
+    (N_("Gliederung"), 16, False),
+    (N_("Anforderung"), 42, False),
+    (N_("Selbstbewertung"), 15, True),
+    (N_("Umsetzung in der Einrichtung"), 40, True),
+    (N_("Nachweisdokumente (Version/Datum)"), 26, True),
+    (N_("Fundstelle (Datei, Seite, Link)"), 20, True),
+    (N_("nur vor Ort"), 8, True),
+    (N_("Verantwortlich"), 14, True),
+    (N_("Ergebnis Gutachter*in"), 13, True),
+    (N_("Anmerkung Gutachter*in"), 24, True),
 ]
-RESULT_COLUMN = "Ergebnis Gutachter*in"
-REMARK_COLUMN = "Anmerkung Gutachter*in"
+RESULT_COLUMN = N_("Ergebnis Gutachter*in")
+REMARK_COLUMN = N_("Anmerkung Gutachter*in")
 
 
 def _paths(area: Group) -> list[tuple[str, Requirement]]:
@@ -227,13 +227,21 @@ def _list_validation(ws: Worksheet, ref: str, error: str, title: str, prompt: st
 
 def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str], refs: tuple[str, str]) -> None:
     ws = wb.create_sheet(sheet_title(f"{area.id} {area.title}", taken))
-    header(ws, AREA_COLUMNS)
+    header(ws, [(_(title), width, answer) for title, width, answer in AREA_COLUMNS])
     rating_col = 4
     validation = _list_validation(
-        ws, refs[0], "Bitte einen Wert der Skala wählen.", "Ungültige Bewertung", "Bewertung aus der Liste wählen"
+        ws,
+        refs[0],
+        N_("Bitte einen Wert der Skala wählen."),
+        N_("Ungültige Bewertung"),
+        N_("Bewertung aus der Liste wählen"),
     )
     results = _list_validation(
-        ws, refs[1], "Bitte ein Ergebnis aus der Liste wählen.", "Ungültiges Ergebnis", "Ergebnis aus der Liste wählen"
+        ws,
+        refs[1],
+        N_("Bitte ein Ergebnis aus der Liste wählen."),
+        N_("Ungültiges Ergebnis"),
+        N_("Ergebnis aus der Liste wählen"),
     )
     rows = _paths(area)
     for r, (trail, req) in enumerate(rows, start=2):
@@ -266,22 +274,27 @@ def _area_sheet(wb: Workbook, data: ChecklistData, area: Group, taken: set[str],
     validation.add(f"{letter}2:{letter}{last}")
     result_letter = get_column_letter(_column_number(RESULT_COLUMN))
     results.add(f"{result_letter}2:{result_letter}{last}")
-    for scale_value in data.catalog.scale.values:
-        escaped = scale_value.label.replace('"', '""')
-        ws.conditional_formatting.add(
-            f"{letter}2:{letter}{last}",
-            CellIsRule(
-                operator="equal",
-                formula=[f'"{escaped}"'],
-                fill=PatternFill("solid", fgColor=tint(scale_value.color)),
-            ),
-        )
+    _rating_colors(ws, data, f"{letter}2:{letter}{last}")
     if not area.groups:
         ws.column_dimensions["B"].hidden = True
     fit_rows(ws, 2, last)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(AREA_COLUMNS))}{last}"
     protect(ws)
     print_setup(ws, data.institution.name, f"{area.id} {area.title}")
+
+
+def _rating_colors(ws: Worksheet, data: ChecklistData, ref: str) -> None:
+    """Each rating cell tinted in its scale value's colour (conditional formatting, so it follows edits)."""
+    for scale_value in data.catalog.scale.values:
+        escaped = scale_value.label.replace('"', '""')
+        ws.conditional_formatting.add(
+            ref,
+            CellIsRule(
+                operator="equal",
+                formula=[f'"{escaped}"'],
+                fill=PatternFill("solid", fgColor=tint(scale_value.color)),
+            ),
+        )
 
 
 def _column_number(title: str) -> int:

@@ -19,15 +19,15 @@ from qmkit.errors import InputError
 from qmkit.excel.checklist import META_FIELDS, REMARK_COLUMN, RESULT_COLUMN
 from qmkit.excel.reading import cell_text
 from qmkit.excel.returned import FilePreview, ReturnedChecklist
-from qmkit.i18n import _, n_
+from qmkit.i18n import N_, _, n_
 from qmkit.services.selfeval import SelfEvaluation
 
 FIELD_LABELS = {
-    "rating": "Selbstbewertung",
-    "implementation": "Umsetzung in der Einrichtung",
-    "responsible": "Verantwortlich",
+    "rating": N_("Selbstbewertung"),
+    "implementation": N_("Umsetzung in der Einrichtung"),
+    "responsible": N_("Verantwortlich"),
 }
-KIND_LABELS = {"new": "neu", "changed": "geändert", "conflict": "Konflikt"}
+KIND_LABELS = {"new": N_("neu"), "changed": N_("geändert"), "conflict": N_("Konflikt")}
 
 
 @dataclass(frozen=True)

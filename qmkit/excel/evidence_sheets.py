@@ -31,16 +31,16 @@ def tint(color: str) -> str:
 def evidence_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title(_("Nachweise"), taken))
     columns: list[tuple[str, float, bool]] = [
-        ("Anforderung", 11, False),
-        ("Bereich", 10, False),
-        ("Nachweisdokument", 32, False),
-        ("Art", 16, False),
-        ("Version", 10, False),
-        ("Stand vom", 11, False),
-        ("Gültig bis", 11, False),
-        ("Verantwortlich", 16, False),
-        ("Fundstelle / Datei", 30, False),
-        ("nur vor Ort", 9, False),
+        (_("Anforderung"), 11, False),
+        (_("Bereich"), 10, False),
+        (_("Nachweisdokument"), 32, False),
+        (_("Art"), 16, False),
+        (_("Version"), 10, False),
+        (_("Stand vom"), 11, False),
+        (_("Gültig bis"), 11, False),
+        (_("Verantwortlich"), 16, False),
+        (_("Fundstelle / Datei"), 30, False),
+        (_("nur vor Ort"), 9, False),
     ]
     header(ws, columns)
     r = 1
@@ -85,11 +85,11 @@ def readiness_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     report = data.readiness
     ws = wb.create_sheet(sheet_title(_("Einreichungscheck"), taken))
     columns: list[tuple[str, float, bool]] = [
-        ("Bereich", 11, False),
-        ("Anforderung", 11, False),
-        ("Titel", 36, False),
-        ("Stand", 12, False),
-        ("Was fehlt / Hinweise", 70, False),
+        (_("Bereich"), 11, False),
+        (_("Anforderung"), 11, False),
+        (_("Titel"), 36, False),
+        (_("Stand"), 12, False),
+        (_("Was fehlt / Hinweise"), 70, False),
     ]
     put(
         ws,
@@ -125,10 +125,10 @@ def readiness_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
 def removed_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title(_("Entfallene Anforderungen"), taken))
     columns: list[tuple[str, float, bool]] = [
-        ("ID", 12, False),
-        ("Selbstbewertung (gespeichert)", 22, False),
-        ("Umsetzung", 60, False),
-        ("Verantwortlich", 20, False),
+        (_("ID"), 12, False),
+        (_("Selbstbewertung (gespeichert)"), 22, False),
+        (_("Umsetzung"), 60, False),
+        (_("Verantwortlich"), 20, False),
     ]
     header(ws, columns)
     for r, req_id in enumerate(data.drift.removed, start=2):

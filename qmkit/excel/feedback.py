@@ -14,16 +14,16 @@ from qmkit.domain.feedback import finding_state, kind_label, overview
 from qmkit.domain.model import day_text
 from qmkit.domain.selfeval import ChecklistData
 from qmkit.excel.style import Column, block, print_setup, sheet_title, table
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 COLUMNS: list[Column] = [
-    ("Nr.", 8, False),
-    ("Anforderung", 28, False),
-    ("Ergebnis", 14, False),
-    ("Anmerkung der Gutachter*innen", 46, False),
-    ("zu erfüllen bis", 11, False),
-    ("Maßnahme", 30, False),
-    ("Stand", 22, False),
+    (N_("Nr."), 8, False),
+    (N_("Anforderung"), 28, False),
+    (N_("Ergebnis"), 14, False),
+    (N_("Anmerkung der Gutachter*innen"), 46, False),
+    (N_("zu erfüllen bis"), 11, False),
+    (N_("Maßnahme"), 30, False),
+    (N_("Stand"), 22, False),
 ]
 
 
@@ -52,7 +52,7 @@ def add_feedback_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> No
             ]
         )
     ws = wb.create_sheet(sheet_title(_("Rückmeldung"), taken))
-    last = table(ws, COLUMNS, rows, "")
+    last = table(ws, [(_(title), width, answer) for title, width, answer in COLUMNS], rows, "")
     head = data.feedback_head
     summary = overview(findings, measures, data.as_of)
     block(

@@ -47,14 +47,14 @@ def signoff_text(data: ChecklistData) -> str:
 def goals_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title(_("Ziele"), taken))
     columns: list[Column] = [
-        ("Ziel", 30, False),
-        ("Art", 16, False),
-        ("Begründung", 36, False),
-        ("Indikator", 24, False),
-        ("Ausgangswert", 12, False),
-        ("Zielwert", 12, False),
-        ("Zieldatum", 12, False),
-        ("Anforderungen", 14, False),
+        (_("Ziel"), 30, False),
+        (_("Art"), 16, False),
+        (_("Begründung"), 36, False),
+        (_("Indikator"), 24, False),
+        (_("Ausgangswert"), 12, False),
+        (_("Zielwert"), 12, False),
+        (_("Zieldatum"), 12, False),
+        (_("Anforderungen"), 14, False),
     ]
     rows = [
         [
@@ -79,16 +79,16 @@ def plan_sheet(wb: Workbook, data: ChecklistData, taken: set[str], today: date |
     ws = wb.create_sheet(sheet_title(_("Maßnahmenplan"), taken))
     goals = {g.id: g.title for g in data.plan.goals}
     columns: list[Column] = [
-        ("Nr.", 5, False),
-        ("Maßnahme", 30, False),
-        ("Beschreibung", 36, False),
-        ("Anforderungen", 13, False),
-        ("Ziel", 20, False),
-        ("Verantwortlich", 16, False),
-        ("Beginn", 11, False),
-        ("Termin", 11, False),
-        ("Status", 13, False),
-        ("Aufwand", 14, False),
+        (_("Nr."), 5, False),
+        (_("Maßnahme"), 30, False),
+        (_("Beschreibung"), 36, False),
+        (_("Anforderungen"), 13, False),
+        (_("Ziel"), 20, False),
+        (_("Verantwortlich"), 16, False),
+        (_("Beginn"), 11, False),
+        (_("Termin"), 11, False),
+        (_("Status"), 13, False),
+        (_("Aufwand"), 14, False),
     ]
     rows = []
     for i, m in enumerate(data.plan.measures, start=1):
@@ -164,15 +164,15 @@ def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title(_("PDCA-Review"), taken))
     goals = {g.id: g for g in data.plan.goals}
     columns: list[Column] = [
-        ("Maßnahme", 28, False),
-        ("Status", 12, False),
-        ("Do: was wurde getan", 32, False),
-        ("Do: wann", 11, False),
-        ("Check: Istwert (Zielwert)", 14, False),
-        ("Check: Beleg der Wirkung", 28, False),
-        ("Check: wirksam", 10, False),
-        ("Act: Entscheidung", 18, False),
-        ("Act: Anmerkung", 26, False),
+        (_("Maßnahme"), 28, False),
+        (_("Status"), 12, False),
+        (_("Do: was wurde getan"), 32, False),
+        (_("Do: wann"), 11, False),
+        (_("Check: Istwert (Zielwert)"), 14, False),
+        (_("Check: Beleg der Wirkung"), 28, False),
+        (_("Check: wirksam"), 10, False),
+        (_("Act: Entscheidung"), 18, False),
+        (_("Act: Anmerkung"), 26, False),
     ]
     rows = []
     for m in data.plan.measures:
@@ -203,11 +203,11 @@ def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
 def management_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
     ws = wb.create_sheet(sheet_title(_("Managementbewertung"), taken))
     columns: list[Column] = [
-        ("Datum", 11, False),
-        ("Teilnehmende", 24, False),
-        ("Eingaben", 50, False),
-        ("Entscheidungen", 50, False),
-        ("Nächste Bewertung", 12, False),
+        (_("Datum"), 11, False),
+        (_("Teilnehmende"), 24, False),
+        (_("Eingaben"), 50, False),
+        (_("Entscheidungen"), 50, False),
+        (_("Nächste Bewertung"), 12, False),
     ]
     rows = [
         [day_text(r.held_on), r.participants, r.inputs, r.decisions, day_text(r.next_review)]

@@ -55,7 +55,7 @@ def put(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
 
 def header(ws: Worksheet, columns: list[tuple[str, float, bool]], row: int = 1) -> None:
     for col, (title, width, _answer) in enumerate(columns, start=1):
-        cell = put(ws, row, col, _(title))
+        cell = put(ws, row, col, title)  # titles come translated: catalog labels (scale columns) are data
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(col)].width = width

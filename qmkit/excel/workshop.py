@@ -33,21 +33,21 @@ HIDDEN = "–"
 
 
 def result_columns(catalog: Catalog, with_workshop: bool) -> list[Column]:
-    columns: list[Column] = [("Workshop", 24, False), ("Datum", 11, False)] if with_workshop else []
+    columns: list[Column] = [(_("Workshop"), 24, False), (_("Datum"), 11, False)] if with_workshop else []
     columns += [
-        ("Nr.", 8, False),
-        ("Anforderung", 30, False),
-        ("Antworten", 10, False),
-        ("kann ich nicht beurteilen", 11, False),
+        (_("Nr."), 8, False),
+        (_("Anforderung"), 30, False),
+        (_("Antworten"), 10, False),
+        (_("kann ich nicht beurteilen"), 11, False),
     ]
     columns += [(v.label, 10, False) for v in catalog.scale.values]
     columns += [
-        ("Median", 12, False),
-        ("Streuung (Stufen)", 10, False),
-        ("Uneinig", 9, False),
-        ("Konsens", 14, False),
-        ("Begründung", 34, False),
-        ("Abweichende Meinungen", 30, False),
+        (_("Median"), 12, False),
+        (_("Streuung (Stufen)"), 10, False),
+        (_("Uneinig"), 9, False),
+        (_("Konsens"), 14, False),
+        (_("Begründung"), 34, False),
+        (_("Abweichende Meinungen"), 30, False),
     ]
     return columns
 

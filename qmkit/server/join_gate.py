@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from qmkit.domain.text import clean_text
 from qmkit.domain.workshop import new_token, valid_key
 from qmkit.errors import NotFoundError, QmkitError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.workshop import workshop_by_code, workshop_for_participant
 from qmkit.store import Store
 
@@ -113,7 +113,7 @@ def decide(store: Store, query: dict[str, str], cookies: dict[str, str], client:
                 code_form(_("Zu viele falsche Codes. Bitte in zehn Minuten erneut versuchen oder den Link nutzen.")),
             )
         try:
-            workshop = workshop_by_code(store, clean_text(code, "code", limit=20, label="Code"))
+            workshop = workshop_by_code(store, clean_text(code, "code", limit=20, label=N_("Code")))
         except QmkitError as exc:
             tries.failed(client)
             return GateAnswer(404, code_form(str(exc)))

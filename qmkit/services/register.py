@@ -12,13 +12,13 @@ from qmkit.domain.evidence import Document, check_document
 from qmkit.domain.model import EvidenceRef
 from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.store import Store
 from qmkit.store.files import EvidenceFiles, StoredFile
 
 
 def _user(user: str) -> str:
-    return clean_text(user, "user", limit=200, label="Bearbeitet von")
+    return clean_text(user, "user", limit=200, label=N_("Bearbeitet von"))
 
 
 class EvidenceRegister:

@@ -24,7 +24,7 @@ from qmkit.domain.workshop import (
     valid_key,
 )
 from qmkit.errors import InputError, NotFoundError, StoreError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.selfeval import CycleWork, workshop_result
 from qmkit.store import Store
 
@@ -115,8 +115,8 @@ class Workshops(CycleWork):
         value, _comment = check_answer(self.catalog, requirement_id, rating, "")
         if value == CANNOT_JUDGE:
             raise InputError(_("Als Konsens bitte einen Wert der Skala wählen."), "rating")
-        clean_reason = clean_text(reason, "reason", limit=2000, label="Begründung", multiline=True)
-        clean_dissent = clean_text(dissent, "dissent", limit=2000, label="Abweichende Meinungen", multiline=True)
+        clean_reason = clean_text(reason, "reason", limit=2000, label=N_("Begründung"), multiline=True)
+        clean_dissent = clean_text(dissent, "dissent", limit=2000, label=N_("Abweichende Meinungen"), multiline=True)
         return self.store.workshops.record_consensus(workshop, requirement_id, value, clean_reason, clean_dissent, user)
 
 
@@ -143,8 +143,8 @@ class Participation:
         found = self.participant(key)
         if found is not None:
             return found
-        name = clean_text(display_name, "display_name", limit=100, label="Name") if self.workshop.named else ""
-        role = clean_text(role_group, "role_group", limit=100, label="Rollengruppe")
+        name = clean_text(display_name, "display_name", limit=100, label=N_("Name")) if self.workshop.named else ""
+        role = clean_text(role_group, "role_group", limit=100, label=N_("Rollengruppe"))
         # A key the browser brought (its cookie) is kept, so the same device continues after a reload.
         new_key = key if key is not None and valid_key(key) else new_token()
         for _attempt in range(3):

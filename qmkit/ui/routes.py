@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 if TYPE_CHECKING:
     import ipywidgets as w
@@ -60,26 +60,28 @@ class Route:
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("start", "Start.ipynb", "Start", "start:build", cycle=False),
+    Route("start", "Start.ipynb", N_("Start"), "start:build", cycle=False),
     Route(
         "selbstbewertung",
         "Selbstbewertung.ipynb",
-        "Selbstbewertung",
+        N_("Selbstbewertung"),
         "selfeval:build",
         start=1,
-        start_label="Selbstbewertung öffnen",
+        start_label=N_("Selbstbewertung öffnen"),
         start_id="qm-open-selfeval",
     ),
-    Route("einlesen", "Einlesen.ipynb", "Excel einlesen", "checklist_import:build", start=8),
-    Route("planung", "Qualitaetsplanung.ipynb", "Qualitätsplanung", "planning:build", start=2),
-    Route("review", "PDCA_Review.ipynb", "PDCA-Review", "review:build", start=3),
-    Route("workshop", "Workshop.ipynb", "Workshop", "workshop:build", start=4),
-    Route("nachweise", "Nachweise.ipynb", "Nachweise", "evidence:build", start=5),
-    Route("einreichung", "Einreichung.ipynb", "Einreichung", "submission:build", start=6),
-    Route("rueckmeldung", "Rueckmeldung.ipynb", "Rückmeldung", "feedback:build"),
-    Route("fristen", "Fristen.ipynb", "Fristen", "timeline:build", start=7),
-    Route("katalog", "Katalog.ipynb", "Katalog einlesen", "catalog_import:build", cycle=False, nav=False),
-    Route("teilnahme", "Teilnahme.ipynb", "Teilnahme", "participant:build", cycle=False, nav=False, participants=True),
+    Route("einlesen", "Einlesen.ipynb", N_("Excel einlesen"), "checklist_import:build", start=8),
+    Route("planung", "Qualitaetsplanung.ipynb", N_("Qualitätsplanung"), "planning:build", start=2),
+    Route("review", "PDCA_Review.ipynb", N_("PDCA-Review"), "review:build", start=3),
+    Route("workshop", "Workshop.ipynb", N_("Workshop"), "workshop:build", start=4),
+    Route("nachweise", "Nachweise.ipynb", N_("Nachweise"), "evidence:build", start=5),
+    Route("einreichung", "Einreichung.ipynb", N_("Einreichung"), "submission:build", start=6),
+    Route("rueckmeldung", "Rueckmeldung.ipynb", N_("Rückmeldung"), "feedback:build"),
+    Route("fristen", "Fristen.ipynb", N_("Fristen"), "timeline:build", start=7),
+    Route("katalog", "Katalog.ipynb", N_("Katalog einlesen"), "catalog_import:build", cycle=False, nav=False),
+    Route(
+        "teilnahme", "Teilnahme.ipynb", N_("Teilnahme"), "participant:build", cycle=False, nav=False, participants=True
+    ),
 )
 BY_NAME = {route.name: route for route in ROUTES}
 

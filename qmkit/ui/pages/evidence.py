@@ -14,7 +14,7 @@ import ipywidgets as w
 from qmkit.domain.evidence import KIND_LABELS, Document, size_text
 from qmkit.domain.model import day_text
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
@@ -26,21 +26,21 @@ if TYPE_CHECKING:  # the evidence folder is the store's; this page only hands it
     from qmkit.store.files import EvidenceFiles, StoredFile
 
 DOCUMENT_FORM = [
-    FormField("title", "line", "Titel"),
-    FormField("kind", "choice", "Art", options=[(label, kind.value) for kind, label in KIND_LABELS.items()]),
-    FormField("version", "line", "Version", "z. B. 2.1"),
-    FormField("effective_on", "date", "Stand vom"),
-    FormField("review_on", "date", "Gültig bis / prüfen am"),
-    FormField("owner", "line", "Verantwortlich", "Name oder Funktion"),
-    FormField("location", "line", "Fundstelle (Pfad oder Link)", "z. B. QM-Handbuch S. 12 oder https://…"),
-    FormField("on_site_only", "flag", "nur vor Ort einsehbar (kommt nicht ins Einreichungspaket)"),
+    FormField("title", "line", N_("Titel")),
+    FormField("kind", "choice", N_("Art"), options=[(label, kind.value) for kind, label in KIND_LABELS.items()]),
+    FormField("version", "line", N_("Version"), N_("z. B. 2.1")),
+    FormField("effective_on", "date", N_("Stand vom")),
+    FormField("review_on", "date", N_("Gültig bis / prüfen am")),
+    FormField("owner", "line", N_("Verantwortlich"), N_("Name oder Funktion")),
+    FormField("location", "line", N_("Fundstelle (Pfad oder Link)"), N_("z. B. QM-Handbuch S. 12 oder https://…")),
+    FormField("on_site_only", "flag", N_("nur vor Ort einsehbar (kommt nicht ins Einreichungspaket)")),
 ]
 ALL, UNLINKED, EXPIRED, ON_SITE = "alle", "ohne_zuordnung", "abgelaufen", "vor_ort"
 FILTERS = [
-    ("alle Dokumente", ALL),
-    ("in diesem Zyklus nicht zugeordnet", UNLINKED),
-    ("abgelaufen", EXPIRED),
-    ("nur vor Ort", ON_SITE),
+    (N_("alle Dokumente"), ALL),
+    (N_("in diesem Zyklus nicht zugeordnet"), UNLINKED),
+    (N_("abgelaufen"), EXPIRED),
+    (N_("nur vor Ort"), ON_SITE),
 ]
 NONE = ""
 

@@ -19,7 +19,7 @@ from qmkit.domain.model import Assessment
 from qmkit.domain.planning import Measure
 from qmkit.errors import InputError
 from qmkit.excel.feedback_import import FeedbackPreview, FindingChange, apply_feedback, change_label, read_feedback
-from qmkit.i18n import _, n_
+from qmkit.i18n import N_, _, n_
 from qmkit.services.feedback_report import FeedbackReport
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.checklist_import import _quote, excel_upload, not_read_html
@@ -40,7 +40,7 @@ from qmkit.ui.widgets.common import (
 )
 from qmkit.ui.widgets.received import ReceivedFile
 
-FILTERS = [("Handlungsbedarf", "offen"), ("mit Rückmeldung", "mit"), ("alle Anforderungen", "alle")]
+FILTERS = [(N_("Handlungsbedarf"), "offen"), (N_("mit Rückmeldung"), "mit"), (N_("alle Anforderungen"), "alle")]
 
 
 class FeedbackPage:

@@ -11,14 +11,14 @@ from qmkit.domain.catalog import Requirement
 from qmkit.domain.feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
 from qmkit.domain.planning import Measure
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.ui.widgets.common import card, error_html, esc, make
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 
 if TYPE_CHECKING:  # the page holds its rows; a row calls back into its page
     from qmkit.ui.pages.feedback import FeedbackPage
 
-KIND_OPTIONS = [("– noch keine –", ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
+KIND_OPTIONS = [(N_("– noch keine –"), ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
 
 
 class FindingRow:

@@ -10,7 +10,7 @@ from typing import Any
 
 from qmkit.domain.catalog import Catalog
 from qmkit.domain.workshop import RequirementStats, WorkshopResult
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.ui.widgets.common import esc
 
 log = logging.getLogger("qmkit.ui")
@@ -27,6 +27,17 @@ def _bar(catalog: Catalog, stats: RequirementStats) -> str:
     )
     legend = " · ".join(f"{esc(v.label)} <b>{stats.counts.get(v.value, 0)}</b>" for v in catalog.scale.values)
     return f'<div class="qm-bar">{parts}</div><div class="qm-muted">{legend}</div>'
+
+
+LIVE_HEADINGS = (
+    N_("Anforderung"),
+    N_("Antworten"),
+    N_("Verteilung"),
+    N_("Median"),
+    N_("Streuung"),
+    N_("Hinweis"),
+    N_("Konsens"),
+)
 
 
 def live_html(catalog: Catalog, result: WorkshopResult) -> str:
@@ -79,10 +90,7 @@ def live_html(catalog: Catalog, result: WorkshopResult) -> str:
             )
             + f"</td><td>{dist}</td><td>{median}</td><td>{spread}</td><td>{flag}</td><td>{decided}</td></tr>"
         )
-    head = "".join(
-        f"<th>{esc(_(h))}</th>"
-        for h in ("Anforderung", "Antworten", "Verteilung", "Median", "Streuung", "Hinweis", "Konsens")
-    )
+    head = "".join(f"<th>{esc(_(h))}</th>" for h in LIVE_HEADINGS)
     return f'<table class="qm-live"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 

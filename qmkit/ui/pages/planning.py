@@ -27,7 +27,7 @@ from qmkit.domain.planning import (
 from qmkit.errors import InputError
 from qmkit.excel.plan import build_plan_workbook, plan_filename
 from qmkit.excel.style import save_workbook
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.routes import PageRequest
@@ -49,26 +49,26 @@ from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
 
 ALL = "__alle__"
 STATUS_OPTIONS = [(STATUS_LABELS[s], str(s)) for s in MeasureStatus]
-NO_GOAL = [("– kein Ziel –", "")]
+NO_GOAL = [(N_("– kein Ziel –"), "")]
 MEASURE_FORM = [
-    FormField("title", "line", "Maßnahme", "Was wird getan?"),
-    FormField("description", "text", "Beschreibung", "Ziel, Vorgehen, Beteiligte"),
-    FormField("goal_id", "choice", "Ziel", options=NO_GOAL),
-    FormField("responsible", "line", "Verantwortlich", "Name oder Funktion"),
-    FormField("start", "date", "Beginn"),
-    FormField("due", "date", "Termin"),
-    FormField("status", "choice", "Status", options=STATUS_OPTIONS),
-    FormField("effort", "line", "Aufwand", "z. B. 2 Tage, 300 €"),
+    FormField("title", "line", N_("Maßnahme"), N_("Was wird getan?")),
+    FormField("description", "text", N_("Beschreibung"), N_("Ziel, Vorgehen, Beteiligte")),
+    FormField("goal_id", "choice", N_("Ziel"), options=NO_GOAL),
+    FormField("responsible", "line", N_("Verantwortlich"), N_("Name oder Funktion")),
+    FormField("start", "date", N_("Beginn")),
+    FormField("due", "date", N_("Termin")),
+    FormField("status", "choice", N_("Status"), options=STATUS_OPTIONS),
+    FormField("effort", "line", N_("Aufwand"), N_("z. B. 2 Tage, 300 €")),
 ]
 GOAL_FORM = [
-    FormField("title", "line", "Ziel", "Was soll erreicht werden?"),
-    FormField("kind", "choice", "Art", options=[(GOAL_KIND_LABELS[k], str(k)) for k in GoalKind]),
-    FormField("why", "text", "Begründung", "Warum ist das Ziel wichtig?"),
-    FormField("indicator", "line", "Indikator", "Woran erkennen wir, dass es erreicht ist?"),
-    FormField("numeric", "flag", "Indikator ist eine Zahl"),
-    FormField("baseline", "line", "Ausgangswert"),
-    FormField("target", "line", "Zielwert"),
-    FormField("target_date", "date", "Zieldatum"),
+    FormField("title", "line", N_("Ziel"), N_("Was soll erreicht werden?")),
+    FormField("kind", "choice", N_("Art"), options=[(GOAL_KIND_LABELS[k], str(k)) for k in GoalKind]),
+    FormField("why", "text", N_("Begründung"), N_("Warum ist das Ziel wichtig?")),
+    FormField("indicator", "line", N_("Indikator"), N_("Woran erkennen wir, dass es erreicht ist?")),
+    FormField("numeric", "flag", N_("Indikator ist eine Zahl")),
+    FormField("baseline", "line", N_("Ausgangswert")),
+    FormField("target", "line", N_("Zielwert")),
+    FormField("target_date", "date", N_("Zieldatum")),
 ]
 
 
@@ -77,8 +77,8 @@ def with_requirements(form: list[FormField], catalog: Catalog, after: str) -> li
     field = FormField(
         "requirement_ids",
         "tags",
-        "Anforderungen",
-        "ID eingeben, z. B. " + catalog.requirements()[0].id,
+        N_("Anforderungen"),
+        N_("Anforderungs-ID eingeben"),  # a message id: the catalog's example id made it a text per catalog
         [(r.id, r.id) for r in catalog.requirements()],
     )
     at = next(i for i, f in enumerate(form) if f.name == after) + 1
@@ -281,7 +281,8 @@ class PlanningPage:
             for g in goals
         )
         head = "".join(
-            f"<th>{esc(_(h))}</th>" for h in ("Ziel", "Art", "Indikator", "Ausgangs- → Zielwert", "Zieldatum", "Maßn.")
+            f"<th>{esc(_(h))}</th>"
+            for h in (N_("Ziel"), N_("Art"), N_("Indikator"), N_("Ausgangs- → Zielwert"), N_("Zieldatum"), N_("Maßn."))
         )
         self.goal_table.value = (
             f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
@@ -375,7 +376,10 @@ def plan_table_html(shown: list[Measure], total: int, late: int, today: date) ->
             f"<td>{esc(', '.join(m.requirement_ids))}</td><td>{esc(m.responsible)}</td>"
             f"<td>{esc(STATUS_LABELS[m.status])}</td></tr>"
         )
-    head = "".join(f"<th>{esc(_(h))}</th>" for h in ("Termin", "Maßnahme", "Anforderungen", "Verantwortlich", "Status"))
+    head = "".join(
+        f"<th>{esc(_(h))}</th>"
+        for h in (N_("Termin"), N_("Maßnahme"), N_("Anforderungen"), N_("Verantwortlich"), N_("Status"))
+    )
     body = "".join(rows) or f'<tr><td colspan="5" class="qm-muted">{esc(_("Keine Maßnahmen."))}</td></tr>'
     counts = _("{n} von {total} Maßnahmen, davon {late} überfällig").format(n=len(shown), total=total, late=late)
     return (

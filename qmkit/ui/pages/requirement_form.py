@@ -15,27 +15,27 @@ import ipywidgets as w
 from qmkit.domain.catalog import Requirement
 from qmkit.domain.model import Assessment, EvidenceRef, local_time_text
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.widgets.common import Feedback, card, error_html, error_in, esc, guard, make
 from qmkit.ui.widgets.fields import FieldSpec, widget_for, widget_value, widget_value_to_store
 
 # (store field, field kind, German label, placeholder): the form of every requirement, for every catalog.
 FORM_FIELDS: list[tuple[str, str, str, str]] = [
-    ("rating", "rating", "Selbstbewertung", ""),
+    ("rating", "rating", N_("Selbstbewertung"), ""),
     (
         "implementation",
         "text",
-        "Umsetzung in der Einrichtung",
-        "Wie setzen Sie die Anforderung um? Wo steht das?",
+        N_("Umsetzung in der Einrichtung"),
+        N_("Wie setzen Sie die Anforderung um? Wo steht das?"),
     ),
-    ("responsible", "line", "Verantwortlich", "Name oder Funktion"),
+    ("responsible", "line", N_("Verantwortlich"), N_("Name oder Funktion")),
 ]
 EVIDENCE_FORM: list[tuple[str, str, str, str, str]] = [
-    ("title", "line", "Nachweisdokument", "Titel des Dokuments", "36%"),
-    ("version", "line", "Version/Datum", "z. B. Stand 03/2026", "16%"),
-    ("location", "line", "Fundstelle", "Datei, Seite oder Link", "32%"),
-    ("on_site_only", "flag", "nur vor Ort", "", "auto"),
+    ("title", "line", N_("Nachweisdokument"), N_("Titel des Dokuments"), "36%"),
+    ("version", "line", N_("Version/Datum"), N_("z. B. Stand 03/2026"), "16%"),
+    ("location", "line", N_("Fundstelle"), N_("Datei, Seite oder Link"), "32%"),
+    ("on_site_only", "flag", N_("nur vor Ort"), "", "auto"),
 ]
 
 

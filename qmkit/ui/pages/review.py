@@ -22,7 +22,7 @@ from qmkit.domain.review import (
     MeasureReview,
     band_label,
 )
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.routes import PageRequest
@@ -33,24 +33,24 @@ from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
 
 EMPTY = [("–", "")]
 REVIEW_FORM = [
-    FormField("done_text", "text", "Do – was wurde getan", "Was wurde umgesetzt, von wem?"),
-    FormField("done_on", "date", "Do – wann abgeschlossen"),
-    FormField("actual", "line", "Check – Istwert des Indikators", "z. B. 58"),
-    FormField("effect_evidence", "text", "Check – Beleg der Wirkung", "Befragung, Kennzahl, Dokument …"),
+    FormField("done_text", "text", N_("Do – was wurde getan"), N_("Was wurde umgesetzt, von wem?")),
+    FormField("done_on", "date", N_("Do – wann abgeschlossen")),
+    FormField("actual", "line", N_("Check – Istwert des Indikators"), N_("z. B. 58")),
+    FormField("effect_evidence", "text", N_("Check – Beleg der Wirkung"), N_("Befragung, Kennzahl, Dokument …")),
     FormField(
-        "effective", "choice", "Check – wirksam?", options=EMPTY + [(v, str(k)) for k, v in EFFECT_LABELS.items()]
+        "effective", "choice", N_("Check – wirksam?"), options=EMPTY + [(v, str(k)) for k, v in EFFECT_LABELS.items()]
     ),
     FormField(
-        "act", "choice", "Act – wie geht es weiter?", options=EMPTY + [(v, str(k)) for k, v in ACT_LABELS.items()]
+        "act", "choice", N_("Act – wie geht es weiter?"), options=EMPTY + [(v, str(k)) for k, v in ACT_LABELS.items()]
     ),
-    FormField("act_note", "text", "Act – Anmerkung"),
+    FormField("act_note", "text", N_("Act – Anmerkung")),
 ]
 MGMT_FORM = [
-    FormField("held_on", "date", "Datum"),
-    FormField("participants", "line", "Teilnehmende", "Leitung, QMB, …"),
-    FormField("inputs", "text", "Eingaben", "Ergebnisse der Selbstbewertung, Maßnahmen, Auditfeststellungen"),
-    FormField("decisions", "text", "Entscheidungen"),
-    FormField("next_review", "date", "Nächste Managementbewertung"),
+    FormField("held_on", "date", N_("Datum")),
+    FormField("participants", "line", N_("Teilnehmende"), N_("Leitung, QMB, …")),
+    FormField("inputs", "text", N_("Eingaben"), N_("Ergebnisse der Selbstbewertung, Maßnahmen, Auditfeststellungen")),
+    FormField("decisions", "text", N_("Entscheidungen")),
+    FormField("next_review", "date", N_("Nächste Managementbewertung")),
 ]
 SCORE_OPTIONS = EMPTY + [(f"{v} – {band_label(v)}", str(v)) for v in range(0, 101, 5)]
 
@@ -314,7 +314,10 @@ def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]
             f"<td>{esc(EFFECT_LABELS[r.effective] if r.effective else '–')}</td>"
             f"<td>{esc(ACT_LABELS[r.act] if r.act else '–')}</td></tr>"
         )
-    head = "".join(f"<th>{esc(_(h))}</th>" for h in ("Maßnahme", "Status", "Do: erledigt am", "Check: wirksam", "Act"))
+    head = "".join(
+        f"<th>{esc(_(h))}</th>"
+        for h in (N_("Maßnahme"), N_("Status"), N_("Do: erledigt am"), N_("Check: wirksam"), N_("Act"))
+    )
     done = sum(1 for m in measures if reviews.get(m.id, MeasureReview(m.id)).reviewed)
     counts = _("{done} von {n} Maßnahmen geprüft").format(done=done, n=len(measures))
     return (

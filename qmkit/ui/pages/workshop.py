@@ -15,7 +15,7 @@ import ipywidgets as w
 from qmkit.domain.model import day_text, local_time_text
 from qmkit.domain.workshop import DEFAULT_THRESHOLD, Workshop
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Workshops
 from qmkit.ui.pages.facilitator import build_facilitator_page
@@ -78,7 +78,15 @@ class WorkshopListPage:
             )
         head = "".join(
             f"<th>{esc(_(h))}</th>"
-            for h in ("Titel", "Datum", "Anforderungen", "Teilnehmende", "Konsens", "angelegt", "")
+            for h in (
+                N_("Titel"),
+                N_("Datum"),
+                N_("Anforderungen"),
+                N_("Teilnehmende"),
+                N_("Konsens"),
+                N_("angelegt"),
+                "",
+            )
         )
         self.list_html.value = f'<table class="qm-plan"><tr>{head}</tr>{"".join(rows)}</table>'
 
