@@ -21,7 +21,7 @@ from qmkit.domain.timeline import (
     suggest_schedule,
 )
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.selfeval import CycleWork
 
 
@@ -50,7 +50,7 @@ class CertificationPlan(CycleWork):
 
     def suggest(self, start: Any, user: str = "") -> list[str]:
         """Planned dates from ``start`` for the steps that have none; returns the keys that got one."""
-        day = parse_day(start, "start", _("Beginn"))
+        day = parse_day(start, "start", N_("Beginn"))
         if day is None:
             raise InputError(_("Bitte zuerst das Datum wählen, an dem das Verfahren beginnt."), "start")
         return self.store.timeline.plan(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))

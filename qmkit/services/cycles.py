@@ -11,14 +11,14 @@ from qmkit.domain.review import ActDecision, MeasureReview
 from qmkit.domain.selfeval import Summary, summarize
 from qmkit.domain.text import clean_text, clean_user
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 from qmkit.services.demo import create_demo
 from qmkit.store import Store
 from qmkit.store.plans import GOAL_FIELDS, MEASURE_FIELDS
 
 
 def _name(value: Any, missing: str) -> str:
-    name = clean_text(value, "name", limit=200, label=_("Name"))
+    name = clean_text(value, "name", limit=200, label=N_("Name"))
     if not name:
         raise InputError(missing, "name")
     return name
@@ -42,7 +42,7 @@ class CycleService:
     def create_institution(self, name: Any, qmb: Any = "") -> Institution:
         """A new institution (the name is required and unique)."""
         clean = _name(name, _("Bitte einen Namen für die Einrichtung eingeben."))
-        return self.store.institutions.create(clean, clean_text(qmb, "qmb", limit=200, label=_("QMB")))
+        return self.store.institutions.create(clean, clean_text(qmb, "qmb", limit=200, label=N_("QMB")))
 
     def cycles(self, institution_id: int | None = None) -> list[Cycle]:
         """Cycles, most recently changed first."""
