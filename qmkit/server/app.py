@@ -1,5 +1,5 @@
-"""qmkit's Voilà: the template ``qmkit`` (nothing from outside the machine), ``/`` leading to the start page and the
-participant notebook neither listed nor served on the app server.
+"""qmkit's Voilà: the template ``qmkit`` (nothing from outside the machine), ``/`` leading to the start page, the
+participant notebook neither listed nor served on the app server, and a guarded kernel pool.
 
 Run as ``python -m qmkit.server.app <notebooks> <voila options>`` (see :func:`qmkit.server.serve.voila_command`);
 the participant server (:mod:`qmkit.server.participants`) runs the same application on one notebook. Voilà is
@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ from typing import Any
 import tornado.web
 
 from qmkit.i18n import _
+from qmkit.server.kernels import guarded_factory
 
 # Voilà looks for templates in <Jupyter data folder>/voila/templates/<name>; qmkit ships one such folder inside
 # the package (package data), so it is found the same way after ``pip install -e .`` and a normal install.
@@ -72,9 +75,21 @@ class NotHere(tornado.web.RequestHandler):
         answer_not_found(self)
 
 
+@contextmanager
+def _guarded_pool(voila_app: Any) -> Iterator[None]:
+    """Voilà 0.5 builds its kernel pool class from a module-level factory inside ``init_settings`` and has no
+    setting for a subclass: swap in :func:`guarded_factory` for that one call."""
+    original = voila_app.voila_kernel_manager_factory
+    voila_app.voila_kernel_manager_factory = guarded_factory
+    try:
+        yield
+    finally:
+        voila_app.voila_kernel_manager_factory = original
+
+
 @lru_cache(maxsize=1)
 def qmkit_voila() -> Any:
-    """The application class: Voilà with qmkit's entry page and hidden notebooks."""
+    """The application class: Voilà with qmkit's entry page, hidden notebooks and guarded kernel pool."""
     from jupyter_server.utils import url_path_join
     from traitlets import List, Unicode
     from voila import app as voila_app
@@ -97,6 +112,10 @@ def qmkit_voila() -> Any:
         name = "qmkit-voila"
         start_page = Unicode("", config=True, help="Notebook that / leads to (directory mode only).")
         hidden_pages = List(Unicode(), config=True, help="Notebooks of the folder that this server does not serve.")
+
+        def init_settings(self) -> dict[str, Any]:
+            with _guarded_pool(voila_app):
+                return dict(super().init_settings())
 
         def init_handlers(self) -> list[Any]:
             handlers: list[Any] = super().init_handlers()
