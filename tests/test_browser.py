@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -41,6 +42,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None  # report the redirect itself (urllib then raises HTTPError with its code)
+
+
+NO_REDIRECT = urllib.request.build_opener(_NoRedirect)
+
+
+def answers(url: str) -> bool:
+    """Whether a server answers at ``url`` at all (a redirect or an error page counts; nothing is rendered)."""
+    try:
+        NO_REDIRECT.open(url, timeout=2).close()
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 def start_server(data: Path, *extra: str):
     """`qmkit serve` as the README starts it, on a free port with its own data folder."""
     port, join_port = free_port(), free_port()
@@ -64,13 +84,10 @@ def start_server(data: Path, *extra: str):
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            urllib.request.urlopen(env["QMKIT_TEST_JOIN_BASE"], timeout=2)
+    while time.time() < deadline:  # `/` leads to the start page: do not follow (that would take a pool kernel)
+        if answers(base + "/") and answers(env["QMKIT_TEST_JOIN_BASE"]):
             break
-        except OSError:
-            time.sleep(0.3)
+        time.sleep(0.3)
     else:
         proc.kill()
         pytest.fail("qmkit serve did not start: " + (data / "serve.log").read_text())

@@ -48,11 +48,12 @@ def gate_hook(handler: Any, notebook: Any = None, cwd: str = "") -> None:
 
 def main(argv: list[str] | None = None) -> None:
     from traitlets.config import Config
-    from voila.app import Voila
+
+    from qmkit.server.app import main as run_voila
 
     config = Config()
     config.VoilaConfiguration.prelaunch_hook = gate_hook
-    Voila.launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
+    run_voila(sys.argv[1:] if argv is None else argv, config)
 
 
 if __name__ == "__main__":

@@ -22,12 +22,24 @@ EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
 # Pages opened now and then start their kernel on request (a second or two slower) instead of keeping one
 # warm: each warm kernel costs ~140 MiB and CPU at every server start. Teilnahme is served by the join server.
 COLD_PAGES = ("Katalog.ipynb", "Einlesen.ipynb", "Fristen.ipynb", "Rueckmeldung.ipynb", "Teilnahme.ipynb")
+# A kernel that died is not restarted: jupyter_server's restarter brings up a blank kernel under the same id, which
+# no Voilà page can use (its widgets lived in the dead one; the page needs a reload either way) and which an open
+# page keeps connected, so it is never culled. Dead pool kernels are replaced by qmkit.server.kernels.
+KERNEL_SETTINGS = ["--KernelManager.autorestart=False"]
+# qmkit's own Voilà template (qmkit/server/share/jupyter/voila/templates/qmkit): nothing from outside the machine.
+TEMPLATE_SETTINGS = ["--template=qmkit"]
+
+
+def entry_settings(notebooks: Path) -> list[str]:
+    """``/`` leads to the start page (when the folder has one); the participant notebook is not served."""
+    start = [f"--QmkitVoila.start_page={START_NOTEBOOK}"] if (notebooks / START_NOTEBOOK).exists() else []
+    return [*start, f"--QmkitVoila.hidden_pages={JOIN_NOTEBOOK}"]
 
 
 def voila_command(
     port: int, host: str, pool_size: int = 1, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
 ) -> list[str]:
-    """The Voilà command line (also used by the tests and the benchmark).
+    """The Voilà command line (also used by the tests and the benchmark): qmkit's Voilà (:mod:`qmkit.server.app`).
 
     Every page view holds a kernel (~140 MiB) and Voilà does not end it when the browser navigates away;
     kernels without a connected page are therefore ended after ``cull_after`` idle seconds. Open pages stay
@@ -36,11 +48,13 @@ def voila_command(
     return [
         sys.executable,
         "-m",
-        "voila",
+        "qmkit.server.app",
         str(notebooks),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={host}",
+        *TEMPLATE_SETTINGS,
+        *entry_settings(notebooks),
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",
         *(f"--VoilaKernelManager.preheat_denylist={name}" for name in COLD_PAGES),
@@ -53,6 +67,7 @@ def voila_command(
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_margins=True",
         *EXECUTOR_SETTINGS,
+        *KERNEL_SETTINGS,
     ]
 
 
@@ -72,6 +87,7 @@ def join_command(
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={host}",
+        *TEMPLATE_SETTINGS,
         "--show_tracebacks=False",
         "--strip_sources=True",
         "--theme=light",
@@ -81,6 +97,7 @@ def join_command(
         "--VoilaConfiguration.file_allowlist=[]",
         "--VoilaConfiguration.show_margins=False",
         *EXECUTOR_SETTINGS,
+        *KERNEL_SETTINGS,
     ]
 
 
