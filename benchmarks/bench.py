@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -60,19 +61,30 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None  # '/' leads to Start: waiting for the server must not render a page
+
+
+def _answers(url: str) -> bool:
+    try:
+        urllib.request.build_opener(_NoRedirect).open(url, timeout=2).close()
+    except urllib.error.HTTPError:
+        return True  # a redirect or an error page: the server is up
+    except OSError:
+        return False
+    return True
+
+
 @contextmanager
 def serving(cmd: list[str], env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise RuntimeError("server did not start") from None
-                time.sleep(0.3)
+        while not _answers(f"http://127.0.0.1:{port}/"):
+            if time.time() > deadline:
+                raise RuntimeError("server did not start")
+            time.sleep(0.3)
         time.sleep(REFILL_SECONDS)  # first pool kernels
         yield proc
     finally:
