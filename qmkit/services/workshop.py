@@ -6,6 +6,7 @@ token; any other value gets one German refusal that says nothing about what exis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from qmkit.domain.catalog import Catalog, CatalogSet
@@ -29,28 +30,26 @@ from qmkit.services.selfeval import CycleWork, workshop_result
 from qmkit.store import Store
 
 
-def _token_shape(token: Any, refused: str) -> str:
+def _by_token(find: Callable[[str, str], Workshop], token: Any, field: str, refused: str) -> Workshop:
+    """The workshop ``find`` returns for ``token`` – compared again in constant time – or ``refused``."""
     if not isinstance(token, str) or not token or len(token) > 100:
         raise NotFoundError(refused)
-    return token
+    found = find(token, refused)
+    if not same_token(token, getattr(found, field)):
+        raise NotFoundError(refused)
+    return found
 
 
 def workshop_for_facilitator(store: Store, token: Any) -> Workshop:
     """The workshop whose facilitator link carries ``token`` (a participant's token is refused)."""
     refused = _("Dieser Moderationslink ist ungültig.")
-    found = store.workshops.by_facilitator_token(_token_shape(token, refused), refused)
-    if not same_token(token, found.facilitator_token):
-        raise NotFoundError(refused)
-    return found
+    return _by_token(store.workshops.by_facilitator_token, token, "facilitator_token", refused)
 
 
 def workshop_for_participant(store: Store, token: Any) -> Workshop:
     """The workshop whose join link carries ``token``; any other value is refused with one message."""
     refused = _("Dieser Workshop-Link ist ungültig oder abgelaufen. Bitte den Link der Moderation verwenden.")
-    found = store.workshops.by_token(_token_shape(token, refused), refused)
-    if not same_token(token, found.token):
-        raise NotFoundError(refused)
-    return found
+    return _by_token(store.workshops.by_token, token, "token", refused)
 
 
 def workshop_by_code(store: Store, code: Any) -> Workshop:
