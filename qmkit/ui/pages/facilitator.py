@@ -37,24 +37,13 @@ from qmkit.ui.widgets.common import (
     guard,
     make,
     page_box,
+    style_html,
     user_field,
 )
 
 log = logging.getLogger("qmkit.ui")
 
-WORKSHOP_CSS = """
-<style>
-table.qm-live { border-collapse: collapse; width: 100%; font-size: 15px; }
-table.qm-live th, table.qm-live td { border-bottom: 1px solid #d0d7de; padding: 5px 6px; text-align: left;
-  vertical-align: top; }
-tr.qm-disagree td { background: #fff4e5; }
-.qm-flag { color: #9a3412; font-weight: 600; }
-.qm-code { font-size: 2.2em; letter-spacing: 0.15em; font-weight: 700; font-family: monospace; }
-.qm-join { display: flex; gap: 18px; flex-wrap: wrap; align-items: flex-start; }
-.qm-join img { width: 220px; height: 220px; image-rendering: pixelated; border: 1px solid #d0d7de; }
-.qm-link { font-family: monospace; word-break: break-all; }
-</style>
-"""
+WORKSHOP_CSS = style_html("workshop.css")
 
 
 def participant_link(workshop: Workshop) -> str:

@@ -15,20 +15,9 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.workshop import Participation
 from qmkit.ui.routes import PageRequest
-from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, page_box
+from qmkit.ui.widgets.common import Feedback, card, error_html, esc, guard, make, page_box, style_html
 
-PHONE_CSS = """
-<style>
-.qm-phone { max-width: 640px; font-size: 16px; }
-.qm-phone .widget-radio-box { flex-direction: column; }
-.qm-phone .widget-radio-box label { font-size: 16px; padding: 6px 0; line-height: 1.3; white-space: normal; }
-.qm-phone .widget-radio-box input { width: 20px; height: 20px; margin-right: 8px; }
-.qm-phone .qm-card { padding: 8px 10px; }
-.qm-phone textarea { font-size: 15px; }
-.qm-phone .jupyter-button { height: 40px; font-size: 16px; }
-.qm-saved { color: #2e7d32; font-size: 0.9em; }
-</style>
-"""
+PHONE_CSS = style_html("phone.css")
 
 
 def answer_options(catalog: Catalog, req: Requirement) -> list[tuple[str, str]]:

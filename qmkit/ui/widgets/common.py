@@ -8,6 +8,7 @@ import html
 import logging
 import uuid
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,61 +21,16 @@ from qmkit.ui.routes import nav_routes
 log = logging.getLogger("qmkit.ui")
 F = TypeVar("F", bound=Callable[..., Any])
 
-CSS = """
-<style>
-.qm-page { max-width: 1200px; font-size: 14px; }
-.qm-page h1 { font-size: 1.6em; margin: 0.2em 0 0.4em; }
-.qm-page h2 { font-size: 1.25em; margin: 0.8em 0 0.3em; }
-.qm-card { border: 1px solid #d0d7de; border-radius: 6px; padding: 8px 12px; margin: 6px 0 10px; background: #fff; }
-.qm-muted { color: #57606a; font-size: 0.92em; }
-.qm-error { color: #b42318; font-weight: 600; }
-.qm-msg-error { background: #fdecea; border-left: 4px solid #b42318; padding: 6px 10px; }
-.qm-msg-info { background: #e8f1fb; border-left: 4px solid #1f6feb; padding: 6px 10px; }
-.qm-msg-ok { background: #e9f7ef; border-left: 4px solid #2e7d32; padding: 6px 10px; }
-.qm-nav a, a.qm-button { display: inline-block; padding: 6px 12px; margin: 2px 6px 2px 0; border-radius: 4px;
-  background: #1f4e79; color: #fff !important; text-decoration: none; }
-.qm-nav span.qm-soon { display: inline-block; padding: 6px 12px; margin: 2px 6px 2px 0; border-radius: 4px;
-  background: #eaeef2; color: #6e7781; }
-.qm-nav a.qm-active { background: #0b2e4f; }
-.qm-area-nav .widget-toggle-buttons, .qm-area-nav .widget-inline-vbox { display: flex; flex-direction: column; }
-.qm-area-nav .widget-toggle-button { text-align: left; white-space: normal; height: auto; min-height: 30px;
-  margin: 0 0 4px 0; padding: 4px 8px; line-height: 1.3; }
-.qm-bar { display: flex; height: 16px; background: #eaeef2; border-radius: 3px; overflow: hidden; min-width: 120px; }
-.qm-bar span { display: block; height: 100%; }
-.qm-chart td { padding: 2px 6px; vertical-align: middle; }
-.qm-page .widget-toggle-button.mod-active, .qm-page .jupyter-button.mod-active {
-  background: #1f4e79 !important; color: #fff !important; }
-.qm-page textarea, .qm-page input { font-family: inherit; }
-.qm-req-head { display: flex; justify-content: space-between; flex-wrap: wrap; gap: 8px; }
-.qm-status { font-size: 0.85em; }
-table.qm-plan { border-collapse: collapse; width: 100%; margin-top: 6px; }
-table.qm-plan th, table.qm-plan td { border-bottom: 1px solid #d0d7de; padding: 4px 6px; text-align: left;
-  vertical-align: top; }
-tr.qm-overdue td { background: #fdecea; }
-.qm-compare td { padding: 1px 6px; }
-.qm-card .widget-text, .qm-card .widget-textarea, .qm-card .widget-datepicker, .qm-card .widget-dropdown {
-  max-width: calc(100% - 6px); box-sizing: border-box; }
-details.qm-help summary { cursor: pointer; color: #1f4e79; }
-ul.qm-findings li.qm-fehlt { color: #b42318; }
-ul.qm-findings li.qm-hinweis { color: #57606a; }
-ul.qm-findings a { color: #1f4e79; }
-.qm-readiness-total { margin: 4px 0; }
-.qm-scroll { max-height: 440px; overflow-y: auto; }
-table.qm-register th { position: sticky; top: 0; background: #fff; }
-.qm-tl-head { display: flex; font-weight: 600; color: #57606a; border-bottom: 1px solid #d0d7de; margin-top: 6px; }
-.qm-tl-row { border-bottom: 1px solid #eaeef2; padding: 2px 0; }
-.qm-tl-ueberfaellig { color: #b42318; font-weight: 600; }
-.qm-tl-bald { color: #9a6700; font-weight: 600; }
-.qm-tl-erledigt { color: #2e7d32; }
-tr.qm-tl-ueberfaellig td { background: #fdecea; }
-tr.qm-tl-bald td { background: #fff8c5; }
-.qm-kind { display: inline-block; min-width: 5.5em; padding: 0 6px; border-radius: 3px; font-size: 0.85em;
-  text-align: center; }
-.qm-kind-new { background: #e9f7ef; color: #1a5e20; }
-.qm-kind-changed { background: #e8f1fb; color: #0b3d91; }
-.qm-kind-conflict { background: #fdecea; color: #b42318; font-weight: 600; }
-</style>
-"""
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+@lru_cache(maxsize=8)
+def style_html(name: str) -> str:
+    """A stylesheet of ``qmkit/ui/assets`` as a ``<style>`` element (read once per kernel)."""
+    return "<style>\n" + (ASSETS / name).read_text(encoding="utf-8") + "</style>\n"
+
+
+CSS = style_html("page.css")
 
 
 _SHARED: dict[tuple[Any, ...], w.Widget] = {}

@@ -8,6 +8,7 @@ network) refuses a too-large file before sending anything and streams the rest t
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 import anywidget
@@ -18,60 +19,7 @@ from qmkit.errors import QmkitError, UploadError
 from qmkit.i18n import _
 
 CHUNK_BYTES = 1024 * 1024
-
-_ESM = r"""
-function render({ model, el }) {
-  const box = document.createElement("div");
-  box.className = "qm-upload";
-  const label = document.createElement("label");
-  label.className = "qm-upload-button";
-  const input = document.createElement("input");
-  input.type = "file";
-  input.multiple = model.get("multiple");
-  if (model.get("accept")) input.accept = model.get("accept");
-  input.setAttribute("aria-label", model.get("label"));
-  const text = document.createElement("span");
-  text.textContent = model.get("label");
-  label.append(input, text);
-  const status = document.createElement("span");
-  status.className = "qm-upload-status";
-  status.setAttribute("role", "status");
-  box.append(label, status);
-  el.append(box);
-  input.addEventListener("change", async () => {
-    const chosen = Array.from(input.files || []);
-    input.value = "";
-    const max = model.get("max_bytes");
-    const chunk = model.get("chunk_bytes");
-    for (const file of chosen) {
-      if (file.size > max || file.size === 0) {
-        status.textContent = file.size === 0 ? model.get("empty_text") : model.get("too_big_text");
-        model.send({ kind: "refused", name: file.name, size: file.size });
-        continue;
-      }
-      model.send({ kind: "start", name: file.name, size: file.size });
-      for (let offset = 0; offset < file.size; offset += chunk) {
-        const piece = await file.slice(offset, offset + chunk).arrayBuffer();
-        model.send({ kind: "chunk", offset }, undefined, [piece]);
-        const done = Math.min(100, Math.round((100 * (offset + piece.byteLength)) / file.size));
-        status.textContent = file.name + ": " + done + " %";
-      }
-      model.send({ kind: "end" });
-      status.textContent = "";
-    }
-  });
-}
-export default { render };
-"""
-
-_CSS = """
-.qm-upload { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; margin: 4px 0; }
-.qm-upload-button { display: inline-block; padding: 6px 12px; border-radius: 4px; background: #1f4e79;
-  color: #fff; cursor: pointer; }
-.qm-upload-button input { position: absolute; width: 1px; height: 1px; opacity: 0; overflow: hidden; }
-.qm-upload-button:focus-within { outline: 2px solid #0b2e4f; outline-offset: 2px; }
-.qm-upload-status { color: #57606a; }
-"""
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 class Transfer(Protocol):
@@ -92,8 +40,8 @@ class Receiver(Protocol):
 class ChunkedUpload(anywidget.AnyWidget):
     """Calls ``on_file(stored)`` for each file that arrived whole, ``on_error(message)`` for each refusal."""
 
-    _esm = _ESM
-    _css = _CSS
+    _esm = ASSETS / "upload.js"
+    _css = ASSETS / "upload.css"
     label = traitlets.Unicode("").tag(sync=True)
     max_bytes = traitlets.Int(0).tag(sync=True)
     chunk_bytes = traitlets.Int(CHUNK_BYTES).tag(sync=True)
