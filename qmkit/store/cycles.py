@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,7 +28,7 @@ def _cycle(row: Any) -> Cycle:
         name=row.name,
         catalog_id=row.catalog_id,
         catalog_version=row.catalog_version,
-        requirement_ids=tuple(json.loads(row.requirement_ids)),
+        requirement_ids=tuple(row.requirement_ids),
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -99,7 +98,7 @@ class Cycles:
                     name=name,
                     catalog_id=catalog.id,
                     catalog_version=catalog.version,
-                    requirement_ids=json.dumps([r.id for r in catalog.requirements()]),
+                    requirement_ids=[r.id for r in catalog.requirements()],
                     created_at=stamp,
                     updated_at=stamp,
                 )

@@ -13,7 +13,6 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -93,16 +92,6 @@ class _WriteGate:
         if self.handle is not None:
             self.handle.close()
             self.handle = None
-
-
-def iso(value: date | None) -> str | None:
-    """A date as stored (ISO text), ``None`` stays ``None``."""
-    return value.isoformat() if value else None
-
-
-def day(value: str | None) -> date | None:
-    """A stored ISO date back as a date."""
-    return date.fromisoformat(value) if value else None
 
 
 def new_id(result: Any) -> int:

@@ -13,7 +13,7 @@ from qmkit.domain.planning import MeasureStatus
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import tables as t
-from qmkit.store.engine import Database, day, iso, upsert
+from qmkit.store.engine import Database, upsert
 from qmkit.store.plans import insert_measure
 
 
@@ -23,7 +23,7 @@ def finding_row(row: Any) -> Finding:
         requirement_id=row.requirement_id,
         kind=FindingKind(row.kind) if row.kind else None,
         text=row.text,
-        due=day(row.due),
+        due=row.due,
         measure_id=row.measure_id,
         source=row.source,
         changed_by=row.changed_by,
@@ -43,12 +43,11 @@ class Feedback:
             row = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first()
         if row is None:
             return ReportHead(cycle_id)
-        return ReportHead(cycle_id, day(row.received_on), row.assessors, row.changed_by, row.changed_at)
+        return ReportHead(cycle_id, row.received_on, row.assessors, row.changed_by, row.changed_at)
 
     def set_head(self, cycle_id: int, field: str, clean: Any, user: str = "") -> ReportHead:
-        stored = iso(clean) if field == "received_on" else clean
         with self.db.write() as conn:
-            values = {field: stored, "changed_by": user, "changed_at": now_iso()}
+            values = {field: clean, "changed_by": user, "changed_at": now_iso()}
             upsert(conn, t.feedback_reports, {"cycle_id": cycle_id}, values)
         return self.head(cycle_id)
 
@@ -84,7 +83,7 @@ class Feedback:
             columns = {
                 "kind": clean["kind"].value if clean["kind"] else None,
                 "text": clean["text"],
-                "due": iso(clean["due"]),
+                "due": clean["due"],
                 "source": source or current.source,
                 "changed_by": user,
                 "changed_at": now_iso(),

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from qmkit.domain.evidence import Document, DocumentKind
 from qmkit.domain.model import EvidenceRef
 from qmkit.store import tables as t
-from qmkit.store.engine import day, iso
 
 
 def document_row(row: Any) -> Document:
@@ -19,9 +18,9 @@ def document_row(row: Any) -> Document:
         title=row.title,
         kind=next((k for k in DocumentKind if k.value == row.kind), DocumentKind.SONSTIGES),
         version=row.version,
-        effective_on=day(row.effective_on),
+        effective_on=row.effective_on,
         owner=row.owner,
-        review_on=day(row.review_on),
+        review_on=row.review_on,
         on_site_only=bool(row.on_site_only),
         location=row.location,
         file_hash=row.file_hash,
@@ -35,11 +34,8 @@ def document_row(row: Any) -> Document:
 
 
 def document_columns(clean: dict[str, Any]) -> dict[str, Any]:
-    """Checked document fields as table columns (dates as ISO text, the kind as its value)."""
+    """Checked document fields as table columns (the kind as its value)."""
     out = dict(clean)
-    for name in ("effective_on", "review_on"):
-        if name in out:
-            out[name] = iso(out[name])
     if "kind" in out:
         out["kind"] = str(out["kind"])
     return out

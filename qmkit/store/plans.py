@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -14,7 +13,7 @@ from qmkit.domain.review import SignOff
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import tables as t
-from qmkit.store.engine import Database, day, iso, new_id
+from qmkit.store.engine import Database, new_id
 
 GOAL_FIELDS = ("title", "kind", "why", "indicator", "numeric", "baseline", "target", "target_date", "requirement_ids")
 MEASURE_FIELDS = (
@@ -31,13 +30,10 @@ MEASURE_FIELDS = (
 
 
 def columns(clean: dict[str, Any]) -> dict[str, Any]:
-    """Checked plan fields as table columns (dates as ISO text, requirement ids as JSON, enums as values)."""
+    """Checked plan fields as table columns (requirement ids as a list, enums as their values)."""
     out = dict(clean)
-    for key in ("start", "due", "target_date", "done_on", "held_on", "next_review", "signed_on"):
-        if key in out:
-            out[key] = iso(out[key])
     if "requirement_ids" in out:
-        out["requirement_ids"] = json.dumps(list(out["requirement_ids"]))
+        out["requirement_ids"] = list(out["requirement_ids"])
     for key in ("kind", "status", "effective", "act"):
         if out.get(key) is not None:
             out[key] = str(out[key])
@@ -64,8 +60,8 @@ def goal_row(row: Any) -> Goal:
         numeric=bool(row.numeric),
         baseline=row.baseline,
         target=row.target,
-        target_date=day(row.target_date),
-        requirement_ids=tuple(json.loads(row.requirement_ids)),
+        target_date=row.target_date,
+        requirement_ids=tuple(row.requirement_ids),
         changed_by=row.changed_by,
         changed_at=row.changed_at,
         revision=row.revision,
@@ -79,10 +75,10 @@ def measure_row(row: Any) -> Measure:
         goal_id=row.goal_id,
         title=row.title,
         description=row.description,
-        requirement_ids=tuple(json.loads(row.requirement_ids)),
+        requirement_ids=tuple(row.requirement_ids),
         responsible=row.responsible,
-        start=day(row.start),
-        due=day(row.due),
+        start=row.start,
+        due=row.due,
         status=MeasureStatus(row.status),
         effort=row.effort,
         changed_by=row.changed_by,
@@ -213,7 +209,7 @@ class Plans:
         )
         with self.db.read() as conn:
             rows = conn.execute(query).all()
-        return [SignOff(r.id, r.cycle_id, r.name, date.fromisoformat(r.signed_on), r.note, r.recorded_at) for r in rows]
+        return [SignOff(r.id, r.cycle_id, r.name, r.signed_on, r.note, r.recorded_at) for r in rows]
 
     def changed_since(self, cycle_id: int, stamp: str) -> int:
         """How many goals and measures of the cycle were changed after ``stamp`` (e.g. the last sign-off)."""

@@ -12,7 +12,7 @@ from qmkit.domain.planning import MeasureStatus
 from qmkit.domain.review import ActDecision, Effectiveness, ManagementReview, MeasureReview, PdcaScore
 from qmkit.i18n import _
 from qmkit.store import tables as t
-from qmkit.store.engine import Database, day, new_id, upsert
+from qmkit.store.engine import Database, new_id, upsert
 from qmkit.store.plans import change_field, columns
 
 
@@ -20,7 +20,7 @@ def review_row(row: Any) -> MeasureReview:
     return MeasureReview(
         measure_id=row.measure_id,
         done_text=row.done_text,
-        done_on=day(row.done_on),
+        done_on=row.done_on,
         actual=row.actual,
         effect_evidence=row.effect_evidence,
         effective=Effectiveness(row.effective) if row.effective else None,
@@ -36,11 +36,11 @@ def management_row(row: Any) -> ManagementReview:
     return ManagementReview(
         id=row.id,
         cycle_id=row.cycle_id,
-        held_on=day(row.held_on),
+        held_on=row.held_on,
         participants=row.participants,
         inputs=row.inputs,
         decisions=row.decisions,
-        next_review=day(row.next_review),
+        next_review=row.next_review,
         changed_by=row.changed_by,
         changed_at=row.changed_at,
         revision=row.revision,

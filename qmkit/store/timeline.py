@@ -10,13 +10,13 @@ from sqlalchemy import Connection, insert, select
 from qmkit.domain.model import now_iso
 from qmkit.domain.timeline import Certification, ItemDates
 from qmkit.store import tables as t
-from qmkit.store.engine import Database, day, iso, upsert
+from qmkit.store.engine import Database, upsert
 
 
 def _certification(cycle_id: int, row: Any) -> Certification:
     if row is None:
         return Certification(cycle_id)
-    return Certification(cycle_id, day(row.certified_on), day(row.valid_until), row.changed_by, row.changed_at)
+    return Certification(cycle_id, row.certified_on, row.valid_until, row.changed_by, row.changed_at)
 
 
 class Timelines:
@@ -35,7 +35,7 @@ class Timelines:
         table = t.certifications
         with self.db.write() as conn:
             current = _certification(cycle_id, conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first())
-            values = {field: iso(check(current, field, value)), "changed_by": user, "changed_at": now_iso()}
+            values = {field: check(current, field, value), "changed_by": user, "changed_at": now_iso()}
             upsert(conn, table, {"cycle_id": cycle_id}, values)
         return self.certification(cycle_id)
 
@@ -43,13 +43,11 @@ class Timelines:
         table = t.timeline_dates
         with self.db.read() as conn:
             rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
-        return {
-            r.item_key: ItemDates(r.item_key, day(r.planned), day(r.done), r.changed_by, r.changed_at) for r in rows
-        }
+        return {r.item_key: ItemDates(r.item_key, r.planned, r.done, r.changed_by, r.changed_at) for r in rows}
 
     def set_date(self, cycle_id: int, key: str, field: str, value: date | None, user: str = "") -> ItemDates:
         """Store the checked planned or done date of a procedure step or deadline (one transaction)."""
-        values = {field: iso(value), "changed_by": user, "changed_at": now_iso()}
+        values = {field: value, "changed_by": user, "changed_at": now_iso()}
         with self.db.write() as conn:
             upsert(conn, t.timeline_dates, {"cycle_id": cycle_id, "item_key": key}, values)
         return self.dates(cycle_id)[key]
@@ -63,7 +61,7 @@ class Timelines:
             for key, planned_on in planned.items():
                 if key in have and have[key].planned:
                     continue
-                values = {"planned": iso(planned_on), "changed_by": user, "changed_at": stamp}
+                values = {"planned": planned_on, "changed_by": user, "changed_at": stamp}
                 upsert(conn, table, {"cycle_id": cycle_id, "item_key": key}, values)
                 set_keys.append(key)
         return set_keys

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -23,8 +21,8 @@ def _workshop(row: Any) -> Workshop:
         id=row.id,
         cycle_id=row.cycle_id,
         title=row.title,
-        held_on=date.fromisoformat(row.held_on),
-        requirement_ids=tuple(json.loads(row.requirement_ids)),
+        held_on=row.held_on,
+        requirement_ids=tuple(row.requirement_ids),
         token=row.token,
         facilitator_token=row.facilitator_token,
         join_code=row.join_code,
@@ -52,8 +50,8 @@ class Workshops:
                             insert(t.workshops).values(
                                 cycle_id=cycle_id,
                                 title=clean["title"],
-                                held_on=clean["held_on"].isoformat(),
-                                requirement_ids=json.dumps(list(clean["requirement_ids"])),
+                                held_on=clean["held_on"],
+                                requirement_ids=list(clean["requirement_ids"]),
                                 token=new_token(),
                                 facilitator_token=new_token(),
                                 join_code=new_join_code(),
