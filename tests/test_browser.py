@@ -91,7 +91,20 @@ def start_server(data: Path, *extra: str):
     else:
         proc.kill()
         pytest.fail("qmkit serve did not start: " + (data / "serve.log").read_text())
+    warm_up(base)
     return proc, log, base, env
+
+
+def warm_up(base: str) -> None:
+    """Wait until the pool kernels started at launch are ready: one start page is rendered (up to 2 minutes).
+
+    At launch the server starts a kernel for every everyday page at once; on two busy cores the first page a
+    test opens could otherwise wait for all of them past Playwright's 30 s.
+    """
+    try:
+        urllib.request.urlopen(base + "/voila/render/Start.ipynb", timeout=120).close()
+    except OSError:
+        pass  # the test's own first page load reports what is wrong
 
 
 def stop_server(proc, log) -> None:
