@@ -259,7 +259,7 @@ def test_kernels_of_left_pages_are_ended_open_page_keeps_working(browser, tmp_pa
             capture_output=True,
         )
         page = browser.new_page()
-        page.goto(base + "/voila/render/Start.ipynb")
+        page.goto(base + "/voila/render/Start.ipynb", timeout=90_000)  # about culling, not speed: a slow start is fine
         wait_for_page(page)
         page.locator("#qm-open-selfeval").click()  # the start page's kernel is left behind
         wait_for_page(page)
