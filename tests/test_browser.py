@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from qmkit.config import BUILTIN_STANDARDS
+from qmkit.config import BUILTIN_STANDARDS, NOTEBOOKS_DIR
 from qmkit.services.cycles import CycleService
 from qmkit.store import Store
 from qmkit.store.catalogs import discover
@@ -91,20 +91,25 @@ def start_server(data: Path, *extra: str):
     else:
         proc.kill()
         pytest.fail("qmkit serve did not start: " + (data / "serve.log").read_text())
-    warm_up(base)
+    wait_for_pools(data / "serve.log")
     return proc, log, base, env
 
 
-def warm_up(base: str) -> None:
-    """Wait until the pool kernels started at launch are ready: one start page is rendered (up to 2 minutes).
+def wait_for_pools(log_path: Path, timeout: float = 180) -> None:
+    """Wait until every everyday page's preheated kernel is ready (the server logs each filled pool).
 
     At launch the server starts a kernel for every everyday page at once; on two busy cores the first page a
-    test opens could otherwise wait for all of them past Playwright's 30 s.
+    test opens could otherwise wait for all of them past Playwright's 30 s. Nothing is rendered here.
     """
-    try:
-        urllib.request.urlopen(base + "/voila/render/Start.ipynb", timeout=120).close()
-    except OSError:
-        pass  # the test's own first page load reports what is wrong
+    from qmkit.server.serve import COLD_PAGES
+
+    pages = {p.name for p in NOTEBOOKS_DIR.glob("*.ipynb")} - set(COLD_PAGES)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = log_path.read_text(errors="replace")
+        if all(f"Kernel pool of {name} is filled" in text for name in pages):
+            return
+        time.sleep(0.5)
 
 
 def stop_server(proc, log) -> None:
@@ -131,8 +136,32 @@ def browser():
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
+        yield PatientBrowser(b)
         b.close()
+
+
+NAVIGATION_MS = 90_000
+
+
+class PatientBrowser:
+    """Chromium whose pages wait up to 90 s for a navigation: on two busy cores a page's kernel may still be
+    starting (the assertions about what a page shows keep their own limits)."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_navigation_timeout(NAVIGATION_MS)
+        return context
+
+    def new_page(self, **options):
+        page = self._browser.new_page(**options)
+        page.set_default_navigation_timeout(NAVIGATION_MS)
+        return page
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
 
 
 def wait_for_page(page) -> None:
