@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import ipywidgets as w
 
@@ -15,16 +15,31 @@ from qmkit.i18n import N_, _
 from qmkit.ui.widgets.common import card, error_html, esc, make
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 
-if TYPE_CHECKING:  # the page holds its rows; a row calls back into its page
-    from qmkit.ui.pages.feedback import FeedbackPage
-
 KIND_OPTIONS = [(N_("– noch keine –"), ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
+
+
+class FindingHost(Protocol):
+    """What a row needs of the Rückmeldung page that holds it (the page module imports this one, not back)."""
+
+    report: Any
+    evaluation: Any
+    cycle: Any
+    measures: Any
+    assessments: Any
+
+    def guard(self, fn: Any) -> Any: ...
+
+    def user(self) -> str: ...
+
+    def plan_measure(self, row: FindingRow) -> None: ...
+
+    def show_overview(self) -> None: ...
 
 
 class FindingRow:
     """Result, due date, the assessors' remark and the measure of one requirement; saved on every change."""
 
-    def __init__(self, page: FeedbackPage, req: Requirement, finding: Finding):
+    def __init__(self, page: FindingHost, req: Requirement, finding: Finding):
         self.page, self.req, self.finding = page, req, finding
         self.loading = False
         options = [(_(label), value) for label, value in KIND_OPTIONS]
