@@ -1,7 +1,7 @@
 """Many processes writing one SQLite store at once (``python benchmarks/bench.py --writers-only``).
 
-40 processes (one per open page's kernel, say) each save 100 implementation texts through the checked service,
-as fast as they can. Measured: every single write's time from the call until it is stored, how many writes
+40 processes (one per open page's kernel, say) first load (imports, catalogs), then all at once save 100
+implementation texts each through the checked service, as fast as they can. Measured: every single write's time from the call until it is stored, how many writes
 were refused ("belegt") and whether any was lost (the revisions must add up).
 """
 
@@ -16,7 +16,9 @@ from typing import Any
 WRITERS, WRITES = 40, 100
 
 
-def _write(url: str, cycle_id: int, worker: int, out: Any) -> None:
+def _write(url: str, cycle_id: int, worker: int, out: Any, ready: Any) -> None:
+    import gc
+
     from qmkit.config import BUILTIN_STANDARDS
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.store import Store
@@ -25,6 +27,8 @@ def _write(url: str, cycle_id: int, worker: int, out: Any) -> None:
     store = Store(url)
     ev = SelfEvaluation.open(store, cycle_id, discover([BUILTIN_STANDARDS]))
     reqs = [r.id for r in ev.catalog.requirements()]
+    gc.freeze()  # as every page kernel does once it has loaded (qmkit.ui.app.page)
+    ready.wait()  # all 40 have started (imports, catalogs): from here on they only write
     times, refused = [], 0
     for i in range(WRITES):
         started = time.perf_counter()
@@ -50,10 +54,12 @@ def writer_benchmarks(work: Path) -> dict[str, Any]:
     cycle_id = cycles.create_cycle(inst.id, "2027", discover([BUILTIN_STANDARDS]).get("qm4")).id
     ctx = mp.get_context("fork")
     queue: Any = ctx.Queue()
-    started = time.perf_counter()
-    procs = [ctx.Process(target=_write, args=(url, cycle_id, n, queue)) for n in range(WRITERS)]
+    ready = ctx.Barrier(WRITERS + 1)
+    procs = [ctx.Process(target=_write, args=(url, cycle_id, n, queue, ready)) for n in range(WRITERS)]
     for p in procs:
         p.start()
+    ready.wait(timeout=300)
+    started = time.perf_counter()
     reports = [queue.get(timeout=600) for _ in procs]
     wall = time.perf_counter() - started
     for p in procs:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import signal
 import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store import Store
+from qmkit.store.write_queue import WriteQueue
 
 WRITERS, WRITES = 40, 100
 
@@ -87,4 +91,75 @@ def test_forty_processes_write_at_once_nothing_lost_nothing_locked(tmp_path: Pat
     # every write raised the revision of its row by exactly one: none lost, none doubled
     assert sum(a.revision for a in stored.values()) == WRITERS * WRITES
     assert all(a.implementation.startswith("w") for a in stored.values())
+    store.close()
+
+
+def _save_again_and_again(db: str, started: Any, rounds: Any, stop: Any) -> None:
+    queue = WriteQueue(Path(db))
+    started.set()
+    n, until = 0, time.monotonic() + 60
+    while not stop.is_set() and time.monotonic() < until:
+        with queue.hold():
+            n += 1
+            rounds.value = n
+            sum(range(20_000))  # a short write
+    queue.close()
+
+
+def test_a_writer_saving_again_and_again_does_not_starve_the_next(tmp_path: Path):
+    """First come, first served: a writer that asks again at once queues behind the one already waiting.
+
+    (The old shared lock went to whoever asked at the moment it was free: mostly the busy writer again.)
+    """
+    db = str(tmp_path / "reihe.sqlite")
+    ctx = mp.get_context("fork")
+    started, stop, rounds = ctx.Event(), ctx.Event(), ctx.Value("i", 0)
+    busy = ctx.Process(target=_save_again_and_again, args=(db, started, rounds, stop))
+    busy.start()
+    assert started.wait(30)
+    time.sleep(0.2)
+    queue = WriteQueue(Path(db))
+    results = []
+    for _ in range(5):
+        before = rounds.value
+        with queue.hold():
+            results.append(rounds.value - before)
+    stop.set()
+    busy.join(30)
+    queue.close()
+    assert rounds.value > 10, "the busy writer should have been writing all along"
+    assert max(results) <= 2, f"the busy writer went first {results} times while the other waited"
+
+
+def _hold_and_die(db: str, holding: Any) -> None:
+    queue = WriteQueue(Path(db))
+    with queue.hold():
+        holding.set()
+        time.sleep(60)  # killed here, in the middle of its write
+
+
+def test_a_writer_killed_while_writing_does_not_block_the_others(tmp_path: Path, catalogs):
+    url = f"sqlite:///{tmp_path / 'abbruch.sqlite'}"
+    store = Store(url)
+    cycle_id = _cycle(store, catalogs)
+    ctx = mp.get_context("fork")
+    holding = ctx.Event()
+    victim = ctx.Process(target=_hold_and_die, args=(str(tmp_path / "abbruch.sqlite"), holding))
+    victim.start()
+    assert holding.wait(30)
+    saved: dict[str, Any] = {}
+
+    def save() -> None:
+        ev = SelfEvaluation.open(store, cycle_id, catalogs)
+        saved["a"] = ev.set_text("QB1.1", "implementation", "nach dem Absturz", "A")
+
+    writer = threading.Thread(target=save)
+    writer.start()
+    time.sleep(0.5)
+    assert writer.is_alive(), "the write should wait for the writer before it"
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.join(30)
+    writer.join(10)
+    assert not writer.is_alive(), "the write still waits for a writer that is gone"
+    assert store.assessments.get(cycle_id, "QB1.1").implementation == "nach dem Absturz"
     store.close()

@@ -10,16 +10,10 @@ takes a row lock (``SELECT … FOR UPDATE``) and an upsert is ``INSERT … ON CO
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,6 +24,7 @@ from qmkit.config import database_url
 from qmkit.errors import NotFoundError, StoreError
 from qmkit.i18n import _
 from qmkit.store.migrations import upgrade
+from qmkit.store.write_queue import WriteQueue
 
 log = logging.getLogger(__name__)
 
@@ -60,40 +55,6 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-class _WriteGate:
-    """One writer at a time across threads and processes, handed on the moment it is free.
-
-    SQLite's own wait (the busy timeout) polls with growing sleeps: under 40 writing processes a waiter can lose
-    every round for seconds. A blocking lock on ``<database>.lock`` (``flock``) wakes the next writer as soon as
-    the last one commits, so a write waits only for the writes before it. Where ``fcntl`` is missing (Windows)
-    the busy timeout alone remains.
-    """
-
-    def __init__(self, database: Path):
-        self.path = database.with_name(database.name + ".lock")
-        self.local = threading.Lock()
-        self.handle: Any = None
-
-    @contextmanager
-    def hold(self) -> Iterator[None]:
-        with self.local:
-            if fcntl is None:
-                yield
-                return
-            if self.handle is None:
-                self.handle = open(self.path, "a+b")
-            fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(self.handle.fileno(), fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            self.handle = None
-
-
 def new_id(result: Any) -> int:
     """The primary key of a row just inserted."""
     key = result.inserted_primary_key
@@ -119,11 +80,11 @@ class Database:
         self.url = url or database_url()
         try:
             parsed = make_url(self.url)
-            self.gate: _WriteGate | None = None
+            self.gate: WriteQueue | None = None
             if parsed.get_backend_name() == "sqlite":
                 self.engine = _sqlite_engine(self.url)
                 if parsed.database and parsed.database != ":memory:":
-                    self.gate = _WriteGate(Path(parsed.database))
+                    self.gate = WriteQueue(Path(parsed.database))
             else:
                 self.engine = create_engine(self.url, pool_pre_ping=True)
             self._writer = self.engine.execution_options(**{_WRITE: True})
