@@ -740,6 +740,7 @@ def main() -> int:
             "--workshop-only": workshop_benchmarks,
             "--evidence-only": evidence_benchmarks,
             "--writers-only": writer_benchmarks,
+            "--browser-only": browser_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
