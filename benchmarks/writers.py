@@ -1,8 +1,9 @@
 """Many processes writing one SQLite store at once (``python benchmarks/bench.py --writers-only``).
 
 40 processes (one per open page's kernel, say) first load (imports, catalogs), then all at once save 100
-implementation texts each through the checked service, as fast as they can. Measured: every single write's time from the call until it is stored, how many writes
-were refused ("belegt") and whether any was lost (the revisions must add up).
+implementation texts each through the checked service, as fast as they can. Measured: every single write's
+time from the call until it is stored, how many writes were refused ("belegt") and whether any was lost (the
+revisions must add up).
 """
 
 from __future__ import annotations

@@ -59,9 +59,72 @@ def need_program(name: str) -> str:
     pytest.skip(message)
 
 
+# Test modules whose store tests run on both engines (SQLite always; PostgreSQL when QMKIT_TEST_POSTGRES is set).
+BOTH_ENGINES = {
+    "test_store",
+    "test_evidence",
+    "test_timeline",
+    "test_planning",
+    "test_review",
+    "test_workshop",
+    "test_feedback",
+    "test_concurrency",
+    "test_excel_import",
+    "test_users",
+    "test_db_admin",
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.module.__name__.rsplit(".", 1)[-1] not in BOTH_ENGINES:
+        return
+    for name in ("store_url", "empty_store_url"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, ["sqlite", "postgresql"], indirect=True)
+
+
+def postgres_base_url() -> str:
+    """``$QMKIT_TEST_POSTGRES`` (a SQLAlchemy URL of a database the tests may create schemas in).
+
+    Without it the PostgreSQL variant skips on a laptop and fails under ``CI=true`` (``.ci/run`` starts one).
+    """
+    url = os.environ.get("QMKIT_TEST_POSTGRES", "").strip()
+    if url:
+        return url
+    message = "QMKIT_TEST_POSTGRES ist nicht gesetzt (keine PostgreSQL-Datenbank für die Tests)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true, aber {message}")
+    pytest.skip(message)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(f"sqlite:///{tmp_path / 'qmkit.sqlite'}")
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty store's URL: a SQLite file, or a schema of its own in the test PostgreSQL database."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qmkit.sqlite'}"
+        return
+    from tests.pg import fresh_schema
+
+    with fresh_schema(postgres_base_url()) as url:
+        Store(url, upgrade=True).close()  # as the administrator's `qmkit db upgrade` does before anyone works
+        yield url
+
+
+@pytest.fixture
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Like ``store_url``, but nothing created yet (not even the schema's tables)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'neu.sqlite'}"
+        return
+    from tests.pg import fresh_schema
+
+    with fresh_schema(postgres_base_url()) as url:
+        yield url
+
+
+@pytest.fixture
+def store(store_url: str) -> Store:
+    s = Store(store_url)
     yield s
     s.close()
 

@@ -123,3 +123,15 @@ def test_no_import_circle():
     for name in sorted(names):
         if name not in seen:
             visit(name)
+
+
+def test_every_store_write_runs_again_after_a_collision():
+    """A store method that opens a write transaction carries ``@retrying`` (PostgreSQL ends a colliding one)."""
+    missing = []
+    for path in sorted((PACKAGE / "store").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and "self.db.write()" in ast.unparse(node):
+                if "retrying" not in [ast.unparse(d) for d in node.decorator_list]:
+                    missing.append(f"{path.name}:{node.lineno} {node.name}")
+    assert missing == []

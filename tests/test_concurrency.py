@@ -73,8 +73,8 @@ def _write(url: str, cycle_id: int, worker: int, out: mp.Queue) -> None:
     out.put((worker, failed, slowest))
 
 
-def test_forty_processes_write_at_once_nothing_lost_nothing_locked(tmp_path: Path, catalogs):
-    url = f"sqlite:///{tmp_path / 'vierzig.sqlite'}"
+def test_forty_processes_write_at_once_nothing_lost_nothing_locked(store_url: str, catalogs):
+    url = store_url
     store = Store(url)
     cycle_id = _cycle(store, catalogs)
     ctx = mp.get_context("fork")
@@ -119,6 +119,8 @@ def test_a_writer_saving_again_and_again_does_not_starve_the_next(tmp_path: Path
     assert started.wait(30)
     time.sleep(0.2)
     queue = WriteQueue(Path(db))
+    with queue.hold():  # the first time also opens the queue's files: not counted
+        pass
     results = []
     for _ in range(5):
         before = rounds.value
@@ -162,4 +164,130 @@ def test_a_writer_killed_while_writing_does_not_block_the_others(tmp_path: Path,
     writer.join(10)
     assert not writer.is_alive(), "the write still waits for a writer that is gone"
     assert store.assessments.get(cycle_id, "QB1.1").implementation == "nach dem Absturz"
+    store.close()
+
+
+# ---------------------------------------------------------------- races from the PostgreSQL measurements (both engines)
+
+RACERS = 20
+
+
+def _race(target: Any, args_of: Any) -> list[Any]:
+    """Start RACERS processes at once (each opens its own store), collect what each reports."""
+    ctx = mp.get_context("fork")
+    out: Any = ctx.Queue()
+    ready = ctx.Barrier(RACERS)
+    procs = [ctx.Process(target=target, args=(*args_of(n), ready, out)) for n in range(RACERS)]
+    for p in procs:
+        p.start()
+    reports = [out.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(30)
+    return reports
+
+
+def _rate_new_rows(url: str, cycle_id: int, n: int, ready: Any, out: Any) -> None:
+    from tests.conftest import shipped_catalogs
+
+    store = Store(url)
+    ev = SelfEvaluation.open(store, cycle_id, shipped_catalogs())
+    values = [v.value for v in ev.catalog.scale.values]
+    failed = []
+    ready.wait()
+    for i, req in enumerate(ev.catalog.requirements()):  # every process writes the same rows, all new at first
+        try:
+            ev.rate(req.id, values[(n + i) % len(values)], f"Kernel {n}")
+        except Exception as exc:
+            failed.append(f"{type(exc).__name__}: {exc}")
+    store.close()
+    out.put(failed)
+
+
+def test_twenty_processes_create_the_same_new_rows(store_url: str, catalogs):
+    store = Store(store_url)
+    cycle_id = _cycle(store, catalogs)
+    reports = _race(_rate_new_rows, lambda n: (store_url, cycle_id, n))
+    assert [f for f in reports if f] == []
+    stored = store.assessments.of_cycle(cycle_id)
+    count = len(catalogs.get("qm4").requirements())
+    assert len(stored) == count
+    assert sum(a.revision for a in stored.values()) == RACERS * count  # none lost, none doubled
+    store.close()
+
+
+def _plan_measure(url: str, cycle_id: int, req_id: str, n: int, ready: Any, out: Any) -> None:
+    from qmkit.services.feedback_report import FeedbackReport
+    from tests.conftest import shipped_catalogs
+
+    store = Store(url)
+    report = FeedbackReport(SelfEvaluation.open(store, cycle_id, shipped_catalogs()))
+    ready.wait()
+    try:
+        out.put(("measure", report.plan_measure(req_id, f"Person {n}", f"Person {n}").id))
+    except Exception as exc:
+        out.put((type(exc).__name__, str(exc)))
+    store.close()
+
+
+def test_twenty_clicks_on_one_finding_make_one_measure(store_url: str, catalogs):
+    from qmkit.services.feedback_report import FeedbackReport
+
+    store = Store(store_url)
+    cycle_id = _cycle(store, catalogs)
+    report = FeedbackReport(SelfEvaluation.open(store, cycle_id, catalogs))
+    report.set("QB1.1", "kind", "auflage", "QMB")
+    reports = _race(_plan_measure, lambda n: (store_url, cycle_id, "QB1.1", n))
+    made = [r for r in reports if r[0] == "measure"]
+    refused = [r for r in reports if r[0] == "InputError" and "schon die Maßnahme" in r[1]]
+    assert len(made) == 1 and len(refused) == RACERS - 1, reports
+    assert [m.id for m in store.plans.measures(cycle_id)] == [made[0][1]]
+    assert store.feedback.findings(cycle_id)["QB1.1"].measure_id == made[0][1]
+    store.close()
+
+
+def _set_dates(url: str, cycle_id: int, n: int, ready: Any, out: Any) -> None:
+    from qmkit.services.certification import CertificationPlan
+    from tests.conftest import shipped_catalogs
+
+    store = Store(url)
+    plan = CertificationPlan(SelfEvaluation.open(store, cycle_id, shipped_catalogs()))
+    keys = [item.key for item in plan.timeline().items][:5]
+    failed = []
+    ready.wait()
+    for i in range(10):
+        try:
+            plan.set_date(keys[(n + i) % len(keys)], "planned", f"{1 + (n + i) % 28}.03.2027", f"Kernel {n}")
+        except Exception as exc:
+            failed.append(f"{type(exc).__name__}: {exc}")
+    store.close()
+    out.put(failed)
+
+
+def test_twenty_processes_write_the_timeline(store_url: str, catalogs):
+    store = Store(store_url)
+    cycle_id = _cycle(store, catalogs)
+    reports = _race(_set_dates, lambda n: (store_url, cycle_id, n))
+    assert [f for f in reports if f] == []
+    dates = store.timeline.dates(cycle_id)
+    assert len(dates) == 5 and all(d.planned is not None for d in dates.values())
+    store.close()
+
+
+def _open_fresh(url: str, n: int, ready: Any, out: Any) -> None:
+    ready.wait()
+    try:
+        store = Store(url, upgrade=True)  # as 20 starts of `qmkit serve` / `qmkit db upgrade` at once
+        out.put(store.schema_version)
+        store.close()
+    except Exception as exc:
+        out.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_twenty_processes_open_a_new_database_at_once(empty_store_url: str):
+    from qmkit.store.migrations import LATEST
+
+    reports = _race(_open_fresh, lambda n: (empty_store_url, n))
+    assert reports == [LATEST] * RACERS
+    store = Store(empty_store_url)
+    assert store.institutions.all() == []
     store.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import zipfile
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from sqlalchemy import inspect, text
 
 from qmkit.excel.checklist import META_SHEET, build_workbook
 from qmkit.excel.checklist_import import apply_preview, read_checklist
@@ -55,10 +55,10 @@ def edited(content: bytes, edits: dict[tuple[str, str], str]) -> bytes:
 
 
 def db_rows(store) -> list:
-    path = store.db.engine.url.database
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-        return [(t, sorted(map(repr, conn.execute(f"SELECT * FROM {t}")))) for t in tables]
+    """Every row of every table (either engine): what "nothing changed" compares."""
+    with store.db.read() as conn:
+        tables = sorted(inspect(conn).get_table_names())
+        return [(t, sorted(map(repr, conn.execute(text(f'SELECT * FROM "{t}"'))))) for t in tables]
 
 
 def test_untouched_export_changes_nothing(store, catalogs, evaluation):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 import threading
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from qmkit.domain.feedback import FindingKind, kind_from_text
 from qmkit.domain.planning import MeasureStatus
@@ -114,7 +114,7 @@ def test_measure_only_for_findings_that_ask_for_one(report):
 def test_two_people_planning_the_same_finding_get_one_measure(report, tmp_path):
     req = report.catalog.requirements()[0].id
     report.set(req, "kind", "nicht_erfuellt", "QMB")
-    url = str(report.store.db.engine.url)
+    url = report.store.url
     results: list[str] = []
 
     def click(name: str) -> None:
@@ -199,8 +199,8 @@ def test_feedback_import_refuses_hostile_and_foreign_files(store, catalogs, eval
     other = CycleService(store).create_cycle(evaluation.cycle.institution_id, "2030", evaluation.catalog)
     with pytest.raises(ImportFileError, match="anderen Zyklus"):
         read_feedback(SelfEvaluation.opener(store, catalogs), exported(evaluation), "alt.xlsx", other.id)
-    with sqlite3.connect(store.db.engine.url.database) as conn:
-        assert conn.execute("SELECT count(*) FROM feedback_findings").fetchone() == (0,)
+    with store.db.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM feedback_findings")).scalar() == 0
 
 
 def test_old_export_without_result_column_still_reads_remarks(store, catalogs, evaluation):  # noqa: F811

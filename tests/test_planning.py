@@ -109,8 +109,8 @@ def test_goal_of_another_cycle_is_refused(store, catalogs, cycle):
         plan(store, cycle.id).add_measure(title="M", responsible="R", goal_id=foreign.id)
 
 
-def test_two_tabs_edit_the_same_measure_later_save_wins(tmp_path: Path, catalogs):
-    url = f"sqlite:///{tmp_path / 'two.sqlite'}"
+def test_two_tabs_edit_the_same_measure_later_save_wins(store_url: str, catalogs):
+    url = store_url
     tab1, tab2 = Store(url), Store(url)
     cycle, _ = create_demo(tab1, catalogs.get("qm4"))
     m = plan(tab1, cycle.id).add_measure(title="Einarbeitung", responsible="A")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import text, update
 
 from qmkit.config import BUILTIN_STANDARDS, database_url
 from qmkit.domain.catalog import parse_catalog
@@ -15,7 +17,8 @@ from qmkit.domain.selfeval import catalog_drift
 from qmkit.errors import InputError, NotFoundError, StoreError
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
-from qmkit.store import Store
+from qmkit.store import Store, tables
+from qmkit.store.failures import retrying
 from qmkit.store.migrations import LATEST
 
 
@@ -24,8 +27,8 @@ def _cycle(store: Store, catalogs, catalog_id: str = "qm4"):
     return CycleService(store).create_cycle(inst.id, "Selbstbewertung 2026", catalogs.get(catalog_id))
 
 
-def test_everything_is_there_after_a_restart(tmp_path: Path, catalogs):
-    url = f"sqlite:///{tmp_path / 'qm.sqlite'}"
+def test_everything_is_there_after_a_restart(store_url: str, catalogs):
+    url = store_url
     first = Store(url)
     cycle = _cycle(first, catalogs)
     ev = SelfEvaluation(first, cycle, catalogs.get("qm4"))
@@ -154,8 +157,8 @@ def _writer(url: str, cycle_id: int, worker: int, count: int, out: mp.Queue) -> 
     out.put(errors)
 
 
-def test_several_kernels_write_at_once(tmp_path: Path, catalogs):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def test_several_kernels_write_at_once(store_url: str, catalogs):
+    url = store_url
     store = Store(url)
     cycle = _cycle(store, catalogs)
     ctx = mp.get_context("spawn")
@@ -187,3 +190,44 @@ def test_catalog_change_reports_removed_requirements(store, catalogs):
     assert drift.removed == ("QB1.3",)
     assert drift.version_changed
     assert store.assessments.get(cycle.id, "QB1.3").rating == "erfuellt"  # kept, never dropped
+
+
+def test_a_write_that_deadlocks_is_run_again(store_url: str):
+    """Two saves that lock the same two rows in opposite order: PostgreSQL ends one with a deadlock, the store
+    runs it again and both are stored (SQLite's writers queue, so there they simply go one after the other)."""
+    store = Store(store_url)
+    first = CycleService(store).create_institution("Erste").id
+    second = CycleService(store).create_institution("Zweite").id
+    meet = threading.Barrier(2, timeout=3)
+    attempts: list[str] = []
+    failures: list[str] = []
+
+    @retrying
+    def save(one: int, other: int, label: str) -> None:
+        attempts.append(label)
+        with store.db.write() as conn:
+            conn.execute(update(tables.institutions).where(tables.institutions.c.id == one).values(qmb=label))
+            with contextlib.suppress(threading.BrokenBarrierError):
+                meet.wait()  # both hold their first row now
+            conn.execute(update(tables.institutions).where(tables.institutions.c.id == other).values(qmb=label))
+
+    def run(one: int, other: int, label: str) -> None:
+        try:
+            save(one, other, label)
+        except Exception as exc:
+            failures.append(f"{type(exc).__name__}: {exc}")
+
+    workers = [
+        threading.Thread(target=run, args=(first, second, "A")),
+        threading.Thread(target=run, args=(second, first, "B")),
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert failures == []
+    qmbs = {i.name: i.qmb for i in store.institutions.all()}
+    assert qmbs["Erste"] == qmbs["Zweite"] in ("A", "B")  # the save that went last wrote both rows
+    if store.db.engine.dialect.name == "postgresql":
+        assert len(attempts) == 3, attempts  # one of the two ran again
+    store.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -130,8 +129,8 @@ def _participant(url: str, token: str, n: int, out: mp.Queue) -> None:
     out.put(errors)
 
 
-def test_twenty_participants_rate_at_once(tmp_path: Path, catalogs):
-    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+def test_twenty_participants_rate_at_once(store_url: str, catalogs):
+    url = store_url
     store = Store(url)
     catalog = catalogs.get("qm4")
     cycle = CycleService(store).create_cycle(CycleService(store).create_institution("Viele").id, "2027", catalog)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qmkit.cli.admin import db_status, db_upgrade
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
 from qmkit.cli.parser import build_parser
 from qmkit.errors import CatalogError, NotFoundError, QmkitError
@@ -22,11 +24,15 @@ from qmkit.store.catalogs import discover, load_catalog
 log = logging.getLogger("qmkit.cli")
 
 
+def _stop(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from qmkit.server.serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
     from qmkit.store import Store
 
-    Store().close()  # create or migrate the store now, with a clear message if that fails
+    Store(upgrade=True).close()  # create or migrate the store now (never by a page's kernel), clear message if not
     join_port = args.join_port or args.port + 1
     join_base = args.join_url or join_base_url(args.host, join_port)
     if args.host not in LOOPBACK:
@@ -45,6 +51,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         subprocess.Popen(voila_command(args.port, "127.0.0.1", args.pool_size, cull_after=cull), env=env),
         subprocess.Popen(join_command(join_port, args.host, cull_after=cull), env=env),
     ]
+    signal.signal(signal.SIGTERM, _stop)  # a service manager's stop ends both servers and their kernels too
     try:
         while all(s.poll() is None for s in servers):
             time.sleep(0.5)
@@ -174,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export plan": export,
         "import checklist": import_checklist,
         "import feedback": import_feedback,
+        "db upgrade": db_upgrade,
+        "db status": db_status,
     }
     action = getattr(args, f"{args.command}_command", None)
     handler = handlers[f"{args.command} {action}" if action else args.command]

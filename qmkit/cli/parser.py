@@ -19,6 +19,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--catalog", default="qm4", help=_("Katalog-ID (Standard qm4)"))
     _export(sub)
     _import(sub)
+    db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
+    dsub = db.add_subparsers(dest="db_command", required=True, metavar="AKTION")
+    dsub.add_parser(
+        "upgrade",
+        help=_("Datenbank auf den Stand dieser qmkit-Version bringen (qmkit serve tut das beim Start auch)"),
+    )
+    dsub.add_parser("status", help=_("Datenbank und Schema-Version anzeigen"))
     return parser
 
 

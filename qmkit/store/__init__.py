@@ -21,8 +21,8 @@ from qmkit.store.workshops import Workshops
 class Store:
     """One database and its aggregates: ``store.cycles.get(id)``, ``store.plans.add_goal(…)``, …"""
 
-    def __init__(self, url: str | None = None):
-        self.db = Database(url)
+    def __init__(self, url: str | None = None, upgrade: bool | None = None):
+        self.db = Database(url, upgrade)
         self.url = self.db.url
         self.schema_version = self.db.schema_version
         self.institutions = Institutions(self.db)

@@ -10,6 +10,7 @@ from qmkit.domain.model import Assessment, EvidenceRef, now_iso
 from qmkit.store import tables as t
 from qmkit.store.cycles import touch
 from qmkit.store.engine import Database, upsert
+from qmkit.store.failures import retrying
 from qmkit.store.links import link_query, link_row
 
 FIELDS = ("rating", "implementation", "responsible")
@@ -71,6 +72,7 @@ class Assessments:
             return Assessment(cycle_id=cycle_id, requirement_id=requirement_id, evidence=refs)
         return _assessment(cycle_id, row, refs)
 
+    @retrying
     def set_field(
         self, cycle_id: int, requirement_id: str, field: str, value: str | None, user: str = ""
     ) -> Assessment:
@@ -87,6 +89,7 @@ class Assessments:
         with self.db.read() as conn:
             return set(conn.execute(select(table.c.requirement_id).where(table.c.cycle_id == cycle_id)).scalars())
 
+    @retrying
     def confirm(self, cycle_id: int, requirement_id: str, user: str = "") -> Assessment:
         """The copied answer is still true: remove the mark (and record who confirmed when)."""
         with self.db.write() as conn:

@@ -12,6 +12,7 @@ from qmkit.store import tables as t
 from qmkit.store.assessments import Assessments
 from qmkit.store.cycles import Cycles, unique_cycle_name
 from qmkit.store.engine import Database
+from qmkit.store.failures import retrying
 from qmkit.store.plans import Plans
 from qmkit.store.timeline import Timelines
 
@@ -20,6 +21,7 @@ class CarryOver:
     def __init__(self, db: Database):
         self.db = db
 
+    @retrying
     def start_next(
         self,
         previous: Cycle,

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
 
 from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Cycle, Institution, now_iso
@@ -15,6 +14,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import tables as t
 from qmkit.store.engine import Database, new_id
+from qmkit.store.failures import WriteCollision, retrying
 
 
 def _institution(row: Any) -> Institution:
@@ -44,7 +44,9 @@ def unique_cycle_name(name: str) -> Iterator[None]:
     """A second cycle of the same name in one institution becomes a German message."""
     try:
         yield
-    except IntegrityError:
+    except WriteCollision as exc:
+        if not exc.duplicate:
+            raise
         raise InputError(
             _("Einen Zyklus „{name}“ gibt es für diese Einrichtung schon.").format(name=name), "name"
         ) from None
@@ -54,12 +56,15 @@ class Institutions:
     def __init__(self, db: Database):
         self.db = db
 
+    @retrying
     def create(self, name: str, qmb: str = "") -> Institution:
         """A new institution; the name is unique (a German message when it is taken)."""
         try:
             with self.db.write() as conn:
                 created = new_id(conn.execute(insert(t.institutions).values(name=name, qmb=qmb, created_at=now_iso())))
-        except IntegrityError:
+        except WriteCollision as exc:
+            if not exc.duplicate:
+                raise
             raise InputError(_("Eine Einrichtung „{name}“ gibt es schon.").format(name=name), "name") from None
         return self.get(created)
 
@@ -83,6 +88,7 @@ class Cycles:
     def __init__(self, db: Database):
         self.db = db
 
+    @retrying
     def create(self, institution_id: int, name: str, catalog: Catalog) -> Cycle:
         """A new cycle of ``catalog``'s current requirements (the name is unique per institution)."""
         with unique_cycle_name(name), self.db.write() as conn:

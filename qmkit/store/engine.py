@@ -18,12 +18,13 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from qmkit.config import database_url
 from qmkit.errors import NotFoundError, StoreError
 from qmkit.i18n import _
-from qmkit.store.migrations import upgrade
+from qmkit.store.failures import german_errors
+from qmkit.store.migrations import LATEST, current_version, upgrade
 from qmkit.store.write_queue import WriteQueue
 
 log = logging.getLogger(__name__)
@@ -74,22 +75,36 @@ def upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[st
 
 
 class Database:
-    """One engine and its transactions; the aggregate modules of :mod:`qmkit.store` work through it."""
+    """One engine and its transactions; the aggregate modules of :mod:`qmkit.store` work through it.
 
-    def __init__(self, url: str | None = None):
+    ``upgrade``: bring an older schema up to date on opening. By default only on SQLite (one machine, one
+    person); a shared PostgreSQL store is migrated by the administrator's ``qmkit db upgrade`` (which
+    ``qmkit serve`` also runs at start), never by the kernels of open pages, which only check the version.
+    """
+
+    def __init__(self, url: str | None = None, upgrade: bool | None = None):
         self.url = url or database_url()
         try:
             parsed = make_url(self.url)
             self.gate: WriteQueue | None = None
+            self._reader: Engine
             if parsed.get_backend_name() == "sqlite":
-                self.engine = _sqlite_engine(self.url)
+                self.engine = self._reader = _sqlite_engine(self.url)
                 if parsed.database and parsed.database != ":memory:":
                     self.gate = WriteQueue(Path(parsed.database))
             else:
-                self.engine = create_engine(self.url, pool_pre_ping=True)
+                if parsed.drivername in ("postgresql", "postgres"):  # the driver qmkit brings (psycopg 3)
+                    parsed = parsed.set(drivername="postgresql+psycopg")
+                # a small pool per process (one per kernel): one connection kept, a few more for threads
+                self.engine = create_engine(
+                    parsed, pool_pre_ping=True, pool_size=1, max_overflow=4, pool_recycle=1800, pool_timeout=10
+                )
+                # a read sees one snapshot for all its statements (PostgreSQL's default sees each one's own)
+                self._reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
             self._writer = self.engine.execution_options(**{_WRITE: True})
-            self.schema_version = upgrade(self._writer)
+            self.schema_version = self._prepare(parsed.get_backend_name() == "sqlite" if upgrade is None else upgrade)
         except StoreError:
+            self.close()
             raise
         except (SQLAlchemyError, OSError, ValueError) as exc:
             log.exception("store open failed")
@@ -98,6 +113,23 @@ class Database:
                     url=self.safe_url(), err=type(exc).__name__
                 )
             ) from exc
+
+    def _prepare(self, migrate: bool) -> int:
+        """The schema version; migrated first when ``migrate`` and it is behind (a read when it is current)."""
+        with self.read() as conn:
+            version = current_version(conn)
+            current = version == LATEST and conn.dialect.has_table(conn, "alembic_version")
+        if current:
+            return version
+        if migrate or version > LATEST:
+            with german_errors(self.safe_url()):
+                return upgrade(self._writer)
+        raise StoreError(
+            _(
+                "Die Datenbank hat Schema {db}, diese qmkit-Version braucht Schema {latest}. Bitte zuerst "
+                "„qmkit db upgrade“ ausführen (Administration)."
+            ).format(db=version, latest=LATEST)
+        )
 
     def safe_url(self) -> str:
         """The URL without its password (for messages and logs)."""
@@ -110,16 +142,16 @@ class Database:
     def write(self) -> Iterator[Connection]:
         """One short write transaction (``BEGIN IMMEDIATE`` on SQLite); never held across user input."""
         if self.gate is None:
-            with _german_errors(), self._writer.begin() as conn:
+            with german_errors(self.safe_url()), self._writer.begin() as conn:
                 yield conn
             return
-        with self.gate.hold(), _german_errors(), self._writer.begin() as conn:
+        with self.gate.hold(), german_errors(self.safe_url()), self._writer.begin() as conn:
             yield conn
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """One read transaction: a consistent snapshot without the write lock."""
-        with _german_errors(), self.engine.begin() as conn:
+        with german_errors(self.safe_url()), self._reader.begin() as conn:
             yield conn
 
     def one(self, query: Any, missing: str) -> Any:
@@ -131,20 +163,7 @@ class Database:
         return row
 
     def close(self) -> None:
-        self.engine.dispose()
+        if hasattr(self, "engine"):
+            self.engine.dispose()
         if self.gate is not None:
             self.gate.close()
-
-
-@contextmanager
-def _german_errors() -> Iterator[None]:
-    """Lock timeouts and other operational errors become a German :class:`StoreError`."""
-    try:
-        yield
-    except OperationalError as exc:
-        log.warning("store operational error: %s", exc)
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            raise StoreError(
-                _("Der Datenspeicher ist gerade belegt. Bitte die Eingabe in ein paar Sekunden wiederholen.")
-            ) from exc
-        raise StoreError(_("Der Datenspeicher meldet einen Fehler: {err}").format(err=exc.orig)) from exc

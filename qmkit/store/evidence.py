@@ -14,6 +14,7 @@ from qmkit.i18n import _
 from qmkit.store import tables as t
 from qmkit.store.assessments import bump
 from qmkit.store.engine import Database, new_id
+from qmkit.store.failures import retrying
 from qmkit.store.links import document_columns, document_row, link_query, link_row
 
 LINK_FIELDS = ("title", "version", "location", "on_site_only")
@@ -29,6 +30,7 @@ class Evidence:
 
     # ------------------------------------------------------------------ documents
 
+    @retrying
     def add_document(self, institution_id: int, user: str = "", **values: Any) -> Document:
         """A new register entry; ``values`` are checked metadata and, for an upload, the file columns."""
         with self.db.write() as conn:
@@ -64,6 +66,7 @@ class Evidence:
             row = conn.execute(query).first()
         return document_row(row) if row else None
 
+    @retrying
     def update_document(self, document_id: int, field: str, value: Any, user: str = "") -> Document:
         """Change one checked metadata field of a document (every requirement using it sees the change)."""
         table = t.documents
@@ -89,6 +92,7 @@ class Evidence:
             usage.setdefault(row.document_id, []).append((row.cycle_id, row.requirement_id))
         return usage
 
+    @retrying
     def delete_document(self, document_id: int, unlink: bool = False, user: str = "") -> None:
         """Remove a register entry; while requirements use it only with ``unlink`` (the links go too).
 
@@ -122,11 +126,13 @@ class Evidence:
 
     # ------------------------------------------------------------------ links
 
+    @retrying
     def link(self, cycle_id: int, requirement_id: str, document_id: int, user: str = "") -> EvidenceRef:
         """Let a register document serve a requirement of a cycle (nothing new if it already does)."""
         with self.db.write() as conn:
             return self._insert_link(conn, cycle_id, requirement_id, document_id, user, now_iso())
 
+    @retrying
     def add_linked(
         self, cycle_id: int, institution_id: int, requirement_id: str, user: str = "", **fields: Any
     ) -> EvidenceRef:
@@ -166,6 +172,7 @@ class Evidence:
             raise NotFoundError(_("Dieser Nachweis wurde inzwischen entfernt."))
         return row
 
+    @retrying
     def update_linked(self, link_id: int, field: str, value: Any, user: str = "") -> EvidenceRef:
         """Change a checked field of the document behind a link (the requirement's revision rises)."""
         if field not in LINK_FIELDS:
@@ -183,6 +190,7 @@ class Evidence:
             row = self._link_row(conn, link_id)
         return link_row(row)
 
+    @retrying
     def unlink(self, link_id: int, user: str = "") -> None:
         """Remove a link; the document stays in the register."""
         links = t.evidence_links

@@ -14,6 +14,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import tables as t
 from qmkit.store.engine import Database, upsert
+from qmkit.store.failures import retrying
 from qmkit.store.plans import insert_measure
 
 
@@ -45,6 +46,7 @@ class Feedback:
             return ReportHead(cycle_id)
         return ReportHead(cycle_id, row.received_on, row.assessors, row.changed_by, row.changed_at)
 
+    @retrying
     def set_head(self, cycle_id: int, field: str, clean: Any, user: str = "") -> ReportHead:
         with self.db.write() as conn:
             values = {field: clean, "changed_by": user, "changed_at": now_iso()}
@@ -58,6 +60,7 @@ class Feedback:
             rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
         return {r.requirement_id: finding_row(r) for r in rows}
 
+    @retrying
     def save_finding(
         self,
         cycle_id: int,
@@ -92,6 +95,7 @@ class Feedback:
             upsert(conn, table, {"cycle_id": cycle_id, "requirement_id": requirement_id}, columns)
             return finding_row(conn.execute(select(table).where(where)).one())
 
+    @retrying
     def measure_from_finding(
         self, cycle_id: int, requirement_id: str, plan: Callable[[Finding], dict[str, Any]], user: str = ""
     ) -> int:

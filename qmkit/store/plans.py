@@ -14,6 +14,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import tables as t
 from qmkit.store.engine import Database, new_id
+from qmkit.store.failures import retrying
 
 GOAL_FIELDS = ("title", "kind", "why", "indicator", "numeric", "baseline", "target", "target_date", "requirement_ids")
 MEASURE_FIELDS = (
@@ -108,6 +109,7 @@ class Plans:
 
     # ------------------------------------------------------------------ goals
 
+    @retrying
     def add_goal(self, cycle_id: int, clean: dict[str, Any], user: str = "") -> Goal:
         """Store a new, checked goal."""
         with self.db.write() as conn:
@@ -128,12 +130,14 @@ class Plans:
             rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id).order_by(table.c.id)).all()
         return [goal_row(r) for r in rows]
 
+    @retrying
     def update_goal(self, goal_id: int, field: str, clean: dict[str, Any], user: str = "") -> Goal:
         """Store one field of the checked goal ``clean``."""
         with self.db.write() as conn:
             change_field(conn, t.goals, goal_id, field, clean, user)
         return self.goal(goal_id)
 
+    @retrying
     def delete_goal(self, goal_id: int) -> None:
         """Delete a goal that no measure refers to; otherwise say how many measures still do (one transaction)."""
         with self.db.write() as conn:
@@ -152,6 +156,7 @@ class Plans:
 
     # ------------------------------------------------------------------ measures
 
+    @retrying
     def add_measure(self, cycle_id: int, clean: dict[str, Any], user: str = "") -> Measure:
         """Store a new, checked measure (its goal is checked to be of the same cycle in the transaction)."""
         with self.db.write() as conn:
@@ -169,6 +174,7 @@ class Plans:
         found = [measure_row(r) for r in rows]
         return sorted(found, key=lambda m: (m.due is None, m.due or date.max, m.id))
 
+    @retrying
     def update_measure(self, measure: Measure, field: str, clean: dict[str, Any], user: str = "") -> Measure:
         """Store one field of the checked measure ``clean`` (a new goal must be of the measure's cycle)."""
         with self.db.write() as conn:
@@ -193,6 +199,7 @@ class Plans:
 
     # ------------------------------------------------------------------ sign-off
 
+    @retrying
     def sign_off(self, cycle_id: int, clean: dict[str, Any]) -> SignOff:
         """Record the management's sign-off of the cycle's plan (earlier sign-offs stay as history)."""
         with self.db.write() as conn:

@@ -13,6 +13,7 @@ from qmkit.domain.review import ActDecision, Effectiveness, ManagementReview, Me
 from qmkit.i18n import _
 from qmkit.store import tables as t
 from qmkit.store.engine import Database, new_id, upsert
+from qmkit.store.failures import retrying
 from qmkit.store.plans import change_field, columns
 
 
@@ -73,6 +74,7 @@ class Reviews:
         with self.db.read() as conn:
             return {r.measure_id: review_row(r) for r in conn.execute(query).all()}
 
+    @retrying
     def set_field(
         self, measure_id: int, field: str, clean: dict[str, Any], status: MeasureStatus, user: str = ""
     ) -> MeasureReview:
@@ -117,6 +119,7 @@ class Reviews:
             for r in rows
         }
 
+    @retrying
     def set_pdca_score(
         self, cycle_id: int, target_id: str, field: str, number: int | None, user: str = ""
     ) -> PdcaScore:
@@ -129,6 +132,7 @@ class Reviews:
 
     # ------------------------------------------------------------------ management reviews
 
+    @retrying
     def add_management_review(self, cycle_id: int, clean: dict[str, Any], user: str = "") -> ManagementReview:
         with self.db.write() as conn:
             created = new_id(
@@ -153,6 +157,7 @@ class Reviews:
         found = [management_row(r) for r in rows]
         return sorted(found, key=lambda r: (r.held_on is not None, r.held_on or date.min, r.id), reverse=True)
 
+    @retrying
     def update_management_review(
         self, review_id: int, field: str, clean: dict[str, Any], user: str = ""
     ) -> ManagementReview:
@@ -160,6 +165,7 @@ class Reviews:
             change_field(conn, t.management_reviews, review_id, field, clean, user)
         return self.management_review(review_id)
 
+    @retrying
     def delete_management_review(self, review_id: int) -> None:
         with self.db.write() as conn:
             conn.execute(delete(t.management_reviews).where(t.management_reviews.c.id == review_id))

@@ -11,6 +11,7 @@ from qmkit.domain.model import now_iso
 from qmkit.domain.timeline import Certification, ItemDates
 from qmkit.store import tables as t
 from qmkit.store.engine import Database, upsert
+from qmkit.store.failures import retrying
 
 
 def _certification(cycle_id: int, row: Any) -> Certification:
@@ -29,6 +30,7 @@ class Timelines:
         with self.db.read() as conn:
             return _certification(cycle_id, conn.execute(select(table).where(table.c.cycle_id == cycle_id)).first())
 
+    @retrying
     def set_certification(self, cycle_id: int, field: str, value: Any, check: Any, user: str = "") -> Certification:
         """Store the certificate's date or end of validity; ``check(current, field, value)`` judges the new day
         against the other field inside the write transaction."""
@@ -45,6 +47,7 @@ class Timelines:
             rows = conn.execute(select(table).where(table.c.cycle_id == cycle_id)).all()
         return {r.item_key: ItemDates(r.item_key, r.planned, r.done, r.changed_by, r.changed_at) for r in rows}
 
+    @retrying
     def set_date(self, cycle_id: int, key: str, field: str, value: date | None, user: str = "") -> ItemDates:
         """Store the checked planned or done date of a procedure step or deadline (one transaction)."""
         values = {field: value, "changed_by": user, "changed_at": now_iso()}
@@ -52,6 +55,7 @@ class Timelines:
             upsert(conn, t.timeline_dates, {"cycle_id": cycle_id, "item_key": key}, values)
         return self.dates(cycle_id)[key]
 
+    @retrying
     def plan(self, cycle_id: int, planned: dict[str, date], user: str = "") -> list[str]:
         """Set planned dates of steps that have none yet (a suggested schedule); returns the keys it set."""
         table = t.timeline_dates

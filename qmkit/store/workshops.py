@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.exc import IntegrityError
 
 from qmkit.domain.model import now_iso
 from qmkit.domain.workshop import Consensus, Participant, Workshop, WorkshopRating, new_join_code, new_token
@@ -14,6 +13,7 @@ from qmkit.i18n import _
 from qmkit.store import tables as t
 from qmkit.store.assessments import bump
 from qmkit.store.engine import Database, new_id, upsert
+from qmkit.store.failures import WriteCollision, retrying
 
 
 def _workshop(row: Any) -> Workshop:
@@ -40,6 +40,7 @@ class Workshops:
     def __init__(self, db: Database):
         self.db = db
 
+    @retrying
     def create(self, cycle_id: int, clean: dict[str, Any]) -> Workshop:
         """A checked workshop with fresh random tokens and a short join code (drawn again on a collision)."""
         for _attempt in range(5):
@@ -62,7 +63,9 @@ class Workshops:
                         )
                     )
                 return self.get(created)
-            except IntegrityError:
+            except WriteCollision as exc:
+                if not exc.duplicate:
+                    raise
                 continue
         raise StoreError(_("Es konnte kein eindeutiger Beitrittscode erzeugt werden. Bitte erneut versuchen."))
 
@@ -90,6 +93,7 @@ class Workshops:
 
     # ------------------------------------------------------------------ participants
 
+    @retrying
     def add_participant(self, workshop_id: int, key: str, name: str, role: str) -> Participant | None:
         """A new participant with ``key``; ``None`` when the key is taken (joined twice at once, or another's)."""
         try:
@@ -101,7 +105,9 @@ class Workshops:
                         )
                     )
                 )
-        except IntegrityError:
+        except WriteCollision as exc:
+            if not exc.duplicate:
+                raise
             return None
         return Participant(created, workshop_id, key, name, role)
 
@@ -131,6 +137,7 @@ class Workshops:
             for r in rows
         }
 
+    @retrying
     def rate(self, participant: Participant, requirement_id: str, value: str, comment: str) -> WorkshopRating:
         """Store one checked answer at once (the later answer of the same person replaces it)."""
         values = {"value": value, "comment": comment, "changed_at": now_iso()}
@@ -151,6 +158,7 @@ class Workshops:
             ).all()
         return [WorkshopRating(x.participant_id, x.requirement_id, x.value, x.comment, x.role_group) for x in rows]
 
+    @retrying
     def set_dots(self, workshop_id: int, requirement_id: str, value: str, number: int) -> None:
         """Facilitator-only mode: the number of dots on one scale value of one requirement."""
         keys = {"workshop_id": workshop_id, "requirement_id": requirement_id, "value": value}
@@ -166,6 +174,7 @@ class Workshops:
             found.setdefault(row.requirement_id, {})[row.value] = row.dots
         return found
 
+    @retrying
     def record_consensus(
         self, workshop: Workshop, requirement_id: str, rating: str, reason: str, dissent: str, user: str = ""
     ) -> Consensus:
