@@ -51,3 +51,11 @@ def standards_dirs() -> list[Path]:
         if part.strip():
             dirs.append(Path(part.strip()).expanduser().resolve())
     return dirs
+
+
+def login_name() -> str:
+    """Who is logged in: ``$JUPYTERHUB_USER`` (set by JupyterHub for each person's server) or ``$QMKIT_USER``.
+
+    Empty on a laptop: one local person with every right, no log-in.
+    """
+    return (os.environ.get("JUPYTERHUB_USER") or os.environ.get("QMKIT_USER") or "").strip()

@@ -38,3 +38,7 @@ class ExportError(QmkitError):
 
 class UploadError(QmkitError):
     """An upload was refused (too large, empty, interrupted); the message is German."""
+
+
+class AccessDenied(QmkitError):
+    """The person's role does not allow this (or they have none in that institution); the message is German."""

@@ -135,3 +135,47 @@ def test_every_store_write_runs_again_after_a_collision():
                 if "retrying" not in [ast.unparse(d) for d in node.decorator_list]:
                     missing.append(f"{path.name}:{node.lineno} {node.name}")
     assert missing == []
+
+
+# Service methods that write without a role: a workshop participant answers with the join link (anonymous by
+# design, no log-in).
+WRITES_WITHOUT_ROLE = {"workshop.py:Participation.join", "workshop.py:Participation.rate"}
+
+
+def _store_writes() -> set[str]:
+    names = set()
+    for path in (PACKAGE / "store").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and "retrying" in [ast.unparse(d) for d in node.decorator_list]:
+                names.add(node.name)
+    return names
+
+
+def _checks_role(node: ast.FunctionDef) -> bool:
+    decorators = [ast.unparse(d) for d in node.decorator_list]
+    body = ast.unparse(node)
+    return any(d.startswith("needs(") for d in decorators) or ".access.require" in body
+
+
+def test_every_service_write_checks_the_role():
+    """A service method that changes the store carries ``@needs(Right.…)`` or checks the role itself."""
+    writes = _store_writes()
+    unchecked = []
+    for path in sorted((PACKAGE / "services").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        scopes = [(f"{c.name}.", c.body) for c in tree.body if isinstance(c, ast.ClassDef)] + [("", tree.body)]
+        for prefix, body in scopes:
+            for node in body:
+                if not isinstance(node, ast.FunctionDef):
+                    continue
+                calls = {
+                    c.func.attr
+                    for c in ast.walk(node)
+                    if isinstance(c, ast.Call)
+                    and isinstance(c.func, ast.Attribute)
+                    and ast.unparse(c.func.value).startswith("self.store.")
+                }
+                name = f"{path.name}:{prefix}{node.name}"
+                if calls & writes and not _checks_role(node) and name not in WRITES_WITHOUT_ROLE:
+                    unchecked.append(name)
+    assert unchecked == []

@@ -73,3 +73,25 @@ def test_a_wrong_database_name_is_one_clear_line(capsys, monkeypatch):
     code, _out, err = run(capsys, "db", "status")
     assert code == 1 and err.count("\n") == 1
     assert "Anmeldung am Datenspeicher abgelehnt" in err and "Datenbankname" in err
+
+
+def test_people_and_roles_from_the_command_line(store_url: str, capsys, monkeypatch):
+    monkeypatch.setenv("QMKIT_DB", store_url)
+    store = Store(store_url)
+    from qmkit.services.cycles import CycleService
+
+    CycleService(store).create_institution("VHS Nord")
+    code, out, _err = run(capsys, "user", "add", "anna", "--name", "Anna Acker")
+    assert code == 0 and "anna (Anna Acker) eingetragen" in out
+    code, out, _err = run(capsys, "user", "grant", "anna", "--institution", "VHS Nord", "--role", "qmb")
+    assert code == 0 and "anna ist jetzt QMB" in out and "VHS Nord" in out
+    code, _out, err = run(capsys, "user", "grant", "anna", "--institution", "VHS Nord", "--role", "chefin")
+    assert code == 1 and "keine Rolle" in err and err.count("\n") == 1
+    code, _out, err = run(capsys, "user", "grant", "otto", "--institution", "VHS Nord", "--role", "lesen")
+    assert code == 1 and "Anmeldenamen „otto“ gibt es nicht" in err
+    code, out, _err = run(capsys, "user", "list", "--institution", "VHS Nord")
+    assert code == 0 and out.split()[:2] == ["anna", "Anna"]
+    code, out, _err = run(capsys, "user", "revoke", "anna", "--institution", "VHS Nord")
+    assert code == 0 and "keine Rolle mehr" in out
+    assert store.users.role("anna", store.institutions.find("VHS Nord").id) is None
+    store.close()

@@ -23,7 +23,8 @@ def test_environment_yml_matches_pyproject():
     conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str)}
     for dep in project["dependencies"]:
         assert _name(dep) in conda, f"{dep} fehlt in environment.yml"
-        assert conda[_name(dep)] == dep.replace(" ", ""), f"Versionen weichen ab: {dep} / {conda[_name(dep)]}"
+        plain = re.sub(r"\[[^\]]*\]", "", dep).replace(" ", "")  # conda knows no extras such as [binary]
+        assert conda[_name(dep)] == plain, f"Versionen weichen ab: {dep} / {conda[_name(dep)]}"
     extra = set(conda) - {_name(d) for d in project["dependencies"]} - {"python", "pip"}
     assert not extra, f"nur in environment.yml: {extra}"
 

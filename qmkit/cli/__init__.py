@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qmkit.cli.admin import db_status, db_upgrade
+from qmkit.cli.admin import db_status, db_upgrade, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
 from qmkit.cli.parser import build_parser
 from qmkit.errors import CatalogError, NotFoundError, QmkitError
@@ -183,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import feedback": import_feedback,
         "db upgrade": db_upgrade,
         "db status": db_status,
+        "user add": user_add,
+        "user grant": user_grant,
+        "user revoke": user_revoke,
+        "user list": user_list,
     }
     action = getattr(args, f"{args.command}_command", None)
     handler = handlers[f"{args.command} {action}" if action else args.command]

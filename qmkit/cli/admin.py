@@ -1,9 +1,14 @@
-"""Administration on the command line: the database's schema (``qmkit db upgrade`` / ``qmkit db status``)."""
+"""Administration on the command line: the database's schema (``qmkit db …``) and who may log in (``qmkit user …``).
+
+The command line is the administrator's tool on the server: it acts with every right.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
+from qmkit.domain.access import ROLE_LABELS
 from qmkit.i18n import _
 
 
@@ -31,4 +36,61 @@ def db_status(_args: argparse.Namespace) -> int:
         )
     )
     store.close()
+    return 0
+
+
+def _people() -> tuple[Any, Any]:
+    from qmkit.services.cycles import CycleService
+    from qmkit.services.people import People
+    from qmkit.store import Store
+
+    store = Store()
+    return People(store), CycleService(store)
+
+
+def user_add(args: argparse.Namespace) -> int:
+    people, _cycles = _people()
+    person = people.add(args.login, args.name or "", args.admin)
+    word = _("Administration") if person.admin else _("ohne Rolle, bis sie eine bekommt")
+    print(_("{login} ({name}) eingetragen – {word}.").format(login=person.login, name=person.name, word=word))
+    return 0
+
+
+def user_grant(args: argparse.Namespace) -> int:
+    people, cycles = _people()
+    institution = cycles.find_institution(args.institution)
+    member = people.grant(args.login, institution.id, args.role)
+    print(
+        _("{login} ist jetzt {role} in „{institution}“.").format(
+            login=member.login, role=_(ROLE_LABELS[member.role]), institution=institution.name
+        )
+    )
+    return 0
+
+
+def user_revoke(args: argparse.Namespace) -> int:
+    people, cycles = _people()
+    institution = cycles.find_institution(args.institution)
+    if people.revoke(args.login, institution.id):
+        print(
+            _("{login} hat keine Rolle mehr in „{institution}“.").format(login=args.login, institution=institution.name)
+        )
+    else:
+        print(_("{login} hatte keine Rolle in „{institution}“.").format(login=args.login, institution=institution.name))
+    return 0
+
+
+def user_list(args: argparse.Namespace) -> int:
+    people, cycles = _people()
+    if args.institution:
+        institution = cycles.find_institution(args.institution)
+        for m in people.members(institution.id):
+            print(f"{m.login:<24} {m.name:<30} {_(ROLE_LABELS[m.role])}")
+        return 0
+    for person in people.everyone():
+        roles = ", ".join(
+            f"{_(ROLE_LABELS[m.role])} @ {cycles.institution(m.institution_id).name}"
+            for m in people.store.users.memberships(person.login)
+        )
+        print(f"{person.login:<24} {person.name:<30} {_('Administration') if person.admin else roles or '–'}")
     return 0

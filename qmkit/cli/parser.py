@@ -26,7 +26,29 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("Datenbank auf den Stand dieser qmkit-Version bringen (qmkit serve tut das beim Start auch)"),
     )
     dsub.add_parser("status", help=_("Datenbank und Schema-Version anzeigen"))
+    _user(sub)
     return parser
+
+
+def _user(sub: Any) -> None:
+    from qmkit.domain.access import Role
+
+    user = sub.add_parser("user", help=_("Personen und Rollen einer gemeinsamen Installation (Administration)"))
+    usub = user.add_subparsers(dest="user_command", required=True, metavar="AKTION")
+    add = usub.add_parser("add", help=_("Person mit ihrem Anmeldenamen eintragen (oder den Namen ändern)"))
+    add.add_argument("login", metavar="ANMELDENAME")
+    add.add_argument("--name", help=_("angezeigter Name (bei „Bearbeitet von“)"))
+    add.add_argument("--admin", action="store_true", help=_("darf alles in allen Einrichtungen"))
+    roles = ", ".join(r.value for r in Role)
+    grant = usub.add_parser("grant", help=_("Rolle in einer Einrichtung geben ({roles})").format(roles=roles))
+    grant.add_argument("login", metavar="ANMELDENAME")
+    grant.add_argument("--institution", required=True, help=_("Name der Einrichtung"))
+    grant.add_argument("--role", required=True, help=roles)
+    revoke = usub.add_parser("revoke", help=_("Rolle in einer Einrichtung wegnehmen"))
+    revoke.add_argument("login", metavar="ANMELDENAME")
+    revoke.add_argument("--institution", required=True, help=_("Name der Einrichtung"))
+    listing = usub.add_parser("list", help=_("Personen (und ihre Rollen) auflisten"))
+    listing.add_argument("--institution", help=_("nur die Personen dieser Einrichtung"))
 
 
 def _serve(sub: Any) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qmkit.domain.text import clean_user, parse_day
+from qmkit.domain.access import Right
+from qmkit.domain.text import parse_day
 from qmkit.domain.timeline import (
     Certification,
     ItemDates,
@@ -22,6 +23,7 @@ from qmkit.domain.timeline import (
 )
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
+from qmkit.services.access import needs
 from qmkit.services.selfeval import CycleWork
 
 
@@ -36,9 +38,13 @@ class CertificationPlan(CycleWork):
         reviews = [r.held_on for r in self.store.reviews.management_reviews(self.cycle.id)]
         return build_timeline(self.catalog, self.certification(), self.store.timeline.dates(self.cycle.id), reviews)
 
+    @needs(Right.MANAGE)
     def set_certificate(self, field: str, value: Any, user: str = "") -> Certification:
-        return self.store.timeline.set_certification(self.cycle.id, field, value, check_certification, clean_user(user))
+        return self.store.timeline.set_certification(
+            self.cycle.id, field, value, check_certification, self.access.author(user)
+        )
 
+    @needs(Right.MANAGE)
     def set_date(self, key: str, field: str, value: Any, user: str = "") -> ItemDates:
         """Planned or done date of a step or deadline of this cycle's timeline."""
         if not known_key(self.catalog, key):
@@ -46,11 +52,12 @@ class CertificationPlan(CycleWork):
                 _("Diesen Schritt oder diese Frist gibt es im Verfahren nicht: {key}").format(key=key), field
             )
         day = check_item_date(key, field, value, self.today)
-        return self.store.timeline.set_date(self.cycle.id, key, field, day, clean_user(user))
+        return self.store.timeline.set_date(self.cycle.id, key, field, day, self.access.author(user))
 
+    @needs(Right.MANAGE)
     def suggest(self, start: Any, user: str = "") -> list[str]:
         """Planned dates from ``start`` for the steps that have none; returns the keys that got one."""
         day = parse_day(start, "start", N_("Beginn"))
         if day is None:
             raise InputError(_("Bitte zuerst das Datum wählen, an dem das Verfahren beginnt."), "start")
-        return self.store.timeline.plan(self.cycle.id, suggest_schedule(self.catalog, day), clean_user(user))
+        return self.store.timeline.plan(self.cycle.id, suggest_schedule(self.catalog, day), self.access.author(user))

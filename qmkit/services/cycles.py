@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Cycle, Institution
 from qmkit.domain.planning import OPEN_STATUSES, Measure, MeasureStatus, check_goal, check_measure
 from qmkit.domain.review import ActDecision, MeasureReview
 from qmkit.domain.selfeval import Summary, summarize
-from qmkit.domain.text import clean_text, clean_user
+from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
+from qmkit.services.access import Access
 from qmkit.services.demo import create_demo
 from qmkit.store import Store
 from qmkit.store.plans import GOAL_FIELDS, MEASURE_FIELDS
@@ -25,33 +27,46 @@ def _name(value: Any, missing: str) -> str:
 
 
 class CycleService:
-    """The institutions of this store and their cycles (the start page and the CLI work through it)."""
+    """The institutions the person may see and their cycles (the start page and the CLI work through it)."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, access: Access | None = None):
         self.store = store
+        self.access = access or Access(store)
 
     def institutions(self) -> list[Institution]:
-        return self.store.institutions.all()
+        return self.access.visible(self.store.institutions.all())
 
     def institution(self, institution_id: int) -> Institution:
-        return self.store.institutions.get(int(institution_id))
+        found = self.store.institutions.get(int(institution_id))
+        self.access.require(found.id, Right.READ)
+        return found
 
     def find_institution(self, name: str) -> Institution:
-        return self.store.institutions.find(name)
+        found = self.store.institutions.find(name)
+        self.access.require(found.id, Right.READ)
+        return found
 
     def create_institution(self, name: Any, qmb: Any = "") -> Institution:
-        """A new institution (the name is required and unique)."""
+        """A new institution (the name is required and unique); in a shared installation the administration's."""
+        self.access.require_admin()
         clean = _name(name, _("Bitte einen Namen für die Einrichtung eingeben."))
         return self.store.institutions.create(clean, clean_text(qmb, "qmb", limit=200, label=N_("QMB")))
 
     def cycles(self, institution_id: int | None = None) -> list[Cycle]:
-        """Cycles, most recently changed first."""
-        return self.store.cycles.all(institution_id)
+        """Cycles the person may see, most recently changed first."""
+        if institution_id is not None:
+            self.access.require(int(institution_id), Right.READ)
+            return self.store.cycles.all(institution_id)
+        visible = {i.id for i in self.institutions()}
+        return [c for c in self.store.cycles.all(None) if c.institution_id in visible]
 
     def cycle(self, cycle_id: int) -> Cycle:
-        return self.store.cycles.get(int(cycle_id))
+        found = self.store.cycles.get(int(cycle_id))
+        self.access.require(found.institution_id, Right.READ)
+        return found
 
     def find_cycle(self, institution_id: int, name: str) -> Cycle:
+        self.access.require(int(institution_id), Right.READ)
         return self.store.cycles.find(institution_id, name)
 
     def progress(self, cycle: Cycle, catalog: Catalog) -> Summary:
@@ -60,16 +75,20 @@ class CycleService:
 
     def create_demo(self, catalog: Catalog) -> tuple[Cycle, bool]:
         """The demo institution's partly rated cycle of ``catalog`` (made now, or found); ``True`` when made."""
+        self.access.require_admin()
         return create_demo(self.store, catalog)
 
     def latest(self) -> Cycle | None:
-        """The most recently changed cycle, if there is one."""
-        return self.store.cycles.latest()
+        """The most recently changed cycle the person may see, if there is one."""
+        if self.access.identity.everything:
+            return self.store.cycles.latest()
+        return next(iter(self.cycles()), None)
 
     def create_cycle(self, institution_id: int, name: Any, catalog: Catalog) -> Cycle:
         """A new cycle of ``catalog``'s requirements (the name is required and unique per institution)."""
         clean = _name(name, _("Bitte einen Namen für den Zyklus eingeben."))
         institution = self.institution(institution_id)
+        self.access.require(institution.id, Right.MANAGE)
         return self.store.cycles.create(institution.id, clean, catalog)
 
     def start_next(self, previous_id: int, name: Any, catalog: Catalog, user: str = "") -> Cycle:
@@ -81,6 +100,7 @@ class CycleService:
         procedure steps start empty. Nothing of the previous cycle changes. All in one transaction.
         """
         previous = self.cycle(previous_id)
+        self.access.require(previous.institution_id, Right.MANAGE)
         if previous.catalog_id != catalog.id:
             raise InputError(_("Der neue Zyklus muss mit demselben Qualitätsmodell arbeiten."), "catalog")
         clean = _name(name, _("Bitte einen Namen für den neuen Zyklus eingeben."))
@@ -96,7 +116,8 @@ class CycleService:
             for m in self.store.plans.measures(previous.id)
             if self._carries(m, reviews)
         ]
-        created = self.store.carry_over.start_next(previous, clean, catalog, answers, goals, measures, clean_user(user))
+        author = self.access.author(user)
+        created = self.store.carry_over.start_next(previous, clean, catalog, answers, goals, measures, author)
         return self.cycle(created)
 
     @staticmethod

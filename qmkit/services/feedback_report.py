@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from qmkit.domain.access import Right
 from qmkit.domain.feedback import (
     FeedbackOverview,
     Finding,
@@ -21,9 +22,9 @@ from qmkit.domain.feedback import (
     overview,
 )
 from qmkit.domain.planning import Measure, check_measure
-from qmkit.domain.text import clean_user
 from qmkit.errors import InputError
 from qmkit.i18n import _
+from qmkit.services.access import needs
 from qmkit.services.selfeval import CycleWork
 
 
@@ -33,9 +34,10 @@ class FeedbackReport(CycleWork):
     def head(self) -> ReportHead:
         return self.store.feedback.head(self.cycle.id)
 
+    @needs(Right.EDIT)
     def set_head(self, field: str, value: Any, user: str = "") -> ReportHead:
         """The date the report arrived, or the assessors' names."""
-        return self.store.feedback.set_head(self.cycle.id, field, check_head(field, value), clean_user(user))
+        return self.store.feedback.set_head(self.cycle.id, field, check_head(field, value), self.access.author(user))
 
     def findings(self) -> dict[str, Finding]:
         return self.store.feedback.findings(self.cycle.id)
@@ -43,22 +45,27 @@ class FeedbackReport(CycleWork):
     def finding(self, req_id: str) -> Finding:
         return self.findings().get(req_id, Finding(self.cycle.id, req_id))
 
+    @needs(Right.EDIT)
     def set(self, req_id: str, field: str, value: Any, user: str = "") -> Finding:
         """Change the kind, the assessors' text or the due date of one requirement's finding."""
         self.evaluation.requirement(req_id)
         if field not in ("kind", "text", "due"):
             raise InputError(_("Unbekanntes Feld."), field)
         merge = partial(merge_finding, changes={field: value})
-        return self.store.feedback.save_finding(self.cycle.id, req_id, merge, clean_user(user))
+        return self.store.feedback.save_finding(self.cycle.id, req_id, merge, self.access.author(user))
 
+    @needs(Right.EDIT)
     def take_over(
         self, req_id: str, values: dict[str, Any], revision: int, user: str = "", source: str = ""
     ) -> Finding:
         """Kind and text from a returned checklist, refused when the finding changed since the preview."""
         self.evaluation.requirement(req_id)
         merge = partial(merge_finding, changes=values)
-        return self.store.feedback.save_finding(self.cycle.id, req_id, merge, clean_user(user), source[:300], revision)
+        return self.store.feedback.save_finding(
+            self.cycle.id, req_id, merge, self.access.author(user), source[:300], revision
+        )
 
+    @needs(Right.EDIT)
     def plan_measure(self, req_id: str, responsible: str, user: str = "") -> Measure:
         """A measure of the quality plan for the finding (title, text, requirement and due date from it)."""
         req = self.evaluation.requirement(req_id)
@@ -74,7 +81,7 @@ class FeedbackReport(CycleWork):
         def plan(finding: Finding) -> dict[str, Any]:
             return check_measure(measure_values(finding, req.title, responsible))
 
-        created = self.store.feedback.measure_from_finding(self.cycle.id, req_id, plan, clean_user(user))
+        created = self.store.feedback.measure_from_finding(self.cycle.id, req_id, plan, self.access.author(user))
         return self.store.plans.measure(created)
 
     def measures(self) -> dict[int, Measure]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from qmkit.domain.access import Right
 from qmkit.domain.planning import Gap, Goal, Measure, check_goal, check_measure, find_gaps, recheck
 from qmkit.domain.review import SignOff, check_signoff
-from qmkit.domain.text import clean_user
 from qmkit.errors import NotFoundError
 from qmkit.i18n import _
+from qmkit.services.access import needs
 from qmkit.services.selfeval import CycleWork
 from qmkit.store.plans import GOAL_FIELDS, MEASURE_FIELDS
 
@@ -31,16 +32,19 @@ class Planning(CycleWork):
             raise NotFoundError(_("Dieses Ziel gibt es nicht mehr."))
         return goal
 
+    @needs(Right.EDIT)
     def add_goal(self, user: str = "", **values: Any) -> Goal:
         """A new goal after checking it (title required, numbers for numeric indicators)."""
-        return self.store.plans.add_goal(self.cycle.id, check_goal(values), clean_user(user))
+        return self.store.plans.add_goal(self.cycle.id, check_goal(values), self.access.author(user))
 
+    @needs(Right.EDIT)
     def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
         """Change one field; the whole goal is checked again. The later save wins."""
         current = self.goal(goal_id)
         clean = recheck(current, GOAL_FIELDS, field, value, check_goal)
-        return self.store.plans.update_goal(current.id, field, clean, clean_user(user))
+        return self.store.plans.update_goal(current.id, field, clean, self.access.author(user))
 
+    @needs(Right.EDIT)
     def delete_goal(self, goal_id: int) -> None:
         """Delete a goal no measure refers to (otherwise a German message says how many do)."""
         self.store.plans.delete_goal(self.goal(goal_id).id)
@@ -57,15 +61,17 @@ class Planning(CycleWork):
             raise NotFoundError(_("Diese Maßnahme gibt es nicht mehr."))
         return measure
 
+    @needs(Right.EDIT)
     def add_measure(self, user: str = "", **values: Any) -> Measure:
         """A new measure after checking it (title and responsible person required, due after start)."""
-        return self.store.plans.add_measure(self.cycle.id, check_measure(values), clean_user(user))
+        return self.store.plans.add_measure(self.cycle.id, check_measure(values), self.access.author(user))
 
+    @needs(Right.EDIT)
     def update_measure(self, measure_id: int, field: str, value: Any, user: str = "") -> Measure:
         """Change one field of a measure; the whole measure is checked again. The later save wins."""
         current = self.measure(measure_id)
         clean = recheck(current, MEASURE_FIELDS, field, value, check_measure)
-        return self.store.plans.update_measure(current, field, clean, clean_user(user))
+        return self.store.plans.update_measure(current, field, clean, self.access.author(user))
 
     def gaps(self) -> list[Gap]:
         """The gaps of the self-evaluation (rated below "met", or required evidence missing)."""
@@ -83,6 +89,7 @@ class Planning(CycleWork):
 
     # ------------------------------------------------------------------ sign-off
 
+    @needs(Right.SIGN_OFF)
     def sign_off(self, name: Any, signed_on: Any, note: Any = "") -> SignOff:
         """Record the management's sign-off of the plan (earlier sign-offs stay as history)."""
         return self.store.plans.sign_off(self.cycle.id, check_signoff(name, signed_on, note))

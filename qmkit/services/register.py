@@ -8,23 +8,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qmkit.domain.access import Right
 from qmkit.domain.evidence import Document, check_document
 from qmkit.domain.model import EvidenceRef
-from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
-from qmkit.i18n import N_, _
+from qmkit.i18n import _
+from qmkit.services.access import Access, needs
 from qmkit.store import Store
 from qmkit.store.files import EvidenceFiles, StoredFile
-
-
-def _user(user: str) -> str:
-    return clean_text(user, "user", limit=200, label=N_("Bearbeitet von"))
 
 
 class EvidenceRegister:
     """The register (Nachweisregister) of one institution and its evidence folder."""
 
-    def __init__(self, store: Store, institution_id: int, files: EvidenceFiles | None = None):
+    def __init__(
+        self, store: Store, institution_id: int, files: EvidenceFiles | None = None, access: Access | None = None
+    ):
+        self.access = access or Access(store)
+        self.access.require(institution_id, Right.READ)
         self.store, self.institution_id = store, institution_id
         self.files = files or EvidenceFiles()
 
@@ -40,6 +41,7 @@ class EvidenceRegister:
     def usage(self) -> dict[int, list[tuple[int, str]]]:
         return self.store.evidence.usage(self.institution_id)
 
+    @needs(Right.EDIT)
     def add_upload(self, stored: StoredFile, user: str = "", **meta: Any) -> tuple[Document, bool]:
         """A register entry for an uploaded file; the same file twice gives the existing entry (``False``)."""
         same = self.store.evidence.document_with_file(self.institution_id, stored.digest)
@@ -48,7 +50,7 @@ class EvidenceRegister:
         values = check_document({"title": meta.pop("title", None) or Path(stored.name).stem or stored.name, **meta})
         doc = self.store.evidence.add_document(
             self.institution_id,
-            _user(user),
+            self.access.author(user),
             file_hash=stored.digest,
             file_name=stored.name,
             file_size=stored.size,
@@ -57,33 +59,38 @@ class EvidenceRegister:
         )
         return doc, True
 
+    @needs(Right.EDIT)
     def add_reference(self, user: str = "", **meta: Any) -> Document:
         """A register entry without a file: a path, a link or a folder on site."""
         values = check_document(meta)
         if not values.get("title"):
             raise InputError(_("Bitte einen Titel für das Dokument eingeben."), "title")
-        return self.store.evidence.add_document(self.institution_id, _user(user), **values)
+        return self.store.evidence.add_document(self.institution_id, self.access.author(user), **values)
 
+    @needs(Right.EDIT)
     def update(self, doc: Document, field: str, value: Any, user: str = "") -> Document:
         """Change one metadata field (checked against the document's other fields)."""
         current = self.document(doc.id)
         clean = check_document({field: value}, before=current)
         if field == "title" and not clean["title"]:
             raise InputError(_("Bitte einen Titel für das Dokument eingeben."), "title")
-        return self.store.evidence.update_document(doc.id, field, clean[field], _user(user))
+        return self.store.evidence.update_document(doc.id, field, clean[field], self.access.author(user))
 
+    @needs(Right.EDIT)
     def delete(self, doc: Document, unlink: bool = False, user: str = "") -> None:
         """Remove an entry (with ``unlink`` also from every requirement); its file goes when no entry holds it."""
         current = self.document(doc.id)
-        self.store.evidence.delete_document(current.id, unlink=unlink, user=_user(user))
+        self.store.evidence.delete_document(current.id, unlink=unlink, user=self.access.author(user))
         if current.file_hash and current.file_hash not in self.store.evidence.files_in_use():
             self.files.path(current.file_hash).unlink(missing_ok=True)
 
+    @needs(Right.EDIT)
     def link(self, cycle_id: int, requirement_id: str, doc: Document, user: str = "") -> EvidenceRef:
         self.document(doc.id)
         if self.store.cycles.get(int(cycle_id)).institution_id != self.institution_id:
             raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
-        return self.store.evidence.link(cycle_id, requirement_id, doc.id, _user(user))
+        return self.store.evidence.link(cycle_id, requirement_id, doc.id, self.access.author(user))
 
+    @needs(Right.EDIT)
     def unlink(self, link_id: int, user: str = "") -> None:
-        self.store.evidence.unlink(int(link_id), _user(user))
+        self.store.evidence.unlink(int(link_id), self.access.author(user))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog
 from qmkit.domain.comparison import Comparison, CycleSnapshot, compare
 from qmkit.domain.model import Cycle
@@ -18,9 +19,9 @@ from qmkit.domain.review import (
     check_review,
     check_score,
 )
-from qmkit.domain.text import clean_user
 from qmkit.errors import NotFoundError
 from qmkit.i18n import _
+from qmkit.services.access import needs
 from qmkit.services.cycles import CycleService
 from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
@@ -34,10 +35,11 @@ class Review(Planning):
         """Every cycle of the institution with the same quality model, compared step by step."""
         return load_history(self.store, self.cycle, self.catalog)
 
+    @needs(Right.MANAGE)
     def start_next_cycle(self, name: Any, user: str = "") -> Review:
         """The next cycle from this one (see :meth:`CycleService.start_next`), opened for its review."""
-        cycle = CycleService(self.store).start_next(self.cycle.id, name, self.catalog, user)
-        return Review(SelfEvaluation(self.store, cycle, self.catalog), self.fixed_today)
+        cycle = CycleService(self.store, self.access).start_next(self.cycle.id, name, self.catalog, user)
+        return Review(SelfEvaluation(self.store, cycle, self.catalog, self.access), self.fixed_today)
 
     def review(self, measure_id: int) -> MeasureReview:
         return self.store.reviews.of_measure(self.measure(measure_id).id)
@@ -46,6 +48,7 @@ class Review(Planning):
         """Reviews of the cycle's measures by measure id (measures without one are missing)."""
         return self.store.reviews.of_cycle(self.cycle.id)
 
+    @needs(Right.EDIT)
     def set_review_field(self, measure_id: int, field: str, value: Any, user: str = "") -> MeasureReview:
         """Store one field of a measure's Do/Check/Act, checked as a whole; the later save wins.
 
@@ -53,18 +56,19 @@ class Review(Planning):
         """
         measure = self.measure(measure_id)
         clean = recheck(self.store.reviews.of_measure(measure.id), REVIEW_FIELDS, field, value, check_review)
-        return self.store.reviews.set_field(measure.id, field, clean, measure.status, clean_user(user))
+        return self.store.reviews.set_field(measure.id, field, clean, measure.status, self.access.author(user))
 
     def pdca_scores(self) -> dict[str, PdcaScore]:
         return self.store.reviews.pdca_scores(self.cycle.id)
 
+    @needs(Right.EDIT)
     def set_pdca_score(self, target_id: str, field: str, value: Any, user: str = "") -> PdcaScore:
         """Store one score 0–100 (``level`` or a phase) of an area or requirement of the catalog."""
         number = check_score(field, value)
         known = {a.id for a in self.catalog.areas} | {r.id for r in self.catalog.requirements()}
         if target_id not in known:
             raise NotFoundError(_("Diesen Bereich oder diese Anforderung gibt es im Katalog nicht."))
-        return self.store.reviews.set_pdca_score(self.cycle.id, target_id, field, number, clean_user(user))
+        return self.store.reviews.set_pdca_score(self.cycle.id, target_id, field, number, self.access.author(user))
 
     # ------------------------------------------------------------------ management reviews
 
@@ -78,15 +82,18 @@ class Review(Planning):
             raise NotFoundError(_("Diese Managementbewertung gibt es nicht mehr."))
         return found
 
+    @needs(Right.SIGN_OFF)
     def add_management_review(self, user: str = "", **values: Any) -> ManagementReview:
         clean = check_management_review(values)
-        return self.store.reviews.add_management_review(self.cycle.id, clean, clean_user(user))
+        return self.store.reviews.add_management_review(self.cycle.id, clean, self.access.author(user))
 
+    @needs(Right.SIGN_OFF)
     def update_management_review(self, review_id: int, field: str, value: Any, user: str = "") -> ManagementReview:
         current = self.management_review(review_id)
         clean = recheck(current, MGMT_FIELDS, field, value, check_management_review)
-        return self.store.reviews.update_management_review(current.id, field, clean, clean_user(user))
+        return self.store.reviews.update_management_review(current.id, field, clean, self.access.author(user))
 
+    @needs(Right.SIGN_OFF)
     def delete_management_review(self, review_id: int) -> None:
         self.store.reviews.delete_management_review(self.management_review(review_id).id)
 

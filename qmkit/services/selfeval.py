@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, Self
 
+from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog, CatalogSet, Requirement
 from qmkit.domain.evidence import check_document_field
 from qmkit.domain.model import Assessment, CatalogDrift, Cycle, EvidenceRef, Institution
@@ -18,6 +19,7 @@ from qmkit.domain.selfeval import ChecklistData, Summary, catalog_drift, clean_t
 from qmkit.domain.workshop import Workshop, WorkshopResult, aggregate, comments_shown
 from qmkit.errors import InputError
 from qmkit.i18n import _
+from qmkit.services.access import Access, needs
 from qmkit.services.register import EvidenceRegister
 from qmkit.store import Store
 from qmkit.store.files import EvidenceFiles
@@ -26,25 +28,35 @@ from qmkit.store.files import EvidenceFiles
 class SelfEvaluation:
     """Checked changes to the assessments of one cycle; each change is one store transaction."""
 
-    def __init__(self, store: Store, cycle: Cycle, catalog: Catalog):
+    def __init__(self, store: Store, cycle: Cycle, catalog: Catalog, access: Access | None = None):
         self.store = store
         self.cycle = cycle
         self.catalog = catalog
+        self.access = access or Access(store)
         self._requirements = {r.id: r for r in catalog.requirements()}
 
     @classmethod
-    def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet) -> SelfEvaluation:
+    def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet, access: Access | None = None) -> SelfEvaluation:
+        """The cycle's self-evaluation, for a person who may see its institution (else a German refusal)."""
+        access = access or Access(store)
         cycle = store.cycles.get(cycle_id)
-        return cls(store, cycle, catalogs.get(cycle.catalog_id))
+        access.require(cycle.institution_id, Right.READ)
+        return cls(store, cycle, catalogs.get(cycle.catalog_id), access)
 
     @classmethod
-    def opener(cls, store: Store, catalogs: CatalogSet) -> Callable[[int], SelfEvaluation]:
-        """Opens any cycle of ``store`` (what an import calls for the cycle its file names)."""
-        return lambda cycle_id: cls.open(store, cycle_id, catalogs)
+    def opener(
+        cls, store: Store, catalogs: CatalogSet, access: Access | None = None
+    ) -> Callable[[int], SelfEvaluation]:
+        """Opens a cycle of ``store`` the person may see (what an import calls for the cycle its file names)."""
+        return lambda cycle_id: cls.open(store, cycle_id, catalogs, access)
 
     def sibling_opener(self, catalogs: CatalogSet) -> Callable[[int], SelfEvaluation]:
-        """:meth:`opener` on this self-evaluation's store."""
-        return self.opener(self.store, catalogs)
+        """:meth:`opener` on this self-evaluation's store, for the same person."""
+        return self.opener(self.store, catalogs, self.access)
+
+    @property
+    def institution_id(self) -> int:
+        return self.cycle.institution_id
 
     @property
     def institution(self) -> Institution:
@@ -72,7 +84,7 @@ class SelfEvaluation:
 
     def register(self, files: EvidenceFiles | None = None) -> EvidenceRegister:
         """The evidence register of this cycle's institution."""
-        return EvidenceRegister(self.store, self.cycle.institution_id, files)
+        return EvidenceRegister(self.store, self.cycle.institution_id, files, self.access)
 
     def evidence(self) -> Sequence[EvidenceRef]:
         """Every evidence link of the cycle, in the order the requirements show them."""
@@ -82,10 +94,11 @@ class SelfEvaluation:
         """Requirements whose answers were copied from the previous cycle and are not confirmed yet."""
         return self.store.assessments.to_confirm(self.cycle.id)
 
+    @needs(Right.EDIT)
     def confirm(self, req_id: str, user: str = "") -> Assessment:
         """The copied answer still holds: drop its 'to confirm' mark."""
         self.requirement(req_id)
-        return self.store.assessments.confirm(self.cycle.id, req_id, user)
+        return self.store.assessments.confirm(self.cycle.id, req_id, self.access.author(user))
 
     def checklist_data(self) -> ChecklistData:
         return ChecklistData(
@@ -103,6 +116,7 @@ class SelfEvaluation:
 
     # ---------------------------------------------------------------- changes
 
+    @needs(Right.EDIT)
     def rate(self, req_id: str, value: str | None, user: str = "") -> Assessment:
         """Set (or with ``None`` clear) the rating; only values of the requirement's scale are accepted."""
         req = self.requirement(req_id)
@@ -116,18 +130,18 @@ class SelfEvaluation:
                     ),
                     "rating",
                 )
-        return self.store.assessments.set_field(self.cycle.id, req.id, "rating", value, clean_text(user, "responsible"))
+        return self.store.assessments.set_field(self.cycle.id, req.id, "rating", value, self.access.author(user))
 
+    @needs(Right.EDIT)
     def set_text(self, req_id: str, field_name: str, value: Any, user: str = "") -> Assessment:
         """Set the implementation text or the responsible person."""
         if field_name not in ("implementation", "responsible"):
             raise InputError(_("Unbekanntes Feld."), field_name)
         req = self.requirement(req_id)
         text = clean_text(value, field_name)
-        return self.store.assessments.set_field(
-            self.cycle.id, req.id, field_name, text, clean_text(user, "responsible")
-        )
+        return self.store.assessments.set_field(self.cycle.id, req.id, field_name, text, self.access.author(user))
 
+    @needs(Right.EDIT)
     def add_evidence(self, req_id: str, user: str = "", **values: Any) -> EvidenceRef:
         """A document for a requirement: the register's entry of the same title when there is one, else a new one."""
         req = self.requirement(req_id)
@@ -137,30 +151,33 @@ class SelfEvaluation:
             same = [d for d in self.store.evidence.documents(self.cycle.institution_id) if d.title.casefold() == title]
             if same:
                 return self.link_document(req.id, same[0].id, user)
-        user = clean_text(user, "responsible")
-        return self.store.evidence.add_linked(self.cycle.id, self.cycle.institution_id, req.id, user, **fields)
+        author = self.access.author(user)
+        return self.store.evidence.add_linked(self.cycle.id, self.cycle.institution_id, req.id, author, **fields)
 
+    @needs(Right.EDIT)
     def link_document(self, req_id: str, document_id: int, user: str = "") -> EvidenceRef:
         """Let a register document serve ``req_id`` in this cycle."""
         req = self.requirement(req_id)
         doc = self.store.evidence.document(int(document_id))
         if doc.institution_id != self.cycle.institution_id:
             raise InputError(_("Dieses Dokument gehört zu einer anderen Einrichtung."), "document")
-        return self.store.evidence.link(self.cycle.id, req.id, doc.id, clean_text(user, "responsible"))
+        return self.store.evidence.link(self.cycle.id, req.id, doc.id, self.access.author(user))
 
+    @needs(Right.EDIT)
     def update_evidence(self, evidence: EvidenceRef, field_name: str, value: Any, user: str = "") -> EvidenceRef:
         """Change the document behind ``evidence``: every requirement using it sees the change."""
         if evidence.cycle_id != self.cycle.id:
             raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), field_name)
         return self.store.evidence.update_linked(
-            evidence.id, field_name, self._evidence_value(field_name, value), clean_text(user, "responsible")
+            evidence.id, field_name, self._evidence_value(field_name, value), self.access.author(user)
         )
 
+    @needs(Right.EDIT)
     def remove_evidence(self, evidence: EvidenceRef, user: str = "") -> None:
         """The requirement no longer uses the document; the document stays in the register."""
         if evidence.cycle_id != self.cycle.id:
             raise InputError(_("Dieser Nachweis gehört zu einem anderen Zyklus."), "evidence")
-        self.store.evidence.unlink(evidence.id, clean_text(user, "responsible"))
+        self.store.evidence.unlink(evidence.id, self.access.author(user))
 
     @staticmethod
     def _evidence_value(field_name: str, value: Any) -> Any:
@@ -177,11 +194,18 @@ class CycleWork:
     def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
         self.evaluation = evaluation
         self.store, self.cycle, self.catalog = evaluation.store, evaluation.cycle, evaluation.catalog
+        self.access = evaluation.access
         self.fixed_today = today
 
     @classmethod
-    def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet, today: date | None = None) -> Self:
-        return cls(SelfEvaluation.open(store, cycle_id, catalogs), today)
+    def open(
+        cls, store: Store, cycle_id: int, catalogs: CatalogSet, today: date | None = None, access: Access | None = None
+    ) -> Self:
+        return cls(SelfEvaluation.open(store, cycle_id, catalogs, access), today)
+
+    @property
+    def institution_id(self) -> int:
+        return self.cycle.institution_id
 
     @property
     def today(self) -> date:

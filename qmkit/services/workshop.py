@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog, CatalogSet
 from qmkit.domain.text import clean_text
 from qmkit.domain.workshop import (
@@ -26,6 +27,7 @@ from qmkit.domain.workshop import (
 )
 from qmkit.errors import InputError, NotFoundError, StoreError
 from qmkit.i18n import N_, _
+from qmkit.services.access import needs
 from qmkit.services.selfeval import CycleWork, workshop_result
 from qmkit.store import Store
 
@@ -77,6 +79,7 @@ class Workshops(CycleWork):
             raise NotFoundError(_("Diesen Workshop gibt es nicht."))
         return found
 
+    @needs(Right.MANAGE)
     def create(self, **values: Any) -> Workshop:
         """A workshop on selected requirements with fresh random tokens and a short join code."""
         return self.store.workshops.create(self.cycle.id, check_workshop(values, self.catalog))
@@ -94,6 +97,7 @@ class Workshops(CycleWork):
     def dots(self, workshop: Workshop) -> dict[str, dict[str, int]]:
         return self.store.workshops.dots(workshop.id)
 
+    @needs(Right.EDIT)
     def set_dots(self, workshop: Workshop, requirement_id: str, value: str, count: Any) -> None:
         """Facilitator-only mode: the number of dots on one scale value of one requirement."""
         _in_workshop(workshop, requirement_id)
@@ -106,6 +110,7 @@ class Workshops(CycleWork):
             raise InputError(_("Die Zahl der Punkte muss zwischen 0 und 500 liegen."), "count")
         self.store.workshops.set_dots(workshop.id, requirement_id, value, number)
 
+    @needs(Right.EDIT)
     def record_consensus(
         self, workshop: Workshop, requirement_id: str, rating: str, reason: Any = "", dissent: Any = "", user: str = ""
     ) -> Consensus:
@@ -116,7 +121,10 @@ class Workshops(CycleWork):
             raise InputError(_("Als Konsens bitte einen Wert der Skala wählen."), "rating")
         clean_reason = clean_text(reason, "reason", limit=2000, label=N_("Begründung"), multiline=True)
         clean_dissent = clean_text(dissent, "dissent", limit=2000, label=N_("Abweichende Meinungen"), multiline=True)
-        return self.store.workshops.record_consensus(workshop, requirement_id, value, clean_reason, clean_dissent, user)
+        author = self.access.author(user)
+        return self.store.workshops.record_consensus(
+            workshop, requirement_id, value, clean_reason, clean_dissent, author
+        )
 
 
 class Participation:

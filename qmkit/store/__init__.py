@@ -15,6 +15,7 @@ from qmkit.store.feedback import Feedback
 from qmkit.store.plans import Plans
 from qmkit.store.reviews import Reviews
 from qmkit.store.timeline import Timelines
+from qmkit.store.users import Users
 from qmkit.store.workshops import Workshops
 
 
@@ -35,6 +36,7 @@ class Store:
         self.feedback = Feedback(self.db)
         self.workshops = Workshops(self.db)
         self.carry_over = CarryOver(self.db)
+        self.users = Users(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -63,13 +63,22 @@ def new_id(result: Any) -> int:
     return int(key[0])
 
 
-def upsert(conn: Connection, table: Table, keys: dict[str, Any], values: dict[str, Any], bump: bool = False) -> None:
+def upsert(
+    conn: Connection,
+    table: Table,
+    keys: dict[str, Any],
+    values: dict[str, Any],
+    bump: bool = False,
+    on_insert: dict[str, Any] | None = None,
+) -> None:
     """``INSERT … ON CONFLICT (keys) DO UPDATE``: one statement, no race between two writers.
 
-    With ``bump`` the row's ``revision`` starts at 1 and rises by one on every later write.
+    With ``bump`` the row's ``revision`` starts at 1 and rises by one on every later write; ``on_insert`` are
+    values only a new row gets (e.g. when it was created).
     """
     make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    stmt = make(table).values(**keys, **values, **({"revision": 1} if bump else {}))
+    first = {**(on_insert or {}), **({"revision": 1} if bump else {})}
+    stmt = make(table).values(**keys, **values, **first)
     changes = {**values, **({"revision": table.c.revision + 1} if bump else {})}
     conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_=changes))
 

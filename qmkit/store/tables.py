@@ -330,3 +330,24 @@ feedback_findings = Table(
     Column("changed_at", String(40), nullable=False),
     Column("revision", Integer, nullable=False, default=0),
 )
+
+# People of a shared installation (log-in through JupyterHub) and their role per institution (schema 9).
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("login", String(128), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("institution_id", Integer, ForeignKey("institutions.id"), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("granted_by", String(200), nullable=False, default=""),
+    Column("granted_at", String(40), nullable=False),
+)

@@ -15,12 +15,15 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from qmkit.config import data_dir
+from qmkit.config import data_dir, login_name
+from qmkit.domain.access import LOCAL, Identity
 from qmkit.domain.catalog import CatalogSet
 from qmkit.domain.workshop import Workshop
 from qmkit.errors import QmkitError
 from qmkit.i18n import _
+from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
+from qmkit.services.people import identify
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation, workshop_for_facilitator
 from qmkit.store import Store
@@ -64,16 +67,18 @@ def cycle_from_query(query: dict[str, str], store: Store) -> int | None:
 
 
 class StoreServices:
-    """The services a page's builder may open, on this kernel's store (see :class:`qmkit.ui.routes.Services`)."""
+    """The services a page's builder may open, on this kernel's store, for the person using the page (see
+    :class:`qmkit.ui.routes.Services`)."""
 
-    def __init__(self, store: Store, catalogs: CatalogSet):
+    def __init__(self, store: Store, catalogs: CatalogSet, identity: Identity = LOCAL):
         self._store, self._catalogs = store, catalogs
+        self._access = Access(store, identity)
 
     def cycles(self) -> CycleService:
-        return CycleService(self._store)
+        return CycleService(self._store, self._access)
 
     def evaluation(self, cycle_id: int) -> SelfEvaluation:
-        return SelfEvaluation.open(self._store, cycle_id, self._catalogs)
+        return SelfEvaluation.open(self._store, cycle_id, self._catalogs, self._access)
 
     def participation(self, token: str | None) -> Participation:
         return Participation.open(self._store, token, self._catalogs)
@@ -102,16 +107,22 @@ def build_page(
     store: Store | None = None,
     catalogs: CatalogSet | None = None,
     live: bool = False,
+    identity: Identity | None = None,
 ) -> w.VBox:
     """Build a page by name from the store and catalogs (used by :func:`page` and by the tests).
 
     ``live`` starts the facilitator's live view updates (in a kernel; the tests call ``refresh`` instead).
+    ``identity``: the person (default: who is logged in, see :func:`qmkit.config.login_name`; workshop
+    participants are anonymous and need none).
     """
     store = store or Store()
     catalogs = catalogs or discover()
-    builder = routes.route(name).load()
+    route = routes.route(name)
+    if identity is None:
+        identity = LOCAL if route.participants else identify(store, login_name())
+    builder = route.load()
     try:
-        return builder(routes.PageRequest(query, catalogs, StoreServices(store, catalogs), live))
+        return builder(routes.PageRequest(query, catalogs, StoreServices(store, catalogs, identity), live))
     except routes.NoCycle:
         return _message_page(
             name,
