@@ -155,3 +155,19 @@ def test_guard_drops_a_pool_kernel_restarted_under_the_same_id():
             task.cancel()
 
     asyncio.run(scenario())
+
+
+def test_a_persons_server_behind_the_hub():
+    """Behind JupyterHub: the hub's address and prefix, its log-in for every request, only the start page warm."""
+    from qmkit.server.hub_user import hub_user_arguments
+
+    args = hub_user_arguments(
+        {"JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:40123/user/anna/", "JUPYTERHUB_SERVICE_PREFIX": "/user/anna/"}
+    )
+    assert "--port=40123" in args and "--Voila.ip=127.0.0.1" in args
+    assert "--Voila.base_url=/user/anna/" in args
+    assert "--Voila.identity_provider_class=jupyterhub.singleuser.extension.JupyterHubIdentityProvider" in args
+    assert "--Voila.authorizer_class=jupyterhub.singleuser.extension.JupyterHubAuthorizer" in args
+    cold = {a.split("=", 1)[1] for a in args if a.startswith("--VoilaKernelManager.preheat_denylist=")}
+    pages = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert pages - cold == {"Start.ipynb"}

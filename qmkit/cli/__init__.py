@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qmkit.cli.admin import db_status, db_upgrade, user_add, user_grant, user_list, user_revoke
+from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
 from qmkit.cli.parser import build_parser
 from qmkit.errors import CatalogError, NotFoundError, QmkitError
@@ -187,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "user grant": user_grant,
         "user revoke": user_revoke,
         "user list": user_list,
+        "hub": hub,
     }
     action = getattr(args, f"{args.command}_command", None)
     handler = handlers[f"{args.command} {action}" if action else args.command]

@@ -6,6 +6,8 @@ The command line is the administrator's tool on the server: it acts with every r
 from __future__ import annotations
 
 import argparse
+import signal
+from pathlib import Path
 from typing import Any
 
 from qmkit.domain.access import ROLE_LABELS
@@ -94,3 +96,47 @@ def user_list(args: argparse.Namespace) -> int:
         )
         print(f"{person.login:<24} {person.name:<30} {_('Administration') if person.admin else roles or '–'}")
     return 0
+
+
+def hub(args: argparse.Namespace) -> int:
+    """JupyterHub with ``deploy/jupyterhub_config.py`` on this machine: log-in, a qmkit server per person."""
+    import os
+    import secrets
+    import shutil
+    import subprocess
+    import sys
+
+    from qmkit.config import PROJECT_DIR, data_dir, exports_dir
+    from qmkit.errors import QmkitError
+    from qmkit.store import Store
+
+    config = PROJECT_DIR / "deploy" / "jupyterhub_config.py"
+    hub_command = shutil.which(
+        "jupyterhub", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    )
+    if hub_command is None:
+        raise QmkitError(_("JupyterHub fehlt: pip install 'qmkit[hub]' (bzw. pip install jupyterhub)."))
+    if shutil.which("configurable-http-proxy") is None:
+        raise QmkitError(_("Der Proxy von JupyterHub fehlt: npm install -g configurable-http-proxy (Node.js)."))
+    Store(upgrade=True).close()  # migrate once here, never in a person's server
+    password = os.environ.get("QMKIT_HUB_TRIAL_PASSWORD") or secrets.token_urlsafe(9)
+    env = dict(
+        os.environ,
+        QMKIT_DATA=str(data_dir()),  # absolute: each person's server runs in a folder of its own
+        QMKIT_EXPORTS=str(exports_dir()),
+        QMKIT_HUB_IP=args.ip,
+        QMKIT_HUB_PORT=str(args.port),
+        QMKIT_HUB_API_PORT=str(args.api_port or args.port + 81),
+        QMKIT_HUB_PROXY_API_PORT=str(args.proxy_api_port or args.port + 1),
+        QMKIT_HUB_TRIAL_PASSWORD=password,
+    )
+    print(_("qmkit für mehrere Personen (Probebetrieb): http://{ip}:{port}/").format(ip=args.ip, port=args.port))
+    print(_("Anmeldung: Anmeldename wie bei „qmkit user add“, Passwort {password}").format(password=password))
+    print(_("Wer in qmkit keiner Einrichtung zugeordnet ist, sieht nichts. Beenden mit Strg+C."), flush=True)
+    proc = subprocess.Popen([hub_command, "-f", str(config)], env=env)
+    signal.signal(signal.SIGTERM, lambda *_a: proc.terminate())
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        return proc.wait(timeout=30)

@@ -27,6 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dsub.add_parser("status", help=_("Datenbank und Schema-Version anzeigen"))
     _user(sub)
+    hub = sub.add_parser("hub", help=_("JupyterHub mit Anmeldung für mehrere Personen starten (Probebetrieb)"))
+    hub.add_argument("--port", type=int, default=8000, help=_("Port (Standard 8000)"))
+    hub.add_argument("--ip", default="127.0.0.1", help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 öffnet bewusst)"))
+    hub.add_argument("--api-port", type=int, default=None, help=_("interner Port des Hubs (Standard Port + 81)"))
+    hub.add_argument("--proxy-api-port", type=int, default=None, help=_("interner Port des Proxys (Standard Port + 1)"))
     return parser
 
 

@@ -119,6 +119,10 @@ def qmkit_voila() -> Any:
 
         def init_handlers(self) -> list[Any]:
             handlers: list[Any] = super().init_handlers()
+            # Voilà adds the identity provider's handlers (behind JupyterHub: /oauth_callback, /logout) without
+            # its base URL; the hub sends people to /user/<name>/oauth_callback.
+            own = {h[0] for h in self.identity_provider.get_handlers()} if self.base_url != "/" else set()
+            handlers = [(url_path_join(self.base_url, h[0]), *h[1:]) if h[0] in own else h for h in handlers]
             if self.notebook_path:  # one notebook: Voilà answers every address with it
                 return handlers
             hidden = {"hidden": list(self.hidden_pages)}

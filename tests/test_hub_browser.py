@@ -1,0 +1,191 @@
+"""qmkit behind JupyterHub, as an administrator starts it (`qmkit hub`), in headless Chromium.
+
+Two people of two institutions log in; each sees and changes only their own institution; a forged address of the
+other institution gets "Kein Zugang"; Lab, the contents, kernels and terminals APIs and a websocket
+`execute_request` are refused; a rating lands in the store (PostgreSQL when QMKIT_TEST_POSTGRES is set, as in CI)
+with the logged-in name; the Excel download works.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from qmkit.services.cycles import CycleService
+from qmkit.services.people import People
+from qmkit.store import Store
+from tests.conftest import need_program, postgres_base_url, shipped_catalogs
+from tests.test_browser import CHROMIUM_ARGS, PatientBrowser, card, free_port
+
+PASSWORD = "probe-passwort"
+
+
+def _store_url(tmp: Path):
+    """PostgreSQL (a fresh schema) when the tests have one – always under CI=true –, else a SQLite file."""
+    if os.environ.get("QMKIT_TEST_POSTGRES") or os.environ.get("CI", "").lower() == "true":
+        from tests.pg import fresh_schema
+
+        return fresh_schema(postgres_base_url())
+    from contextlib import nullcontext
+
+    return nullcontext(f"sqlite:///{tmp / 'qmkit.sqlite'}")
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    need_program("chromium")
+    need_program("configurable-http-proxy")
+    tmp = tmp_path_factory.mktemp("hub")
+    with _store_url(tmp) as url:
+        store = Store(url, upgrade=True)
+        cycles, people = CycleService(store), People(store)
+        catalog = shipped_catalogs().get("qm4")
+        ours = cycles.create_cycle(cycles.create_institution("VHS Nord").id, "2027", catalog)
+        theirs = cycles.create_cycle(cycles.create_institution("Jugendhilfe Süd").id, "2027", catalog)
+        for login, name, cycle in [("anna", "Anna Acker", ours), ("eva", "Eva Engel", theirs)]:
+            people.add(login, name)
+            people.grant(login, cycle.institution_id, "qmb")
+        port = free_port()
+        env = dict(
+            os.environ,
+            QMKIT_DB=url,
+            QMKIT_DATA=str(tmp / "data"),
+            QMKIT_EXPORTS=str(tmp / "exports"),
+            QMKIT_HUB_TRIAL_PASSWORD=PASSWORD,
+        )
+        log = open(tmp / "hub.log", "w")
+        command = [str(Path(sys.executable).parent / "qmkit"), "hub", "--port", str(port)]
+        command += ["--api-port", str(free_port()), "--proxy-api-port", str(free_port())]
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 90
+        while "JupyterHub is now running" not in (tmp / "hub.log").read_text(errors="replace"):
+            if time.time() > deadline or proc.poll() is not None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pytest.fail("qmkit hub did not start: " + (tmp / "hub.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+        try:
+            yield f"http://127.0.0.1:{port}", store, ours, theirs
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+            log.close()
+            store.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield PatientBrowser(b)
+        b.close()
+
+
+def _log_in(browser, base: str, login: str):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "/hub/login")
+    page.fill("input[name=username]", login)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"**/user/{login}/voila/render/Start.ipynb", timeout=150_000)  # the server starts first
+    page.wait_for_selector(".qm-card select", timeout=90_000)
+    return context, page
+
+
+def _options(page) -> str:
+    texts = page.locator(".qm-card select").first.locator("option").all_inner_texts()
+    return " | ".join(texts).replace("\xa0", " ")
+
+
+def test_two_people_see_and_change_only_their_own_institution(hub, browser, tmp_path: Path):
+    base, store, ours, theirs = hub
+    anna_context, anna = _log_in(browser, base, "anna")
+    eva_context, eva = _log_in(browser, base, "eva")
+    assert "VHS Nord" in _options(anna) and "Jugendhilfe" not in _options(anna)
+    assert "Jugendhilfe Süd" in _options(eva) and "VHS Nord" not in _options(eva)
+
+    anna.goto(f"{base}/user/anna/voila/render/Selbstbewertung.ipynb?zyklus={theirs.id}")  # forged: Eva's cycle
+    anna.get_by_text("Kein Zugang").wait_for(timeout=90_000)
+    assert "Jugendhilfe" not in anna.inner_text("body")
+
+    anna.goto(f"{base}/user/anna/voila/render/Selbstbewertung.ipynb?zyklus={ours.id}")
+    req = shipped_catalogs().get("qm4").requirements()[0]
+    card(anna, req).get_by_role("button", name="erfüllt", exact=True).click()
+    deadline = time.time() + 15
+    while time.time() < deadline and store.assessments.get(ours.id, req.id).rating != "erfuellt":
+        time.sleep(0.2)
+    stored = store.assessments.get(ours.id, req.id)
+    assert (stored.rating, stored.changed_by) == ("erfuellt", "Anna Acker")  # the hub's person, not a typed name
+    assert store.assessments.get(theirs.id, req.id).rating is None
+
+    anna.get_by_role("button", name="Excel-Checkliste erstellen").click()
+    link = anna.locator("#qm-download")
+    link.wait_for(timeout=60_000)
+    href = link.get_attribute("href")
+    assert href and href.startswith("data:application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(base64.b64decode(href.split(",", 1)[1])))
+    cells = [str(c) for ws in book.worksheets[:2] for row in ws.iter_rows(values_only=True) for c in row if c]
+    assert any("VHS Nord" in c for c in cells) and not any("Jugendhilfe" in c for c in cells)
+    anna.screenshot(path=str(tmp_path / "hub-anna.png"), full_page=True)
+
+    # Eva's log-in does not open Anna's server
+    response = eva_context.request.get(f"{base}/user/anna/voila/render/Start.ipynb", max_redirects=0)
+    assert response.status in (302, 403, 404) and "VHS Nord" not in response.text()
+    anna_context.close()
+    eva_context.close()
+
+
+def test_no_lab_no_api_no_code_from_a_page(hub, browser):
+    base, _store, _ours, _theirs = hub
+    context, page = _log_in(browser, base, "anna")
+    for method, path in [
+        ("GET", "lab"),
+        ("GET", "tree"),
+        ("GET", "api/contents"),
+        ("GET", "api/kernels"),
+        ("POST", "api/kernels"),
+        ("GET", "api/terminals"),
+        ("GET", "api/sessions"),
+        ("GET", "voila/files/Start.ipynb"),
+        ("GET", "voila/render/Teilnahme.ipynb"),
+    ]:
+        response = context.request.fetch(f"{base}/user/anna/{path}", method=method, max_redirects=0)
+        assert response.status in (403, 404, 405), (method, path, response.status)
+    replies = page.evaluate(
+        """async () => {
+        const used = performance.getEntriesByType('resource').map(e => e.name).join(' ');
+        const id = (used.match(/api\\/kernels\\/([0-9a-f-]{36})/) || [])[1];
+        if (!id) return ['no kernel'];
+        const ws = new WebSocket(location.origin.replace('http', 'ws') + '/user/anna/api/kernels/' + id + '/channels');
+        return await new Promise(resolve => {
+          const seen = [];
+          const send = (type, content) => ws.send(JSON.stringify({
+            header: {msg_id: type, msg_type: type, username: '', session: 'probe', version: '5.3', date: ''},
+            parent_header: {}, metadata: {}, channel: 'shell', content: content}));
+          ws.onopen = () => {
+            send('execute_request', {code: 'import os; print(os.environ)', silent: false});
+            send('kernel_info_request', {});  // allowed: proves the channel itself works
+          };
+          ws.onmessage = e => seen.push(JSON.parse(e.data).msg_type);
+          ws.onerror = () => resolve(['error']);
+          setTimeout(() => resolve(seen), 4000);
+        });
+    }"""
+    )
+    assert "kernel_info_reply" in replies, replies
+    assert not {"execute_reply", "execute_result", "stream", "execute_input"} & set(replies), replies
+    context.close()
