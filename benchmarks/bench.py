@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.shared import shared_benchmarks, shared_rows  # noqa: E402
 from benchmarks.writers import WRITERS, writer_benchmarks, writer_row  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
 from qmkit.domain.catalog import parse_catalog  # noqa: E402
@@ -681,6 +682,7 @@ def report(results: dict[str, Any]) -> str:
             "≤ 1 s",
         ),
         *([writer_row(results)] if "writers_slowest_s" in results else []),
+        *shared_rows(results),
         (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
@@ -705,10 +707,12 @@ Last run: {date.today().isoformat()} on {machine()}.
 | --- | --- | --- |
 {table}
 
-On this shared 2-core machine single visits fall into two groups, about 1.0 s and about 1.4 s, for the bare
-notebook and the qmkit pages alike; the median over interleaved visits is what the ratio compares. Earlier
-runs on the same day gave start-page ratios between 1.06 and 1.47 and Selbstbewertung ratios between
-0.99 and 1.16 after the widget-count reduction (1.57–1.80 before it).
+On this shared 2-core machine single visits vary widely (the bare notebook's median was 2.1 s, 2.4 s and 3.0 s
+in three runs of 2026-12-01), for the bare notebook and the qmkit pages alike; the median over interleaved
+visits is what the ratio compares. Runs of 2026-12-01 gave start-page ratios 0.88–1.03 and Selbstbewertung
+ratios 0.92–1.39. To tell drift from a regression, the Selbstbewertung page of the release before the
+restructuring (77b75ab) and of today were served side by side and visited interleaved, 10 times each: median
+2.43 s and 2.42 s.
 
 The workshop rows: a workshop on {WORKSHOP_REQUIREMENTS} qm4 requirements; the facilitator's page is open in
 Chromium on the app server, {WORKSHOP_PARTICIPANTS} participants each open the join link in a browser context
@@ -721,7 +725,8 @@ participant server of its own and measures the server's share (kernel start and 
 Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
 --workshop-only` repeats only these rows; `--evidence-only` repeats the evidence rows (readiness, package,
 import preview, feedback report preview), which run in process without a browser; `--writers-only` the
-row of {WRITERS} processes writing at once.
+row of {WRITERS} processes writing at once; `--shared-only` the PostgreSQL and JupyterHub rows (they need
+`QMKIT_BENCH_POSTGRES`, a PostgreSQL URL the benchmark may create schemas in, and JupyterHub's proxy).
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
@@ -741,6 +746,7 @@ def main() -> int:
             "--evidence-only": evidence_benchmarks,
             "--writers-only": writer_benchmarks,
             "--browser-only": browser_benchmarks,
+            "--shared-only": shared_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
@@ -757,6 +763,7 @@ def main() -> int:
         results.update(workshop_benchmarks(work))
         results.update(evidence_benchmarks(work))
         results.update(writer_benchmarks(work))
+        results.update(shared_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)

@@ -43,20 +43,24 @@ def _write(url: str, cycle_id: int, worker: int, out: Any, ready: Any) -> None:
 
 
 def writer_benchmarks(work: Path) -> dict[str, Any]:
+    return measure_writers(f"sqlite:///{work / 'writers.sqlite'}", WRITERS)
+
+
+def measure_writers(url: str, writers: int) -> dict[str, Any]:
+    """``writers`` processes × WRITES checked writes at once on the (empty, migrated) store at ``url``."""
     from qmkit.config import BUILTIN_STANDARDS
     from qmkit.services.cycles import CycleService
     from qmkit.store import Store
     from qmkit.store.catalogs import discover
 
-    url = f"sqlite:///{work / 'writers.sqlite'}"
-    store = Store(url)
+    store = Store(url, upgrade=True)
     cycles = CycleService(store)
     inst = cycles.create_institution("Bench Schreiber")
     cycle_id = cycles.create_cycle(inst.id, "2027", discover([BUILTIN_STANDARDS]).get("qm4")).id
     ctx = mp.get_context("fork")
     queue: Any = ctx.Queue()
-    ready = ctx.Barrier(WRITERS + 1)
-    procs = [ctx.Process(target=_write, args=(url, cycle_id, n, queue, ready)) for n in range(WRITERS)]
+    ready = ctx.Barrier(writers + 1)
+    procs = [ctx.Process(target=_write, args=(url, cycle_id, n, queue, ready)) for n in range(writers)]
     for p in procs:
         p.start()
     ready.wait(timeout=300)
@@ -73,7 +77,7 @@ def writer_benchmarks(work: Path) -> dict[str, Any]:
         "writers_p95_s": times[int(len(times) * 0.95)],
         "writers_median_s": statistics.median(times),
         "writers_refused": sum(r for _t, r in reports),
-        "writers_lost": WRITERS * WRITES - revisions - sum(r for _t, r in reports),
+        "writers_lost": writers * WRITES - revisions - sum(r for _t, r in reports),
         "writers_wall_s": wall,
     }
 

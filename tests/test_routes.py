@@ -30,3 +30,20 @@ def test_navigation_and_start_links_come_from_the_list():
     assert 'href="Start.ipynb"' in html and '<a href="Qualitaetsplanung.ipynb?zyklus=7" class="qm-active">' in html
     assert "Katalog" not in html and "Teilnahme" not in html
     assert start_routes()[0].name == "selbstbewertung" and start_routes()[0].start_id == "qm-open-selfeval"
+
+
+def test_a_page_kernel_loads_only_its_own_page():
+    """Memory per kernel: the start page's kernel does not load the Excel and upload code of other pages."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from qmkit.ui.app import _import_pages; _import_pages(sys.argv[1]); "
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'anywidget'})))"
+    )
+    loaded = {
+        page: subprocess.run([sys.executable, "-c", code, page], capture_output=True, text=True, check=True).stdout
+        for page in ("start", "selbstbewertung")
+    }
+    assert loaded["start"].strip() == ""
+    assert "openpyxl" in loaded["selbstbewertung"]

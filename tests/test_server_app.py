@@ -161,9 +161,9 @@ def test_a_persons_server_behind_the_hub():
     """Behind JupyterHub: the hub's address and prefix, its log-in for every request, only the start page warm."""
     from qmkit.server.hub_user import hub_user_arguments
 
-    args = hub_user_arguments(
-        {"JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:40123/user/anna/", "JUPYTERHUB_SERVICE_PREFIX": "/user/anna/"}
-    )
+    env = {"JUPYTERHUB_SERVICE_URL": "http://127.0.0.1:40123/user/anna/", "JUPYTERHUB_SERVICE_PREFIX": "/user/anna/"}
+    assert not [a for a in hub_user_arguments(env) if "preheat" in a or "pool_size" in a]  # default: no pool
+    args = hub_user_arguments(env, pool_size=1)
     assert "--port=40123" in args and "--Voila.ip=127.0.0.1" in args
     assert "--Voila.base_url=/user/anna/" in args
     assert "--Voila.identity_provider_class=jupyterhub.singleuser.extension.JupyterHubIdentityProvider" in args

@@ -135,22 +135,22 @@ def test_unknown_login_gets_a_german_refusal(store):
         identify(store, "mallory")
 
 
-def _html(widget) -> str:
-    def walk(x):
-        yield x
-        for child in getattr(x, "children", ()):
-            yield from walk(child)
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
 
-    return "\n".join(x.value for x in walk(widget) if isinstance(x, w.HTML))
+
+def _html(widget) -> str:
+    return "\n".join(x.value for x in _walk(widget) if isinstance(x, w.HTML))
+
+
+def _buttons(widget) -> set[str]:
+    return {x.description for x in _walk(widget) if isinstance(x, w.Button)}
 
 
 def _options(widget) -> list[str]:
-    def walk(x):
-        yield x
-        for child in getattr(x, "children", ()):
-            yield from walk(child)
-
-    return [label for x in walk(widget) if isinstance(x, w.Dropdown) for label, _v in x.options]
+    return [label for x in _walk(widget) if isinstance(x, w.Dropdown) for label, _v in x.options]
 
 
 def test_pages_show_only_the_own_institution(house, monkeypatch):
@@ -164,6 +164,11 @@ def test_pages_show_only_the_own_institution(house, monkeypatch):
     start = build_page("start", {}, store, catalogs, identity=anna)
     assert any("VHS Nord" in o for o in _options(start))
     assert not any("Jugendhilfe" in o for o in _options(start))
+    assert "Angemeldet als Anna Acker" in _html(start)
+    admin_only = {"Einrichtung anlegen", "Demo-Daten für dieses Modell anlegen"}
+    assert not admin_only & _buttons(start)  # the administration's, not offered to a QMB
+    local = build_page("start", {}, store, catalogs)  # the laptop: everything offered, nobody "angemeldet"
+    assert "Angemeldet" not in _html(local) and admin_only <= _buttons(local)
     # in a kernel (qmkit.page): the person comes from the hub, a refusal is a German message on the page
     monkeypatch.setenv("QMKIT_DB", store.url)
     monkeypatch.setenv("JUPYTERHUB_USER", "anna")

@@ -33,6 +33,14 @@ class CycleService:
         self.store = store
         self.access = access or Access(store)
 
+    def person(self) -> str:
+        """Who is logged in (empty on a laptop without log-in)."""
+        return "" if self.access.identity.local else self.access.who()
+
+    def manages_installation(self) -> bool:
+        """Whether the person may add institutions and demo data (the laptop's person and the administration)."""
+        return self.access.identity.everything
+
     def institutions(self) -> list[Institution]:
         return self.access.visible(self.store.institutions.all())
 

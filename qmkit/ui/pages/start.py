@@ -81,12 +81,21 @@ class StartPage:
     def _layout(self) -> w.VBox:
         errors = self._catalog_errors_html()
         lead = _("Selbstbewertung nach Ihrem Qualitätsmodell, Schritt für Schritt. Alles wird sofort gespeichert.")
+        person = self.cycles.person()
+        signed_in = (
+            f'<div class="qm-muted">{esc(_("Angemeldet als {name}").format(name=person))}</div>' if person else ""
+        )
         intro = make(
             w.HTML,
             nav_html("start", None)
             + f"<h1>{esc(_('qmkit – Qualitätsmanagement'))}</h1>"
-            + f'<div class="qm-muted">{esc(lead)}</div>',
+            + f'<div class="qm-muted">{esc(lead)}</div>'
+            + signed_in,
         )
+        # institutions and demo data are the administration's (on a laptop: the one local person's)
+        admin = self.cycles.manages_installation()
+        new_institution = [make(w.HBox, [self.new_name, self.new_qmb, self.create_institution])] if admin else []
+        new_cycle = [self.new_cycle, self.create_cycle, *([self.demo_button] if admin else [])]
         return page_box(
             intro,
             self.feedback.widget,
@@ -94,7 +103,7 @@ class StartPage:
             card(
                 make(w.HTML, f"<h2>1. {esc(_('Einrichtung'))}</h2>"),
                 self.institution,
-                make(w.HBox, [self.new_name, self.new_qmb, self.create_institution]),
+                *new_institution,
                 self.institution_error,
             ),
             card(
@@ -104,7 +113,7 @@ class StartPage:
                 make(w.HTML, f"<b>{esc(_('Neuen Zyklus beginnen'))}</b>"),
                 self.catalog,
                 self.catalog_info,
-                make(w.HBox, [self.new_cycle, self.create_cycle, self.demo_button]),
+                make(w.HBox, new_cycle),
                 self.cycle_error,
                 make(
                     w.HTML,
