@@ -7,6 +7,8 @@ change the authenticator (see ``deploy/README.md``). Everything is read from the
 - ``QMKIT_HUB_API_PORT`` / ``QMKIT_HUB_PROXY_API_PORT``: the hub's and the proxy's internal ports (loopback).
 - ``QMKIT_HUB_DIR``: the hub's own state (its SQLite, cookie secret), default ``<QMKIT_DATA>/hub``.
 - ``QMKIT_HUB_TRIAL_PASSWORD``: the trial log-in (any name, this password). Without it the hub does not start.
+- ``QMKIT_HUB_JOIN_PORT``: the workshop participant service's internal port (loopback; default 8867).
+- ``QMKIT_HUB_PUBLIC_URL``: the address people use (for join links and QR codes), default ``http://IP:PORT``.
 - ``QMKIT_DB`` and the other ``QMKIT_*`` settings go to every person's server (not readable from a page).
 """
 
@@ -63,16 +65,35 @@ c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = password
 c.Authenticator.allow_all = True
 
+# Workshop participants: qmkit's participant server as a hub service at /services/teilnahme/, public (no hub
+# log-in: a participant has only the workshop's join link or code; the join gate checks it before any kernel).
+from qmkit.server.serve import join_command  # noqa: E402
+
+JOIN_PREFIX = "/services/teilnahme/"
+join_port = int(os.environ.get("QMKIT_HUB_JOIN_PORT", "8867"))
+public = os.environ.get("QMKIT_HUB_PUBLIC_URL", f"http://{c.JupyterHub.ip}:{c.JupyterHub.port}").rstrip("/")
+qmkit_env = {k: v for k, v in os.environ.items() if k.startswith("QMKIT_") and not k.startswith("QMKIT_HUB_")}
+qmkit_env["QMKIT_JOIN_URL"] = public + JOIN_PREFIX
+services = [
+    {
+        "name": "teilnahme",
+        "url": f"http://127.0.0.1:{join_port}",
+        "command": [*join_command(join_port, "127.0.0.1"), f"--Voila.base_url={JOIN_PREFIX}"],
+        "environment": qmkit_env,
+    }
+]
+c.Spawner.environment = {"QMKIT_JOIN_URL": qmkit_env["QMKIT_JOIN_URL"]}  # join links and QR codes
+
 # Idle servers end after an hour without activity (jupyterhub-idle-culler, if installed).
 try:
     import jupyterhub_idle_culler  # noqa: F401
 
-    c.JupyterHub.services = [
+    services.append(
         {
             "name": "idle-culler",
             "command": [sys.executable, "-m", "jupyterhub_idle_culler", "--timeout=3600", "--cull-every=300"],
         }
-    ]
+    )
     c.JupyterHub.load_roles = [
         {
             "name": "idle-culler",
@@ -82,3 +103,4 @@ try:
     ]
 except ImportError:
     pass
+c.JupyterHub.services = services

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from qmkit.services.cycles import CycleService
 from qmkit.services.people import People
 from qmkit.store import Store
-from tests.conftest import need_program, postgres_base_url, shipped_catalogs
+from tests.conftest import need_program, postgres_base_url, shipped_catalogs, workshops
 from tests.test_browser import CHROMIUM_ARGS, PatientBrowser, card, free_port
 
 PASSWORD = "probe-passwort"
@@ -54,6 +54,9 @@ def hub(tmp_path_factory):
         for login, name, cycle in [("anna", "Anna Acker", ours), ("eva", "Eva Engel", theirs)]:
             people.add(login, name)
             people.grant(login, cycle.institution_id, "qmb")
+        workshop = workshops(store, ours.id).create(
+            title="Teamrunde", requirement_ids=[r.id for r in catalog.requirements()[:2]]
+        )
         port = free_port()
         env = dict(
             os.environ,
@@ -73,7 +76,7 @@ def hub(tmp_path_factory):
                 pytest.fail("qmkit hub did not start: " + (tmp / "hub.log").read_text(errors="replace")[-3000:])
             time.sleep(0.3)
         try:
-            yield f"http://127.0.0.1:{port}", store, ours, theirs
+            yield f"http://127.0.0.1:{port}", store, ours, theirs, workshop
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
@@ -112,7 +115,7 @@ def _options(page) -> str:
 
 
 def test_two_people_see_and_change_only_their_own_institution(hub, browser, tmp_path: Path):
-    base, store, ours, theirs = hub
+    base, store, ours, theirs, _workshop = hub
     anna_context, anna = _log_in(browser, base, "anna")
     eva_context, eva = _log_in(browser, base, "eva")
     assert "VHS Nord" in _options(anna) and "Jugendhilfe" not in _options(anna)
@@ -150,7 +153,7 @@ def test_two_people_see_and_change_only_their_own_institution(hub, browser, tmp_
 
 
 def test_no_lab_no_api_no_code_from_a_page(hub, browser):
-    base, _store, _ours, _theirs = hub
+    base, _store, _ours, _theirs, _workshop = hub
     context, page = _log_in(browser, base, "anna")
     for method, path in [
         ("GET", "lab"),
@@ -189,3 +192,26 @@ def test_no_lab_no_api_no_code_from_a_page(hub, browser):
     assert "kernel_info_reply" in replies, replies
     assert not {"execute_reply", "execute_result", "stream", "execute_input"} & set(replies), replies
     context.close()
+
+
+def test_workshop_participants_join_through_the_hub_without_logging_in(hub, browser):
+    """The participant server is the hub's public service /services/teilnahme/; the QMB's link points there."""
+    base, store, _ours, _theirs, workshop = hub
+    context, anna = _log_in(browser, base, "anna")
+    anna.goto(f"{base}/user/anna/voila/render/Workshop.ipynb?moderation={workshop.facilitator_token}")
+    link = f"{base}/services/teilnahme/?t={workshop.token}"
+    anna.get_by_text(link).first.wait_for(timeout=90_000)  # the join link shown (and in the QR code)
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 360, "height": 800})  # no hub log-in
+    page = phone.new_page()
+    page.goto(link)
+    page.wait_for_selector(".qm-join", timeout=120_000)
+    page.locator(".qm-join").click()
+    page.wait_for_selector("#qm-progress", timeout=60_000)
+    page.locator(".widget-radio-box").nth(0).locator("input").nth(0).check()
+    page.get_by_text("1 von 2 beantwortet").wait_for(timeout=30_000)
+    assert [r.requirement_id for r in store.workshops.ratings(workshop.id)] == [workshop.requirement_ids[0]]
+    response = phone.request.get(f"{base}/services/teilnahme/?t=falsch", max_redirects=0)
+    assert response.status in (403, 404) and "ungültig" in response.text()  # the gate, before any kernel
+    phone.close()

@@ -171,3 +171,19 @@ def test_a_persons_server_behind_the_hub():
     cold = {a.split("=", 1)[1] for a in args if a.startswith("--VoilaKernelManager.preheat_denylist=")}
     pages = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert pages - cold == {"Start.ipynb"}
+
+
+def test_kubernetes_values_start_what_the_hub_test_starts():
+    """The Helm values (not run here: no Kubernetes) name the same server module and settings as the tested hub."""
+    import importlib
+
+    import yaml
+
+    values = yaml.safe_load((ROOT / "deploy" / "kubernetes" / "values.yaml").read_text(encoding="utf-8"))
+    cmd = values["singleuser"]["cmd"]
+    assert cmd[:2] == ["python", "-m"] and importlib.util.find_spec(cmd[2]) is not None
+    assert cmd[2] == "qmkit.server.hub_user"
+    env = values["singleuser"]["extraEnv"]
+    assert {"QMKIT_DB", "QMKIT_DATA", "QMKIT_HUB_POOL_SIZE"} <= set(env)
+    assert "secretKeyRef" in env["QMKIT_DB"]["valueFrom"]  # the password never in the values file
+    assert values["cull"]["enabled"] is True

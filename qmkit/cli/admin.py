@@ -128,6 +128,7 @@ def hub(args: argparse.Namespace) -> int:
         QMKIT_HUB_PORT=str(args.port),
         QMKIT_HUB_API_PORT=str(args.api_port or args.port + 81),
         QMKIT_HUB_PROXY_API_PORT=str(args.proxy_api_port or args.port + 1),
+        QMKIT_HUB_JOIN_PORT=str(args.join_port or args.port + 2),
         QMKIT_HUB_TRIAL_PASSWORD=password,
     )
     print(_("qmkit für mehrere Personen (Probebetrieb): http://{ip}:{port}/").format(ip=args.ip, port=args.port))

@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     hub.add_argument("--ip", default="127.0.0.1", help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 öffnet bewusst)"))
     hub.add_argument("--api-port", type=int, default=None, help=_("interner Port des Hubs (Standard Port + 81)"))
     hub.add_argument("--proxy-api-port", type=int, default=None, help=_("interner Port des Proxys (Standard Port + 1)"))
+    hub.add_argument(
+        "--join-port", type=int, default=None, help=_("interner Port der Workshop-Teilnahme (Standard Port + 2)")
+    )
     return parser
 
 

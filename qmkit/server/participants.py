@@ -35,7 +35,8 @@ def gate_hook(handler: Any, notebook: Any = None, cwd: str = "") -> None:
         return None
     if answer.cookie:
         name, value = answer.cookie
-        handler.set_cookie(name, value, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax", path="/")
+        path = handler.settings.get("base_url", "/")  # behind JupyterHub: /services/teilnahme/ only
+        handler.set_cookie(name, value, expires_days=COOKIE_DAYS, httponly=True, samesite="Lax", path=path)
     handler.set_header("Referrer-Policy", "no-referrer")
     if answer.redirect:
         handler.redirect(answer.redirect, status=answer.status)
