@@ -177,3 +177,28 @@ def test_pages_show_only_the_own_institution(house, monkeypatch):
     assert "Kein Zugang" in html and "Jugendhilfe" not in html
     monkeypatch.setenv("JUPYTERHUB_USER", "mallory")  # logged in at the hub, unknown to qmkit
     assert "noch nicht eingetragen" in _html(qmkit.page("start"))
+
+
+def test_the_qmb_manages_roles_on_the_members_page(house):
+    store, ours, _theirs = house
+    catalogs = shipped_catalogs()
+    page = build_page("zugaenge", {"zyklus": str(ours.id)}, store, catalogs, identity=identify(store, "anna"))
+    assert "Zugänge" in _html(page) and "Ben Berg" in _html(page)
+    members = next(x for x in _walk(page) if isinstance(x, w.Text) and x.placeholder == "Anmeldename")
+    members.value = "eva"  # Eva (Jugendhilfe Süd's QMB) gets read access here as well
+    roles = [x for x in _walk(page) if isinstance(x, w.Dropdown)]
+    roles[-1].value = "lesen"
+    next(x for x in _walk(page) if isinstance(x, w.Button) and x.description == "Zugang geben").click()
+    assert store.users.role("eva", ours.institution_id) == Role.LESEN
+    assert "eva ist jetzt Lesen" in _html(page)
+    anna_row = next(
+        x
+        for x in _walk(page)
+        if isinstance(x, w.HBox) and "anna" in _html(x) and any(isinstance(c, w.Dropdown) for c in _walk(x))
+    )
+    own_role = next(x for x in _walk(anna_row) if isinstance(x, w.Dropdown))
+    own_role.value = "lesen"  # the only QMB cannot step down: refused, and the stored role is shown again
+    assert "einzige QMB" in _html(page)
+    assert store.users.role("anna", ours.institution_id) == Role.QMB
+    ben = build_page("zugaenge", {"zyklus": str(ours.id)}, store, catalogs, identity=identify(store, "ben"))
+    assert "erlaubt nicht" in _html(ben) and "Zugang geben" not in _buttons(ben)

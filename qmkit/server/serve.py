@@ -21,7 +21,14 @@ EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
 
 # Pages opened now and then start their kernel on request (a second or two slower) instead of keeping one
 # warm: each warm kernel costs ~140 MiB and CPU at every server start. Teilnahme is served by the join server.
-COLD_PAGES = ("Katalog.ipynb", "Einlesen.ipynb", "Fristen.ipynb", "Rueckmeldung.ipynb", "Teilnahme.ipynb")
+COLD_PAGES = (
+    "Katalog.ipynb",
+    "Einlesen.ipynb",
+    "Fristen.ipynb",
+    "Rueckmeldung.ipynb",
+    "Teilnahme.ipynb",
+    "Zugaenge.ipynb",
+)
 # A kernel that died is not restarted: jupyter_server's restarter brings up a blank kernel under the same id, which
 # no Voilà page can use (its widgets lived in the dead one; the page needs a reload either way) and which an open
 # page keeps connected, so it is never culled. Dead pool kernels are replaced by qmkit.server.kernels.

@@ -23,7 +23,7 @@ from qmkit.errors import QmkitError
 from qmkit.i18n import _
 from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
-from qmkit.services.people import identify
+from qmkit.services.people import People, identify
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation, workshop_for_facilitator
 from qmkit.store import Store
@@ -85,6 +85,9 @@ class StoreServices:
 
     def facilitator_workshop(self, token: str | None) -> Workshop:
         return workshop_for_facilitator(self._store, token)
+
+    def people(self) -> People:
+        return People(self._store, self._access)
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from qmkit.domain.catalog import CatalogSet
     from qmkit.domain.workshop import Workshop
     from qmkit.services.cycles import CycleService
+    from qmkit.services.people import People
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.services.workshop import Participation
 
@@ -79,6 +80,7 @@ ROUTES: tuple[Route, ...] = (
     Route("rueckmeldung", "Rueckmeldung.ipynb", N_("Rückmeldung"), "feedback:build"),
     Route("fristen", "Fristen.ipynb", N_("Fristen"), "timeline:build", start=7),
     Route("katalog", "Katalog.ipynb", N_("Katalog einlesen"), "catalog_import:build", cycle=False, nav=False),
+    Route("zugaenge", "Zugaenge.ipynb", N_("Zugänge"), "members:build", nav=False, start=9),
     Route(
         "teilnahme", "Teilnahme.ipynb", N_("Teilnahme"), "participant:build", cycle=False, nav=False, participants=True
     ),
@@ -117,6 +119,8 @@ class Services(Protocol):
     def participation(self, token: str | None) -> Participation: ...
 
     def facilitator_workshop(self, token: str | None) -> Workshop: ...
+
+    def people(self) -> People: ...
 
 
 @dataclass(frozen=True)
