@@ -32,6 +32,8 @@ c.JupyterHub.db_url = f"sqlite:///{hub_dir / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(hub_dir / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(hub_dir / "jupyterhub.pid")
 c.JupyterHub.shutdown_on_logout = False
+# The hub's own pages in German (log-in, "wird gestartet"); the rest comes from JupyterHub's templates.
+c.JupyterHub.template_paths = [str(Path(__file__).resolve().parent / "templates")]
 
 # Each person's server: qmkit's Voilà behind the hub's log-in (qmkit/server/hub_user.py).
 c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"

@@ -101,6 +101,7 @@ def _log_in(browser, base: str, login: str):
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "/hub/login")
+    assert "Anmeldename" in page.inner_text("body")  # the hub's log-in page speaks German too
     page.fill("input[name=username]", login)
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
