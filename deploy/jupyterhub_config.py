@@ -56,6 +56,9 @@ c.Spawner.env_keep = [
     "JUPYTER_PATH",
 ]
 c.SimpleLocalProcessSpawner.home_dir_template = str(hub_dir / "home" / "{username}")
+# On stop (the hub's shutdown, the culler) qmkit's servers end on SIGTERM; SIGINT's 10 s default wait only delays.
+c.LocalProcessSpawner.interrupt_timeout = 1
+c.LocalProcessSpawner.term_timeout = 10
 
 # Log-in. The trial: any name with the trial password; qmkit shows only institutions the name has a role in
 # (`qmkit user grant`), and a name qmkit does not know gets a German refusal. For a real installation use an

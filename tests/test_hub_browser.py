@@ -9,6 +9,7 @@ with the logged-in name; the Excel download works.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import os
 import signal
@@ -25,6 +26,7 @@ from qmkit.services.people import People
 from qmkit.store import Store
 from tests.conftest import need_program, postgres_base_url, shipped_catalogs, workshops
 from tests.test_browser import CHROMIUM_ARGS, PatientBrowser, card, free_port
+from tests.test_serve_stop import _descendants
 
 PASSWORD = "probe-passwort"
 
@@ -78,11 +80,15 @@ def hub(tmp_path_factory):
         try:
             yield f"http://127.0.0.1:{port}", store, ours, theirs, workshop
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
+            below = _descendants(proc.pid)  # people's servers run in sessions of their own
+            os.kill(proc.pid, signal.SIGTERM)  # as a service manager stops it
             try:
-                proc.wait(30)
+                proc.wait(120)  # JupyterHub gives each of its services 20 s
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
+            for pid in below:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             log.close()
             store.close()
 
