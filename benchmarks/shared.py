@@ -19,13 +19,12 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 SHARED_WRITERS = 20
 PASSWORD = "bench"
@@ -37,30 +36,18 @@ def postgres_base() -> str:
 
 @contextmanager
 def fresh_schema(base: str) -> Iterator[str]:
-    schema = "bench_" + uuid.uuid4().hex[:10]
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    from sqlalchemy.engine import make_url
+    """An empty schema of its own for one benchmark row (the tests' helper)."""
+    from tests.pg import fresh_schema as schema
 
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with schema(base, prefix="bench_") as url:
+        yield url
 
 
 def _tree_rss_mib(root: int) -> float:
     """RSS of ``root`` and every process below it."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
+    from benchmarks.bench import _parents
+
+    parents = _parents()
     total = 0.0
     for pid in parents:
         ancestor = pid

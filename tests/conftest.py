@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -97,28 +99,31 @@ def postgres_base_url() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, empty store's URL: a SQLite file, or a schema of its own in the test PostgreSQL database."""
+@contextmanager
+def _fresh_url(request: pytest.FixtureRequest, sqlite_file: Path, migrated: bool) -> Iterator[str]:
+    """A SQLite file, or a schema of its own in the test PostgreSQL database (``request.param``)."""
     if getattr(request, "param", "sqlite") == "sqlite":
-        yield f"sqlite:///{tmp_path / 'qmkit.sqlite'}"
+        yield f"sqlite:///{sqlite_file}"
         return
     from tests.pg import fresh_schema
 
     with fresh_schema(postgres_base_url()) as url:
-        Store(url, upgrade=True).close()  # as the administrator's `qmkit db upgrade` does before anyone works
+        if migrated:
+            Store(url, upgrade=True).close()  # as the administrator's `qmkit db upgrade` does before anyone works
         yield url
 
 
 @pytest.fixture
-def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Like ``store_url``, but nothing created yet (not even the schema's tables)."""
-    if getattr(request, "param", "sqlite") == "sqlite":
-        yield f"sqlite:///{tmp_path / 'neu.sqlite'}"
-        return
-    from tests.pg import fresh_schema
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty store's URL (schema migrated): SQLite, or PostgreSQL when the test is parametrized so."""
+    with _fresh_url(request, tmp_path / "qmkit.sqlite", migrated=True) as url:
+        yield url
 
-    with fresh_schema(postgres_base_url()) as url:
+
+@pytest.fixture
+def empty_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Like ``store_url``, but nothing created yet (not even the schema's tables)."""
+    with _fresh_url(request, tmp_path / "neu.sqlite", migrated=False) as url:
         yield url
 
 

@@ -17,8 +17,9 @@ def with_schema(base: str, schema: str) -> str:
 
 
 @contextmanager
-def fresh_schema(base: str) -> Iterator[str]:
-    schema = "t_" + uuid.uuid4().hex[:12]
+def fresh_schema(base: str, prefix: str = "t_") -> Iterator[str]:
+    """A new empty schema in the database at ``base``; yields ``base`` with that search path; dropped afterwards."""
+    schema = prefix + uuid.uuid4().hex[:12]
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
