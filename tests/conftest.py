@@ -74,6 +74,7 @@ BOTH_ENGINES = {
     "test_excel_import",
     "test_users",
     "test_db_admin",
+    "test_networks",
 }
 
 

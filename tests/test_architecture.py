@@ -154,7 +154,12 @@ def _store_writes() -> set[str]:
 def _checks_role(node: ast.FunctionDef) -> bool:
     decorators = [ast.unparse(d) for d in node.decorator_list]
     body = ast.unparse(node)
-    return any(d.startswith("needs(") for d in decorators) or ".access.require" in body
+    network_checks = ("self.require_coordinator(", "self.require_member(", "self.networks.require_")
+    return (
+        any(d.startswith("needs(") for d in decorators)
+        or ".access.require" in body
+        or any(check in body for check in network_checks)
+    )
 
 
 def test_every_service_write_checks_the_role():

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
+from qmkit.cli.network import demo_network, export_network_report, network_create, network_list
 from qmkit.cli.parser import build_parser
 from qmkit.errors import CatalogError, NotFoundError, QmkitError
 from qmkit.i18n import _
@@ -154,6 +155,9 @@ def _cmd_catalog_import(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from qmkit.services.demo import create_demo
+
+    if args.network is not None:
+        return demo_network(args)
     from qmkit.store import Store
 
     catalog = discover().get(args.catalog)
@@ -179,6 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "catalog import": _cmd_catalog_import,
         "export checklist": export,
         "export plan": export,
+        "export network-report": export_network_report,
+        "network create": network_create,
+        "network list": network_list,
         "import checklist": import_checklist,
         "import feedback": import_feedback,
         "db upgrade": db_upgrade,

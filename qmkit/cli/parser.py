@@ -17,6 +17,12 @@ def build_parser() -> argparse.ArgumentParser:
     _catalog(sub)
     demo = sub.add_parser("demo", help=_("Demo-Einrichtung mit teilweise ausgefüllter Selbstbewertung anlegen"))
     demo.add_argument("--catalog", default="qm4", help=_("Katalog-ID (Standard qm4)"))
+    demo.add_argument(
+        "--network",
+        type=int,
+        metavar="N",
+        help=_("statt einer Einrichtung ein Demo-Netzwerk „Demo-Verbund“ mit N Einrichtungen und zwei Runden"),
+    )
     _export(sub)
     _import(sub)
     db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
@@ -27,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dsub.add_parser("status", help=_("Datenbank und Schema-Version anzeigen"))
     _user(sub)
+    _network(sub)
     hub = sub.add_parser("hub", help=_("JupyterHub mit Anmeldung für mehrere Personen starten (Probebetrieb)"))
     hub.add_argument("--port", type=int, default=8000, help=_("Port (Standard 8000)"))
     hub.add_argument("--ip", default="127.0.0.1", help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 öffnet bewusst)"))
@@ -120,6 +127,13 @@ def _export(sub: Any) -> None:
     plan.add_argument("--institution", help=_("Name der Einrichtung"))
     plan.add_argument("--cycle", help=_("Name des Zyklus"))
     plan.add_argument("--out", type=Path, help=_("Zieldatei (Standard: exports/…xlsx)"))
+    report = esub.add_parser(
+        "network-report", help=_("Netzwerkbericht (anonymer Vergleich) als Excel (.xlsx) oder CSV (.csv)")
+    )
+    report.add_argument("--network", help=_("Name des Netzwerks (nötig, wenn es mehrere gibt)"))
+    report.add_argument("--member", help=_("Mitglied, dessen eigene Kopie (mit eigener Spalte) erstellt wird"))
+    report.add_argument("--round", help=_("Runde (Standard: die neueste)"))
+    report.add_argument("--out", type=Path, help=_("Zieldatei .xlsx oder .csv (Standard: exports/…xlsx)"))
 
 
 def _import(sub: Any) -> None:
@@ -146,3 +160,15 @@ def _import(sub: Any) -> None:
     fb.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
     fb.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
     fb.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
+
+
+def _network(sub: Any) -> None:
+    network = sub.add_parser("network", help=_("Netzwerke (Verbund, Region, Kommune)"))
+    nsub = network.add_subparsers(dest="network_command", required=True, metavar="AKTION")
+    create = nsub.add_parser("create", help=_("Netzwerk anlegen (Administration)"))
+    create.add_argument("--name", required=True, help=_("Name des Netzwerks"))
+    create.add_argument("--kind", default="verbund", choices=["verbund", "region", "kommune"], help=_("Art"))
+    create.add_argument("--catalog", required=True, help=_("Katalog-ID, mit dem alle Mitglieder arbeiten"))
+    create.add_argument("--threshold", type=int, default=5, help=_("Mindestgruppe für Werte (Standard 5, mind. 3)"))
+    create.add_argument("--coordinator", help=_("Anmeldename der Person, die das Netzwerk koordiniert"))
+    nsub.add_parser("list", help=_("Netzwerke anzeigen"))

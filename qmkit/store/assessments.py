@@ -83,6 +83,14 @@ class Assessments:
             bump(conn, cycle_id, requirement_id, {field: value, "changed_by": user, "changed_at": now_iso()})
         return self.get(cycle_id, requirement_id)
 
+    @retrying
+    def rate_all(self, cycle_id: int, ratings: dict[str, str], user: str = "") -> None:
+        """Store many (checked) ratings of one cycle in one transaction (a demo, a whole round at once)."""
+        stamp = now_iso()
+        with self.db.write() as conn:
+            for requirement_id, value in ratings.items():
+                bump(conn, cycle_id, requirement_id, {"rating": value, "changed_by": user, "changed_at": stamp})
+
     def to_confirm(self, cycle_id: int) -> set[str]:
         """Requirements whose answers were copied from the previous cycle and not yet confirmed or changed."""
         table = t.baseline_marks

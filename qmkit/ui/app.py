@@ -23,6 +23,7 @@ from qmkit.errors import QmkitError
 from qmkit.i18n import _
 from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
+from qmkit.services.networks import NetworkService
 from qmkit.services.people import People, identify
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation, workshop_for_facilitator
@@ -88,6 +89,9 @@ class StoreServices:
 
     def people(self) -> People:
         return People(self._store, self._access)
+
+    def networks(self) -> NetworkService:
+        return NetworkService(self._store, self._catalogs, self._access)
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:

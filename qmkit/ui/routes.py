@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from qmkit.domain.catalog import CatalogSet
     from qmkit.domain.workshop import Workshop
     from qmkit.services.cycles import CycleService
+    from qmkit.services.networks import NetworkService
     from qmkit.services.people import People
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.services.workshop import Participation
@@ -81,6 +82,7 @@ ROUTES: tuple[Route, ...] = (
     Route("fristen", "Fristen.ipynb", N_("Fristen"), "timeline:build", start=7),
     Route("katalog", "Katalog.ipynb", N_("Katalog einlesen"), "catalog_import:build", cycle=False, nav=False),
     Route("zugaenge", "Zugaenge.ipynb", N_("Zugänge"), "members:build", nav=False, start=9),
+    Route("netzwerk", "Netzwerk.ipynb", N_("Netzwerk"), "network:build", cycle=False, nav=False, start=10),
     Route(
         "teilnahme", "Teilnahme.ipynb", N_("Teilnahme"), "participant:build", cycle=False, nav=False, participants=True
     ),
@@ -121,6 +123,8 @@ class Services(Protocol):
     def facilitator_workshop(self, token: str | None) -> Workshop: ...
 
     def people(self) -> People: ...
+
+    def networks(self) -> NetworkService: ...
 
 
 @dataclass(frozen=True)

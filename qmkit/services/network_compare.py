@@ -1,0 +1,162 @@
+"""Contributions and the anonymous comparison of a network, checked.
+
+A member's QMB contributes a cycle's ratings to a round (a copy: ratings only, no texts, no names of people). The
+report of a round is made from all contributions, with the network's threshold; the own column is filled only
+for a member the person may see, never for the coordinator. No method here returns another member's ratings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qmkit.domain.access import Right
+from qmkit.domain.catalog import Catalog
+from qmkit.domain.model import Cycle
+from qmkit.domain.network import Contribution, Member, Network, Round
+from qmkit.domain.network_comparison import Further, NetworkReport, TrendRow, compare, trend
+from qmkit.domain.planning import Measure
+from qmkit.errors import InputError
+from qmkit.i18n import _
+from qmkit.services.networks import NetworkService
+from qmkit.services.planning import Planning
+
+
+def ratings_of(catalog: Catalog, answers: dict[str, Any]) -> tuple[dict[str, str], float]:
+    """The ratings a contribution carries (requirement id -> scale value of the catalog) and the progress 0–100."""
+    requirements = catalog.requirements()
+    ratings = {}
+    for req in requirements:
+        answer = answers.get(req.id)
+        value = getattr(answer, "rating", answer)
+        if value and any(v.value == value for v in catalog.scale_for(req)):
+            ratings[req.id] = str(value)
+    progress = 100.0 * len(ratings) / len(requirements) if requirements else 0.0
+    return ratings, round(progress, 1)
+
+
+class NetworkComparison:
+    def __init__(self, networks: NetworkService):
+        self.networks = networks
+        self.store, self.catalogs, self.access = networks.store, networks.catalogs, networks.access
+
+    def catalog(self, network: Network) -> Catalog:
+        return self.catalogs.get(network.catalog_id)
+
+    def _round(self, network_id: int, round_id: int) -> Round:
+        found = self.store.networks.round(int(round_id))
+        if found.network_id != network_id:
+            raise InputError(_("Diese Runde gehört nicht zu diesem Netzwerk."), "round")
+        return found
+
+    # ------------------------------------------------------------------ contributing
+
+    def contribute(self, member_id: int, round_id: int, cycle_id: int) -> Contribution:
+        """The cycle's ratings become the member's contribution to the round (replacing an earlier one)."""
+        member = self.networks.require_member(member_id, Right.MANAGE)
+        if not member.joined:
+            raise InputError(_("Bitte zuerst die Einladung annehmen."), "member")
+        network = self.store.networks.get(member.network_id)
+        the_round = self._round(network.id, round_id)
+        cycle = self.store.cycles.get(int(cycle_id))
+        if cycle.institution_id != member.institution_id:
+            raise InputError(_("Dieser Zyklus gehört nicht zu „{name}“.").format(name=member.name), "cycle")
+        if cycle.catalog_id != network.catalog_id:
+            raise InputError(
+                _(
+                    "Der Zyklus „{cycle}“ arbeitet mit dem Katalog „{have}“, das Netzwerk vergleicht „{want}“. "
+                    "Bitte einen Zyklus mit dem Katalog des Netzwerks wählen."
+                ).format(cycle=cycle.name, have=cycle.catalog_id, want=network.catalog_id),
+                "cycle",
+            )
+        catalog = self.catalog(network)
+        ratings, progress = ratings_of(catalog, self.store.assessments.of_cycle(cycle.id))
+        made = Contribution(
+            member.id,
+            the_round.id,
+            catalog.id,
+            catalog.version,
+            ratings,
+            progress,
+            cycle.id,
+            _("Zyklus „{name}“").format(name=cycle.name)[:300],
+        )
+        self.store.networks.contribute(made, self.access.who(), replace=True)
+        return made
+
+    def own_contributions(self, member_id: int) -> dict[int, Contribution]:
+        """Round id -> the member's own contribution (for a person who may see the member's institution)."""
+        member = self.networks.require_member(member_id, Right.READ)
+        found = {}
+        for the_round in self.store.networks.rounds(member.network_id):
+            mine = self.store.networks.contributions(the_round.id).get(member.id)
+            if mine is not None:
+                found[the_round.id] = mine
+        return found
+
+    def member_cycles(self, member_id: int) -> list[Cycle]:
+        """The member's cycles with the network's catalog, most recently changed first."""
+        member = self.networks.require_member(member_id, Right.READ)
+        catalog_id = self.store.networks.get(member.network_id).catalog_id
+        cycles = [c for c in self.store.cycles.all(member.institution_id) if c.catalog_id == catalog_id]
+        return sorted(cycles, key=lambda c: c.updated_at, reverse=True)
+
+    def contribution_counts(self, network_id: int) -> dict[int, int]:
+        self.networks.require_view(network_id)
+        return self.store.networks.contribution_counts(network_id)
+
+    # ------------------------------------------------------------------ the comparison
+
+    def _viewer(self, network_id: int, member_id: int | None) -> Member | None:
+        """The member whose own column is filled; the person must be allowed to see that member's institution."""
+        if member_id is None:
+            self.networks.require_view(network_id)
+            return None
+        member = self.networks.require_member(int(member_id), Right.READ)
+        if member.network_id != network_id:
+            raise InputError(_("Dieses Mitglied gehört nicht zu diesem Netzwerk."), "member")
+        return member
+
+    def report(self, network_id: int, round_id: int, member_id: int | None = None) -> NetworkReport:
+        """The round's anonymous comparison; with ``member_id`` that member's own column (its own copy)."""
+        viewer = self._viewer(network_id, member_id)
+        network = self.store.networks.get(network_id)
+        the_round = self._round(network_id, round_id)
+        contributions = self.store.networks.contributions(the_round.id)
+        joined = sum(1 for m in self.store.networks.members(network_id) if m.joined)
+        return compare(
+            self.catalog(network),
+            {member: c.ratings for member, c in contributions.items() if c.catalog_id == network.catalog_id},
+            network.threshold,
+            the_round.name,
+            joined,
+            viewer.id if viewer else None,
+            viewer.name if viewer else None,
+        )
+
+    def reports(self, network_id: int, member_id: int | None = None) -> list[NetworkReport]:
+        """The report of every round, oldest first."""
+        self._viewer(network_id, member_id)
+        return [self.report(network_id, r.id, member_id) for r in self.store.networks.rounds(network_id)]
+
+    def trend(self, network_id: int, member_id: int | None = None) -> list[TrendRow]:
+        return trend(self.reports(network_id, member_id))
+
+    def measure_from_further(self, member_id: int, further: Further, cycle_id: int, responsible: str) -> Measure:
+        """One click from "others are further" to a planned measure in the member's cycle."""
+        member = self.networks.require_member(member_id, Right.EDIT)
+        planning = Planning.open(self.store, int(cycle_id), self.catalogs, access=self.access)
+        if planning.cycle.institution_id != member.institution_id:
+            raise InputError(_("Dieser Zyklus gehört nicht zu „{name}“.").format(name=member.name), "cycle")
+        stat = further.stat
+        return planning.add_measure(
+            "",
+            title=_("{id} {title}: von anderen im Netzwerk lernen").format(id=stat.requirement_id, title=stat.title)[
+                :200
+            ],
+            description=_(
+                "Aus dem Netzwerkvergleich: die Hälfte der Mitglieder steht bei „{median}“ oder besser, "
+                "die eigene Bewertung ist „{own}“."
+            ).format(median=stat.median_label, own=stat.own_label),
+            requirement_ids=(stat.requirement_id,),
+            responsible=responsible,
+        )

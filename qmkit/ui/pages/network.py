@@ -1,0 +1,239 @@
+"""Netzwerk: a Verbund, a region or a municipality compares itself anonymously and agrees on what to do.
+
+One page for everyone in a network: a coordinator sees the whole picture (aggregates only) and manages members,
+rounds and agreements; a member's QMB sees the same picture with its own position marked, "where others are
+further" (one click → a measure in its plan), contributes a cycle to a round and decides whether its name may be
+shown. Which parts appear follows from the person's rights, checked again by the services on every click.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from qmkit.config import exports_dir
+from qmkit.domain.network import NETWORK_KIND_LABELS, Member, Network
+from qmkit.excel.network_report import network_report_workbook
+from qmkit.excel.style import save_workbook
+from qmkit.i18n import _
+from qmkit.services.network_compare import NetworkComparison
+from qmkit.services.networks import NetworkService
+from qmkit.ui.pages.network_coord import CoordinatorCards, create_card
+from qmkit.ui.pages.network_member import MemberCards, invitations_card
+from qmkit.ui.routes import PageRequest
+from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, guard, make, page_box
+from qmkit.ui.widgets.network_chart import areas_html, requirements_html, trend_html
+
+OVERALL = "gesamt"
+
+
+def _int(query: dict[str, str], key: str) -> int | None:
+    raw = query.get(key, "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
+class NetworkPage:
+    def __init__(self, service: NetworkService, query: dict[str, str]):
+        self.service, self.compare = service, NetworkComparison(service)
+        self.feedback = Feedback()
+        self.guard = guard(self.feedback)
+        self.network_choice = make(w.Dropdown, description=_("Netzwerk"), layout={"width": "420px"})
+        self.view_choice = make(w.Dropdown, description=_("Ansicht"), layout={"width": "420px"})
+        self.round_choice = make(w.Dropdown, description=_("Runde"), layout={"width": "420px"})
+        self.body = make(w.VBox)
+        self.download = make(w.HTML)
+        self.top = make(w.VBox)
+        head = make(
+            w.HTML,
+            '<nav class="qm-nav"><a href="Start.ipynb">' + esc(_("Start")) + "</a></nav>"
+            f"<h1>{esc(_('Netzwerk'))}</h1><div class='qm-muted'>"
+            + esc(
+                _(
+                    "Verbund, Region oder Kommune: gemeinsam Qualität entwickeln. Der Vergleich ist anonym – Werte "
+                    "erscheinen erst ab der Mindestgruppe, Namen nur mit Zustimmung, Freitexte nie."
+                )
+            )
+            + "</div>",
+        )
+        self.widget = page_box(head, self.feedback.widget, self.top, self.body)
+        self._wanted = (_int(query, "netzwerk"), _int(query, "mitglied"), _int(query, "runde"))
+        self._quiet = False  # True while the page itself sets the choices
+        self.network_choice.observe(self.guard(lambda _c: self._chosen(self.choose_network)), names="value")
+        self.view_choice.observe(self.guard(lambda _c: self._chosen(self.show)), names="value")
+        self.round_choice.observe(self.guard(lambda _c: self._chosen(self.show)), names="value")
+        self.reload()
+
+    def _chosen(self, then: Any) -> None:
+        if not self._quiet:
+            then()
+
+    # ------------------------------------------------------------------ choosing
+
+    def reload(self, network_id: int | None = None) -> None:
+        """Read the person's networks and invitations again and show the chosen network."""
+        networks = self.service.networks()
+        parts: list[w.Widget] = []
+        invitations = self.service.invitations()
+        if invitations:
+            parts.append(invitations_card(self.service, invitations, self.guard, self.feedback, self.reload))
+        if self.service.access.identity.everything:
+            parts.append(create_card(self.service, self.guard, self.feedback, self.reload))
+        self.top.children = (*parts, make(w.HBox, [self.network_choice]))
+        wanted = network_id or self._wanted[0]
+        options = [(f"{n.name} ({_(NETWORK_KIND_LABELS[n.kind])})", n.id) for n in networks]
+        self._quiet = True
+        try:
+            self.network_choice.options = options
+            if options:
+                ids = [n.id for n in networks]
+                self.network_choice.value = wanted if wanted in ids else ids[0]
+        finally:
+            self._quiet = False
+        if not networks:
+            self.body.children = (
+                make(
+                    w.HTML,
+                    "<div class='qm-muted'>"
+                    + esc(
+                        _(
+                            "Sie gehören noch zu keinem Netzwerk. Eine Koordination lädt Ihre Einrichtung ein; die "
+                            "Einladung erscheint dann hier. Zum Ausprobieren: qmkit demo --network 12 --catalog qesplus"
+                        )
+                    )
+                    + "</div>",
+                ),
+            )
+            return
+        self.choose_network()
+
+    def network(self) -> Network:
+        return self.service.network(int(self.network_choice.value))
+
+    def choose_network(self) -> None:
+        network = self.network()
+        views: list[tuple[str, Any]] = []
+        if self.service.coordinates(network.id):
+            views.append((_("Gesamtbild (Koordination, ohne Einzelwerte)"), OVERALL))
+        own = [m for m in self.service.own_members(network.id) if m.joined]
+        views += [(_("als Mitglied: {name}").format(name=m.name), m.id) for m in own]
+        rounds = self.service.rounds(network.id)
+        self._quiet = True
+        try:
+            self.view_choice.options = views or [("–", None)]
+            self.round_choice.options = [(r.name, r.id) for r in rounds] or [("–", None)]
+            if views:
+                values = [v for _l, v in views]
+                self.view_choice.value = self._wanted[1] if self._wanted[1] in values else values[0]
+            if rounds:
+                ids = [r.id for r in rounds]
+                self.round_choice.value = self._wanted[2] if self._wanted[2] in ids else ids[-1]
+        finally:
+            self._quiet = False
+        self._wanted = (None, None, None)
+        self.show()
+
+    def member(self) -> Member | None:
+        value = self.view_choice.value
+        return self.service.member(int(value)) if isinstance(value, int) else None
+
+    # ------------------------------------------------------------------ showing
+
+    def show(self) -> None:
+        self.download.value = ""
+        network, member = self.network(), self.member()
+        parts: list[w.Widget] = [self._about(network)]
+        if self.view_choice.value is None and not self.service.coordinates(network.id):
+            parts.append(make(w.HTML, f"<div class='qm-muted'>{esc(_('Bitte zuerst die Einladung annehmen.'))}</div>"))
+        else:
+            parts.append(make(w.HBox, [self.view_choice, self.round_choice]))
+            parts += self._comparison(network, member)
+        if member is not None:
+            parts += MemberCards(self.compare, member, self.guard, self.feedback, self.after_change).widgets()
+        if self.service.coordinates(network.id):
+            parts += CoordinatorCards(self.service, network, self.guard, self.feedback, self.after_change).widgets()
+        self.body.children = tuple(parts)
+
+    def after_change(self) -> None:
+        """After a change that alters who sees what (joined, left, new round): read everything again."""
+        self.reload(int(self.network_choice.value))
+
+    def _about(self, network: Network) -> w.HTML:
+        joined, invited = self.service.member_count(network.id)
+        agreements = self.service.agreements(network.id)
+        lines = "".join(
+            f"<li>{esc(a.agreed_on.strftime('%d.%m.%Y') if a.agreed_on else '')} {esc(a.text)}</li>" for a in agreements
+        )
+        facts = _(
+            "{kind} · Katalog {catalog} · {joined} Mitglieder, {invited} eingeladen · Mindestgruppe {min}"
+        ).format(
+            kind=_(NETWORK_KIND_LABELS[network.kind]),
+            catalog=network.catalog_id,
+            joined=joined,
+            invited=invited,
+            min=network.threshold,
+        )
+        named = [m.name for m in self.service.members(network.id) if m.joined and (m.named or self._coordinating())]
+        who = _("Mitglieder: {names}").format(names=", ".join(named)) if named else ""
+        hidden = joined - len(named)
+        if hidden > 0 and named:
+            who += " " + _("und {n} weitere (ohne Namen)").format(n=hidden)
+        return make(
+            w.HTML,
+            f"<h2>{esc(network.name)}</h2><div class='qm-muted'>{esc(facts)}</div>"
+            + (f"<div>{esc(who)}</div>" if who else "")
+            + (f"<h3>{esc(_('Vereinbarungen'))}</h3><ul>{lines}</ul>" if lines else ""),
+        )
+
+    def _coordinating(self) -> bool:
+        return self.view_choice.value == OVERALL
+
+    def _comparison(self, network: Network, member: Member | None) -> list[w.Widget]:
+        if self.round_choice.value is None:
+            return [make(w.HTML, f"<div class='qm-muted'>{esc(_('Noch keine Runde angelegt.'))}</div>")]
+        member_id = member.id if member else None
+        report = self.compare.report(network.id, int(self.round_choice.value), member_id)
+        counts = _("{round}: {n} Beiträge von {members} Mitgliedern.").format(
+            round=report.round_name, n=report.contributions, members=report.members
+        )
+        if not report.shown:
+            counts += " " + _(
+                "Zu wenige Beiträge für einen Vergleich: Werte erscheinen ab {min} Beiträgen, damit niemand auf "
+                "einzelne Mitglieder schließen kann."
+            ).format(min=report.threshold)
+        reports = self.compare.reports(network.id, member_id)
+        export = button(self.guard, "Netzwerkbericht als Excel", "file-excel-o", self.export)
+        return [
+            card(
+                make(w.HTML, f"<h2>{esc(_('Vergleich je Bereich'))}</h2><div>{esc(counts)}</div>"),
+                make(w.HTML, areas_html(report)),
+                make(w.HBox, [export]),
+                self.download,
+            ),
+            card(make(w.HTML, f"<h2>{esc(_('Je Anforderung'))}</h2>" + requirements_html(report))),
+            card(
+                make(
+                    w.HTML,
+                    f"<h2>{esc(_('Verlauf über die Runden'))}</h2>"
+                    + trend_html(
+                        self.compare.trend(network.id, member_id), [r.round_name for r in reports], bool(member)
+                    ),
+                )
+            ),
+        ]
+
+    def export(self) -> None:
+        network, member = self.network(), self.member()
+        reports = self.compare.reports(network.id, member.id if member else None)
+        ids = [r.id for r in self.service.rounds(network.id)]
+        reports = reports[: ids.index(int(self.round_choice.value)) + 1]
+        suffix = f"_{member.name}" if member else ""
+        name = f"Netzwerkbericht_{network.name}_{reports[-1].round_name}{suffix}"
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:150] + ".xlsx"
+        path = save_workbook(network_report_workbook(network, reports), exports_dir() / safe)
+        self.download.value = download_html(path, _("Netzwerkbericht herunterladen"), "qm-download-network")
+        self.feedback.ok(_("Der Netzwerkbericht ist erstellt."))
+
+
+def build(request: PageRequest) -> w.VBox:
+    return NetworkPage(request.services.networks(), request.query).widget

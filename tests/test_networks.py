@@ -1,0 +1,244 @@
+"""Networks: members join and leave, contribute ratings, and compare themselves anonymously.
+
+What a coordinator and a member would check: nothing shows below the threshold (page, Excel, CLI); the coordinator
+never reaches a member's single answers; a member sees no unnamed member's name; the figures equal a pandas
+group-by over the stored ratings. Runs on SQLite and, with QMKIT_TEST_POSTGRES, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import ipywidgets as w
+import pandas as pd
+import pytest
+
+from qmkit.errors import AccessDenied, InputError
+from qmkit.excel.network_report import network_report_workbook
+from qmkit.services.access import Access
+from qmkit.services.network_compare import NetworkComparison
+from qmkit.services.networks import NetworkService
+from qmkit.services.people import People
+from qmkit.services.planning import Planning
+from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.app import build_page
+from tests.conftest import shipped_catalogs
+
+CATALOG = "qesplus"
+
+
+def _texts(widget: w.Widget, out: list[str] | None = None) -> list[str]:
+    out = [] if out is None else out
+    if isinstance(widget, w.HTML):
+        out.append(widget.value)
+    if isinstance(widget, w.Dropdown):
+        out.extend(label for label, _v in widget.options)
+    for child in getattr(widget, "children", ()):
+        _texts(child, out)
+    return out
+
+
+def make_network(store, size: int, threshold: int = 5, seed: int = 7):
+    """A Verbund of ``size`` institutions, each with a rated cycle contributed to one round (set up as LOCAL)."""
+    catalogs = shipped_catalogs()
+    catalog = catalogs.get(CATALOG)
+    service = NetworkService(store, catalogs)
+    compare = NetworkComparison(service)
+    network = service.create({"name": "Verbund Süd", "kind": "verbund", "catalog_id": CATALOG, "threshold": threshold})
+    the_round = service.add_round(network.id, {"name": "Runde 2026", "starts": date(2026, 1, 1)})
+    rng = random.Random(seed)
+    members, stored = [], {}
+    for i in range(size):
+        inst = store.institutions.create(f"Einrichtung {i:02d}")
+        member = service.invite(network.id, {"kind": "traeger"}, inst.id)
+        service.accept(member.id)
+        cycle = store.cycles.create(inst.id, "Selbstbewertung 2026", catalog)
+        ratings = {}
+        for req in catalog.requirements():
+            if rng.random() < 0.85:
+                ratings[req.id] = rng.choice([v.value for v in catalog.scale_for(req)])
+        SelfEvaluation(store, cycle, catalog).rate_all(ratings)
+        compare.contribute(member.id, the_round.id, cycle.id)
+        members.append(member)
+        stored[member.id] = ratings
+    return network, the_round, members, stored
+
+
+def person(store, login: str, institution: str | None = None, role: str = "qmb") -> Access:
+    people = People(store)
+    people.add(login, login.title())
+    if institution:
+        people.grant(login, store.institutions.find(institution).id, role)
+    found = store.users.identity(login)
+    assert found is not None
+    return Access(store, found)
+
+
+def test_a_network_below_the_threshold_shows_no_distribution_anywhere(store, tmp_path):
+    network, the_round, members, _stored = make_network(store, 4, threshold=5)
+    compare = NetworkComparison(NetworkService(store, shipped_catalogs()))
+    report = compare.report(network.id, the_round.id, members[0].id)
+    assert report.contributions == 4 and not report.shown
+    assert all(s.counts is None and s.spread.median is None for s in report.requirements)
+    assert all(a.spread.median is None for a in report.areas)
+    assert report.further() == []
+    # the member still sees its own value (it is its own data), nothing of the others
+    assert any(s.own_value for s in report.requirements)
+    wb = network_report_workbook(network, [report])
+    sheet = wb[wb.sheetnames[2]]
+    shares = [c.value for row in sheet.iter_rows(min_row=2, min_col=4, max_col=7) for c in row]
+    assert shares and all(v is None for v in shares)
+    assert "verborgen: " in str(sheet.cell(row=2, column=9).value)
+    page = " ".join(_texts(build_page("netzwerk", {"netzwerk": str(network.id)}, store, shipped_catalogs())))
+    assert "Zu wenige Beiträge" in page and "verborgen: 4 von mindestens 5" in page
+    assert 'class="qm-spread-box"' not in page and 'title="erfüllt' not in page
+
+
+def test_twelve_members_see_distributions_whose_figures_equal_a_pandas_groupby(store):
+    network, the_round, members, stored = make_network(store, 12)
+    catalog = shipped_catalogs().get(CATALOG)
+    report = NetworkComparison(NetworkService(store, shipped_catalogs())).report(network.id, the_round.id)
+    assert report.shown and report.own_member is None
+    # the figures read back from what the store holds, not from what the test meant to store
+    rows = []
+    for member in members:
+        cycle = store.cycles.all(member.institution_id)[0]
+        rows += [(member.id, rid, a.rating) for rid, a in store.assessments.of_cycle(cycle.id).items() if a.rating]
+    frame = pd.DataFrame(rows, columns=["member", "req", "value"])
+    assert len(frame) == sum(len(r) for r in stored.values())
+    scale = catalog.scale.values
+    usable = [v.value for v in scale if not v.not_applicable]
+    score = {v: 100 - 100 * i / (len(usable) - 1) for i, v in enumerate(usable)}
+    frame["score"] = frame["value"].map(score)
+    counts = frame.groupby(["req", "value"]).size()
+    medians = frame.dropna(subset=["score"]).groupby("req")["score"].median()
+    quartiles = frame.dropna(subset=["score"]).groupby("req")["score"].quantile([0.25, 0.75])
+    for stat in report.requirements:
+        for value in scale:
+            assert stat.counts[value.value] == counts.get((stat.requirement_id, value.value), 0)
+        assert stat.n == int((frame["req"] == stat.requirement_id).sum())
+        assert stat.spread.median == pytest.approx(medians[stat.requirement_id])
+        assert stat.spread.q1 == pytest.approx(quartiles[(stat.requirement_id, 0.25)])
+        assert stat.spread.q3 == pytest.approx(quartiles[(stat.requirement_id, 0.75)])
+    area_of = {r.id: catalog.area_of(r.id).id for r in catalog.requirements()}
+    frame["area"] = frame["req"].map(area_of)
+    per_member = frame.dropna(subset=["score"]).groupby(["area", "member"])["score"].mean()
+    for area in report.areas:
+        assert area.spread.median == pytest.approx(per_member[area.area_id].median())
+        assert area.spread.n == len(per_member[area.area_id])
+
+
+def test_the_coordinator_sees_aggregates_only_never_a_members_answers(store):
+    network, the_round, members, _stored = make_network(store, 6)
+    catalogs = shipped_catalogs()
+    NetworkService(store, catalogs).add_coordinator(network.id, "kora")
+    kora = person(store, "kora")
+    service = NetworkService(store, catalogs, kora)
+    compare = NetworkComparison(service)
+    assert service.coordinates(network.id)
+    report = compare.report(network.id, the_round.id)
+    assert report.shown and report.own_member is None and all(s.own_value is None for s in report.requirements)
+    target = members[2]
+    for attempt in (
+        lambda: compare.report(network.id, the_round.id, target.id),
+        lambda: compare.own_contributions(target.id),
+        lambda: compare.member_cycles(target.id),
+        lambda: compare.contribute(target.id, the_round.id, store.cycles.all(target.institution_id)[0].id),
+        lambda: SelfEvaluation.open(store, store.cycles.all(target.institution_id)[0].id, catalogs, kora),
+    ):
+        with pytest.raises(AccessDenied):
+            attempt()
+    # a URL naming the member gives the coordinator the overall view, never the member's column
+    page = build_page(
+        "netzwerk", {"netzwerk": str(network.id), "mitglied": str(target.id)}, store, catalogs, identity=kora.identity
+    )
+    text = " ".join(_texts(page))
+    assert "Gesamtbild" in text and "Ihr Wert" not in text and "Ihre Bewertung" not in text
+    assert "als Mitglied" not in text
+
+
+def test_a_member_sees_its_own_position_and_only_named_members(store):
+    network, the_round, members, stored = make_network(store, 6)
+    catalogs = shipped_catalogs()
+    NetworkService(store, catalogs).set_named(members[1].id, True)
+    anna = person(store, "anna", "Einrichtung 00")
+    service = NetworkService(store, catalogs, anna)
+    assert not service.coordinates(network.id)
+    names = {m.name for m in service.members(network.id)}
+    assert names == {"Einrichtung 00", "Einrichtung 01"}
+    compare = NetworkComparison(service)
+    report = compare.report(network.id, the_round.id, members[0].id)
+    assert report.own_member == "Einrichtung 00"
+    own = {s.requirement_id: s.own_value for s in report.requirements if s.own_value}
+    assert own == stored[members[0].id]
+    with pytest.raises(AccessDenied):
+        compare.report(network.id, the_round.id, members[3].id)
+    with pytest.raises(AccessDenied):
+        service.add_round(network.id, {"name": "Runde 2027"})
+    page = " ".join(
+        _texts(build_page("netzwerk", {"netzwerk": str(network.id)}, store, catalogs, identity=anna.identity))
+    )
+    assert "Ihr Wert" in page and "Einrichtung 01" in page
+    for hidden in ("Einrichtung 02", "Einrichtung 03", "Einrichtung 04", "Einrichtung 05"):
+        assert hidden not in page
+    # someone of another institution outside the network sees nothing of it
+    outsider = person(store, "olaf")
+    assert NetworkService(store, catalogs, outsider).networks() == []
+    with pytest.raises(AccessDenied):
+        NetworkComparison(NetworkService(store, catalogs, outsider)).report(network.id, the_round.id)
+
+
+def test_joining_contributing_and_leaving_keep_each_members_data_its_own(store):
+    network, the_round, members, _stored = make_network(store, 5)
+    catalogs = shipped_catalogs()
+    service = NetworkService(store, catalogs)
+    compare = NetworkComparison(service)
+    assert compare.report(network.id, the_round.id).shown
+    with pytest.raises(InputError, match="schon eingeladen"):
+        service.invite(network.id, {"kind": "vhs"}, members[0].institution_id)
+    with pytest.raises(InputError, match="mindestens 3"):
+        service.set_threshold(network.id, 2)
+    # a cycle of another catalog is refused, nothing changes
+    other = store.cycles.create(members[0].institution_id, "QM4 2026", catalogs.get("qm4"))
+    with pytest.raises(InputError, match="Katalog"):
+        compare.contribute(members[0].id, the_round.id, other.id)
+    service.leave(members[4].id)
+    report = compare.report(network.id, the_round.id)
+    assert report.contributions == 4 and not report.shown
+    assert store.networks.contributions(the_round.id).keys() == {m.id for m in members[:4]}
+    # an invited institution that has not joined does not count and cannot contribute
+    late = store.institutions.create("Neu dabei")
+    invited = service.invite(network.id, {"kind": "beratung"}, late.id)
+    cycle = store.cycles.create(late.id, "2026", catalogs.get(CATALOG))
+    with pytest.raises(InputError, match="Einladung annehmen"):
+        compare.contribute(invited.id, the_round.id, cycle.id)
+
+
+def test_where_others_are_further_becomes_a_measure_in_one_click(store):
+    network, the_round, members, _stored = make_network(store, 8, seed=3)
+    catalogs = shipped_catalogs()
+    compare = NetworkComparison(NetworkService(store, catalogs))
+    report = compare.report(network.id, the_round.id, members[0].id)
+    further = report.further()
+    assert further, "the seeded network has requirements where member 0 is behind the median"
+    first = further[0]
+    assert first.stat.spread.median > first.stat.own_score
+    cycle = store.cycles.all(members[0].institution_id)[0]
+    made = compare.measure_from_further(members[0].id, first, cycle.id, "B. Yilmaz")
+    planning = Planning.open(store, cycle.id, catalogs)
+    assert [m.title for m in planning.measures()] == [made.title]
+    assert made.requirement_ids == (first.stat.requirement_id,)
+    with pytest.raises(InputError, match="verantwortliche"):
+        compare.measure_from_further(members[0].id, first, cycle.id, "")
+
+
+def test_network_names_and_texts_are_checked():
+    from qmkit.domain.network import check_network
+
+    with pytest.raises(InputError, match="Katalog"):
+        check_network({"name": "X", "kind": "verbund", "catalog_id": "gibtsnicht"}, {"qm4"})
+    with pytest.raises(InputError, match="Verbund, Region oder Kommune"):
+        check_network({"name": "X", "kind": "land", "catalog_id": "qm4"}, {"qm4"})
+    clean = check_network({"name": "  <script>Verbund</script> ", "kind": "region", "catalog_id": "qm4"}, {"qm4"})
+    assert clean["name"] == "<script>Verbund</script>" and clean["threshold"] == 5
