@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.network import network_benchmarks, network_rows  # noqa: E402
 from benchmarks.shared import shared_benchmarks, shared_rows  # noqa: E402
 from benchmarks.writers import WRITERS, writer_benchmarks, writer_row  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
@@ -683,6 +684,7 @@ def report(results: dict[str, Any]) -> str:
         ),
         *([writer_row(results)] if "writers_slowest_s" in results else []),
         *shared_rows(results),
+        *network_rows(results),
         (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
@@ -726,7 +728,9 @@ Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benc
 --workshop-only` repeats only these rows; `--evidence-only` repeats the evidence rows (readiness, package,
 import preview, feedback report preview), which run in process without a browser; `--writers-only` the
 row of {WRITERS} processes writing at once; `--shared-only` the PostgreSQL and JupyterHub rows (they need
-`QMKIT_BENCH_POSTGRES`, a PostgreSQL URL the benchmark may create schemas in, and JupyterHub's proxy).
+`QMKIT_BENCH_POSTGRES`, a PostgreSQL URL the benchmark may create schemas in, and JupyterHub's proxy);
+`--network-only` the network rows (a synthetic network filled straight through the store, then a member's page
+and the Excel report timed in process; on PostgreSQL too when `QMKIT_BENCH_POSTGRES` is set).
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
@@ -747,6 +751,7 @@ def main() -> int:
             "--writers-only": writer_benchmarks,
             "--browser-only": browser_benchmarks,
             "--shared-only": shared_benchmarks,
+            "--network-only": network_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
@@ -764,6 +769,7 @@ def main() -> int:
         results.update(evidence_benchmarks(work))
         results.update(writer_benchmarks(work))
         results.update(shared_benchmarks(work))
+        results.update(network_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)

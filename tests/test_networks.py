@@ -13,6 +13,7 @@ from datetime import date
 import ipywidgets as w
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from qmkit.errors import AccessDenied, InputError
 from qmkit.excel.network_report import network_report_workbook
@@ -242,3 +243,94 @@ def test_network_names_and_texts_are_checked():
         check_network({"name": "X", "kind": "land", "catalog_id": "qm4"}, {"qm4"})
     clean = check_network({"name": "  <script>Verbund</script> ", "kind": "region", "catalog_id": "qm4"}, {"qm4"})
     assert clean["name"] == "<script>Verbund</script>" and clean["threshold"] == 5
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    from qmkit.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_demo_network_and_report_as_csv_and_excel(capsys, tmp_path, monkeypatch):
+    """``qmkit demo --network 12`` and the report a script reads: counts equal the stored contributions."""
+    import csv
+
+    from qmkit.store import Store
+
+    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
+    monkeypatch.delenv("QMKIT_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    code, out, _ = _cli(capsys, "demo", "--network", "12", "--catalog", "qmf")
+    assert code == 0 and "„Demo-Verbund“ (qmf) angelegt: 12 Mitglieder" in out
+    code, out, _ = _cli(capsys, "demo", "--network", "12", "--catalog", "qmf")
+    assert code == 0 and "gibt es schon" in out
+    code, out, _ = _cli(capsys, "network", "list")
+    assert "Demo-Verbund (region, Katalog qmf): 12 Mitglieder, 0 eingeladen" in out
+    report = tmp_path / "bericht.csv"
+    assert _cli(capsys, "export", "network-report", "--out", str(report))[0] == 0
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert "eigene" not in rows[0]
+    store = Store()
+    network = store.networks.find("Demo-Verbund")
+    newest = store.networks.rounds(network.id)[-1]
+    stored = store.networks.contributions(newest.id)
+    for row in rows:
+        assert row["runde"] == newest.name
+        expected = sum(1 for c in stored.values() if c.ratings.get(row["anforderung"]) == row["wert"])
+        assert int(row["mitglieder"]) == expected
+        rated = sum(1 for c in stored.values() if row["anforderung"] in c.ratings)
+        assert float(row["anteil"]) == pytest.approx(expected / rated, abs=1e-4)
+    # a member's own copy marks its values; the Excel report carries the course over both rounds
+    member = store.networks.members(network.id)[0]
+    own = tmp_path / "eigen.xlsx"
+    assert _cli(capsys, "export", "network-report", "--member", member.name, "--out", str(own))[0] == 0
+    wb = load_workbook(own)
+    assert wb.sheetnames == ["Deckblatt", "Bereiche", "Anforderungen", "Verlauf"]
+    assert member.name in wb["Deckblatt"]["B11"].value
+    assert wb["Verlauf"].cell(row=1, column=3).value.startswith("Median Runde")
+    assert wb["Anforderungen"].cell(row=1, column=wb["Anforderungen"].max_column).value == "Eigene Bewertung"
+    code, _out, err = _cli(capsys, "export", "network-report", "--out", str(tmp_path / "x.pdf"))
+    assert code == 1 and ".xlsx oder .csv" in err
+
+
+def test_cli_keeps_a_coordinator_to_aggregates_and_hides_small_networks(capsys, tmp_path, monkeypatch):
+    import csv
+
+    from qmkit.store import Store
+
+    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("QMKIT_USER", raising=False)
+    store = Store()
+    network, _round, members, _stored = make_network(store, 4)
+    NetworkService(store, shipped_catalogs()).add_coordinator(network.id, "kora")
+    People(store).add("kora", "Kora Koordination")
+    monkeypatch.setenv("QMKIT_USER", "kora")
+    code, _out, err = _cli(
+        capsys, "export", "network-report", "--member", members[1].name, "--out", str(tmp_path / "m.csv")
+    )
+    assert code == 1 and "Einrichtung 01" not in _out and not (tmp_path / "m.csv").exists()
+    assert "Fehler" in err
+    out_csv = tmp_path / "klein.csv"
+    assert _cli(capsys, "export", "network-report", "--out", str(out_csv))[0] == 0
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8")))
+    assert rows and all(r["mitglieder"] == "" and r["anteil"] == "" for r in rows)
+
+
+def test_libreoffice_prints_the_network_report(store, tmp_path):
+    from qmkit.excel.style import save_workbook
+    from tests.conftest import libreoffice_pdf_text
+
+    network, the_round, members, _stored = make_network(store, 9)
+    compare = NetworkComparison(NetworkService(store, shipped_catalogs()))
+    path = save_workbook(
+        network_report_workbook(network, [compare.report(network.id, the_round.id, members[0].id)]),
+        tmp_path / "Netzwerkbericht.xlsx",
+    )
+    text, pages = libreoffice_pdf_text(path, tmp_path)
+    assert "Netzwerkbericht" in text and "Verbund Süd" in text and "Eigene Bewertung" in text
+    assert "Median" in text and 4 <= pages <= 8

@@ -11,10 +11,10 @@ Pure functions over plain data.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qmkit.domain.catalog import Catalog, Requirement, Scale
+from qmkit.domain.catalog import Catalog, Requirement, Scale, ScaleValue
 
 Ratings = Mapping[str, str]  # requirement id -> scale value of one member
 
@@ -123,12 +123,31 @@ def nearest_label(catalog: Catalog, req: Requirement, score: float | None) -> st
     return best.label
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A requirement as the comparison needs it: its area, scale and the scores of its values."""
+
+    req: Requirement
+    area_id: str
+    scale: tuple[ScaleValue, ...]
+    scores: dict[str, float]
+
+
+def _layout(catalog: Catalog) -> list[_Item]:
+    items = []
+    for area in catalog.areas:
+        for req in area.all_requirements():
+            scale = tuple(catalog.scale_for(req))
+            items.append(_Item(req, area.id, scale, value_scores(list(scale))))
+    return items
+
+
 def _requirement_stat(
-    catalog: Catalog, req: Requirement, members: Iterable[Ratings], threshold: int, own: Ratings | None
+    catalog: Catalog, item: _Item, members: Sequence[Ratings], threshold: int, own: Ratings | None
 ) -> RequirementStat:
-    scale = catalog.scale_for(req)
-    scores = value_scores(scale)
-    values = [r[req.id] for r in members if req.id in r and any(v.value == r[req.id] for v in scale)]
+    req, scale, scores = item.req, item.scale, item.scores
+    allowed = {v.value for v in scale}
+    values = [value for r in members if (value := r.get(req.id)) in allowed]
     usable = [scores[v] for v in values if v in scores]
     shown = len(values) >= threshold
     counts = {v.value: values.count(v.value) for v in scale} if shown else None
@@ -137,7 +156,7 @@ def _requirement_stat(
     return RequirementStat(
         req.id,
         req.title,
-        catalog.area_of(req.id).id,
+        item.area_id,
         len(values),
         counts,
         stat_spread,
@@ -148,15 +167,13 @@ def _requirement_stat(
     )
 
 
-def member_area_scores(catalog: Catalog, ratings: Ratings) -> dict[str, float]:
+def member_area_scores(catalog: Catalog, ratings: Ratings, layout: list[_Item] | None = None) -> dict[str, float]:
     """A member's mean score per area (areas without a usable rating are left out)."""
     sums: dict[str, list[float]] = {}
-    for area in catalog.areas:
-        for req in area.all_requirements():
-            scores = value_scores(catalog.scale_for(req))
-            value = ratings.get(req.id)
-            if value in scores:
-                sums.setdefault(area.id, []).append(scores[value])
+    for item in layout if layout is not None else _layout(catalog):
+        value = ratings.get(item.req.id)
+        if value in item.scores:
+            sums.setdefault(item.area_id, []).append(item.scores[value])
     return {area_id: sum(v) / len(v) for area_id, v in sums.items()}
 
 
@@ -174,8 +191,9 @@ def compare(
     # too few contributions: no figure anywhere, not even for a requirement all of them rated
     limit = threshold if len(everyone) >= threshold else len(everyone) + 1
     mine = contributions.get(own) if own is not None else None
-    per_member = [member_area_scores(catalog, r) for r in everyone]
-    own_areas = member_area_scores(catalog, mine) if mine is not None else {}
+    layout = _layout(catalog)
+    per_member = [member_area_scores(catalog, r, layout) for r in everyone]
+    own_areas = member_area_scores(catalog, mine, layout) if mine is not None else {}
     areas = tuple(
         AreaStat(
             area.id,
@@ -185,7 +203,7 @@ def compare(
         )
         for area in catalog.areas
     )
-    requirements = tuple(_requirement_stat(catalog, req, everyone, limit, mine) for req in catalog.requirements())
+    requirements = tuple(_requirement_stat(catalog, item, everyone, limit, mine) for item in layout)
     return NetworkReport(
         catalog,
         round_name,

@@ -14,6 +14,7 @@ import ipywidgets as w
 
 from qmkit.config import exports_dir
 from qmkit.domain.network import NETWORK_KIND_LABELS, Member, Network
+from qmkit.domain.network_comparison import NetworkReport, trend
 from qmkit.excel.network_report import network_report_workbook
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
@@ -143,13 +144,16 @@ class NetworkPage:
         self.download.value = ""
         network, member = self.network(), self.member()
         parts: list[w.Widget] = [self._about(network)]
+        reports: list[NetworkReport] = []
         if self.view_choice.value is None and not self.service.coordinates(network.id):
             parts.append(make(w.HTML, f"<div class='qm-muted'>{esc(_('Bitte zuerst die Einladung annehmen.'))}</div>"))
         else:
+            reports = self.compare.reports(network.id, member.id if member else None)  # every round, read once
             parts.append(make(w.HBox, [self.view_choice, self.round_choice]))
-            parts += self._comparison(network, member)
+            parts += self._comparison(network, member, reports)
         if member is not None:
-            parts += MemberCards(self.compare, member, self.guard, self.feedback, self.after_change).widgets()
+            latest = reports[-1] if reports else None
+            parts += MemberCards(self.compare, member, self.guard, self.feedback, self.after_change).widgets(latest)
         if self.service.coordinates(network.id):
             parts += CoordinatorCards(self.service, network, self.guard, self.feedback, self.after_change).widgets()
         self.body.children = tuple(parts)
@@ -188,11 +192,12 @@ class NetworkPage:
     def _coordinating(self) -> bool:
         return self.view_choice.value == OVERALL
 
-    def _comparison(self, network: Network, member: Member | None) -> list[w.Widget]:
-        if self.round_choice.value is None:
+    def _comparison(self, network: Network, member: Member | None, reports: list[NetworkReport]) -> list[w.Widget]:
+        if self.round_choice.value is None or not reports:
             return [make(w.HTML, f"<div class='qm-muted'>{esc(_('Noch keine Runde angelegt.'))}</div>")]
-        member_id = member.id if member else None
-        report = self.compare.report(network.id, int(self.round_choice.value), member_id)
+        ids = [r.id for r in self.service.rounds(network.id)]
+        chosen = int(self.round_choice.value)
+        report = reports[ids.index(chosen)] if chosen in ids and len(ids) == len(reports) else reports[-1]
         counts = _("{round}: {n} Beiträge von {members} Mitgliedern.").format(
             round=report.round_name, n=report.contributions, members=report.members
         )
@@ -201,7 +206,6 @@ class NetworkPage:
                 "Zu wenige Beiträge für einen Vergleich: Werte erscheinen ab {min} Beiträgen, damit niemand auf "
                 "einzelne Mitglieder schließen kann."
             ).format(min=report.threshold)
-        reports = self.compare.reports(network.id, member_id)
         export = button(self.guard, "Netzwerkbericht als Excel", "file-excel-o", self.export)
         return [
             card(
@@ -215,9 +219,7 @@ class NetworkPage:
                 make(
                     w.HTML,
                     f"<h2>{esc(_('Verlauf über die Runden'))}</h2>"
-                    + trend_html(
-                        self.compare.trend(network.id, member_id), [r.round_name for r in reports], bool(member)
-                    ),
+                    + trend_html(trend(reports), [r.round_name for r in reports], bool(member)),
                 )
             ),
         ]

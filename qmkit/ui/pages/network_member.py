@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from qmkit.domain.model import day_text
 from qmkit.domain.network import Member, Network
-from qmkit.domain.network_comparison import Further
+from qmkit.domain.network_comparison import Further, NetworkReport
 from qmkit.i18n import _
 from qmkit.services.network_compare import NetworkComparison
 from qmkit.services.networks import NetworkService
@@ -72,16 +72,15 @@ class MemberCards:
         )
         self.further_box = make(w.VBox)
 
-    def widgets(self) -> list[w.Widget]:
-        return [self._further_card(), self._contribution_card(), self._settings_card()]
+    def widgets(self, latest: NetworkReport | None) -> list[w.Widget]:
+        """The member's cards; ``latest``: the newest round's report with this member's own column."""
+        return [self._further_card(latest), self._contribution_card(), self._settings_card()]
 
     # ------------------------------------------------------------------ where others are further
 
-    def _further_card(self) -> w.VBox:
-        rounds = self.service.rounds(self.member.network_id)
-        if not rounds:
+    def _further_card(self, report: NetworkReport | None) -> w.VBox:
+        if report is None:
             return card(make(w.HTML, ""))
-        report = self.compare.report(self.member.network_id, rounds[-1].id, self.member.id)
         found = report.further()
         if not report.shown or report.own_member is None:
             text = _("Sobald genug Beiträge da sind, steht hier, wo andere im Netzwerk weiter sind.")
