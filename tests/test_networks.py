@@ -40,6 +40,13 @@ def _texts(widget: w.Widget, out: list[str] | None = None) -> list[str]:
     return out
 
 
+def _html_only(widget: w.Widget) -> list[str]:
+    found = [widget.value] if isinstance(widget, w.HTML) else []
+    for child in getattr(widget, "children", ()):
+        found += _html_only(child)
+    return found
+
+
 def make_network(store, size: int, threshold: int = 5, seed: int = 7):
     """A Verbund of ``size`` institutions, each with a rated cycle contributed to one round (set up as LOCAL)."""
     catalogs = shipped_catalogs()
@@ -334,3 +341,23 @@ def test_libreoffice_prints_the_network_report(store, tmp_path):
     text, pages = libreoffice_pdf_text(path, tmp_path)
     assert "Netzwerkbericht" in text and "Verbund Süd" in text and "Eigene Bewertung" in text
     assert "Median" in text and 4 <= pages <= 8
+
+
+def test_hostile_text_stays_text_on_the_page_and_in_the_report(store):
+    catalogs = shipped_catalogs()
+    service = NetworkService(store, catalogs)
+    network = service.create({"name": '=HYPERLINK("http://x","klick")', "kind": "region", "catalog_id": CATALOG})
+    the_round = service.add_round(network.id, {"name": "<script>alert(1)</script>"})
+    service.add_agreement(network.id, {"text": "<img src=x onerror=alert(1)> =1+1", "agreed_on": "01.02.2026"})
+    with pytest.raises(InputError, match="Datum"):
+        service.add_agreement(network.id, {"text": "gilt", "agreed_on": "morgen"})
+    built = build_page("netzwerk", {}, store, catalogs)
+    page = " ".join(_html_only(built))  # what the browser reads as markup (drop-down labels are plain text)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt; =1+1" in page
+    report = NetworkComparison(service).report(network.id, the_round.id)
+    cover = network_report_workbook(network, [report])["Deckblatt"]
+    assert cover["B3"].value == '=HYPERLINK("http://x","klick")' and cover["B3"].data_type == "s"
+    from qmkit.documents.network_csv import network_report_csv
+
+    assert network_report_csv(report).splitlines()[1].startswith("<script>")  # no formula start: kept as written

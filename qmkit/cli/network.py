@@ -7,7 +7,6 @@ coordinator's view (aggregates only) on the command line too; without it as the 
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,11 +32,12 @@ def demo_network(args: argparse.Namespace) -> int:
     from qmkit.services.demo_network import create_demo_network
     from qmkit.store import Store
 
-    network, created = create_demo_network(Store(), discover(), args.catalog, args.network)
+    store = Store()
+    network, created = create_demo_network(store, discover(), args.catalog, args.network)
     word = _("angelegt") if created else _("gibt es schon")
     print(
         _("Netzwerk „{name}“ ({catalog}) {word}: {n} Mitglieder.").format(
-            name=network.name, catalog=network.catalog_id, word=word, n=len(Store().networks.members(network.id))
+            name=network.name, catalog=network.catalog_id, word=word, n=len(store.networks.members(network.id))
         )
     )
     return 0
@@ -63,8 +63,8 @@ def _pick(service: NetworkService, name: str | None) -> int:
 def export_network_report(args: argparse.Namespace) -> int:
     """The network report of the newest (or ``--round``) round as .xlsx or .csv; ``--member``: its own copy."""
     from qmkit.documents.network_csv import network_report_csv
-    from qmkit.excel.network_report import network_report_workbook
-    from qmkit.excel.style import save_workbook
+    from qmkit.excel.network_report import network_report_filename, network_report_workbook
+    from qmkit.excel.style import save_atomic, save_workbook
     from qmkit.services.network_compare import NetworkComparison
     from qmkit.store import Store
 
@@ -87,32 +87,16 @@ def export_network_report(args: argparse.Namespace) -> int:
         reports = reports[: names.index(args.round) + 1]
     if not reports:
         raise NotFoundError(_("Das Netzwerk hat noch keine Runde."))
-    out = args.out or exports_dir() / _filename(network.name, reports[-1].round_name, ".xlsx")
+    out = args.out or exports_dir() / network_report_filename(network.name, reports[-1].round_name, args.member)
     if out.suffix.lower() == ".csv":
-        _write_text(out, network_report_csv(reports[-1]))
+        text = network_report_csv(reports[-1])
+        save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     elif out.suffix.lower() == ".xlsx":
         save_workbook(network_report_workbook(network, reports), out)
     else:
         raise InputError(_("Bitte eine Zieldatei mit .xlsx oder .csv angeben."), "out")
     print(_("Netzwerkbericht gespeichert: {path}").format(path=out))
     return 0
-
-
-def _filename(network: str, round_name: str, suffix: str) -> str:
-    raw = f"Netzwerkbericht_{network}_{round_name}"
-    return re.sub(r"_+", "_", re.sub(r"[^\w\-]+", "_", raw)).strip("_-")[:150] + suffix
-
-
-def _write_text(path: Path, text: str) -> None:
-    from qmkit.errors import ExportError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise ExportError(
-            _("Die Datei {path} kann nicht gespeichert werden: {err}").format(path=path, err=exc.strerror)
-        ) from exc
 
 
 def network_create(args: argparse.Namespace) -> int:

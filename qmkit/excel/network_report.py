@@ -6,6 +6,7 @@ threshold stay empty cells with the reason beside them; the own column exists on
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from openpyxl import Workbook
@@ -185,6 +186,12 @@ def _course(wb: Workbook, network: Network, reports: list[NetworkReport], taken:
         ws.add_chart(chart, f"B{last + 3}")
     fit_rows(ws, 1, 1)
     print_setup(ws, network.name, _("Verlauf"))
+
+
+def network_report_filename(network: str, round_name: str, member: str | None = None, suffix: str = ".xlsx") -> str:
+    """'Netzwerkbericht_<network>_<round>[_<member>].xlsx', safe on every file system."""
+    raw = "_".join(["Netzwerkbericht", network, round_name, *([member] if member else [])])
+    return re.sub(r"_+", "_", re.sub(r"[^\w\-]+", "_", raw)).strip("_-")[:150] + suffix
 
 
 def network_report_workbook(network: Network, reports: list[NetworkReport]) -> Workbook:

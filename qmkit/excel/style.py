@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -168,12 +169,17 @@ def export_filename(data: ChecklistData, today: date | None = None, kind: str = 
 
 def save_workbook(wb: Workbook, path: Path | str) -> Path:
     """Save atomically (temporary file, then rename) so a reader never sees half a file."""
+    return save_atomic(path, wb.save)
+
+
+def save_atomic(path: Path | str, write: Callable[[str], object]) -> Path:
+    """``write(temporary path)``, then rename it to ``path``; a German :class:`ExportError` when it fails."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".qmkit-", suffix=".xlsx", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=".qmkit-", suffix=path.suffix, dir=path.parent)
         os.close(fd)
-        wb.save(tmp)
+        write(tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

@@ -13,7 +13,7 @@ from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Cycle
 from qmkit.domain.network import Contribution, Member, Network, Round
-from qmkit.domain.network_comparison import Further, NetworkReport, TrendRow, compare, trend
+from qmkit.domain.network_comparison import Further, NetworkReport, compare
 from qmkit.domain.planning import Measure
 from qmkit.errors import InputError
 from qmkit.i18n import _
@@ -86,23 +86,13 @@ class NetworkComparison:
     def own_contributions(self, member_id: int) -> dict[int, Contribution]:
         """Round id -> the member's own contribution (for a person who may see the member's institution)."""
         member = self.networks.require_member(member_id, Right.READ)
-        found = {}
-        for the_round in self.store.networks.rounds(member.network_id):
-            mine = self.store.networks.contributions(the_round.id).get(member.id)
-            if mine is not None:
-                found[the_round.id] = mine
-        return found
+        return self.store.networks.contributions_of(member.id)
 
     def member_cycles(self, member_id: int) -> list[Cycle]:
         """The member's cycles with the network's catalog, most recently changed first."""
         member = self.networks.require_member(member_id, Right.READ)
         catalog_id = self.store.networks.get(member.network_id).catalog_id
-        cycles = [c for c in self.store.cycles.all(member.institution_id) if c.catalog_id == catalog_id]
-        return sorted(cycles, key=lambda c: c.updated_at, reverse=True)
-
-    def contribution_counts(self, network_id: int) -> dict[int, int]:
-        self.networks.require_view(network_id)
-        return self.store.networks.contribution_counts(network_id)
+        return [c for c in self.store.cycles.all(member.institution_id) if c.catalog_id == catalog_id]
 
     # ------------------------------------------------------------------ the comparison
 
@@ -119,27 +109,31 @@ class NetworkComparison:
     def report(self, network_id: int, round_id: int, member_id: int | None = None) -> NetworkReport:
         """The round's anonymous comparison; with ``member_id`` that member's own column (its own copy)."""
         viewer = self._viewer(network_id, member_id)
+        return self._report(self.store.networks.get(network_id), self._round(network_id, round_id), viewer)
+
+    def reports(self, network_id: int, member_id: int | None = None) -> list[NetworkReport]:
+        """The report of every round, oldest first (the network and its members read once)."""
+        viewer = self._viewer(network_id, member_id)
         network = self.store.networks.get(network_id)
-        the_round = self._round(network_id, round_id)
+        joined = self._joined(network_id)
+        return [self._report(network, r, viewer, joined) for r in self.store.networks.rounds(network_id)]
+
+    def _joined(self, network_id: int) -> int:
+        return sum(1 for m in self.store.networks.members(network_id) if m.joined)
+
+    def _report(
+        self, network: Network, the_round: Round, viewer: Member | None, joined: int | None = None
+    ) -> NetworkReport:
         contributions = self.store.networks.contributions(the_round.id)
-        joined = sum(1 for m in self.store.networks.members(network_id) if m.joined)
         return compare(
             self.catalog(network),
             {member: c.ratings for member, c in contributions.items() if c.catalog_id == network.catalog_id},
             network.threshold,
             the_round.name,
-            joined,
+            self._joined(network.id) if joined is None else joined,
             viewer.id if viewer else None,
             viewer.name if viewer else None,
         )
-
-    def reports(self, network_id: int, member_id: int | None = None) -> list[NetworkReport]:
-        """The report of every round, oldest first."""
-        self._viewer(network_id, member_id)
-        return [self.report(network_id, r.id, member_id) for r in self.store.networks.rounds(network_id)]
-
-    def trend(self, network_id: int, member_id: int | None = None) -> list[TrendRow]:
-        return trend(self.reports(network_id, member_id))
 
     def measure_from_further(self, member_id: int, further: Further, cycle_id: int, responsible: str) -> Measure:
         """One click from "others are further" to a planned measure in the member's cycle."""

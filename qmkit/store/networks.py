@@ -110,15 +110,6 @@ class Networks:
         missing = _("Ein Netzwerk „{name}“ gibt es nicht.").format(name=name)
         return _network(self.db.one(select(table).where(table.c.name == name.strip()), missing))
 
-    def by_uid(self, uid: str) -> Network | None:
-        with self.db.read() as conn:
-            row = conn.execute(select(nt.networks).where(nt.networks.c.uid == uid)).first()
-        return _network(row) if row is not None else None
-
-    def uid(self, network_id: int) -> str:
-        with self.db.read() as conn:
-            return str(conn.execute(select(nt.networks.c.uid).where(nt.networks.c.id == network_id)).scalar())
-
     def all(self) -> list[Network]:
         with self.db.read() as conn:
             rows = conn.execute(select(nt.networks).order_by(func.lower(nt.networks.c.name))).all()
@@ -188,11 +179,6 @@ class Networks:
         m = nt.network_members
         missing = _("Dieses Mitglied gibt es im Netzwerk nicht (mehr).")
         return _member(self.db.one(select(m).where(m.c.id == member_id), missing))
-
-    def member_by_key(self, key: str) -> Member | None:
-        with self.db.read() as conn:
-            row = conn.execute(select(nt.network_members).where(nt.network_members.c.key == key)).first()
-        return _member(row) if row is not None else None
 
     def members(self, network_id: int) -> list[Member]:
         m = nt.network_members
@@ -301,14 +287,9 @@ class Networks:
         with self.db.read() as conn:
             return {row.member_id: _contribution(row) for row in conn.execute(query).all()}
 
-    def contribution_counts(self, network_id: int) -> dict[int, int]:
-        """Round id -> number of contributions."""
-        c, r = nt.network_contributions, nt.network_rounds
-        query = (
-            select(c.c.round_id, func.count())
-            .join(r, r.c.id == c.c.round_id)
-            .where(r.c.network_id == network_id)
-            .group_by(c.c.round_id)
-        )
+    def contributions_of(self, member_id: int) -> dict[int, Contribution]:
+        """Round id -> this member's contribution."""
+        c = nt.network_contributions
         with self.db.read() as conn:
-            return {row[0]: int(row[1]) for row in conn.execute(query).all()}
+            rows = conn.execute(select(c).where(c.c.member_id == member_id)).all()
+        return {row.round_id: _contribution(row) for row in rows}

@@ -15,7 +15,7 @@ import ipywidgets as w
 from qmkit.config import exports_dir
 from qmkit.domain.network import NETWORK_KIND_LABELS, Member, Network
 from qmkit.domain.network_comparison import NetworkReport, trend
-from qmkit.excel.network_report import network_report_workbook
+from qmkit.excel.network_report import network_report_filename, network_report_workbook
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.services.network_compare import NetworkComparison
@@ -229,10 +229,8 @@ class NetworkPage:
         reports = self.compare.reports(network.id, member.id if member else None)
         ids = [r.id for r in self.service.rounds(network.id)]
         reports = reports[: ids.index(int(self.round_choice.value)) + 1]
-        suffix = f"_{member.name}" if member else ""
-        name = f"Netzwerkbericht_{network.name}_{reports[-1].round_name}{suffix}"
-        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)[:150] + ".xlsx"
-        path = save_workbook(network_report_workbook(network, reports), exports_dir() / safe)
+        name = network_report_filename(network.name, reports[-1].round_name, member.name if member else None)
+        path = save_workbook(network_report_workbook(network, reports), exports_dir() / name)
         self.download.value = download_html(path, _("Netzwerkbericht herunterladen"), "qm-download-network")
         self.feedback.ok(_("Der Netzwerkbericht ist erstellt."))
 

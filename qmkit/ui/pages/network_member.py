@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from qmkit.domain.model import day_text
+from qmkit.domain.model import local_time_text
 from qmkit.domain.network import Member, Network
 from qmkit.domain.network_comparison import Further, NetworkReport
 from qmkit.i18n import _
@@ -64,13 +64,19 @@ class MemberCards:
         self.compare, self.member, self.wrap, self.feedback, self.done = compare, member, wrap, feedback, done
         self.service = compare.networks
         self.cycles = compare.member_cycles(member.id)
-        cycle_options: list[tuple[str, int | None]] = [(c.name, c.id) for c in self.cycles]
-        cycle_options = cycle_options or [(_("(noch kein Zyklus mit diesem Katalog)"), None)]
-        self.cycle_choice = make(w.Dropdown, options=cycle_options, description=_("Zyklus"), layout={"width": "420px"})
+        self.cycle_choice = self._cycle_dropdown()  # where a measure goes
         self.responsible = make(
-            w.Text, description=_("Verantwortlich"), placeholder=_("für neue Maßnahmen"), layout={"width": "420px"}
+            w.Text,
+            description=_("Verantwortlich"),
+            placeholder=_("für neue Maßnahmen"),
+            layout={"width": "420px"},
+            style={"description_width": "initial"},
         )
-        self.further_box = make(w.VBox)
+
+    def _cycle_dropdown(self) -> w.Dropdown:
+        options: list[tuple[str, int | None]] = [(c.name, c.id) for c in self.cycles]
+        options = options or [(_("(noch kein Zyklus mit diesem Katalog)"), None)]
+        return make(w.Dropdown, options=options, description=_("Zyklus"), layout={"width": "420px"})
 
     def widgets(self, latest: NetworkReport | None) -> list[w.Widget]:
         """The member's cards; ``latest``: the newest round's report with this member's own column."""
@@ -132,6 +138,7 @@ class MemberCards:
     def _contribution_card(self) -> w.VBox:
         rounds = self.service.rounds(self.member.network_id)
         mine = self.compare.own_contributions(self.member.id)
+        source = self._cycle_dropdown()  # which cycle's ratings are contributed
         round_choice = make(
             w.Dropdown,
             options=[(r.name, r.id) for r in rounds] or [("–", None)],
@@ -157,16 +164,17 @@ class MemberCards:
         )
 
         def give() -> None:
-            if round_choice.value is None or self.cycle_choice.value is None:
+            if round_choice.value is None or source.value is None:
                 self.feedback.error(_("Bitte Runde und Zyklus wählen."))
                 return
-            made = self.compare.contribute(self.member.id, int(round_choice.value), int(self.cycle_choice.value))
+            made = self.compare.contribute(self.member.id, int(round_choice.value), int(source.value))
             self.feedback.ok(_("Beitrag gespeichert ({n} Bewertungen).").format(n=len(made.ratings)))
             self.done()
 
         return card(
             make(w.HTML, f"<h2>{esc(_('Ihr Beitrag'))}</h2><div class='qm-muted'>{esc(lead)}</div><ul>{lines}</ul>"),
-            make(w.HBox, [round_choice, button(self.wrap, "Beitrag abgeben", "upload", give)]),
+            make(w.HBox, [source, round_choice]),
+            make(w.HBox, [button(self.wrap, "Beitrag abgeben", "upload", give)]),
         )
 
     # ------------------------------------------------------------------ named, leaving
@@ -210,7 +218,7 @@ class MemberCards:
                 button(self.wrap, "Ja, verlassen", "sign-out", leave),
             )
 
-        joined = _("Mitglied seit {day}").format(day=day_text(_day(self.member.joined_at)))
+        joined = _("Mitglied seit {day}").format(day=local_time_text(self.member.joined_at))
         head = f"<h2>{esc(_('Mitgliedschaft'))}</h2><div class='qm-muted'>{esc(self.member.name)} · {esc(joined)}</div>"
         return card(
             make(w.HTML, head),
@@ -218,12 +226,3 @@ class MemberCards:
             make(w.HBox, [button(self.wrap, "Netzwerk verlassen …", "sign-out", ask)]),
             confirm,
         )
-
-
-def _day(stamp: str) -> Any:
-    from datetime import date
-
-    try:
-        return date.fromisoformat(stamp[:10])
-    except ValueError:
-        return None
