@@ -75,6 +75,7 @@ BOTH_ENGINES = {
     "test_users",
     "test_db_admin",
     "test_networks",
+    "test_network_files",
 }
 
 

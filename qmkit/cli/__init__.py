@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from qmkit.cli import network_files
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
 from qmkit.cli.network import demo_network, export_network_report, network_create, network_list
@@ -184,6 +185,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export checklist": export,
         "export plan": export,
         "export network-report": export_network_report,
+        "export invitation": network_files.export_invitation,
+        "export contribution": network_files.export_contribution,
+        "export network-result": network_files.export_result,
+        "import invitation": network_files.import_invitation,
+        "import contribution": network_files.import_contribution,
+        "import network-result": network_files.import_result,
         "network create": network_create,
         "network list": network_list,
         "import checklist": import_checklist,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from qmkit.cli import network_files
 from qmkit.i18n import _
 
 
@@ -23,8 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=_("statt einer Einrichtung ein Demo-Netzwerk „Demo-Verbund“ mit N Einrichtungen und zwei Runden"),
     )
-    _export(sub)
-    _import(sub)
+    network_files.add_parsers(_export(sub), _import(sub))
     db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="AKTION")
     dsub.add_parser(
@@ -116,7 +116,7 @@ def _catalog(sub: Any) -> None:
     cimport.add_argument("--replace", action="store_true", help=_("eine vorhandene Datei gleichen Namens ersetzen"))
 
 
-def _export(sub: Any) -> None:
+def _export(sub: Any) -> Any:
     export = sub.add_parser("export", help=_("Exporte erstellen"))
     esub = export.add_subparsers(dest="export_command", required=True, metavar="ART")
     checklist = esub.add_parser("checklist", help=_("Excel-Checkliste eines Zyklus erstellen"))
@@ -134,9 +134,10 @@ def _export(sub: Any) -> None:
     report.add_argument("--member", help=_("Mitglied, dessen eigene Kopie (mit eigener Spalte) erstellt wird"))
     report.add_argument("--round", help=_("Runde (Standard: die neueste)"))
     report.add_argument("--out", type=Path, help=_("Zieldatei .xlsx oder .csv (Standard: exports/…xlsx)"))
+    return esub
 
 
-def _import(sub: Any) -> None:
+def _import(sub: Any) -> Any:
     imp = sub.add_parser("import", help=_("Dateien einlesen"))
     isub = imp.add_subparsers(dest="import_command", required=True, metavar="ART")
     back = isub.add_parser(
@@ -160,6 +161,7 @@ def _import(sub: Any) -> None:
     fb.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
     fb.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
     fb.add_argument("--user", default="Excel-Import", help=_("Name, der bei den Änderungen gespeichert wird"))
+    return isub
 
 
 def _network(sub: Any) -> None:

@@ -71,6 +71,8 @@ class Network:
     threshold: int = DEFAULT_THRESHOLD
     description: str = ""
     created_at: str = ""
+    uid: str = ""  # names the network in exchanged files (the same on every member's laptop)
+    copy: bool = False  # a member's copy made from an invitation file (the figures come as result files)
 
 
 @dataclass(frozen=True)

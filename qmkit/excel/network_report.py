@@ -6,7 +6,6 @@ threshold stay empty cells with the reason beside them; the own column exists on
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from openpyxl import Workbook
@@ -17,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.network import NETWORK_KIND_LABELS, Network
 from qmkit.domain.network_comparison import NetworkReport, Spread
+from qmkit.domain.network_files import file_name
 from qmkit.excel.style import BOLD_FONT, FONT_NAME, WRAP_TOP, Column, fit_rows, print_setup, put, sheet_title, table
 from qmkit.i18n import _
 
@@ -190,8 +190,7 @@ def _course(wb: Workbook, network: Network, reports: list[NetworkReport], taken:
 
 def network_report_filename(network: str, round_name: str, member: str | None = None, suffix: str = ".xlsx") -> str:
     """'Netzwerkbericht_<network>_<round>[_<member>].xlsx', safe on every file system."""
-    raw = "_".join(["Netzwerkbericht", network, round_name, *([member] if member else [])])
-    return re.sub(r"_+", "_", re.sub(r"[^\w\-]+", "_", raw)).strip("_-")[:150] + suffix
+    return file_name("Netzwerkbericht", network, round_name, member or "", suffix=suffix)
 
 
 def network_report_workbook(network: Network, reports: list[NetworkReport]) -> Workbook:

@@ -14,6 +14,7 @@ from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import Cycle
 from qmkit.domain.network import Contribution, Member, Network, Round
 from qmkit.domain.network_comparison import Further, NetworkReport, compare
+from qmkit.domain.network_files import figures_report, with_own
 from qmkit.domain.planning import Measure
 from qmkit.errors import InputError
 from qmkit.i18n import _
@@ -109,7 +110,8 @@ class NetworkComparison:
     def report(self, network_id: int, round_id: int, member_id: int | None = None) -> NetworkReport:
         """The round's anonymous comparison; with ``member_id`` that member's own column (its own copy)."""
         viewer = self._viewer(network_id, member_id)
-        return self._report(self.store.networks.get(network_id), self._round(network_id, round_id), viewer)
+        network = self.store.networks.get(network_id)
+        return self._report(network, self._round(network_id, round_id), viewer, self._joined(network_id))
 
     def reports(self, network_id: int, member_id: int | None = None) -> list[NetworkReport]:
         """The report of every round, oldest first (the network and its members read once)."""
@@ -121,16 +123,22 @@ class NetworkComparison:
     def _joined(self, network_id: int) -> int:
         return sum(1 for m in self.store.networks.members(network_id) if m.joined)
 
-    def _report(
-        self, network: Network, the_round: Round, viewer: Member | None, joined: int | None = None
-    ) -> NetworkReport:
+    def _report(self, network: Network, the_round: Round, viewer: Member | None, joined: int) -> NetworkReport:
         contributions = self.store.networks.contributions(the_round.id)
+        catalog = self.catalog(network)
+        sent = self.store.network_results.of_network(network.id).get(the_round.id)
+        if sent is not None:  # a copy on a member's laptop: the coordinator's figures, the own column added here
+            shared = figures_report(catalog, the_round.name, sent[0], _("Netzwerkergebnis"))
+            own = contributions.get(viewer.id) if viewer else None
+            return with_own(
+                shared, own.ratings if own and own.catalog_id == catalog.id else None, viewer.name if viewer else ""
+            )
         return compare(
-            self.catalog(network),
+            catalog,
             {member: c.ratings for member, c in contributions.items() if c.catalog_id == network.catalog_id},
             network.threshold,
             the_round.name,
-            self._joined(network.id) if joined is None else joined,
+            joined,
             viewer.id if viewer else None,
             viewer.name if viewer else None,
         )

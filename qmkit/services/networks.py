@@ -45,8 +45,11 @@ class NetworkService:
         return {i.id for i in self.access.visible(self.store.institutions.all())}
 
     def coordinates(self, network_id: int) -> bool:
+        """Whether this person coordinates the network (nobody does on a member's copy from an invitation file)."""
         identity = self.access.identity
-        return identity.everything or network_id in self.store.networks.coordinated_by(identity.login)
+        if identity.everything:
+            return not self.store.networks.get(network_id).copy
+        return network_id in self.store.networks.coordinated_by(identity.login)
 
     def require_coordinator(self, network_id: int) -> Network:
         network = self.store.networks.get(network_id)
@@ -85,7 +88,7 @@ class NetworkService:
     def networks(self) -> list[Network]:
         """The networks this person coordinates or one of their institutions belongs to (or is invited to)."""
         if self.access.identity.everything:
-            return self.store.networks.all()
+            return [n for n in self.store.networks.all() if not n.copy or self.own_members(n.id)]
         ids = self.store.networks.coordinated_by(self.access.identity.login)
         ids |= {m.network_id for m in self.store.networks.memberships_of(self._mine())}
         return [n for n in self.store.networks.all() if n.id in ids]

@@ -12,6 +12,7 @@ from qmkit.store.cycles import Cycles, Institutions
 from qmkit.store.engine import Database
 from qmkit.store.evidence import Evidence
 from qmkit.store.feedback import Feedback
+from qmkit.store.network_results import NetworkResults
 from qmkit.store.networks import Networks
 from qmkit.store.plans import Plans
 from qmkit.store.reviews import Reviews
@@ -39,6 +40,7 @@ class Store:
         self.carry_over = CarryOver(self.db)
         self.users = Users(self.db)
         self.networks = Networks(self.db)
+        self.network_results = NetworkResults(self.db)
 
     def close(self) -> None:
         self.db.close()

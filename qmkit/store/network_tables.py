@@ -1,4 +1,4 @@
-"""The tables of networks (schema 10): Verbund, region or municipality, members, rounds, contributions.
+"""The tables of networks (schema 10, 11): Verbund, region or municipality, members, rounds, contributions.
 
 Part of the same :data:`qmkit.store.tables.metadata`; a member's contribution is a copy of its ratings (no texts).
 """
@@ -19,6 +19,8 @@ networks = Table(
     Column("threshold", Integer, nullable=False, default=5),
     Column("description", Text, nullable=False, default=""),
     Column("uid", String(64), nullable=False, unique=True),  # names the network in exchanged files
+    # "hier": coordinated on this installation; "einladung": a member's copy made from an invitation file
+    Column("origin", String(20), nullable=False, default="hier", server_default="hier"),
     Column("created_by", String(200), nullable=False, default=""),
     Column("created_at", String(40), nullable=False),
 )
@@ -87,4 +89,15 @@ network_contributions = Table(
     Column("submitted_by", String(200), nullable=False, default=""),
     Column("submitted_at", String(40), nullable=False),
     UniqueConstraint("member_id", "round_id", name="uq_network_contribution"),
+)
+
+network_results = Table(
+    "network_results",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("round_id", Integer, ForeignKey("network_rounds.id"), nullable=False, unique=True),
+    Column("figures", JSON, nullable=False),  # the round's anonymous figures as the coordinator sent them
+    Column("content_hash", String(64), nullable=False),
+    Column("imported_by", String(200), nullable=False, default=""),
+    Column("imported_at", String(40), nullable=False),
 )

@@ -33,7 +33,15 @@ from qmkit.store.failures import WriteCollision, retrying
 
 def _network(row: Any) -> Network:
     return Network(
-        row.id, row.name, NetworkKind(row.kind), row.catalog_id, row.threshold, row.description, row.created_at
+        row.id,
+        row.name,
+        NetworkKind(row.kind),
+        row.catalog_id,
+        row.threshold,
+        row.description,
+        row.created_at,
+        row.uid,
+        row.origin == "einladung",
     )
 
 
@@ -84,13 +92,19 @@ class Networks:
     # ------------------------------------------------------------------ the network
 
     @retrying
-    def create(self, values: dict[str, Any], uid: str, created_by: str, coordinator: str = "") -> Network:
+    def create(
+        self, values: dict[str, Any], uid: str, created_by: str, coordinator: str = "", origin: str = "hier"
+    ) -> Network:
         """A new network (its name is unique); ``coordinator``: a log-in name that coordinates it."""
         stamp = now_iso()
         taken = _("Ein Netzwerk „{name}“ gibt es schon.").format(name=values["name"])
         with _unique(taken, "name"), self.db.write() as conn:
             made = new_id(
-                conn.execute(insert(nt.networks).values(**values, uid=uid, created_by=created_by, created_at=stamp))
+                conn.execute(
+                    insert(nt.networks).values(
+                        **values, uid=uid, origin=origin, created_by=created_by, created_at=stamp
+                    )
+                )
             )
             if coordinator:
                 conn.execute(
@@ -109,6 +123,11 @@ class Networks:
         table = nt.networks
         missing = _("Ein Netzwerk „{name}“ gibt es nicht.").format(name=name)
         return _network(self.db.one(select(table).where(table.c.name == name.strip()), missing))
+
+    def by_uid(self, uid: str) -> Network | None:
+        with self.db.read() as conn:
+            row = conn.execute(select(nt.networks).where(nt.networks.c.uid == uid)).first()
+        return _network(row) if row is not None else None
 
     def all(self) -> list[Network]:
         with self.db.read() as conn:
@@ -179,6 +198,12 @@ class Networks:
         m = nt.network_members
         missing = _("Dieses Mitglied gibt es im Netzwerk nicht (mehr).")
         return _member(self.db.one(select(m).where(m.c.id == member_id), missing))
+
+    def member_by_key(self, key: str) -> Member | None:
+        m = nt.network_members
+        with self.db.read() as conn:
+            row = conn.execute(select(m).where(m.c.key == key)).first()
+        return _member(row) if row is not None else None
 
     def members(self, network_id: int) -> list[Member]:
         m = nt.network_members

@@ -19,8 +19,10 @@ from qmkit.excel.network_report import network_report_filename, network_report_w
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.services.network_compare import NetworkComparison
+from qmkit.services.network_files import NetworkFiles
 from qmkit.services.networks import NetworkService
 from qmkit.ui.pages.network_coord import CoordinatorCards, create_card
+from qmkit.ui.pages.network_files import CoordinatorFileCard, join_card, member_file_card
 from qmkit.ui.pages.network_member import MemberCards, invitations_card
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, guard, make, page_box
@@ -37,6 +39,7 @@ def _int(query: dict[str, str], key: str) -> int | None:
 class NetworkPage:
     def __init__(self, service: NetworkService, query: dict[str, str]):
         self.service, self.compare = service, NetworkComparison(service)
+        self.files = NetworkFiles(self.compare)
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
         self.network_choice = make(w.Dropdown, description=_("Netzwerk"), layout={"width": "420px"})
@@ -80,6 +83,9 @@ class NetworkPage:
             parts.append(invitations_card(self.service, invitations, self.guard, self.feedback, self.reload))
         if self.service.access.identity.everything:
             parts.append(create_card(self.service, self.guard, self.feedback, self.reload))
+        joining = join_card(self.files, self.guard, self.feedback, self.reload)
+        if joining is not None:
+            parts.append(joining)
         self.top.children = (*parts, make(w.HBox, [self.network_choice]))
         wanted = network_id or self._wanted[0]
         options = [(f"{n.name} ({_(NETWORK_KIND_LABELS[n.kind])})", n.id) for n in networks]
@@ -154,8 +160,12 @@ class NetworkPage:
         if member is not None:
             latest = reports[-1] if reports else None
             parts += MemberCards(self.compare, member, self.guard, self.feedback, self.after_change).widgets(latest)
-        if self.service.coordinates(network.id):
+            if network.copy:
+                parts.append(member_file_card(self.files, member, self.guard, self.feedback, self.after_change))
+        if self.service.coordinates(network.id) and not network.copy:
             parts += CoordinatorCards(self.service, network, self.guard, self.feedback, self.after_change).widgets()
+            files = CoordinatorFileCard(self.files, network, self.guard, self.feedback, self.after_change)
+            parts.append(files.widget(self.service.members(network.id)))
         self.body.children = tuple(parts)
 
     def after_change(self) -> None:
@@ -177,6 +187,11 @@ class NetworkPage:
             invited=invited,
             min=network.threshold,
         )
+        if network.copy:
+            facts = _(
+                "{kind} · Katalog {catalog} · Mindestgruppe {min} · eigene Installation: die Werte des Netzwerks "
+                "kommen als Netzwerkergebnis (Datei) von der Koordination"
+            ).format(kind=_(NETWORK_KIND_LABELS[network.kind]), catalog=network.catalog_id, min=network.threshold)
         named = [m.name for m in self.service.members(network.id) if m.joined and (m.named or self._coordinating())]
         who = _("Mitglieder: {names}").format(names=", ".join(named)) if named else ""
         hidden = joined - len(named)
