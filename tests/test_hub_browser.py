@@ -1,9 +1,10 @@
 """qmkit behind JupyterHub, as an administrator starts it (`qmkit hub`), in headless Chromium.
 
 Two people of two institutions log in; each sees and changes only their own institution; a forged address of the
-other institution gets "Kein Zugang"; Lab, the contents, kernels and terminals APIs and a websocket
-`execute_request` are refused; a rating lands in the store (PostgreSQL when QMKIT_TEST_POSTGRES is set, as in CI)
-with the logged-in name; the Excel download works.
+other institution gets "Kein Zugang"; in a network the coordinator sees the distribution without any member's own
+values and each member its own position, no unnamed member's name; Lab, the contents, kernels and terminals APIs
+and a websocket `execute_request` are refused; a rating lands in the store (PostgreSQL when QMKIT_TEST_POSTGRES is
+set, as in CI) with the logged-in name; the Excel download works.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def browser():
         b.close()
 
 
-def _log_in(browser, base: str, login: str):
+def _log_in(browser, base: str, login: str, ready: str = ".qm-card select"):
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "/hub/login")
@@ -112,7 +113,7 @@ def _log_in(browser, base: str, login: str):
     page.fill("input[name=password]", PASSWORD)
     page.click("input[type=submit], button[type=submit]")
     page.wait_for_url(f"**/user/{login}/voila/render/Start.ipynb", timeout=150_000)  # the server starts first
-    page.wait_for_selector(".qm-card select", timeout=90_000)
+    page.wait_for_selector(ready, timeout=90_000)
     return context, page
 
 
@@ -222,3 +223,78 @@ def test_workshop_participants_join_through_the_hub_without_logging_in(hub, brow
     response = phone.request.get(f"{base}/services/teilnahme/?t=falsch", max_redirects=0)
     assert response.status in (403, 404) and "ungültig" in response.text()  # the gate, before any kernel
     phone.close()
+
+
+def _choices(page) -> str:
+    """The options of every drop-down on the page (inner_text leaves them out)."""
+    texts = page.evaluate("() => [...document.querySelectorAll('select option')].map(o => o.text)")
+    return " | ".join(texts).replace("\xa0", " ")
+
+
+def _network_of_four(store):
+    """A Verbund (threshold 3) of VHS Nord, Jugendhilfe Süd and two more, each with a rated, contributed cycle;
+    coordinated by kora, who belongs to no institution. Jugendhilfe Süd agreed to be named, VHS Nord did not."""
+    import random
+
+    from qmkit.services.access import Access
+    from qmkit.services.network_compare import NetworkComparison
+    from qmkit.services.networks import NetworkService
+    from qmkit.services.selfeval import SelfEvaluation
+
+    catalog = shipped_catalogs().get("qm4")
+    service = NetworkService(store, shipped_catalogs(), Access(store))
+    network = service.create({"name": "Verbund Hub", "kind": "verbund", "catalog_id": "qm4", "threshold": 3}, "kora")
+    People(store).add("kora", "Kora Koordination")
+    the_round = service.add_round(network.id, {"name": "Runde 2027"})
+    rng = random.Random(5)
+    members = {}
+    for name in ["VHS Nord", "Jugendhilfe Süd", "Kita Ost", "Schule West"]:
+        known = {i.name: i for i in store.institutions.all()}
+        institution = known[name] if name in known else store.institutions.create(name)
+        member = service.invite(network.id, {"kind": "traeger"}, institution.id)
+        service.accept(member.id)
+        service.set_named(member.id, name == "Jugendhilfe Süd")
+        cycle = store.cycles.create(institution.id, "Netzwerk 2027", catalog)
+        values = [v.value for v in catalog.scale.values if not v.not_applicable]
+        SelfEvaluation(store, cycle, catalog).rate_all({r.id: rng.choice(values) for r in catalog.requirements()})
+        NetworkComparison(service).contribute(member.id, the_round.id, cycle.id)
+        members[name] = member
+    return network, members
+
+
+def test_in_a_network_each_sees_what_the_role_allows(hub, browser, tmp_path: Path):
+    """The coordinator: distribution, no own values, a forged member address changes nothing; a member: its own
+    position, the named member's name, not the unnamed one's; no coordinator tools."""
+    base, store, _ours, _theirs, _workshop = hub
+    network, members = _network_of_four(store)
+
+    kora_context, kora = _log_in(browser, base, "kora", ready="h1")
+    forged = f"netzwerk={network.id}&mitglied={members['VHS Nord'].id}"
+    kora.goto(f"{base}/user/kora/voila/render/Netzwerk.ipynb?{forged}")
+    kora.get_by_text("Vergleich je Bereich").wait_for(timeout=90_000)
+    text = kora.inner_text("body")
+    assert "Gesamtbild (Koordination, ohne Einzelwerte)" in _choices(kora) and "als Mitglied" not in _choices(kora)
+    assert "4 Beiträge von 4 Mitgliedern" in text and "Ihr Wert" not in text and "Ihre Bewertung" not in text
+    assert kora.locator(".qm-spread-box").count() > 0  # the distribution, shown from 3 contributions on
+    assert "Einladen" in text and "Dateien für Mitglieder ohne gemeinsamen Server" in text
+    kora.screenshot(path=str(tmp_path / "hub-kora-netzwerk.png"))
+    kora_context.close()
+
+    anna_context, anna = _log_in(browser, base, "anna")
+    anna.goto(f"{base}/user/anna/voila/render/Netzwerk.ipynb?netzwerk={network.id}")
+    anna.get_by_text("Ihr Wert").first.wait_for(timeout=90_000)
+    text = anna.inner_text("body")
+    assert "als Mitglied: VHS Nord" in _choices(anna) and "Gesamtbild" not in _choices(anna)
+    assert "Jugendhilfe Süd" in text  # named
+    assert "Kita Ost" not in text and "Schule West" not in text  # not named
+    assert "Einladen" not in text and "Mindestgruppe speichern" not in text
+    anna_context.close()
+
+    eva_context, eva = _log_in(browser, base, "eva")
+    eva.goto(f"{base}/user/eva/voila/render/Netzwerk.ipynb?netzwerk={network.id}&mitglied={members['VHS Nord'].id}")
+    eva.get_by_text("Ihr Wert").first.wait_for(timeout=90_000)
+    text = eva.inner_text("body")
+    assert "als Mitglied: Jugendhilfe Süd" in _choices(eva)
+    assert "VHS Nord" not in text + _choices(eva)  # the forged member id is ignored
+    eva.screenshot(path=str(tmp_path / "hub-eva-netzwerk.png"))
+    eva_context.close()
