@@ -67,12 +67,11 @@ class PrefillCard:
     def show_crosswalk(self) -> None:
         """Which crosswalk connects the chosen cycle's catalog with this one, and a hint if versions differ."""
         walk = self.chosen().crosswalk
-        catalogs = {c.id: c for c in (self.prefill.catalogs.catalogs.values())}
         lines = [
             _("Crosswalk „{title}“: {n} Zuordnungen zwischen {a} und {b}.").format(
                 title=walk.title, n=len(walk.mappings), a=walk.source.catalog, b=walk.target.catalog
             ),
-            *version_notes(walk, catalogs),
+            *version_notes(walk, self.prefill.catalogs.catalogs),
         ]
         self.about.value = "<div class='qm-muted'>" + "<br>".join(esc(x) for x in lines) + "</div>"
         self.result.value = ""
