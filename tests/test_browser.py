@@ -366,7 +366,7 @@ def test_rate_plan_review_next_cycle_compare(server, browser, tmp_path: Path):
     page.get_by_role("button", name="Nächsten Zyklus anlegen").click()
     page.get_by_role("link", name="Zur Selbstbewertung des neuen Zyklus").click()
     wait_for_page(page)
-    assert "aus dem Vorzyklus übernommen – bitte prüfen" in card(page, req).inner_text()
+    assert "übernommen – bitte prüfen" in card(page, req).inner_text()
     card(page, req).get_by_role("button", name="erfüllt", exact=True).click()
     card(page, req).get_by_text("gespeichert").wait_for()
     second = store.cycles.find(inst.id, "Zyklus 2029")

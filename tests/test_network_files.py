@@ -121,7 +121,7 @@ def test_wrong_catalog_changed_file_and_second_contribution_are_refused_nothing_
     changed = json.loads(data)
     first = next(iter(changed["inhalt"]["bewertungen"]))
     changed["inhalt"]["bewertungen"][first] = "nicht"
-    wrong_catalog = _reseal(data, lambda c: c["katalog"].update(id="qm4"))
+    wrong_catalog = _reseal(data, lambda c: c["katalog"].update(id="qmf"))  # no crosswalk to qesplus
     unknown_value = _reseal(data, lambda c: c["bewertungen"].update({first: "super"}))
     outcomes = coordinator.import_contributions(
         [
@@ -135,7 +135,7 @@ def test_wrong_catalog_changed_file_and_second_contribution_are_refused_nothing_
     messages = [o.message for o in outcomes]
     assert not any(o.done for o in outcomes)
     assert "nach dem Export verändert" in messages[0]
-    assert "Katalog „qm4“" in messages[1] and "„qesplus“" in messages[1]
+    assert "Katalog „qmf“" in messages[1] and "„qesplus“" in messages[1] and "keinen Crosswalk" in messages[1]
     assert "passen nicht zum Katalog" in messages[2] and first in messages[2]
     assert "keine Datei aus einem qmkit-Netzwerk" in messages[3]
     assert "zu groß" in messages[4]

@@ -207,9 +207,9 @@ def test_joining_contributing_and_leaving_keep_each_members_data_its_own(store):
         service.invite(network.id, {"kind": "vhs"}, members[0].institution_id)
     with pytest.raises(InputError, match="mindestens 3"):
         service.set_threshold(network.id, 2)
-    # a cycle of another catalog is refused, nothing changes
-    other = store.cycles.create(members[0].institution_id, "QM4 2026", catalogs.get("qm4"))
-    with pytest.raises(InputError, match="Katalog"):
+    # a cycle of a catalog without a crosswalk to the network's is refused, nothing changes
+    other = store.cycles.create(members[0].institution_id, "QMF 2026", catalogs.get("qmf"))
+    with pytest.raises(InputError, match="keinen Crosswalk"):
         compare.contribute(members[0].id, the_round.id, other.id)
     service.leave(members[4].id)
     report = compare.report(network.id, the_round.id)

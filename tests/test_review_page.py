@@ -93,7 +93,7 @@ def test_next_cycle_then_confirm_on_the_self_evaluation_page(demo, store, catalo
 
     marks = store.assessments.to_confirm(new.id)
     sp = SelfEvaluationPage(SelfEvaluation(store, new, catalogs.get("qm4")))
-    assert f"{len(marks)} aus dem Vorzyklus übernommene Angaben" in sp.progress.value
+    assert f"{len(marks)} übernommene Angaben" in sp.progress.value
     marked = [f for f in sp.forms.values() if f.to_confirm]
     assert marked and all("bitte prüfen" in f.head.value for f in marked)
     first, second = marked[0], marked[1]
@@ -101,7 +101,7 @@ def test_next_cycle_then_confirm_on_the_self_evaluation_page(demo, store, catalo
     second.inputs["implementation"].value = "Neu beschrieben für 2030"
     assert store.assessments.to_confirm(new.id) == marks - {first.req.id, second.req.id}
     assert first.confirm_button is None and "bitte prüfen" not in second.head.value
-    assert f"{len(marks) - 2} aus dem Vorzyklus" in sp.progress.value
+    assert f"{len(marks) - 2} übernommene Angaben" in sp.progress.value
 
 
 def test_comparison_on_the_review_page(demo, store, catalogs):

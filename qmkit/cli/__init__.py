@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qmkit.cli import network_files
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
+from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
 from qmkit.cli.network import demo_network, export_network_report, network_create, network_list
 from qmkit.cli.parser import build_parser
@@ -182,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "catalog list": _cmd_catalog_list,
         "catalog validate": _cmd_catalog_validate,
         "catalog import": _cmd_catalog_import,
+        "crosswalk check": crosswalk_check,
+        "prefill": prefill,
         "export checklist": export,
         "export plan": export,
         "export network-report": export_network_report,

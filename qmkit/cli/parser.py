@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _serve(sub)
     _catalog(sub)
+    _crosswalk(sub)
     demo = sub.add_parser("demo", help=_("Demo-Einrichtung mit teilweise ausgefüllter Selbstbewertung anlegen"))
     demo.add_argument("--catalog", default="qm4", help=_("Katalog-ID (Standard qm4)"))
     demo.add_argument(
@@ -114,6 +115,33 @@ def _catalog(sub: Any) -> None:
         "--out", type=Path, help=_("Zielordner (Standard: erster QMKIT_STANDARDS-Ordner, sonst standards/)")
     )
     cimport.add_argument("--replace", action="store_true", help=_("eine vorhandene Datei gleichen Namens ersetzen"))
+
+
+def _crosswalk(sub: Any) -> None:
+    crosswalk = sub.add_parser("crosswalk", help=_("Crosswalks (Zuordnungen zwischen zwei Katalogen) prüfen"))
+    xsub = crosswalk.add_subparsers(dest="crosswalk_command", required=True, metavar="AKTION")
+    check = xsub.add_parser(
+        "check", help=_("Crosswalk-Dateien gegen die geladenen Kataloge prüfen (ohne PFAD: alle geladenen)")
+    )
+    check.add_argument("paths", nargs="*", type=Path, metavar="PFAD")
+    prefill = sub.add_parser(
+        "prefill",
+        help=_(
+            "einen Zyklus aus einem Zyklus mit anderem Katalog derselben Einrichtung vorbelegen (über den "
+            "Crosswalk; nur leere Felder): erst Vorschau, mit --apply übernehmen"
+        ),
+    )
+    prefill.add_argument(
+        "--cycle", type=int, required=True, metavar="N", help=_("Zyklus, der vorbelegt wird (?zyklus=N)")
+    )
+    prefill.add_argument(
+        "--from-cycle",
+        type=int,
+        metavar="N",
+        help=_("Zyklus, aus dem übernommen wird (Standard: der neueste passende)"),
+    )
+    prefill.add_argument("--apply", action="store_true", help=_("übernehmen (sonst nur Vorschau)"))
+    prefill.add_argument("--user", default="", help=_("Name, der bei den Änderungen gespeichert wird"))
 
 
 def _export(sub: Any) -> Any:

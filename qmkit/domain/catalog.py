@@ -9,20 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from qmkit.domain.yaml_data import MAX_DATA_BYTES, StrictModel, read_yaml
 from qmkit.errors import CatalogError, NotFoundError
-from qmkit.i18n import N_, _
+from qmkit.i18n import _
 
-MAX_CATALOG_BYTES = 5 * 1024 * 1024
+if TYPE_CHECKING:
+    from qmkit.domain.crosswalk import Crosswalk
+
+MAX_CATALOG_BYTES = MAX_DATA_BYTES
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+_Strict = StrictModel
 
 
 class ScaleValue(_Strict):
@@ -254,137 +256,20 @@ class Catalog(_Strict):
 Group.model_rebuild()
 
 
-# --------------------------------------------------------------------------- loading
-
-
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML that refuses anchors and aliases (they allow 'billion laughs' expansion)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                problem=_("YAML-Aliase (*name) sind in Katalogen nicht erlaubt"),
-                problem_mark=event.start_mark,
-            )
-        event = self.peek_event()
-        if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                problem=_("YAML-Anker (&name) sind in Katalogen nicht erlaubt"), problem_mark=event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-def _loc_text(loc: tuple[int | str, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or _("(Dateianfang)")
-
-
-def _line_of(root: yaml.Node | None, loc: tuple[int | str, ...]) -> int | None:
-    """1-based line of the YAML node at ``loc`` (or of its deepest existing parent)."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in loc:
-        nxt = None
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            nxt = node.value[part]
-        if nxt is None:
-            break
-        node = nxt
-        line = node.start_mark.line + 1
-    return line
-
-
-_PYDANTIC_DE = {
-    "missing": N_("Pflichtfeld fehlt – bitte ergänzen"),
-    "extra_forbidden": N_("unbekanntes Feld – Tippfehler? Bitte entfernen oder korrekt schreiben"),
-    "string_type": N_("Text erwartet"),
-    "string_too_short": N_("darf nicht leer sein"),
-    "string_too_long": N_("Text ist zu lang"),
-    "string_pattern_mismatch": N_("ungültige ID – erlaubt sind Buchstaben, Ziffern, Punkt, Bindestrich, Unterstrich"),
-    "bool_type": N_("true oder false erwartet"),
-    "bool_parsing": N_("true oder false erwartet"),
-    "float_parsing": N_("Zahl erwartet"),
-    "float_type": N_("Zahl erwartet"),
-    "int_parsing": N_("ganze Zahl erwartet"),
-    "list_type": N_("Liste erwartet (Zeilen mit '- ')"),
-    "dict_type": N_("Abschnitt mit Feldern erwartet (Schlüssel: Wert)"),
-    "model_type": N_("Abschnitt mit Feldern erwartet (Schlüssel: Wert)"),
-    "too_short": N_("Liste ist zu kurz oder leer – mindestens ein Eintrag nötig"),
-    "greater_than": N_("Wert muss größer sein"),
-    "greater_than_equal": N_("Wert darf nicht negativ sein"),
-}
-
-
-def _problem_text(err: Any) -> str:
-    kind = err.get("type", "")
-    if kind == "value_error":
-        return str(err.get("ctx", {}).get("error", err.get("msg", "")))
-    if kind == "literal_error":
-        return _("ungültiger Wert – erlaubt: {expected}").format(expected=err.get("ctx", {}).get("expected", ""))
-    if kind in _PYDANTIC_DE:
-        return _(_PYDANTIC_DE[kind])
-    return str(err.get("msg", kind))
-
-
 def parse_catalog(text: str, source: str = "<Text>") -> Catalog:
     """Parse and validate catalog YAML; raise :class:`CatalogError` naming source, line, key and fix."""
-    if len(text.encode("utf-8", "replace")) > MAX_CATALOG_BYTES:
-        raise CatalogError(source, [_("{src}: Datei ist größer als 5 MB – kein gültiger Katalog").format(src=source)])
-    try:
-        root = yaml.compose(text, Loader=_NoAliasLoader)
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - safe loader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = _("Zeile {line}, Spalte {col}").format(line=mark.line + 1, col=mark.column + 1) if mark else ""
-        problem = exc.problem or str(exc)
-        if "could not determine a constructor" in problem:
-            problem = _("unerlaubtes YAML-Tag (z. B. !!python/object) – nur einfache Werte sind erlaubt")
-        raise CatalogError(
-            source,
-            [_("{src}, {where}: YAML-Fehler: {problem}").format(src=source, where=where, problem=problem)],
-        ) from None
-    except yaml.YAMLError as exc:
-        raise CatalogError(source, [_("{src}: YAML-Fehler: {exc}").format(src=source, exc=exc)]) from None
-    if data is None:
-        raise CatalogError(
-            source, [_("{src}: Datei ist leer – ein Katalog braucht id, name, areas …").format(src=source)]
-        )
-    if not isinstance(data, dict):
-        raise CatalogError(
-            source,
-            [
-                _(
-                    "{src}, Zeile 1: oberste Ebene muss ein Abschnitt mit Feldern sein (id: …, name: …), nicht {kind}"
-                ).format(src=source, kind=type(data).__name__)
-            ],
-        )
-    try:
-        return Catalog.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            line = _line_of(root, loc)
-            problems.append(
-                _("{src}, Zeile {line} ({loc}): {problem}").format(
-                    src=source, line=line or "?", loc=_loc_text(loc), problem=_problem_text(err)
-                )
-            )
-        raise CatalogError(source, problems) from None
+    doc = read_yaml(text, source, _("kein gültiger Katalog"), _("ein Katalog braucht id, name, areas …"))
+    return doc.validate(Catalog)
 
 
 @dataclass
 class CatalogSet:
-    """All catalogs found, by id, plus the problems of files that could not be loaded."""
+    """All catalogs found, by id, the crosswalks between them, and the problems of files that could not be loaded."""
 
     catalogs: dict[str, Catalog] = field(default_factory=dict)
     paths: dict[str, Path] = field(default_factory=dict)
     errors: list[CatalogError] = field(default_factory=list)
+    crosswalks: dict[str, Crosswalk] = field(default_factory=dict)
 
     def get(self, catalog_id: str) -> Catalog:
         try:
@@ -397,3 +282,7 @@ class CatalogSet:
 
     def sorted(self) -> list[Catalog]:
         return sorted(self.catalogs.values(), key=lambda c: c.name.lower())
+
+    def crosswalk(self, one: str, other: str) -> Crosswalk | None:
+        """The crosswalk between two catalogs (either direction), if one is loaded."""
+        return next((c for c in self.crosswalks.values() if {c.source.catalog, c.target.catalog} == {one, other}), None)

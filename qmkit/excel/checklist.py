@@ -111,7 +111,7 @@ def _cover_rows(data: ChecklistData) -> list[tuple[str, Any]]:
         rows.append(
             (
                 _("Hinweis"),
-                _("{n} Angaben sind aus dem Vorzyklus übernommen und noch nicht bestätigt.").format(
+                _("{n} Angaben sind übernommen (Vorzyklus oder anderer Katalog) und noch nicht bestätigt.").format(
                     n=len(data.to_confirm)
                 ),
             )

@@ -1,7 +1,9 @@
 """Contributions and the anonymous comparison of a network, checked.
 
-A member's QMB contributes a cycle's ratings to a round (a copy: ratings only, no texts, no names of people). The
-report of a round is made from all contributions, with the network's threshold; the own column is filled only
+A member's QMB contributes a cycle's ratings to a round (a copy: ratings only, no texts, no names of people); a cycle
+of another catalog may be contributed when a crosswalk leads to the network's catalog: its ratings are stored as they
+are and carried across when the report is made. The report of a round is made from all contributions, with the
+network's threshold; the own column is filled only
 for a member the person may see, never for the coordinator. No method here returns another member's ratings.
 """
 
@@ -11,6 +13,7 @@ from typing import Any
 
 from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog
+from qmkit.domain.crosswalk import Crosswalk, translate
 from qmkit.domain.model import Cycle
 from qmkit.domain.network import Contribution, Member, Network, Round
 from qmkit.domain.network_comparison import Further, NetworkReport, compare
@@ -61,15 +64,16 @@ class NetworkComparison:
         cycle = self.store.cycles.get(int(cycle_id))
         if cycle.institution_id != member.institution_id:
             raise InputError(_("Dieser Zyklus gehört nicht zu „{name}“.").format(name=member.name), "cycle")
-        if cycle.catalog_id != network.catalog_id:
+        if cycle.catalog_id != network.catalog_id and not self._crosswalk(cycle.catalog_id, network):
             raise InputError(
                 _(
-                    "Der Zyklus „{cycle}“ arbeitet mit dem Katalog „{have}“, das Netzwerk vergleicht „{want}“. "
-                    "Bitte einen Zyklus mit dem Katalog des Netzwerks wählen."
+                    "Der Zyklus „{cycle}“ arbeitet mit dem Katalog „{have}“, das Netzwerk vergleicht „{want}“, und "
+                    "zwischen beiden gibt es keinen Crosswalk. Bitte einen Zyklus mit dem Katalog des Netzwerks "
+                    "wählen (oder einen Crosswalk in standards/crosswalks/ anlegen)."
                 ).format(cycle=cycle.name, have=cycle.catalog_id, want=network.catalog_id),
                 "cycle",
             )
-        catalog = self.catalog(network)
+        catalog = self.catalogs.get(cycle.catalog_id)  # its own ratings; the report translates them
         ratings, progress = ratings_of(catalog, self.store.assessments.of_cycle(cycle.id))
         made = Contribution(
             member.id,
@@ -89,11 +93,37 @@ class NetworkComparison:
         member = self.networks.require_member(member_id, Right.READ)
         return self.store.networks.contributions_of(member.id)
 
-    def member_cycles(self, member_id: int) -> list[Cycle]:
-        """The member's cycles with the network's catalog, most recently changed first."""
+    def member_cycles(self, member_id: int, crosswalked: bool = False) -> list[Cycle]:
+        """The member's cycles with the network's catalog, most recently changed first; with ``crosswalked`` also
+        those of catalogs with a crosswalk to it (what can be contributed)."""
         member = self.networks.require_member(member_id, Right.READ)
-        catalog_id = self.store.networks.get(member.network_id).catalog_id
-        return [c for c in self.store.cycles.all(member.institution_id) if c.catalog_id == catalog_id]
+        network = self.store.networks.get(member.network_id)
+        return [
+            c
+            for c in self.store.cycles.all(member.institution_id)
+            if c.catalog_id == network.catalog_id or (crosswalked and self._crosswalk(c.catalog_id, network))
+        ]
+
+    def accepts(self, catalog_id: str, network: Network) -> bool:
+        """Whether ratings of this catalog count in the network (its own catalog, or one with a crosswalk to it)."""
+        return catalog_id == network.catalog_id or self._crosswalk(catalog_id, network) is not None
+
+    def _crosswalk(self, catalog_id: str, network: Network) -> Crosswalk | None:
+        """The crosswalk from a loaded catalog to the network's catalog, if there is one."""
+        if catalog_id not in self.catalogs.catalogs:
+            return None
+        return self.catalogs.crosswalk(catalog_id, network.catalog_id)
+
+    def _ratings(self, contribution: Contribution, network: Network) -> dict[str, str] | None:
+        """A contribution's ratings in the network's catalog: as given, or carried along the crosswalk (only what
+        *gleich* mappings carry – a partial overlap is no comparison); ``None`` when that is not possible."""
+        if contribution.catalog_id == network.catalog_id:
+            return contribution.ratings
+        walk = self._crosswalk(contribution.catalog_id, network)
+        if walk is None:
+            return None
+        source = self.catalogs.get(contribution.catalog_id)
+        return translate(walk, source, self.catalog(network), contribution.ratings).ratings(suggestions=False)
 
     # ------------------------------------------------------------------ the comparison
 
@@ -125,17 +155,16 @@ class NetworkComparison:
 
     def _report(self, network: Network, the_round: Round, viewer: Member | None, joined: int) -> NetworkReport:
         contributions = self.store.networks.contributions(the_round.id)
+        usable = {member: self._ratings(c, network) for member, c in contributions.items()}
         catalog = self.catalog(network)
         sent = self.store.network_results.of_network(network.id).get(the_round.id)
         if sent is not None:  # a copy on a member's laptop: the coordinator's figures, the own column added here
             shared = figures_report(catalog, the_round.name, sent[0], _("Netzwerkergebnis"))
-            own = contributions.get(viewer.id) if viewer else None
-            return with_own(
-                shared, own.ratings if own and own.catalog_id == catalog.id else None, viewer.name if viewer else ""
-            )
+            own = usable.get(viewer.id) if viewer else None
+            return with_own(shared, own, viewer.name if viewer else "")
         return compare(
             catalog,
-            {member: c.ratings for member, c in contributions.items() if c.catalog_id == network.catalog_id},
+            {member: ratings for member, ratings in usable.items() if ratings is not None},
             network.threshold,
             the_round.name,
             joined,

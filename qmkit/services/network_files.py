@@ -115,15 +115,15 @@ class NetworkFiles:
                 ),
                 "file",
             )
-        if got.catalog_id != network.catalog_id:
+        if not self.comparison.accepts(got.catalog_id, network):
             raise InputError(
                 _(
-                    "„{file}“ enthält Bewertungen zum Katalog „{have}“, das Netzwerk vergleicht „{want}“. "
-                    "Nichts wurde eingelesen."
+                    "„{file}“ enthält Bewertungen zum Katalog „{have}“, das Netzwerk vergleicht „{want}“, und es gibt "
+                    "keinen Crosswalk zwischen beiden. Nichts wurde eingelesen."
                 ).format(file=name, have=got.catalog_id, want=network.catalog_id),
                 "file",
             )
-        check_ratings(self.catalogs.get(network.catalog_id), got.ratings, name)
+        check_ratings(self.catalogs.get(got.catalog_id), got.ratings, name)
         the_round = self._round_named(network, got.round_name, name)
         earlier = self.store.networks.contributions_of(member.id).get(the_round.id)
         if earlier is not None and earlier.content_hash == got.content_hash:

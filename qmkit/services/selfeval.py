@@ -119,16 +119,17 @@ class SelfEvaluation:
     @needs(Right.EDIT)
     def rate(self, req_id: str, value: str | None, user: str = "") -> Assessment:
         """Set (or with ``None`` clear) the rating; only values of the requirement's scale are accepted."""
-        req = self._checked_rating(req_id, value)
+        req = self.checked_rating(req_id, value)
         return self.store.assessments.set_field(self.cycle.id, req.id, "rating", value, self.access.author(user))
 
     @needs(Right.EDIT)
     def rate_all(self, ratings: dict[str, str], user: str = "") -> None:
         """Many ratings at once, all checked before any is stored (one transaction)."""
-        clean = {self._checked_rating(req_id, value).id: value for req_id, value in ratings.items()}
+        clean = {self.checked_rating(req_id, value).id: value for req_id, value in ratings.items()}
         self.store.assessments.rate_all(self.cycle.id, clean, self.access.author(user))
 
-    def _checked_rating(self, req_id: str, value: str | None) -> Requirement:
+    def checked_rating(self, req_id: str, value: str | None) -> Requirement:
+        """The requirement, when ``value`` is a value of its scale (or ``None``); else a German :class:`InputError`."""
         req = self.requirement(req_id)
         if value is not None:
             allowed = {v.value: v for v in self.catalog.scale_for(req)}

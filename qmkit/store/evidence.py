@@ -130,7 +130,7 @@ class Evidence:
     def link(self, cycle_id: int, requirement_id: str, document_id: int, user: str = "") -> EvidenceRef:
         """Let a register document serve a requirement of a cycle (nothing new if it already does)."""
         with self.db.write() as conn:
-            return self._insert_link(conn, cycle_id, requirement_id, document_id, user, now_iso())
+            return self.insert_link(conn, cycle_id, requirement_id, document_id, user, now_iso())
 
     @retrying
     def add_linked(
@@ -140,10 +140,10 @@ class Evidence:
         stamp = now_iso()
         with self.db.write() as conn:
             created = self._insert_document(conn, institution_id, user, stamp, fields)
-            return self._insert_link(conn, cycle_id, requirement_id, created, user, stamp)
+            return self.insert_link(conn, cycle_id, requirement_id, created, user, stamp)
 
     @staticmethod
-    def _insert_link(
+    def insert_link(
         conn: Connection, cycle_id: int, requirement_id: str, document_id: int, user: str, stamp: str
     ) -> EvidenceRef:
         """Link a document after the requirement's others (nothing new when it is linked already)."""

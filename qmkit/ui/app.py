@@ -25,6 +25,7 @@ from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
 from qmkit.services.networks import NetworkService
 from qmkit.services.people import People, identify
+from qmkit.services.prefill import Prefill
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation, workshop_for_facilitator
 from qmkit.store import Store
@@ -92,6 +93,10 @@ class StoreServices:
 
     def networks(self) -> NetworkService:
         return NetworkService(self._store, self._catalogs, self._access)
+
+    def prefill(self, evaluation: SelfEvaluation) -> Prefill:
+        """Prefilling ``evaluation``'s cycle from a cycle of another catalog (same person, same store)."""
+        return Prefill(evaluation, self._catalogs)
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from qmkit.services.cycles import CycleService
     from qmkit.services.networks import NetworkService
     from qmkit.services.people import People
+    from qmkit.services.prefill import Prefill
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.services.workshop import Participation
 
@@ -125,6 +126,8 @@ class Services(Protocol):
     def people(self) -> People: ...
 
     def networks(self) -> NetworkService: ...
+
+    def prefill(self, evaluation: SelfEvaluation) -> Prefill: ...
 
 
 @dataclass(frozen=True)

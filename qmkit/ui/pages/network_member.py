@@ -9,7 +9,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from qmkit.domain.model import local_time_text
+from qmkit.domain.model import Cycle, local_time_text
 from qmkit.domain.network import Member, Network
 from qmkit.domain.network_comparison import Further, NetworkReport
 from qmkit.i18n import _
@@ -73,8 +73,13 @@ class MemberCards:
             style={"description_width": "initial"},
         )
 
-    def _cycle_dropdown(self) -> w.Dropdown:
-        options: list[tuple[str, int | None]] = [(c.name, c.id) for c in self.cycles]
+    def _cycle_dropdown(self, cycles: list[Cycle] | None = None) -> w.Dropdown:
+        """The member's cycles with the network's catalog (or ``cycles``, labelled with their catalog)."""
+        options: list[tuple[str, int | None]] = (
+            [(c.name, c.id) for c in self.cycles]
+            if cycles is None
+            else [(f"{c.name} ({c.catalog_id})", c.id) for c in cycles]
+        )
         options = options or [(_("(noch kein Zyklus mit diesem Katalog)"), None)]
         return make(w.Dropdown, options=options, description=_("Zyklus"), layout={"width": "420px"})
 
@@ -138,7 +143,8 @@ class MemberCards:
     def _contribution_card(self) -> w.VBox:
         rounds = self.service.rounds(self.member.network_id)
         mine = self.compare.own_contributions(self.member.id)
-        source = self._cycle_dropdown()  # which cycle's ratings are contributed
+        # which cycle's ratings are contributed: the network's catalog, or one with a crosswalk to it
+        source = self._cycle_dropdown(self.compare.member_cycles(self.member.id, crosswalked=True))
         round_choice = make(
             w.Dropdown,
             options=[(r.name, r.id) for r in rounds] or [("–", None)],
@@ -160,7 +166,8 @@ class MemberCards:
         )
         lead = _(
             "Ihr Beitrag ist eine Kopie der Bewertungen des gewählten Zyklus – keine Texte, keine Namen von Personen. "
-            "Ein neuer Beitrag zur selben Runde ersetzt den alten."
+            "Ein neuer Beitrag zur selben Runde ersetzt den alten. Ein Zyklus eines anderen Katalogs zählt über "
+            "den Crosswalk: nur gleichwertig zugeordnete Anforderungen gehen in den Vergleich ein."
         )
 
         def give() -> None:

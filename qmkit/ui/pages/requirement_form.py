@@ -195,7 +195,7 @@ class RequirementForm:
         )
         error = " " + error_html(self.rating_error) if self.rating_error else ""
         if self.to_confirm:
-            status += '<br><span class="qm-error">' + esc(_("aus dem Vorzyklus übernommen – bitte prüfen")) + "</span>"
+            status += '<br><span class="qm-error">' + esc(_("übernommen – bitte prüfen")) + "</span>"
         self.head.value = (
             f'<div class="qm-req-head"><span><b>{esc(req.id)}</b> · <b>{esc(req.title)}</b></span>'
             f'<span class="qm-muted qm-status">{status}</span></div>'

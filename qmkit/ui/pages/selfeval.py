@@ -17,7 +17,9 @@ from qmkit.errors import QmkitError
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.style import export_filename, save_workbook
 from qmkit.i18n import _
+from qmkit.services.prefill import Prefill
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.prefill_card import PrefillCard
 from qmkit.ui.pages.requirement_form import RequirementForm
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import summary_chart_html
@@ -38,7 +40,9 @@ from qmkit.ui.widgets.common import (
 class SelfEvaluationPage:
     """Area navigation on the left, the forms of the chosen area on the right, progress and export on top."""
 
-    def __init__(self, evaluation: SelfEvaluation, exports: Any = None, focus: str | None = None):
+    def __init__(
+        self, evaluation: SelfEvaluation, exports: Any = None, focus: str | None = None, prefill: Prefill | None = None
+    ):
         self.evaluation = evaluation
         self.exports = exports or exports_dir()
         self.feedback = Feedback()
@@ -64,6 +68,9 @@ class SelfEvaluationPage:
             self.current_area = cat.area_of(focus).id
             self.area_nav.value = self.current_area
         self.last_export: Any = None
+        self.prefill = (
+            PrefillCard(prefill, self.user, self.guard, self.feedback, self.reload) if prefill is not None else None
+        )
         self.widget = self._layout()
         self.refresh_progress()
         self.show_area(self.current_area)
@@ -98,6 +105,7 @@ class SelfEvaluationPage:
         drift = evaluation.drift()
         notices = [make(w.HTML, self._drift_html(drift))] if drift.any else []
         overview = card(self.progress, self.export_button, self.download)
+        extra = [self.prefill.widget] if self.prefill is not None and self.prefill.widget is not None else []
 
         main = make(
             w.VBox,
@@ -110,6 +118,7 @@ class SelfEvaluationPage:
             *notices,
             self.user_name,
             overview,
+            *extra,
             make(w.HBox, [self.area_nav, main], layout=dict(width="100%", flex_flow="row wrap")),
         )
 
@@ -175,6 +184,11 @@ class SelfEvaluationPage:
         self.prev_button.disabled = index == 0
         self.next_button.disabled = index == len(self.area_ids) - 1
 
+    def reload(self) -> None:
+        """After a change outside the forms (a prefill): progress and the shown area from the store."""
+        self.refresh_progress()
+        self.show_area(self.current_area)
+
     def _on_area(self, change: dict[str, Any]) -> None:
         if not self._relabelling and change["new"] != self.current_area:
             self.show_area(change["new"])
@@ -189,7 +203,7 @@ class SelfEvaluationPage:
         text = summary.progress_text()
         open_marks = len(self.evaluation.to_confirm())
         if open_marks:
-            text += " · " + _("{n} aus dem Vorzyklus übernommene Angaben noch zu bestätigen").format(n=open_marks)
+            text += " · " + _("{n} übernommene Angaben noch zu bestätigen").format(n=open_marks)
         self.progress.value = (
             f"<h2>{esc(_('Fortschritt'))}</h2><div>{esc(text)}</div>"
             f'<div class="qm-bar" style="height:10px;margin:6px 0 10px" role="progressbar" '
@@ -230,4 +244,7 @@ class SelfEvaluationPage:
 
 
 def build(request: PageRequest) -> w.VBox:
-    return SelfEvaluationPage(request.evaluation(), focus=request.query.get("anforderung")).widget
+    evaluation = request.evaluation()
+    return SelfEvaluationPage(
+        evaluation, focus=request.query.get("anforderung"), prefill=request.services.prefill(evaluation)
+    ).widget
