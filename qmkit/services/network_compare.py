@@ -157,8 +157,9 @@ class NetworkComparison:
         contributions = self.store.networks.contributions(the_round.id)
         usable = {member: self._ratings(c, network) for member, c in contributions.items()}
         catalog = self.catalog(network)
-        sent = self.store.network_results.of_network(network.id).get(the_round.id)
-        if sent is not None:  # a copy on a member's laptop: the coordinator's figures, the own column added here
+        # a copy on a member's laptop: the coordinator's figures (when they came), the own column added here
+        sent = self.store.network_results.of_network(network.id).get(the_round.id) if network.copy else None
+        if sent is not None:
             shared = figures_report(catalog, the_round.name, sent[0], _("Netzwerkergebnis"))
             own = usable.get(viewer.id) if viewer else None
             return with_own(shared, own, viewer.name if viewer else "")
