@@ -139,7 +139,11 @@ def test_every_store_write_runs_again_after_a_collision():
 
 # Service methods that write without a role: a workshop participant answers with the join link (anonymous by
 # design, no log-in).
-WRITES_WITHOUT_ROLE = {"workshop.py:Participation.join", "workshop.py:Participation.rate"}
+WRITES_WITHOUT_ROLE = {
+    "workshop.py:Participation.join",
+    "workshop.py:Participation.rate",
+    "surveys.py:Respondents.respond",  # a survey respondent answers with the link or a paper code (anonymous)
+}
 
 
 def _store_writes() -> set[str]:
@@ -154,7 +158,7 @@ def _store_writes() -> set[str]:
 def _checks_role(node: ast.FunctionDef) -> bool:
     decorators = [ast.unparse(d) for d in node.decorator_list]
     body = ast.unparse(node)
-    network_checks = ("self.require_coordinator(", "self.require_member(", "self.networks.require_")
+    network_checks = ("self.require_coordinator(", "self.require_member(", "self.networks.require_", "self._survey(")
     return (
         any(d.startswith("needs(") for d in decorators)
         or ".access.require" in body

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qmkit.cli import network_files
+from qmkit.cli import network_files, survey
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
@@ -191,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export invitation": network_files.export_invitation,
         "export contribution": network_files.export_contribution,
         "export network-result": network_files.export_result,
+        "export survey-report": survey.export_survey_report,
+        "survey create": survey.survey_create,
+        "survey list": survey.survey_list,
+        "survey codes": survey.survey_codes,
+        "survey close": survey.survey_close,
         "import invitation": network_files.import_invitation,
         "import contribution": network_files.import_contribution,
         "import network-result": network_files.import_result,

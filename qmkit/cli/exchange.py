@@ -12,6 +12,7 @@ from qmkit.i18n import _
 from qmkit.store.catalogs import discover
 
 if TYPE_CHECKING:
+    from qmkit.domain.model import Cycle
     from qmkit.store import Store
 
 
@@ -130,33 +131,41 @@ def import_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
+def find_cycle(store: Store, institution: str | None, name: str | None) -> Cycle:
+    """The cycle named on the command line (``--institution``, ``--cycle``), or the most recent one."""
+    from qmkit.services.cycles import CycleService
+
+    cycles = CycleService(store)
+    found: Cycle | None
+    if institution:
+        inst = cycles.find_institution(institution)
+        found = cycles.find_cycle(inst.id, name) if name else next(iter(cycles.cycles(inst.id)), None)
+    elif name:
+        matches = [c for c in cycles.cycles() if c.name == name]
+        if len(matches) > 1:
+            raise QmkitError(
+                _("Den Zyklus „{name}“ gibt es in mehreren Einrichtungen; bitte --institution angeben.").format(
+                    name=name
+                )
+            )
+        found = matches[0] if matches else None
+    else:
+        found = cycles.latest()
+    if found is None:
+        raise NotFoundError(_("Kein passender Zyklus gefunden. Zuerst in der App oder mit „qmkit demo“ einen anlegen."))
+    return found
+
+
 def export(args: argparse.Namespace) -> int:
     """``export checklist`` and ``export plan``: find the cycle, build the workbook, save it."""
     from qmkit.excel.checklist import build_workbook
     from qmkit.excel.plan import build_plan_workbook, plan_filename
     from qmkit.excel.style import export_filename, save_workbook
-    from qmkit.services.cycles import CycleService
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.store import Store
 
     store = Store()
-    cycles = CycleService(store)
-    if args.institution:
-        inst = cycles.find_institution(args.institution)
-        cycle = cycles.find_cycle(inst.id, args.cycle) if args.cycle else next(iter(cycles.cycles(inst.id)), None)
-    elif args.cycle:
-        matches = [c for c in cycles.cycles() if c.name == args.cycle]
-        if len(matches) > 1:
-            raise QmkitError(
-                _("Den Zyklus „{name}“ gibt es in mehreren Einrichtungen; bitte --institution angeben.").format(
-                    name=args.cycle
-                )
-            )
-        cycle = matches[0] if matches else None
-    else:
-        cycle = cycles.latest()
-    if cycle is None:
-        raise NotFoundError(_("Kein passender Zyklus gefunden. Zuerst in der App oder mit „qmkit demo“ einen anlegen."))
+    cycle = find_cycle(store, args.institution, args.cycle)
     data = SelfEvaluation.open(store, cycle.id, discover()).checklist_data()
     if args.export_command == "plan":
         path = save_workbook(build_plan_workbook(data), args.out or exports_dir() / plan_filename(data))

@@ -10,14 +10,9 @@ import csv
 import io
 
 from qmkit.domain.network_comparison import NetworkReport
-from qmkit.excel.style import FORMULA_START
+from qmkit.excel.style import csv_safe as _text
 
 COLUMNS = ["runde", "bereich", "anforderung", "titel", "wert", "bezeichnung", "mitglieder", "anteil", "gruppe"]
-
-
-def _text(value: str) -> str:
-    """Text a spreadsheet must not run as a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def network_report_csv(report: NetworkReport) -> str:

@@ -98,7 +98,7 @@ def problem_text(err: Any) -> str:
     kind = err.get("type", "")
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err.get("msg", "")))
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):
         return _("ungültiger Wert – erlaubt: {expected}").format(expected=err.get("ctx", {}).get("expected", ""))
     if kind in _PYDANTIC_DE:
         return _(_PYDANTIC_DE[kind])

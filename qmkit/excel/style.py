@@ -25,6 +25,13 @@ from qmkit.errors import ExportError
 from qmkit.i18n import _
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: str) -> str:
+    """Text a spreadsheet must not run as a formula gets a leading apostrophe (CSV cells have no type)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 FONT_NAME = "Arial"  # Liberation Sans in LibreOffice: same metrics, so row heights hold in print
 BODY_FONT = Font(name=FONT_NAME, size=10)

@@ -91,7 +91,7 @@ def _guarded_pool(voila_app: Any) -> Iterator[None]:
 def qmkit_voila() -> Any:
     """The application class: Voilà with qmkit's entry page, hidden notebooks and guarded kernel pool."""
     from jupyter_server.utils import url_path_join
-    from traitlets import List, Unicode
+    from traitlets import Bool, List, Unicode
     from voila import app as voila_app
     from voila.tornado.handler import TornadoVoilaHandler
 
@@ -112,6 +112,7 @@ def qmkit_voila() -> Any:
         name = "qmkit-voila"
         start_page = Unicode("", config=True, help="Notebook that / leads to (directory mode only).")
         hidden_pages = List(Unicode(), config=True, help="Notebooks of the folder that this server does not serve.")
+        survey_pages = Bool(False, config=True, help="Serve the survey respondents' pages (participant server).")
 
         def init_settings(self) -> dict[str, Any]:
             with _guarded_pool(voila_app):
@@ -123,6 +124,10 @@ def qmkit_voila() -> Any:
             # its base URL; the hub sends people to /user/<name>/oauth_callback.
             own = {h[0] for h in self.identity_provider.get_handlers()} if self.base_url != "/" else set()
             handlers = [(url_path_join(self.base_url, h[0]), *h[1:]) if h[0] in own else h for h in handlers]
+            if self.survey_pages:  # before Voilà's routes: tornado takes the first match
+                from qmkit.server.survey_pages import survey_handlers
+
+                handlers = survey_handlers(self.base_url) + handlers
             if self.notebook_path:  # one notebook: Voilà answers every address with it
                 return handlers
             hidden = {"hidden": list(self.hidden_pages)}

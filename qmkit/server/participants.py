@@ -9,18 +9,12 @@ kernel starts, so a request without a valid workshop token never costs a kernel.
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from typing import Any
 
 from qmkit.server.join_gate import COOKIE_DAYS, CodeTries, decide
-from qmkit.store import Store
+from qmkit.server.shared_store import shared_store
 
 _TRIES = CodeTries()
-
-
-@lru_cache(maxsize=1)
-def _store() -> Store:
-    return Store()
 
 
 def gate_hook(handler: Any, notebook: Any = None, cwd: str = "") -> None:
@@ -30,7 +24,7 @@ def gate_hook(handler: Any, notebook: Any = None, cwd: str = "") -> None:
     request = handler.request
     query = {k: v[0].decode("utf-8", "replace") for k, v in request.query_arguments.items() if v}
     cookies = {k: m.value for k, m in request.cookies.items()}
-    answer = decide(_store(), query, cookies, request.remote_ip or "", _TRIES)
+    answer = decide(shared_store(), query, cookies, request.remote_ip or "", _TRIES)
     if answer.launch:
         return None
     if answer.cookie:
@@ -54,6 +48,7 @@ def main(argv: list[str] | None = None) -> None:
 
     config = Config()
     config.VoilaConfiguration.prelaunch_hook = gate_hook
+    config.QmkitVoila.survey_pages = True
     run_voila(sys.argv[1:] if argv is None else argv, config)
 
 

@@ -16,6 +16,7 @@ from qmkit.store.network_results import NetworkResults
 from qmkit.store.networks import Networks
 from qmkit.store.plans import Plans
 from qmkit.store.reviews import Reviews
+from qmkit.store.surveys import Surveys
 from qmkit.store.timeline import Timelines
 from qmkit.store.users import Users
 from qmkit.store.workshops import Workshops
@@ -41,6 +42,7 @@ class Store:
         self.users = Users(self.db)
         self.networks = Networks(self.db)
         self.network_results = NetworkResults(self.db)
+        self.surveys = Surveys(self.db)
 
     def close(self) -> None:
         self.db.close()

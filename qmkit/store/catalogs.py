@@ -18,7 +18,7 @@ from qmkit.i18n import _
 CROSSWALK_DIR = "crosswalks"
 
 
-def _read_text(path: Path) -> str:
+def read_data_file(path: Path) -> str:
     """The file's text; :class:`CatalogError` when it is too large, not UTF-8 or unreadable."""
     try:
         size = path.stat().st_size
@@ -36,13 +36,13 @@ def _read_text(path: Path) -> str:
 def load_catalog(path: Path | str) -> Catalog:
     """Load one catalog file; errors raise :class:`CatalogError`."""
     path = Path(path)
-    return parse_catalog(_read_text(path), str(path))
+    return parse_catalog(read_data_file(path), str(path))
 
 
 def load_crosswalk(path: Path | str, catalogs: Mapping[str, Catalog]) -> Crosswalk:
     """Load one crosswalk file and check it against ``catalogs``; errors raise :class:`CatalogError`."""
     path = Path(path)
-    return parse_crosswalk(_read_text(path), str(path), catalogs)
+    return parse_crosswalk(read_data_file(path), str(path), catalogs)
 
 
 def _catalog_files(folder: Path) -> list[Path]:
