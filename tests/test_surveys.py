@@ -96,7 +96,7 @@ def test_results_hide_small_groups_and_equal_a_pandas_groupby():
     assert question.cell("therapie").counts is None and question.cell("therapie").median is None
     assert "zu wenige Antworten (2 von mindestens 5)" == result.hidden_note("therapie")
     # 2 hidden people: "alle" minus the shown groups would give them away, so "alle" is hidden too
-    assert question.cell(ALL).counts is None
+    assert question.cell(ALL).counts is None and "herausrechnen" in result.hidden_note(ALL)
     texts = result.questions[-1].cell("jugendamt").texts
     assert texts == tuple(sorted(texts)) and len(texts) == 7
     assert result.questions[-1].cell("therapie").texts is None
@@ -328,3 +328,36 @@ def test_cli_opens_a_survey_prints_links_and_codes_and_exports_hidden_figures(ca
     assert "ist beendet" in capsys.readouterr().out
     with pytest.raises(InputError, match="beendet"):
         people.respond(people.by_code(codes[0]), {"erreichbar": "2"})
+
+
+def test_the_page_shows_links_with_qr_codes_and_results_only_for_groups_at_the_threshold(store):
+    import ipywidgets as w
+
+    from qmkit.ui.app import build_page
+    from tests.test_networks import _texts
+
+    service, survey = open_survey(store)
+    people = Respondents(store)
+    for i in range(6):
+        door = people.by_link(service.links(survey.id)["jugendamt"], f"{i:032d}")
+        people.respond(door, {"erreichbar": "4" if i < 4 else "2", "anregung": f"<b>Idee {i}</b>"})
+    door = people.by_link(service.links(survey.id)["schule"], "s" * 32)
+    people.respond(door, {"erreichbar": "1", "anregung": "nur eine Schule"})
+    page = build_page("befragung", {"zyklus": str(survey.cycle_id)}, store, shipped_catalogs())
+    text = " ".join(_texts(page))
+    assert text.count('src="data:image/svg+xml') == 4 and "/befragung?t=" in text
+    assert "Antworten bisher: 7 (Jugendamt: 6, Schule: 1, Therapie und Gesundheit: 0, andere Träger: 0)" in text
+    assert "zu wenige Antworten (1 von mindestens 5)" in text and "nur eine Schule" not in text
+    assert "&lt;b&gt;Idee 0&lt;/b&gt;" in text and "<b>Idee 0</b>" not in text
+    assert 'title="trifft voll zu: 4"' in text and "trifft voll zu" in text
+    buttons = [b for b in _all(page, w.Button) if b.description == "Befragung beenden"]
+    buttons[0].click()
+    assert store.surveys.get(survey.id).status.value == "geschlossen"
+    assert "Wieder öffnen" in [b.description for b in _all(page, w.Button)]
+
+
+def _all(widget, kind):
+    found = [widget] if isinstance(widget, kind) else []
+    for child in getattr(widget, "children", ()):
+        found += _all(child, kind)
+    return found

@@ -60,6 +60,8 @@ class SurveyResult:
 
     def hidden_note(self, group_id: str) -> str:
         n = self.respondents.get(group_id, 0)
+        if group_id == ALL and n >= self.threshold:
+            return _("verborgen: sonst ließen sich die kleinen Gruppen herausrechnen")
         return _("zu wenige Antworten ({n} von mindestens {min})").format(n=n, min=self.threshold)
 
     def informing(self, requirement_id: str) -> list[QuestionResult]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,9 +43,16 @@ def new_code() -> str:
 
 
 class SurveyService:
-    def __init__(self, store: Store, instruments: Mapping[str, Instrument], access: Access | None = None):
+    def __init__(
+        self,
+        store: Store,
+        instruments: Mapping[str, Instrument],
+        access: Access | None = None,
+        problems: Sequence[str] = (),
+    ):
         self.store, self.instruments = store, instruments
         self.access = access or Access(store)
+        self.problems = list(problems)  # instrument files that could not be loaded (file, line, fix)
 
     def _cycle_institution(self, cycle_id: int) -> int:
         return self.store.cycles.get(int(cycle_id)).institution_id

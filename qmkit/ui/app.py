@@ -27,6 +27,7 @@ from qmkit.services.networks import NetworkService
 from qmkit.services.people import People, identify
 from qmkit.services.prefill import Prefill
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.services.surveys import SurveyService
 from qmkit.services.workshop import Participation, workshop_for_facilitator
 from qmkit.store import Store
 from qmkit.store.catalogs import discover, fingerprint
@@ -97,6 +98,14 @@ class StoreServices:
     def prefill(self, evaluation: SelfEvaluation) -> Prefill:
         """Prefilling ``evaluation``'s cycle from a cycle of another catalog (same person, same store)."""
         return Prefill(evaluation, self._catalogs)
+
+    def surveys(self) -> SurveyService:
+        """Surveys with the instruments of the catalog folders (broken files listed, not fatal)."""
+        from qmkit.store.instruments import discover_instruments
+
+        found, problems = discover_instruments(self._catalogs.catalogs)
+        lines = [line for problem in problems for line in problem.problems]
+        return SurveyService(self._store, found, self._access, lines)
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from qmkit.services.people import People
     from qmkit.services.prefill import Prefill
     from qmkit.services.selfeval import SelfEvaluation
+    from qmkit.services.surveys import SurveyService
     from qmkit.services.workshop import Participation
 
 PAGES_PACKAGE = "qmkit.ui.pages"
@@ -84,6 +85,7 @@ ROUTES: tuple[Route, ...] = (
     Route("katalog", "Katalog.ipynb", N_("Katalog einlesen"), "catalog_import:build", cycle=False, nav=False),
     Route("zugaenge", "Zugaenge.ipynb", N_("Zugänge"), "members:build", nav=False, start=9),
     Route("netzwerk", "Netzwerk.ipynb", N_("Netzwerk"), "network:build", cycle=False, nav=False, start=10),
+    Route("befragung", "Befragung.ipynb", N_("Befragung"), "survey:build", nav=False, start=11),
     Route(
         "teilnahme", "Teilnahme.ipynb", N_("Teilnahme"), "participant:build", cycle=False, nav=False, participants=True
     ),
@@ -128,6 +130,8 @@ class Services(Protocol):
     def networks(self) -> NetworkService: ...
 
     def prefill(self, evaluation: SelfEvaluation) -> Prefill: ...
+
+    def surveys(self) -> SurveyService: ...
 
 
 @dataclass(frozen=True)
