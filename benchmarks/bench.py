@@ -30,6 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.network import network_benchmarks, network_rows  # noqa: E402
 from benchmarks.shared import shared_benchmarks, shared_rows  # noqa: E402
+from benchmarks.survey import RESPONDENTS as SURVEY_RESPONDENTS  # noqa: E402
+from benchmarks.survey import survey_benchmarks, survey_rows  # noqa: E402
 from benchmarks.writers import WRITERS, writer_benchmarks, writer_row  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
 from qmkit.domain.catalog import parse_catalog  # noqa: E402
@@ -685,6 +687,7 @@ def report(results: dict[str, Any]) -> str:
         *([writer_row(results)] if "writers_slowest_s" in results else []),
         *shared_rows(results),
         *network_rows(results),
+        *survey_rows(results),
         (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
@@ -730,7 +733,9 @@ import preview, feedback report preview), which run in process without a browser
 row of {WRITERS} processes writing at once; `--shared-only` the PostgreSQL and JupyterHub rows (they need
 `QMKIT_BENCH_POSTGRES`, a PostgreSQL URL the benchmark may create schemas in, and JupyterHub's proxy);
 `--network-only` the network rows (a synthetic network filled straight through the store, then a member's page
-and the Excel report timed in process; on PostgreSQL too when `QMKIT_BENCH_POSTGRES` is set).
+and the Excel report timed in process; on PostgreSQL too when `QMKIT_BENCH_POSTGRES` is set); `--survey-only`
+the survey rows (the real participant server; {SURVEY_RESPONDENTS} httpx clients at once from 127.0.0.1 load the
+form, save three times as a browser with JavaScript does and send it; memory is the server's RSS).
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
@@ -752,6 +757,7 @@ def main() -> int:
             "--browser-only": browser_benchmarks,
             "--shared-only": shared_benchmarks,
             "--network-only": network_benchmarks,
+            "--survey-only": survey_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
@@ -770,6 +776,7 @@ def main() -> int:
         results.update(writer_benchmarks(work))
         results.update(shared_benchmarks(work))
         results.update(network_benchmarks(work))
+        results.update(survey_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)
