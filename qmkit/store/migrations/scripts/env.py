@@ -6,6 +6,7 @@ qmkit opens it through :func:`qmkit.store.migrations.migrate` (inside its write 
 
 from alembic import context
 
+import qmkit.store.meeting_tables  # its tables join the metadata, as do those below
 import qmkit.store.network_tables  # noqa: F401  (its tables join the metadata)
 from qmkit.store.tables import metadata
 
