@@ -23,6 +23,7 @@ from qmkit.domain.network_meetings import (
     Adoption,
     AdoptionStatus,
     Meeting,
+    MeetingStatus,
     Proposal,
     Tally,
     check_decline,
@@ -175,6 +176,14 @@ class NetworkMeetings:
             visible = tuple(n for n in names if n)
             views.append(MeetingView(m, host, visible, len(names) - len(visible), tuple(agreements.get(m.id, ()))))
         return views
+
+    def next_meeting(self, network_id: int, today: date | None = None) -> Meeting | None:
+        """The next planned meeting from ``today`` on, else the latest one (what a coordinator works on now)."""
+        self.networks.require_view(network_id)
+        found = self.store.meetings.meetings(network_id)
+        today = today or date.today()
+        upcoming = [m for m in found if m.day >= today and m.status == MeetingStatus.GEPLANT]
+        return upcoming[0] if upcoming else (found[-1] if found else None)
 
     def years(self, network_id: int) -> list[int]:
         self.networks.require_view(network_id)
