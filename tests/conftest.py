@@ -76,6 +76,7 @@ BOTH_ENGINES = {
     "test_db_admin",
     "test_networks",
     "test_network_files",
+    "test_network_meetings",
 }
 
 

@@ -66,8 +66,8 @@ def _insert_ignoring_doubles(conn: Connection, table: Any, rows: list[dict[str, 
     if not rows:
         return 0
     make = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    result = conn.execute(make(table).values(rows).on_conflict_do_nothing(index_elements=keys))
-    return max(0, result.rowcount or 0)
+    stmt = make(table).values(rows).on_conflict_do_nothing(index_elements=keys).returning(table.c.id)
+    return len(conn.execute(stmt).all())
 
 
 class Meetings:

@@ -24,6 +24,7 @@ from qmkit.domain.network_meetings import (
     Meeting,
     Proposal,
     Rhythm,
+    meeting_days,
 )
 from qmkit.i18n import _
 from qmkit.services.network_meetings import AgreementStatus, MeetingView, NetworkMeetings
@@ -100,7 +101,9 @@ class MeetingsCard:
         self.editor = make(w.VBox)
         self.agreements = make(w.VBox)
         years = meetings.years(network.id)
-        this_year = date.today().year
+        today = date.today()
+        # the year to plan: this one while its meetings still lie ahead and none are planned, else the next
+        this_year = today.year if today.year not in years and meeting_days(today.year)[-1] >= today else today.year + 1
         self.next_meeting = meetings.next_meeting(network.id)
         self.year_choice = make(w.Dropdown, description=_("Jahr"), layout={"width": "220px"})
         self.meeting_choice = make(w.Dropdown, description=_("Treffen"), layout=WIDE)
@@ -109,7 +112,7 @@ class MeetingsCard:
         self.meeting_choice.observe(self.wrap(lambda _c: self.show_meeting()), names="value")
         self.widget = card(
             make(w.HTML, f"<h2>{esc(_('Netzwerktreffen'))}</h2><div class='qm-muted'>{esc(self._lead())}</div>"),
-            self._plan_box(years, this_year),
+            self._plan_box(this_year),
             make(w.HBox, [self.year_choice, button(self.wrap, "Treffen als Kalender (.ics)", "calendar", self.ics)]),
             self.download,
             self.listing,
@@ -131,10 +134,9 @@ class MeetingsCard:
 
     # ------------------------------------------------------------------ the year plan
 
-    def _plan_box(self, years: list[int], this_year: int) -> w.Accordion:
+    def _plan_box(self, this_year: int) -> w.Accordion:
         f = self.plan_fields = {
-            "year": _field(w.BoundedIntText, this_year + 1 if this_year in years else this_year, "Jahr", min=2000,
-                           max=2100),
+            "year": _field(w.BoundedIntText, this_year, "Jahr", min=2000, max=2100),
             "rhythm": _field(w.Dropdown, Rhythm.QUARTALSWEISE.value, "Rhythmus",
                              options=[(_(label), r.value) for r, label in RHYTHM_LABELS.items()]),
             "weekday": _field(w.Dropdown, 2, "Wochentag", options=[(_(d), i) for i, d in enumerate(WEEKDAY_LABELS)]),
