@@ -274,7 +274,7 @@ def test_declining_needs_a_reason_which_the_coordinator_sees_only_as_a_count(sto
     assert reason not in repr(status)
     page = " ".join(_texts(build_page("netzwerk", {"netzwerk": str(network.id)}, store, shipped_catalogs(),
                                       identity=kora.access.identity)))  # fmt: skip
-    assert "abgelehnt 1" in page and "1 Begründungen" in page and reason not in page
+    assert "abgelehnt 1" in page and "1 Begründung – sie bleibt beim Mitglied" in page and reason not in page
     own = " ".join(_texts(build_page("netzwerk", {"netzwerk": str(network.id)}, store, shipped_catalogs(),
                                      identity=anna.access.identity)))  # fmt: skip
     assert reason in own

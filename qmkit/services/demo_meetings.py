@@ -49,7 +49,7 @@ def add_demo_meetings(service: NetworkService, network: Network, today: date | N
     for i, meeting in enumerate(held):
         first = i == len(held) - 1  # the latest held meeting has full minutes and an agreement
         minutes = MINUTES if first else "Austausch, siehe Tagesordnung."
-        present = [m.id for m in members if (m.id + i) % 4 != 0]
+        present = [m.id for m in members if (m.id + i) % 4 != 0 or m.id == meeting.host_member_id]
         guest = "Dr. Petra Lenz (Referentin)" if first else ""
         values = {"status": MeetingStatus.STATTGEFUNDEN.value, "minutes": minutes}
         meetings.update_meeting(network.id, meeting.id, values, (present, guest))

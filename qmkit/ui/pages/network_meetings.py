@@ -26,7 +26,7 @@ from qmkit.domain.network_meetings import (
     Rhythm,
     meeting_days,
 )
-from qmkit.i18n import _
+from qmkit.i18n import _, n_
 from qmkit.services.network_meetings import AgreementStatus, MeetingView, NetworkMeetings
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, make
 
@@ -156,7 +156,8 @@ class MeetingsCard:
         ]
         intro = make(w.HTML, f"<div class='qm-muted'>{esc(lead)}</div>")
         body = make(w.VBox, [intro, *f.values(), make(w.HBox, buttons), self.preview])
-        return make(w.Accordion, children=[body], titles=(_("Jahresplan vorschlagen"),), selected_index=None)
+        self.plan_box = make(w.Accordion, children=[body], titles=(_("Jahresplan vorschlagen"),), selected_index=None)
+        return self.plan_box
 
     def propose(self) -> list[Proposal]:
         """The plan for the chosen year with the current settings (shown, not stored)."""
@@ -173,6 +174,7 @@ class MeetingsCard:
         defaults = {"starts": f["starts"].value, "ends": f["ends"].value, "place": f["place"].value}
         made = self.meetings.plan_year(self.network.id, self.propose(), defaults)
         self.preview.value = ""
+        self.plan_box.selected_index = None
         self.feedback.ok(_("{n} Treffen für {year} angelegt.").format(n=len(made), year=made[0].year))
         self._fill_years(self.meetings.years(self.network.id), made[0].year)
         self.show_year()
@@ -331,7 +333,11 @@ class MeetingsCard:
             d=t.get(AdoptionStatus.OFFEN),
         )
         if t.reasons:
-            text += " " + _("({n} Begründungen – sie bleiben bei den Mitgliedern)").format(n=t.reasons)
+            text += " " + n_(
+                "({n} Begründung – sie bleibt beim Mitglied)",
+                "({n} Begründungen – sie bleiben bei den Mitgliedern)",
+                t.reasons,
+            ).format(n=t.reasons)
         if state.unreachable:
             text += " · " + _("{n} mit eigener Installation (hier nicht erreichbar)").format(n=state.unreachable)
         return text
