@@ -87,8 +87,11 @@ def test_meeting_days_lie_in_the_middle_month_of_each_period():
     assert [d.month for d in meeting_days(2027, Rhythm.ZWEIMONATLICH)] == [2, 4, 6, 8, 10, 12]
     assert [d.month for d in meeting_days(2027, Rhythm.HALBJAEHRLICH, weekday=3, week=1)] == [4, 10]
     assert meeting_days(2027, Rhythm.HALBJAEHRLICH, weekday=3, week=1)[0] == date(2027, 4, 1)
-    with pytest.raises(InputError, match="Wochentag"):
-        meeting_days(2027, weekday=6)
+    for weekday in (6, "Sonntag", None):
+        with pytest.raises(InputError, match="Wochentag"):
+            meeting_days(2027, weekday=weekday)
+    with pytest.raises(InputError, match="Woche"):
+        meeting_days(2027, week=5)
 
 
 def test_hosts_rotate_fairly_who_hosted_least_recently_first():
@@ -153,6 +156,7 @@ def test_a_meeting_is_checked_and_participants_are_kept(store):
         ({"status": "stattgefunden"}, "Zukunft"),
         ({"title": " "}, "Titel"),
         ({"host_member_id": 99999}, "Gastgeber"),
+        ({"host_member_id": "<x>"}, "Gastgeber"),
     ):
         with pytest.raises(InputError, match=field):
             kora.update_meeting(network.id, made.id, values)
@@ -162,6 +166,8 @@ def test_a_meeting_is_checked_and_participants_are_kept(store):
         {"agenda": "1. Begrüßung", "day": "10.03.2020", "status": "stattgefunden", "minutes": "Gut."},
         ([members[0].id, members[2].id, members[0].id], "Dr. P. Lenz\n\ndr. p. lenz\nK. Gast"),
     )
+    with pytest.raises(InputError, match="nur Mitglieder"):
+        kora.update_meeting(network.id, made.id, {}, (["1; DROP TABLE"], ""))
     stored = store.meetings.meeting(made.id)
     assert stored.status.value == "stattgefunden" and stored.revision == 2
     assert [(p.member_id, p.name) for p in stored.participants] == [
@@ -401,6 +407,7 @@ def test_the_coordinator_plans_a_year_on_the_page_and_a_member_decides_there(sto
     assert "schon Treffen geplant" in " ".join(_texts(page)) and len(store.meetings.meetings(network.id)) == 4
     shown = kora.next_meeting(network.id)  # the editor shows the next meeting (or the latest)
     kora.add_agreement(network.id, shown.id, {"text": "<b>Alle</b> befragen ihre Teilnehmenden."})
+    kora.update_meeting(network.id, shown.id, {"agenda": "1. <script>alert(1)</script>"})
     page = build_page("netzwerk", {"netzwerk": str(network.id)}, store, catalogs, identity=kora.access.identity)
     [release] = _buttons(page, "An Mitglieder freigeben")
     release.click()
@@ -410,6 +417,7 @@ def test_the_coordinator_plans_a_year_on_the_page_and_a_member_decides_there(sto
     text = " ".join(_texts(own))
     assert "Vereinbarungen für Ihren Plan" in text and "&lt;b&gt;Alle&lt;/b&gt;" in text and "<b>Alle</b>" not in text
     assert "Einrichtung 02" not in text and "Einrichtung 03" not in text  # unnamed members stay unnamed
+    assert "1. &lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
     [adopt] = _buttons(own, "Übernehmen")
     adopt.click()  # responsible: the logged-in person, prefilled
     [measure] = Planning.open(store, cycle_of(store, members[1]).id, catalogs).measures()

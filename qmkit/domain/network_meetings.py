@@ -154,11 +154,19 @@ def tally(adoptions: list[Adoption]) -> Tally:
 # ---------------------------------------------------------------------- the year plan
 
 
-def meeting_days(year: int, rhythm: Rhythm = Rhythm.QUARTALSWEISE, weekday: int = 2, week: int = 2) -> list[date]:
+def _number(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def meeting_days(year: int, rhythm: Rhythm = Rhythm.QUARTALSWEISE, weekday: Any = 2, week: Any = 2) -> list[date]:
     """One day per period of ``rhythm`` months: the ``week``-th ``weekday`` (0 = Monday) of the middle month."""
-    if not 0 <= weekday <= 4:
+    weekday, week = _number(weekday), _number(week)
+    if weekday is None or not 0 <= weekday <= 4:
         raise InputError(_("Bitte einen Wochentag von Montag bis Freitag wählen."), "weekday")
-    if not 1 <= week <= 4:
+    if week is None or not 1 <= week <= 4:
         raise InputError(_("Bitte die 1. bis 4. Woche des Monats wählen."), "week")
     days = []
     for first in range(1, 13, int(rhythm)):
@@ -178,8 +186,8 @@ def propose_year(
     members: dict[int, str],
     last_hosted: dict[int, date],
     rhythm: Rhythm = Rhythm.QUARTALSWEISE,
-    weekday: int = 2,
-    week: int = 2,
+    weekday: Any = 2,
+    week: Any = 2,
 ) -> list[Proposal]:
     """The meetings of ``year`` with hosts in turn (``members``: joined member id → name)."""
     order = host_order(members, last_hosted)
@@ -243,9 +251,9 @@ def check_meeting(values: dict[str, Any], member_ids: set[int], today: date) -> 
         raise InputError(_("Das Treffen endet vor seinem Beginn. Bitte die Uhrzeiten prüfen."), "ends")
     if ends and not starts:
         raise InputError(_("Bitte auch den Beginn eingeben."), "starts")
-    host = values.get("host_member_id")
-    host = int(host) if host not in (None, "") else None
-    if host is not None and host not in member_ids:
+    raw = values.get("host_member_id")
+    host = _number(raw) if raw not in (None, "") else None
+    if raw not in (None, "") and (host is None or host not in member_ids):
         raise InputError(_("Gastgeber kann nur ein Mitglied des Netzwerks sein."), "host_member_id")
     try:
         status = MeetingStatus(values.get("status") or MeetingStatus.GEPLANT)
@@ -270,8 +278,8 @@ def check_participants(member_ids: Any, names: Any, joined: set[int]) -> list[Pa
     """Participating members (ids of joined members) and persons (one name per line), without doubles."""
     chosen = []
     for raw in member_ids or ():
-        member = int(raw)
-        if member not in joined:
+        member = _number(raw)
+        if member is None or member not in joined:
             raise InputError(_("Teilnehmen können nur Mitglieder des Netzwerks."), "participants")
         if member not in chosen:
             chosen.append(member)

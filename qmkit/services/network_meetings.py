@@ -91,7 +91,7 @@ class NetworkMeetings:
         joined = self._joined(network_id)
         names = {m.id: m.name for m in joined.values()}
         last = {k: v for k, v in self.store.meetings.last_hosted(network_id).items() if k in names}
-        return propose_year(check_year(year), names, last, check_rhythm(rhythm), int(weekday), int(week))
+        return propose_year(check_year(year), names, last, check_rhythm(rhythm), weekday, week)
 
     def plan_year(self, network_id: int, proposals: list[Proposal], defaults: dict[str, Any]) -> list[Meeting]:
         """Store a proposed year plan (``defaults``: starts, ends, place, agenda for every meeting)."""
