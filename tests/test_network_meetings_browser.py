@@ -42,17 +42,17 @@ def test_the_coordinator_plans_a_year_minutes_a_meeting_and_downloads_the_calend
     assert "VHS Geithain" in meetings.locator("table.qm-proposal").inner_text()
     meetings.get_by_role("button", name="Vorschlag übernehmen").click()
     page.get_by_text("4 Treffen für").wait_for(timeout=30_000)
-    planned = wait_until(lambda: store.meetings.meetings(network_id))
+    planned = wait_until(lambda: store.meetings.meetings(network_id), timeout=60)
     assert len(planned) == 4 and len({m.host_member_id for m in planned}) == 3
     assert meetings.locator("table.qm-meetings tr").count() == 5
 
     minutes = meetings.locator(".widget-textarea", has_text="Protokoll").locator("textarea")
     minutes.fill("Fragebogen gemeinsam gekürzt. <script>alert(1)</script>")
+    minutes.press("Tab")  # the value reaches the kernel before the click
     meetings.get_by_role("button", name="Treffen speichern").click()
-    page.get_by_text("gespeichert.").first.wait_for(timeout=30_000)
-    assert wait_until(lambda: [m for m in store.meetings.meetings(network_id) if m.minutes])[0].minutes.startswith(
-        "Fragebogen gemeinsam gekürzt. <script>"
-    )
+    page.locator(".qm-msg-ok", has_text="gespeichert.").wait_for(timeout=60_000)
+    saved = wait_until(lambda: [m for m in store.meetings.meetings(network_id) if m.minutes], timeout=60)
+    assert saved[0].minutes == "Fragebogen gemeinsam gekürzt. <script>alert(1)</script>"
 
     meetings.get_by_role("button", name="Treffen als Kalender (.ics)").click()
     link = page.locator("#qm-meetings-ics")
