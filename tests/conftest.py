@@ -77,6 +77,7 @@ BOTH_ENGINES = {
     "test_networks",
     "test_network_files",
     "test_surveys",
+    "test_network_meetings",
 }
 
 

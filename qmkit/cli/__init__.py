@@ -18,6 +18,7 @@ from qmkit.cli import network_files, survey
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
+from qmkit.cli.meetings import export_meetings
 from qmkit.cli.network import demo_network, export_network_report, network_create, network_list
 from qmkit.cli.parser import build_parser
 from qmkit.errors import CatalogError, NotFoundError, QmkitError
@@ -199,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import invitation": network_files.import_invitation,
         "import contribution": network_files.import_contribution,
         "import network-result": network_files.import_result,
+        "export meetings": export_meetings,
         "network create": network_create,
         "network list": network_list,
         "import checklist": import_checklist,

@@ -164,6 +164,10 @@ def _export(sub: Any) -> Any:
     report.add_argument("--member", help=_("Mitglied, dessen eigene Kopie (mit eigener Spalte) erstellt wird"))
     report.add_argument("--round", help=_("Runde (Standard: die neueste)"))
     report.add_argument("--out", type=Path, help=_("Zieldatei .xlsx oder .csv (Standard: exports/…xlsx)"))
+    meetings = esub.add_parser("meetings", help=_("Netzwerktreffen als Kalender (.ics)"))
+    meetings.add_argument("--network", help=_("Name des Netzwerks (nötig, wenn es mehrere gibt)"))
+    meetings.add_argument("--year", type=int, help=_("nur die Treffen dieses Jahres"))
+    meetings.add_argument("--out", type=Path, help=_("Zieldatei .ics (Standard: exports/…ics)"))
     return esub
 
 

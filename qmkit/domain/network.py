@@ -114,6 +114,13 @@ class Agreement:
     text: str
     agreed_on: date | None
     changed_by: str = ""
+    meeting_id: int | None = None  # the network meeting that agreed it
+    due: date | None = None  # to be done by (the measure's due date when members adopt it)
+    released_at: str = ""  # when it was released to the members' plans ('' = not yet)
+
+    @property
+    def released(self) -> bool:
+        return bool(self.released_at)
 
 
 @dataclass(frozen=True)

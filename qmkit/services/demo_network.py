@@ -15,6 +15,7 @@ from qmkit.domain.network import MemberKind, Network, NetworkKind
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import Access
+from qmkit.services.demo_meetings import add_demo_meetings
 from qmkit.services.network_compare import NetworkComparison
 from qmkit.services.networks import NetworkService
 from qmkit.services.selfeval import SelfEvaluation
@@ -89,7 +90,7 @@ def create_demo_network(store: Store, catalogs: CatalogSet, catalog_id: str, siz
             "name": DEMO_NETWORK,
             "kind": kind.value,
             "catalog_id": catalog.id,
-            "description": "Ein erfundenes Netzwerk zum Ausprobieren: Vergleich, Runden, Vereinbarungen.",
+            "description": "Ein erfundenes Netzwerk zum Ausprobieren: Vergleich, Runden, Treffen, Vereinbarungen.",
         }
     )
     rounds = [service.add_round(network.id, {"name": n, "starts": s, "ends": e}) for n, s, e in _round_names(catalog)]
@@ -126,4 +127,5 @@ def create_demo_network(store: Store, catalogs: CatalogSet, catalog_id: str, siz
             SelfEvaluation(store, cycle, catalog, access).rate_all(ratings, "Demo")
             compare.contribute(member.id, round_.id, cycle.id)
             maturity = min(0.95, max(0.05, maturity + rng.uniform(-0.05, 0.2)))
+    add_demo_meetings(service, network)
     return store.networks.get(network.id), True

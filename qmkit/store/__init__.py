@@ -12,6 +12,7 @@ from qmkit.store.cycles import Cycles, Institutions
 from qmkit.store.engine import Database
 from qmkit.store.evidence import Evidence
 from qmkit.store.feedback import Feedback
+from qmkit.store.meetings import Meetings
 from qmkit.store.network_results import NetworkResults
 from qmkit.store.networks import Networks
 from qmkit.store.plans import Plans
@@ -43,6 +44,7 @@ class Store:
         self.networks = Networks(self.db)
         self.network_results = NetworkResults(self.db)
         self.surveys = Surveys(self.db)
+        self.meetings = Meetings(self.db)
 
     def close(self) -> None:
         self.db.close()

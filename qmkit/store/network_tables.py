@@ -1,4 +1,4 @@
-"""The tables of networks (schema 10, 11): Verbund, region or municipality, members, rounds, contributions.
+"""The tables of networks (schema 10 to 12): Verbund, region or municipality, members, rounds, contributions.
 
 Part of the same :data:`qmkit.store.tables.metadata`; a member's contribution is a copy of its ratings (no texts).
 """
@@ -71,6 +71,11 @@ network_agreements = Table(
     Column("agreed_on", Date, nullable=True),
     Column("changed_by", String(200), nullable=False, default=""),
     Column("changed_at", String(40), nullable=False),
+    # schema 13: made at a network meeting (qmkit.store.meeting_tables), to be done by, released to the members
+    Column("meeting_id", Integer, ForeignKey("network_meetings.id"), nullable=True, index=True),
+    Column("due", Date, nullable=True),
+    Column("released_at", String(40), nullable=True),
+    Column("released_by", String(200), nullable=True),
 )
 
 network_contributions = Table(

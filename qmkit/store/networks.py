@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from qmkit.domain.model import now_iso
 from qmkit.domain.network import (
@@ -26,6 +26,7 @@ from qmkit.domain.network import (
 )
 from qmkit.errors import InputError
 from qmkit.i18n import _
+from qmkit.store import meeting_tables as mt
 from qmkit.store import network_tables as nt
 from qmkit.store.engine import Database, new_id, upsert
 from qmkit.store.failures import WriteCollision, retrying
@@ -73,6 +74,22 @@ def _contribution(row: Any) -> Contribution:
         row.content_hash,
         row.submitted_at,
     )
+
+
+def agreement_row(row: Any) -> Agreement:
+    return Agreement(
+        row.id, row.network_id, row.text, row.agreed_on, row.changed_by, row.meeting_id, row.due, row.released_at or ""
+    )
+
+
+def _forget_in_meetings(conn: Connection, member_id: int) -> None:
+    """A member leaves: its decisions about agreements and its places as participant go; meetings it hosted stay
+    (without host). The measures it adopted stay in its own plan."""
+    conn.execute(delete(mt.network_adoptions).where(mt.network_adoptions.c.member_id == member_id))
+    p = mt.network_meeting_participants
+    conn.execute(delete(p).where(p.c.member_id == member_id))
+    m = mt.network_meetings
+    conn.execute(update(m).where(m.c.host_member_id == member_id).values(host_member_id=None))
 
 
 @contextmanager
@@ -235,6 +252,7 @@ class Networks:
         """The member leaves: its contributions go with it (a member's data stays its own)."""
         with self.db.write() as conn:
             conn.execute(delete(nt.network_contributions).where(nt.network_contributions.c.member_id == member_id))
+            _forget_in_meetings(conn, member_id)
             conn.execute(delete(nt.network_members).where(nt.network_members.c.id == member_id))
 
     # ------------------------------------------------------------------ rounds and agreements
@@ -274,7 +292,7 @@ class Networks:
         a = nt.network_agreements
         query = select(a).where(a.c.network_id == network_id).order_by(a.c.agreed_on.desc(), a.c.id.desc())
         with self.db.read() as conn:
-            return [Agreement(x.id, x.network_id, x.text, x.agreed_on, x.changed_by) for x in conn.execute(query)]
+            return [agreement_row(x) for x in conn.execute(query)]
 
     # ------------------------------------------------------------------ contributions
 

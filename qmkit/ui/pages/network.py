@@ -20,9 +20,12 @@ from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.services.network_compare import NetworkComparison
 from qmkit.services.network_files import NetworkFiles
+from qmkit.services.network_meetings import NetworkMeetings
 from qmkit.services.networks import NetworkService
 from qmkit.ui.pages.network_coord import CoordinatorCards, create_card
 from qmkit.ui.pages.network_files import CoordinatorFileCard, join_card, member_file_card
+from qmkit.ui.pages.network_meetings import MeetingsCard
+from qmkit.ui.pages.network_meetings_member import MemberMeetingsCard
 from qmkit.ui.pages.network_member import MemberCards, invitations_card
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, guard, make, page_box
@@ -157,12 +160,16 @@ class NetworkPage:
             reports = self.compare.reports(network.id, member.id if member else None)  # every round, read once
             parts.append(make(w.HBox, [self.view_choice, self.round_choice]))
             parts += self._comparison(network, member, reports)
+        meetings = NetworkMeetings(self.service)
         if member is not None:
             latest = reports[-1] if reports else None
             parts += MemberCards(self.compare, member, self.guard, self.feedback, self.after_change).widgets(latest)
             if network.copy:
                 parts.append(member_file_card(self.files, member, self.guard, self.feedback, self.after_change))
+            else:  # a member's copy on its own laptop has no meetings: the coordinator's installation keeps them
+                parts.append(MemberMeetingsCard(meetings, network, member, self.guard, self.feedback).widget)
         if self.service.coordinates(network.id) and not network.copy:
+            parts.append(MeetingsCard(meetings, network, self.guard, self.feedback).widget)
             parts += CoordinatorCards(self.service, network, self.guard, self.feedback, self.after_change).widgets()
             files = CoordinatorFileCard(self.files, network, self.guard, self.feedback, self.after_change)
             parts.append(files.widget(self.service.members(network.id)))
