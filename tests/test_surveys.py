@@ -206,6 +206,7 @@ def test_a_respondent_answers_without_javascript_and_the_page_keeps_the_answers(
     form = browser.get(url)
     assert form.status_code == 200 and "Sie antworten als: Therapie und Gesundheit" in form.text
     assert form.text.count("<fieldset>") == 12 and "kann ich nicht beurteilen" in form.text
+    assert "erst ab 5 Antworten gezeigt" in form.text
     answers = {
         "_xsrf": _xsrf(form.text),
         "erreichbar": "3",

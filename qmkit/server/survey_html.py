@@ -101,6 +101,7 @@ def survey_page(
     easy: bool = False,
     note: tuple[str, str] | None = None,
     easy_link: str = "",
+    threshold: int = 0,
 ) -> str:
     """The form: intro, one fieldset per question, the send button. ``hidden``: the form's hidden fields (the
     anti-forgery token, a paper code); ``note``: (css class, text) shown above and below the form."""
@@ -113,11 +114,13 @@ def survey_page(
         f"<div id='qm-state' class='note {note[0]}'>{escape(note[1])}</div>" if note else "<div id='qm-state'></div>"
     )
     questions = "".join(_question(instrument, q, answers.get(q.id), easy) for q in instrument.questions)
+    rule = _("Ergebnisse Ihrer Gruppe werden erst ab {n} Antworten gezeigt, Ihr Name nie.").format(n=threshold)
+    shown_from = f"<p class='muted'>{escape(rule)}</p>" if threshold else ""
     offline = _("Nicht gespeichert – keine Verbindung. Bitte später „Antworten senden“ drücken.")
     body = (
         f"<h1>{escape(title)}</h1>"
         f"<p class='muted'>{escape(_('Sie antworten als: {group}').format(group=group_title))}</p>"
-        f"<p>{escape(intro)}</p>{switch}{state}"
+        f"<p>{escape(intro)}</p>{switch}{shown_from}{state}"
         f'<form id="qm-survey" method="post" action="{escape(action)}" data-offline="{escape(offline)}">'
         f"{hidden}{questions}"
         f"<button type='submit'>{escape(_('Antworten senden'))}</button>"

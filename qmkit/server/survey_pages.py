@@ -113,6 +113,7 @@ class SurveyHandler(tornado.web.RequestHandler):
             easy,
             note,
             self.request.path + "?" + urlencode(switch) if switch else "",
+            survey.threshold,
         )
 
     async def get(self) -> None:
