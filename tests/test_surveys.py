@@ -362,3 +362,35 @@ def _all(widget, kind):
     for child in getattr(widget, "children", ()):
         found += _all(child, kind)
     return found
+
+
+def test_the_excel_report_hides_small_groups_keeps_texts_as_text_and_prints(store, tmp_path):
+    from openpyxl import load_workbook
+
+    from qmkit.excel.style import save_workbook
+    from qmkit.excel.survey_report import survey_report_workbook
+    from tests.conftest import libreoffice_pdf_text
+
+    service, survey = open_survey(store)
+    people = Respondents(store)
+    for i in range(5):
+        door = people.by_link(service.links(survey.id)["jugendamt"], f"{i:032d}")
+        people.respond(door, {"erreichbar": "4" if i else "1", "anregung": '=HYPERLINK("http://x","klick")'})
+    door = people.by_link(service.links(survey.id)["schule"], "s" * 32)
+    people.respond(door, {"erreichbar": "2", "anregung": "Geheimnis der einen Schule"})
+    path = save_workbook(survey_report_workbook(*service.report(survey.id)), tmp_path / "befragung.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Deckblatt", "Ergebnisse", "Freitexte"]
+    results = wb["Ergebnisse"]
+    rows = [[c.value for c in row] for row in results.iter_rows()]
+    youth = next(r for r in rows if r[0] == "Jugendamt")
+    assert youth[1] == 5 and youth[2] == pytest.approx(0.8) and youth[5] == pytest.approx(0.2)
+    school = next(r for r in rows if r[0] == "Schule")
+    assert school[1:7] == [None] * 6 and school[7] == "zu wenige Antworten (1 von mindestens 5)"
+    assert len(results._charts) == 11
+    texts = [[c for c in row] for row in wb["Freitexte"].iter_rows(min_row=2)]
+    formulas = [c for row in texts for c in row if c.value and str(c.value).startswith("=")]
+    assert formulas and all(c.data_type == "s" for c in formulas)
+    assert not any("Geheimnis" in str(c.value) for row in texts for c in row)
+    text, pages = libreoffice_pdf_text(path, tmp_path)
+    assert "Ergebnis der Befragung" in text and "Jugendamt" in text and "Geheimnis" not in text and pages >= 3

@@ -42,9 +42,9 @@ def add_parsers(sub: Any, esub: Any) -> None:
     codes.add_argument("--out", type=Path, help=_("Textdatei für die Codes (Standard: auf den Bildschirm)"))
     close = ssub.add_parser("close", help=_("Befragung beenden (danach keine Antworten mehr)"))
     close.add_argument("--survey", type=int, required=True, help=_("Nr. der Befragung"))
-    report = esub.add_parser("survey-report", help=_("Ergebnis einer Befragung als CSV (.csv)"))
+    report = esub.add_parser("survey-report", help=_("Ergebnis einer Befragung als Excel (.xlsx) oder CSV (.csv)"))
     report.add_argument("--survey", type=int, required=True, help=_("Nr. der Befragung"))
-    report.add_argument("--out", type=Path, help=_("Zieldatei .csv (Standard: exports/…csv)"))
+    report.add_argument("--out", type=Path, help=_("Zieldatei .xlsx oder .csv (Standard: exports/…xlsx)"))
 
 
 def _service(store: Store) -> SurveyService:
@@ -143,14 +143,18 @@ def survey_close(args: argparse.Namespace) -> int:
 
 def export_survey_report(args: argparse.Namespace) -> int:
     from qmkit.documents.survey_csv import survey_csv
-    from qmkit.excel.style import save_atomic
+    from qmkit.excel.style import save_atomic, save_workbook
+    from qmkit.excel.survey_report import survey_report_filename, survey_report_workbook
     from qmkit.store import Store
 
-    result = _service(Store()).result(args.survey)
-    out = args.out or exports_dir() / f"Befragung_{args.survey}.csv"
-    if out.suffix.lower() != ".csv":
-        raise InputError(_("Bitte eine Zieldatei mit .csv angeben (Excel und Word folgen)."), "out")
-    text = survey_csv(result)
-    save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    survey, result, institution = _service(Store()).report(args.survey)
+    out = args.out or exports_dir() / survey_report_filename(survey)
+    if out.suffix.lower() == ".csv":
+        text = survey_csv(result)
+        save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    elif out.suffix.lower() == ".xlsx":
+        save_workbook(survey_report_workbook(survey, result, institution), out)
+    else:
+        raise InputError(_("Bitte eine Zieldatei mit .xlsx oder .csv angeben."), "out")
     print(_("Ergebnis der Befragung gespeichert: {path}").format(path=out))
     return 0

@@ -117,6 +117,25 @@ class Instrument(StrictModel):
         raise InputError(_("Diese Gruppe gibt es in der Befragung nicht."), "group")
 
 
+# from best to worst (spread over the scale's length), grey for "kann ich nicht beurteilen"
+SCALE_COLORS = ["#2e7d32", "#7cb342", "#f9a825", "#ef6c00", "#c62828"]
+CHOICE_COLORS = ["#1f4e79", "#4f81bd", "#90caf9", "#00838f", "#80cbc4", "#6d4c41", "#a1887f", "#5c6bc0"]
+NOT_APPLICABLE = "#9e9e9e"
+
+
+def choice_colors(choices: tuple[Choice, ...], scale: bool) -> dict[str, str]:
+    """A colour per answer for charts: a scale from green (best) to red, grey for "kann ich nicht beurteilen"."""
+    usable = [c for c in choices if not c.not_applicable]
+    if scale:
+        last = len(SCALE_COLORS) - 1
+        step = last / max(1, len(usable) - 1)
+        colors = {c.value: SCALE_COLORS[min(last, round(i * step))] for i, c in enumerate(usable)}
+    else:
+        colors = {c.value: CHOICE_COLORS[i % len(CHOICE_COLORS)] for i, c in enumerate(usable)}
+    colors.update({c.value: NOT_APPLICABLE for c in choices if c.not_applicable})
+    return colors
+
+
 def parse_instrument(text: str, source: str, catalogs: Mapping[str, Catalog] | None = None) -> Instrument:
     """An instrument from YAML; with ``catalogs`` the requirement ids it informs are checked too."""
     doc = read_yaml(

@@ -104,6 +104,12 @@ class SurveyService:
         self._survey(survey_id, Right.MANAGE)
         return self.store.surveys.set_status(int(survey_id), SurveyStatus.OFFEN)
 
+    def report(self, survey_id: int) -> tuple[Survey, SurveyResult, str]:
+        """The survey, its anonymous results and the institution's name (for the Excel report)."""
+        survey = self._survey(survey_id, Right.READ)
+        institution = self.store.institutions.get(self._cycle_institution(survey.cycle_id)).name
+        return survey, self.result(survey.id), institution
+
     def result(self, survey_id: int) -> SurveyResult:
         """The anonymous results (groups below the threshold hidden everywhere)."""
         survey = self._survey(survey_id, Right.READ)

@@ -15,7 +15,8 @@ import ipywidgets as w
 from qmkit.config import exports_dir
 from qmkit.documents.survey_csv import survey_csv
 from qmkit.domain.survey import Survey, SurveyStatus
-from qmkit.excel.style import save_atomic
+from qmkit.excel.style import save_atomic, save_workbook
+from qmkit.excel.survey_report import survey_report_filename, survey_report_workbook
 from qmkit.i18n import _
 from qmkit.server.serve import join_url
 from qmkit.services.selfeval import SelfEvaluation
@@ -210,9 +211,22 @@ class SurveyPage:
                 path, _("Ergebnis herunterladen (.csv)"), "qm-download-survey", "text/csv"
             )
 
+        def excel() -> None:
+            found, figures, institution = self.service.report(survey.id)
+            path = save_workbook(
+                survey_report_workbook(found, figures, institution), exports_dir() / survey_report_filename(found)
+            )
+            export_link.value = download_html(path, _("Ergebnis herunterladen (.xlsx)"), "qm-download-survey-xlsx")
+
         return card(
             make(w.HTML, f"<h2>{esc(_('Ergebnisse'))}</h2><div>{esc(head)}</div>{results_html(result)}"),
-            make(w.HBox, [button(self.guard, "Ergebnis als CSV", "download", export)]),
+            make(
+                w.HBox,
+                [
+                    button(self.guard, "Ergebnis als Excel", "file-excel-o", excel),
+                    button(self.guard, "Ergebnis als CSV", "download", export),
+                ],
+            ),
             export_link,
         )
 

@@ -3,27 +3,10 @@ the count and the median; free texts listed for groups at the threshold. Nothing
 
 from __future__ import annotations
 
-from qmkit.domain.survey import Choice, QuestionKind
+from qmkit.domain.survey import QuestionKind, choice_colors
 from qmkit.domain.survey_results import ALL, Cell, QuestionResult, SurveyResult
 from qmkit.i18n import _
 from qmkit.ui.widgets.common import esc
-
-# from best to worst (spread over the scale's length), grey for "kann ich nicht beurteilen"
-SCALE_COLORS = ["#2e7d32", "#7cb342", "#f9a825", "#ef6c00", "#c62828"]
-CHOICE_COLORS = ["#1f4e79", "#4f81bd", "#90caf9", "#00838f", "#80cbc4", "#6d4c41", "#a1887f", "#5c6bc0"]
-NOT_APPLICABLE = "#9e9e9e"
-
-
-def choice_colors(choices: tuple[Choice, ...], scale: bool) -> dict[str, str]:
-    usable = [c for c in choices if not c.not_applicable]
-    if scale:
-        last = len(SCALE_COLORS) - 1
-        step = last / max(1, len(usable) - 1)
-        colors = {c.value: SCALE_COLORS[min(last, round(i * step))] for i, c in enumerate(usable)}
-    else:
-        colors = {c.value: CHOICE_COLORS[i % len(CHOICE_COLORS)] for i, c in enumerate(usable)}
-    colors.update({c.value: NOT_APPLICABLE for c in choices if c.not_applicable})
-    return colors
 
 
 def _bar(result: SurveyResult, qr: QuestionResult, cell: Cell) -> str:
