@@ -394,3 +394,27 @@ def test_the_excel_report_hides_small_groups_keeps_texts_as_text_and_prints(stor
     assert not any("Geheimnis" in str(c.value) for row in texts for c in row)
     text, pages = libreoffice_pdf_text(path, tmp_path)
     assert "Ergebnis der Befragung" in text and "Jugendamt" in text and "Geheimnis" not in text and pages >= 3
+
+
+def test_the_self_evaluation_shows_what_the_survey_says_about_a_requirement(store):
+    from qmkit.ui.app import build_page
+    from tests.test_networks import _html_only
+
+    service, survey = open_survey(store)
+    people = Respondents(store)
+    for i in range(5):
+        door = people.by_link(service.links(survey.id)["jugendamt"], f"{i:032d}")
+        people.respond(door, {"absprachen": "3", "beteiligung": "4"})
+    door = people.by_link(service.links(survey.id)["schule"], "s" * 32)
+    people.respond(door, {"absprachen": "1"})
+    page = " ".join(
+        _html_only(
+            build_page(
+                "selbstbewertung", {"zyklus": str(survey.cycle_id), "anforderung": "H.1"}, store, shipped_catalogs()
+            )
+        )
+    )
+    assert "Aus Befragungen" in page and "Befragung „Befragung der Systempartner“" in page
+    # H.1 is informed by "absprachen": the youth office's median is shown, the single school is not
+    assert "Absprachen aus der Hilfeplanung werden verlässlich eingehalten.</i> – Jugendamt: trifft eher zu (5)" in page
+    assert "Schule: trifft nicht zu" not in page

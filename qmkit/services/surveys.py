@@ -110,6 +110,15 @@ class SurveyService:
         institution = self.store.institutions.get(self._cycle_institution(survey.cycle_id)).name
         return survey, self.result(survey.id), institution
 
+    def informing(self, cycle_id: int) -> dict[str, list[tuple[Survey, SurveyResult]]]:
+        """Requirement id -> the surveys of the cycle with a question that informs it (results as shown)."""
+        found: dict[str, list[tuple[Survey, SurveyResult]]] = {}
+        for survey in self.surveys(cycle_id):
+            result = survey_result(survey.instrument, self.store.surveys.responses(survey.id), survey.threshold)
+            for req_id in sorted({r for q in survey.instrument.questions for r in q.informs}):
+                found.setdefault(req_id, []).append((survey, result))
+        return found
+
     def result(self, survey_id: int) -> SurveyResult:
         """The anonymous results (groups below the threshold hidden everywhere)."""
         survey = self._survey(survey_id, Right.READ)

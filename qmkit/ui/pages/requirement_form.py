@@ -94,8 +94,10 @@ class RequirementForm:
         on_rating: Callable[[], None],
         feedback: Feedback,
         to_confirm: bool = False,
+        informed: str = "",
     ):
         self.evaluation, self.req, self.assessment = evaluation, req, assessment
+        self.informed = informed  # HTML: what surveys of the cycle say about this requirement
         self.to_confirm = to_confirm
         self.confirm_button: w.Button | None = None
         self.user, self.on_rating, self.page_feedback = user, on_rating, feedback
@@ -199,7 +201,7 @@ class RequirementForm:
         self.head.value = (
             f'<div class="qm-req-head"><span><b>{esc(req.id)}</b> · <b>{esc(req.title)}</b></span>'
             f'<span class="qm-muted qm-status">{status}</span></div>'
-            f'<div style="margin:4px 0">{esc(req.text)}</div>{details}'
+            f'<div style="margin:4px 0">{esc(req.text)}</div>{details}{self.informed}'
             f"<div><b>{esc(_('Selbstbewertung'))}</b>{error}</div>"
         )
 

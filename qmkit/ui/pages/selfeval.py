@@ -35,15 +35,22 @@ from qmkit.ui.widgets.common import (
     unexpected,
     user_field,
 )
+from qmkit.ui.widgets.survey_chart import informing_html
 
 
 class SelfEvaluationPage:
     """Area navigation on the left, the forms of the chosen area on the right, progress and export on top."""
 
     def __init__(
-        self, evaluation: SelfEvaluation, exports: Any = None, focus: str | None = None, prefill: Prefill | None = None
+        self,
+        evaluation: SelfEvaluation,
+        exports: Any = None,
+        focus: str | None = None,
+        prefill: Prefill | None = None,
+        surveys: dict[str, list[Any]] | None = None,
     ):
         self.evaluation = evaluation
+        self.surveys = surveys or {}  # requirement id -> (survey, result) of the cycle's surveys that inform it
         self.exports = exports or exports_dir()
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
@@ -164,6 +171,7 @@ class SelfEvaluationPage:
                     self.refresh_progress,
                     self.feedback,
                     req.id in marks,
+                    informing_html(self.surveys.get(req.id, []), req.id),
                 )
                 for req in area.all_requirements()
             }
@@ -246,5 +254,8 @@ class SelfEvaluationPage:
 def build(request: PageRequest) -> w.VBox:
     evaluation = request.evaluation()
     return SelfEvaluationPage(
-        evaluation, focus=request.query.get("anforderung"), prefill=request.services.prefill(evaluation)
+        evaluation,
+        focus=request.query.get("anforderung"),
+        prefill=request.services.prefill(evaluation),
+        surveys=request.services.surveys().informing(evaluation.cycle.id),
     ).widget

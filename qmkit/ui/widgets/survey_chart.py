@@ -3,7 +3,7 @@ the count and the median; free texts listed for groups at the threshold. Nothing
 
 from __future__ import annotations
 
-from qmkit.domain.survey import QuestionKind, choice_colors
+from qmkit.domain.survey import QuestionKind, Survey, choice_colors
 from qmkit.domain.survey_results import ALL, Cell, QuestionResult, SurveyResult
 from qmkit.i18n import _
 from qmkit.ui.widgets.common import esc
@@ -84,3 +84,34 @@ def results_html(result: SurveyResult) -> str:
         body = _text_question(result, qr) if qr.question.kind == QuestionKind.TEXT else _choice_question(result, qr)
         blocks.append(f"<h3>{esc(qr.question.text)}{note}</h3>{body}")
     return "".join(blocks)
+
+
+def _top(result: SurveyResult, qr: QuestionResult, cell: Cell) -> str:
+    """The median's label of a scale question, else the most frequent answer."""
+    if cell.median_label:
+        return cell.median_label
+    counts = cell.counts or {}
+    return max(result.instrument.choices_of(qr.question), key=lambda c: counts.get(c.value, 0)).label
+
+
+def informing_html(found: list[tuple[Survey, SurveyResult]], requirement_id: str) -> str:
+    """What the cycle's surveys say about one requirement: per question the groups shown with their median (or
+    their most frequent answer), as input for the self-evaluation. '' when no survey informs it."""
+    lines = []
+    for survey, result in found:
+        questions = [qr for qr in result.informing(requirement_id) if qr.question.kind != QuestionKind.TEXT]
+        if not questions:
+            continue
+        lines.append(f"<li class='qm-muted'>{esc(_('Befragung „{title}“').format(title=survey.title))}</li>")
+        for qr in questions:
+            shown = [
+                f"{esc(title)}: {esc(_top(result, qr, qr.cell(gid)))} ({qr.cell(gid).answered})"
+                for gid, title in _group_titles(result)
+                if qr.cell(gid).counts is not None and qr.cell(gid).answered
+            ]
+            figures = "; ".join(shown) or esc(_("noch zu wenige Antworten"))
+            lines.append(f"<li><i>{esc(qr.question.text)}</i> – {figures}</li>")
+    if not lines:
+        return ""
+    summary = esc(_("Aus Befragungen"))
+    return f'<details class="qm-help"><summary>{summary}</summary><ul>{"".join(lines)}</ul></details>'
