@@ -270,3 +270,35 @@ def test_page_is_reached_by_name_and_lists_in_navigation(store, catalogs):
     box = build_page("fristen", {"zyklus": str(plan.cycle.id)}, store, catalogs)
     html = "".join(getattr(c, "value", "") for c in box.children)
     assert "Zeitplan und Fristen" in html and 'href="Fristen.ipynb?zyklus=' in html
+
+
+@pytest.mark.parametrize(
+    ("catalog_id", "start", "absent"),
+    [
+        ("qmf", "Beginn der Runde", "Zertifikat / Testat"),
+        ("dkbm", "Beginn des Zyklus", "Gültig"),
+        ("lqw", "Zertifikat / Testat erteilt am", "Beginn der Runde"),
+    ],
+)
+def test_models_without_a_certificate_speak_of_rounds_not_certificates(store, catalogs, catalog_id, start, absent):
+    """QMF has three-year rounds and DKBM a repeating cycle: no page asks them for a certificate date."""
+    plan = _plan(store, catalogs, catalog_id)
+    page = TimelinePage(plan.evaluation, today=TODAY)
+    texts = [page.cert_labels["certified_on"].value, page.cert_info.value, page.next_box.value]
+    texts += [
+        child.value for child in _widgets(page.widget) if hasattr(child, "value") and isinstance(child.value, str)
+    ]
+    text = " ".join(texts)
+    assert start in text and absent not in text, text[:400]
+    if catalog_id == "qmf":
+        page.cert_pickers["certified_on"].value = date(2026, 1, 1)
+        assert "Runde bis 31.12.2028" in page.cert_info.value
+        rows = " ".join(c.value for c in _widgets(page.deadline_box) if isinstance(getattr(c, "value", None), str))
+        assert "Ende der Runde" in rows and "Ende der Gültigkeit" not in rows and "Gültig" not in page.cert_info.value
+
+
+def _widgets(widget):
+    found = [widget]
+    for child in getattr(widget, "children", ()):
+        found += _widgets(child)
+    return found

@@ -101,6 +101,9 @@ class Procedure(_Strict):
 
     name: str = Field(min_length=1)
     validity_years: float | None = Field(default=None, gt=0, le=10)
+    # False for a model without a certificate (QMF: a three-year round; DKBM: a repeating municipal cycle):
+    # the pages then speak of the round's start and end, never of a certificate
+    certificate: bool = True
     cycle_note: str = ""
     steps: list[ProcedureStep] = Field(min_length=1)
     deadlines: list[Deadline] = Field(default_factory=list)

@@ -35,6 +35,63 @@ EARLIEST, LATEST = date(1990, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
+class Wording:
+    """How the pages name the procedure's anchor: a certificate (LQW, QESplus, qm4) or a round (QMF, DKBM)."""
+
+    start: str  # the date the QMB enters
+    end: str  # the stated end, when it differs from the computed one
+    expiry: str  # the deadline row of the end
+    expiry_note: str  # "{n:g} Jahre nach …"
+    validity: str  # one line about the procedure's length
+    missing: str  # why no end can be computed
+    computed: str  # "… bis {d} (berechnet: {n:g} Jahre ab {s}{x})."
+    stated: str  # "… bis {d} (…)."
+    title: str = ""  # the card's heading
+
+
+def wording(certificate: bool, validity_years: float | None) -> Wording:
+    if certificate:
+        return Wording(
+            _("Zertifikat / Testat erteilt am"),
+            _("Gültig bis – nur eintragen, wenn die Urkunde ein anderes Ende nennt"),
+            _("Ende der Gültigkeit"),
+            _("{n:g} Jahre nach dem Zertifikat"),
+            _("Gültigkeit {n:g} Jahre.").format(n=validity_years)
+            if validity_years
+            else _("Keine Zertifizierung mit Ablaufdatum."),
+            _("Ohne Datum des Zertifikats lässt sich das Ende der Gültigkeit nicht berechnen.")
+            if validity_years
+            else _("Dieses Verfahren endet nicht mit einem befristeten Zertifikat."),
+            _("Gültig bis {d} (berechnet: {n:g} Jahre ab {s}{x})."),
+            _("Gültig bis {d} (laut Urkunde)."),
+            _("Zertifikat"),
+        )
+    if validity_years:
+        return Wording(
+            _("Beginn der Runde"),
+            _("Ende der Runde – nur eintragen, wenn es abweicht"),
+            _("Ende der Runde"),
+            _("{n:g} Jahre nach Beginn der Runde"),
+            _("Eine Runde dauert {n:g} Jahre; es gibt kein Zertifikat.").format(n=validity_years),
+            _("Ohne Beginn der Runde lässt sich ihr Ende nicht berechnen."),
+            _("Runde bis {d} (berechnet: {n:g} Jahre ab {s}{x})."),
+            _("Runde bis {d} (so eingetragen)."),
+            _("Runde"),
+        )
+    return Wording(
+        _("Beginn des Zyklus"),
+        _("Ende des Zyklus"),
+        _("Ende des Zyklus"),
+        "",
+        _("Keine Zertifizierung: der Zyklus wird fortlaufend wiederholt."),
+        _("Der Zyklus hat kein festes Ende."),
+        _("Zyklus bis {d}."),
+        _("Zyklus bis {d}."),
+        _("Zyklus"),
+    )
+
+
+@dataclass(frozen=True)
 class Certification:
     """The certificate of a cycle as the QMB entered it; ``valid_until`` only when the certificate states it."""
 
@@ -267,13 +324,10 @@ def build_timeline(
     for deadline in proc.deadlines:
         deadlines.extend(_deadline_items(deadline, anchor, valid_until, dates, held))
     if proc.validity_months:
+        words = wording(proc.certificate, proc.validity_years)
         deadlines.append(
             TimelineItem(
-                EXPIRY_KEY,
-                "expiry",
-                _("Ende der Gültigkeit"),
-                _("{n:g} Jahre nach dem Zertifikat").format(n=proc.validity_years),
-                valid_until,
+                EXPIRY_KEY, "expiry", words.expiry, words.expiry_note.format(n=proc.validity_years), valid_until
             )
         )
     deadlines.sort(key=lambda i: (i.due is None, i.due or LATEST, i.key))

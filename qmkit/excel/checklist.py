@@ -92,7 +92,7 @@ def _cover_rows(data: ChecklistData) -> list[tuple[str, Any]]:
         ),
         (_("Verfahren"), proc.name),
         (
-            _("Gültigkeit"),
+            _("Gültigkeit") if proc.certificate else _("Dauer einer Runde"),
             _("{n:g} Jahre").format(n=proc.validity_years) if proc.validity_years else _("keine Zertifizierung"),
         ),
         (_("Quelle des Katalogs"), data.catalog.source),

@@ -179,6 +179,8 @@ class StartPage:
         cat = self.catalogs.get(self.catalog.value)
         validity = (
             _("Gültigkeit {n:g} Jahre").format(n=cat.procedure.validity_years)
+            if cat.procedure.validity_years and cat.procedure.certificate
+            else _("Runden von {n:g} Jahren, ohne Zertifikat").format(n=cat.procedure.validity_years)
             if cat.procedure.validity_years
             else _("ohne Zertifizierung")
         )

@@ -14,7 +14,7 @@ import ipywidgets as w
 
 from qmkit.config import exports_dir
 from qmkit.documents.calendar import cycle_calendar
-from qmkit.domain.timeline import Status, Timeline, TimelineItem
+from qmkit.domain.timeline import Status, Timeline, TimelineItem, wording
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.certification import CertificationPlan
@@ -124,6 +124,8 @@ class TimelinePage:
     """Steps, certificate, deadlines and the calendar export of one cycle."""
 
     def __init__(self, evaluation: SelfEvaluation, today: date | None = None):
+        proc = evaluation.catalog.procedure
+        self.words = wording(proc.certificate, proc.validity_years)
         self.plan = CertificationPlan(evaluation, today)
         self.cycle = evaluation.cycle
         self.feedback = Feedback()
@@ -143,10 +145,7 @@ class TimelinePage:
         self.cert_pickers: dict[str, w.DatePicker] = {}
         self.cert_labels: dict[str, w.HTML] = {}
         self.cert_label_text: dict[str, str] = {}
-        labels = {
-            "certified_on": _("Zertifikat / Testat erteilt am"),
-            "valid_until": _("Gültig bis – nur eintragen, wenn die Urkunde ein anderes Ende nennt"),
-        }
+        labels = {"certified_on": self.words.start, "valid_until": self.words.end}
         self._cert_loading = False
         for name, label in labels.items():
             picker = make(w.DatePicker, layout={"width": "170px"})
@@ -171,11 +170,7 @@ class TimelinePage:
         header = cycle_header(
             "fristen", _("Zeitplan und Fristen"), self.cycle.id, inst.name, self.cycle.name, evaluation.catalog.title
         )
-        validity = (
-            _("Gültigkeit {n:g} Jahre.").format(n=proc.validity_years)
-            if proc.validity_years
-            else _("Keine Zertifizierung mit Ablaufdatum.")
-        )
+        validity = self.words.validity
         intro = make(
             w.HTML,
             f'<p class="qm-muted"><b>{esc(proc.name)}</b> – {esc(validity)} {esc(proc.cycle_note)}</p>',
@@ -188,7 +183,7 @@ class TimelinePage:
             self.feedback.widget,
             self.user_name,
             card(make(w.HTML, f"<h2>{esc(_('Als Nächstes'))}</h2>"), self.next_box),
-            card(make(w.HTML, f"<h2>{esc(_('Zertifikat'))}</h2>"), *cert_parts, self.cert_info),
+            card(make(w.HTML, f"<h2>{esc(self.words.title)}</h2>"), *cert_parts, self.cert_info),
             card(
                 make(w.HTML, f"<h2>{esc(_('Verfahrensschritte'))}</h2>"),
                 make(
@@ -299,7 +294,9 @@ class TimelinePage:
         upcoming = timeline.upcoming(today)
         if not upcoming:
             hint = (
-                _("Noch keine Termine: Zertifikatsdatum eintragen oder die Verfahrensschritte planen.")
+                _("Noch keine Termine: „{date}“ eintragen oder die Verfahrensschritte planen.").format(
+                    date=self.words.start
+                )
                 if not any(i.due for i in timeline.items)
                 else _("Alles erledigt – keine offenen Termine.")
             )
@@ -328,20 +325,16 @@ class TimelinePage:
         finally:
             self._cert_loading = False
         if timeline.valid_until is None:
-            text = (
-                _("Ohne Datum des Zertifikats lässt sich das Ende der Gültigkeit nicht berechnen.")
-                if timeline.validity_years
-                else _("Dieses Verfahren endet nicht mit einem befristeten Zertifikat.")
-            )
+            text = self.words.missing
         elif timeline.valid_until_computed:
-            text = _("Gültig bis {d} (berechnet: {n:g} Jahre ab {s}{x}).").format(
+            text = self.words.computed.format(
                 d=day_text(timeline.valid_until),
                 n=timeline.validity_years,
                 s=day_text(timeline.certified_on),
                 x=_(", voraussichtlich") if timeline.certificate_expected else "",
             )
         else:
-            text = _("Gültig bis {d} (laut Urkunde).").format(d=day_text(timeline.valid_until))
+            text = self.words.stated.format(d=day_text(timeline.valid_until))
         self.cert_info.value = f'<div class="qm-msg-info">{esc(text)}</div>'
 
 
