@@ -20,6 +20,7 @@ from typing import Any
 import tornado.web
 
 from qmkit.i18n import _
+from qmkit.logs import redact_every_handler
 from qmkit.server.kernels import guarded_factory
 
 # Voilà looks for templates in <Jupyter data folder>/voila/templates/<name>; qmkit ships one such folder inside
@@ -113,6 +114,10 @@ def qmkit_voila() -> Any:
         start_page = Unicode("", config=True, help="Notebook that / leads to (directory mode only).")
         hidden_pages = List(Unicode(), config=True, help="Notebooks of the folder that this server does not serve.")
 
+        def initialize(self, argv: Any = None) -> None:
+            super().initialize(argv)
+            redact_every_handler()  # the handlers exist now: no token, code or key in any line
+
         def init_settings(self) -> dict[str, Any]:
             with _guarded_pool(voila_app):
                 return dict(super().init_settings())
@@ -144,6 +149,7 @@ def qmkit_voila() -> Any:
 
 def main(argv: list[str] | None = None, config: Any = None) -> None:
     use_template_root()
+    redact_every_handler()
     qmkit_voila().launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
 
 

@@ -21,6 +21,7 @@ from qmkit.domain.catalog import CatalogSet
 from qmkit.domain.workshop import Workshop
 from qmkit.errors import QmkitError
 from qmkit.i18n import _
+from qmkit.logs import RedactSecrets
 from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
 from qmkit.services.networks import NetworkService
@@ -47,6 +48,7 @@ def _setup_logging() -> None:
     except OSError:
         return
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets())  # a page's address carries tokens (?moderation=, ?t=)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
