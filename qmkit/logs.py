@@ -9,7 +9,12 @@ written, whoever logs it (tornado's access log, Voilà, qmkit).
 from __future__ import annotations
 
 import logging
+import os
 import re
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import Any
 
 REDACTED = "[entfernt]"
 
@@ -69,3 +74,74 @@ def redact_every_handler() -> None:
             _redacting(handler)
     if logging.lastResort is not None:
         _redacting(logging.lastResort)
+
+
+# ---------------------------------------------------------------------------- the log file
+
+LOG_NAME = "qmkit.log"
+MAX_BYTES = 5 * 1024 * 1024  # qmkit.log grows to 5 MiB, then becomes qmkit.log.1 ...
+BACKUPS = 3  # ... and at most three older files are kept: 20 MiB in all
+TRACEBACK_FRAMES = 8
+
+
+def compact_traceback(exc_info: Any) -> str:
+    """``Kind: message (in file:line function < caller ...)``, innermost frame first, on one line."""
+    kind, value, tb = exc_info
+    frames = traceback.extract_tb(tb)[-TRACEBACK_FRAMES:]
+    where = " < ".join(f"{'/'.join(Path(f.filename).parts[-2:])}:{f.lineno} {f.name}" for f in reversed(frames))
+    name = getattr(kind, "__name__", str(kind))
+    return f"{name}: {value} (in {where})" if where else f"{name}: {value}"
+
+
+class OneLine(logging.Formatter):
+    """Every entry on one line: a failure is its message (with the reference) and a compact traceback; line
+    breaks inside a message (text a person typed) become ``⏎``, so no entry can pose as another."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        record.message = record.getMessage()
+        record.asctime = self.formatTime(record, self.datefmt)
+        text = self.formatMessage(record)
+        if record.exc_info:
+            text += " | " + redact(compact_traceback(record.exc_info))
+        elif record.exc_text:
+            text += " | " + record.exc_text
+        return " ⏎ ".join(part for part in text.splitlines() if part.strip())
+
+
+class SharedRotatingFile(RotatingFileHandler):
+    """A size-rotated file that many processes (one page kernel each) append to: a process notices when another
+    one rotated the file and writes to the new one instead of the old (as ``WatchedFileHandler`` does)."""
+
+    def _open(self) -> Any:
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=_private)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.stream is not None and self._moved():
+            self.stream.close()
+            self.stream = None  # reopened by the next write
+        super().emit(record)
+
+    def _moved(self) -> bool:
+        try:
+            now = os.stat(self.baseFilename)
+        except OSError:
+            return True
+        return (now.st_dev, now.st_ino) != _identity(self.stream)
+
+
+def _identity(stream: Any) -> tuple[int, int]:
+    info = os.fstat(stream.fileno())
+    return info.st_dev, info.st_ino
+
+
+def _private(path: str, flags: int) -> int:
+    """Open with mode 0600 whatever the umask: only the owner reads the log."""
+    return os.open(path, flags, 0o600)
+
+
+def file_handler(folder: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> logging.Handler:
+    """The handler of ``<folder>/qmkit.log``: rotated by size, one line per entry, secrets blanked out."""
+    handler = SharedRotatingFile(folder / LOG_NAME, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    handler.setFormatter(OneLine("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets())
+    return handler

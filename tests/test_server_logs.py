@@ -1,4 +1,5 @@
-"""What the servers write down: no token, code or key in any log line (issue 18.11)."""
+"""What the servers and pages write down: no token, code or key in any log line (issue 18.11); qmkit.log rotated
+by size, one line per failure with its reference (18.12)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from qmkit.logs import RedactSecrets, redact
+from qmkit.logs import BACKUPS, MAX_BYTES, OneLine, RedactSecrets, file_handler, redact
 from qmkit.server.serve import join_command, serve_environment
 from tests.test_browser import answers, free_port
 
@@ -103,3 +104,73 @@ def test_participant_server_log_holds_no_token_code_or_key(participant_server):
     text = log.read_text(errors="replace")
     assert "403 GET /?t=[entfernt]" in text, text  # the line is there, without its secret
     assert not any(secret in text for secret in SECRETS), text
+
+
+# ---------------------------------------------------------------------------- qmkit.log: size and shape
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("qmkit.log"))
+
+
+def test_log_file_rotates_by_size_and_keeps_a_few_files(tmp_path: Path):
+    logger = logging.getLogger("qmkit.test-rotate")
+    logger.propagate = False
+    handler = file_handler(tmp_path, max_bytes=2000, backups=2)
+    other = file_handler(tmp_path, max_bytes=2000, backups=2)  # a second kernel writing to the same file
+    try:
+        for n in range(200):
+            writer = handler if n % 2 else other  # the two kernels take turns
+            logger.addHandler(writer)
+            logger.warning("Zeile %03d %s", n, "x" * 60)
+            logger.removeHandler(writer)
+    finally:
+        handler.close()
+        other.close()
+    assert _files(tmp_path) == ["qmkit.log", "qmkit.log.1", "qmkit.log.2"]
+    assert all((tmp_path / name).stat().st_size <= 2000 for name in _files(tmp_path))
+    newest = (tmp_path / "qmkit.log").read_text(encoding="utf-8")
+    assert "Zeile 199" in newest and "Zeile 198" in newest  # both writers went on in the new file
+
+
+def test_pages_log_to_a_rotated_file(tmp_path: Path, monkeypatch):
+    from logging.handlers import RotatingFileHandler
+
+    from qmkit.ui.app import _setup_logging
+
+    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
+    root = logging.getLogger("qmkit")
+    monkeypatch.setattr(root, "handlers", [])
+    _setup_logging()
+    [handler] = root.handlers
+    try:
+        assert isinstance(handler, RotatingFileHandler) and isinstance(handler.formatter, OneLine)
+        assert (handler.maxBytes, handler.backupCount) == (MAX_BYTES, BACKUPS) == (5 * 1024 * 1024, 3)
+        assert Path(handler.baseFilename) == tmp_path / "data" / "qmkit.log"
+    finally:
+        handler.close()
+
+
+def test_a_failure_is_one_line_with_its_reference(tmp_path: Path, monkeypatch):
+    from qmkit.ui.widgets.common import Feedback, unexpected
+
+    root = logging.getLogger("qmkit")
+    handler = file_handler(tmp_path)
+    monkeypatch.setattr(root, "handlers", [handler])
+    monkeypatch.setattr(root, "level", logging.INFO)
+
+    def inner():
+        raise ValueError("kaputt\nbei /?t=S3cretT0ken")
+
+    feedback = Feedback()
+    try:
+        inner()
+    except ValueError as exc:
+        unexpected(feedback, exc)
+    handler.close()
+    ref = feedback.widget.value.split("Referenz ")[1][:8]
+    lines = (tmp_path / "qmkit.log").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1, lines
+    [line] = lines
+    assert f"ERROR qmkit.ui: unexpected error {ref} | ValueError: kaputt ⏎ bei /?t=[entfernt]" in line
+    assert "test_server_logs.py:" in line and " inner" in line and "S3cretT0ken" not in line
