@@ -16,6 +16,8 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 
+from qmkit.config import open_private
+
 REDACTED = "[entfernt]"
 
 # Names of query arguments and cookies whose value is a secret (compared case-insensitively).
@@ -113,7 +115,7 @@ class SharedRotatingFile(RotatingFileHandler):
     one rotated the file and writes to the new one instead of the old (as ``WatchedFileHandler`` does)."""
 
     def _open(self) -> Any:
-        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=_private)
+        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=open_private)
 
     def emit(self, record: logging.LogRecord) -> None:
         if self.stream is not None and self._moved():
@@ -132,11 +134,6 @@ class SharedRotatingFile(RotatingFileHandler):
 def _identity(stream: Any) -> tuple[int, int]:
     info = os.fstat(stream.fileno())
     return info.st_dev, info.st_ino
-
-
-def _private(path: str, flags: int) -> int:
-    """Open with mode 0600 whatever the umask: only the owner reads the log."""
-    return os.open(path, flags, 0o600)
 
 
 def file_handler(folder: Path, max_bytes: int = MAX_BYTES, backups: int = BACKUPS) -> logging.Handler:

@@ -19,6 +19,7 @@ from typing import Any
 
 import tornado.web
 
+from qmkit.config import PRIVATE_UMASK
 from qmkit.i18n import _
 from qmkit.logs import redact_every_handler
 from qmkit.server.kernels import guarded_factory
@@ -148,6 +149,7 @@ def qmkit_voila() -> Any:
 
 
 def main(argv: list[str] | None = None, config: Any = None) -> None:
+    os.umask(PRIVATE_UMASK)  # kernels inherit it; ``qmkit serve`` sets it too, the hub's spawner does not
     use_template_root()
     redact_every_handler()
     qmkit_voila().launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)

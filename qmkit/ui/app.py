@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from qmkit.config import data_dir, login_name
+from qmkit.config import data_dir, login_name, private_folder
 from qmkit.domain.access import LOCAL, Identity
 from qmkit.domain.catalog import CatalogSet
 from qmkit.domain.workshop import Workshop
@@ -43,8 +43,7 @@ def _setup_logging() -> None:
     if any(isinstance(h, logging.FileHandler) for h in root.handlers):
         return
     try:
-        folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_folder(data_dir())
         handler = file_handler(folder)
     except OSError:
         return
