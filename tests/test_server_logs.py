@@ -1,5 +1,6 @@
 """What the servers and pages write down: no token, code or key in any log line (issue 18.11); qmkit.log rotated
-by size, one line per failure with its reference (18.12)."""
+by size, one line per failure with its reference (18.12). Odd addresses get a plain 404 or 403, never a 500 with a
+traceback (18.15)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from qmkit.logs import BACKUPS, MAX_BYTES, OneLine, RedactSecrets, file_handler, redact
-from qmkit.server.serve import join_command, serve_environment
+from qmkit.server.serve import join_command, serve_environment, voila_command
 from tests.test_browser import answers, free_port
 
 SECRETS = ("S3cretT0ken", "CODE42", "PartKey77", "M0derat0r", "xsrfValue9", "pw0rd")
@@ -65,16 +66,11 @@ def test_the_filter_cleans_message_arguments_and_traceback(tmp_path: Path):
     assert "S3cretT0ken" not in text and "CODE42" not in text
 
 
-@pytest.fixture
-def participant_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The participant server alone (no kernels start without a valid token), its output in a file."""
-    port = free_port()
+def _server(tmp_path: Path, command: list[str], port: int) -> Iterator[tuple[str, Path]]:
     env = dict(serve_environment(), QMKIT_DATA=str(tmp_path / "data"), QMKIT_EXPORTS=str(tmp_path / "exports"))
     log = tmp_path / "server.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            join_command(port, "127.0.0.1"), env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while not answers(base + "/") and time.time() < deadline:
@@ -84,6 +80,21 @@ def participant_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(15)
+
+
+@pytest.fixture
+def participant_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The participant server alone (no kernels start without a valid token), its output in a file."""
+    port = free_port()
+    yield from _server(tmp_path, join_command(port, "127.0.0.1"), port)
+
+
+@pytest.fixture
+def app_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app server on a folder without notebooks (no kernel starts), its output in a file."""
+    port = free_port()
+    (tmp_path / "leer").mkdir()
+    yield from _server(tmp_path, voila_command(port, "127.0.0.1", notebooks=tmp_path / "leer"), port)
 
 
 def get(url: str) -> int:
@@ -174,3 +185,33 @@ def test_a_failure_is_one_line_with_its_reference(tmp_path: Path, monkeypatch):
     [line] = lines
     assert f"ERROR qmkit.ui: unexpected error {ref} | ValueError: kaputt ⏎ bei /?t=[entfernt]" in line
     assert "test_server_logs.py:" in line and " inner" in line and "S3cretT0ken" not in line
+
+
+# ---------------------------------------------------------------------------- odd addresses (issue 18.15)
+
+ODD_ADDRESSES = [
+    "/logout",
+    "/login",
+    "/login?next=%2Fvoila%2Frender%2FStart.ipynb",
+    "/voila/templates/lab/static/..%2f..%2fapp.py",
+    "/voila/templates/lab/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/templates/..%2f..%2fapp.py",
+    "/voila/templates/lab",
+    "/voila/templates/lab/static/%2e%2e/%2e%2e/app.py",
+]
+
+
+def _no_failure_in(log: Path) -> None:
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text and "Uncaught exception" not in text and "\n500 " not in text, text
+
+
+@pytest.mark.parametrize("server", ["participant_server", "app_server"])
+def test_odd_addresses_are_refused_without_a_traceback(server, request):
+    base, log = request.getfixturevalue(server)
+    for address in ODD_ADDRESSES:  # the participant server sends other addresses to Voilà's refused file list
+        assert get(base + address) in (403, 404), address
+    assert get(base + "/voila/templates/qmkit/static/voila.js") == 200  # the template's files are still served
+    assert get(base + "/voila/templates/qmkit/static/nichtda.js") == 404
+    time.sleep(1)
+    _no_failure_in(log)
