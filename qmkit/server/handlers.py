@@ -1,7 +1,7 @@
 """The request handlers of qmkit's Voilà (imported only when a server starts, see :mod:`qmkit.server.app`).
 
 - ``/`` and Voilà's file list lead to the start page; the contents API answers 404.
-- The page handler refuses hidden notebooks.
+- The page handler refuses hidden notebooks and sets the ``_xsrf`` cookie that the page's shutdown on closing needs.
 - The template files handler answers a malformed or escaping path (``lab/static/..%2f..%2fapp.py``) with 404;
   Voilà's own split it blindly and answered with HTTP 500 and a traceback in the log.
 - Jupyter's log-in and log-out pages (``/login``, ``/logout``) are not offered by qmkit's own servers: they
@@ -22,7 +22,12 @@ from qmkit.server.refusals import NotHere, ToStartPage, answer_not_found, is_hid
 
 
 class QmkitRenderHandler(TornadoVoilaHandler):
-    """Voilà's page handler, refusing the notebooks in ``hidden``."""
+    """Voilà's page handler, refusing the notebooks in ``hidden``; each page gets the ``_xsrf`` cookie.
+
+    On closing or leaving, a page posts to ``/voila/api/shutdown/<kernel>`` with the value of its ``_xsrf``
+    cookie, but Voilà's page handler never set that cookie: the request was refused (403) and the kernel kept
+    running until the idle cull. With the cookie the shutdown passes the XSRF check and the kernel ends at once.
+    """
 
     def initialize(self, **kwargs: Any) -> None:
         self.hidden = {name.casefold() for name in kwargs.pop("hidden", ())}
@@ -32,6 +37,7 @@ class QmkitRenderHandler(TornadoVoilaHandler):
         if is_hidden(path, self.hidden):
             answer_not_found(self)
             return
+        _ = self.xsrf_token  # sets the _xsrf cookie (before the page streams) unless the browser has one
         await super().get(path)
 
 
