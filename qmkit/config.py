@@ -11,6 +11,43 @@ BUILTIN_STANDARDS = PROJECT_DIR / "standards"
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 
 
+# Only the owner reads qmkit's data: other users of a shared machine (a terminal server) see nothing of it.
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+PRIVATE_UMASK = 0o077
+
+
+def private_folder(path: Path) -> Path:
+    """``path`` as a folder; one that did not exist yet (and any missing parent) is made 0700, whatever the umask."""
+    missing = []
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    for made in missing:
+        os.chmod(made, PRIVATE_FOLDER)
+    return path
+
+
+def open_private(path: str, flags: int) -> int:
+    """An ``opener`` for :func:`open`: a new file is made 0600, whatever the umask."""
+    return os.open(path, flags, PRIVATE_FILE)
+
+
+def private_data(folder: Path) -> None:
+    """Close a data folder of an earlier release (made 0755, files 0644): the folder 0700, its files 0600.
+
+    Only what belongs to this user is changed; the evidence files lie below a folder that is closed now.
+    """
+    if os.name == "nt" or not folder.is_dir() or folder.stat().st_uid != os.getuid():
+        return
+    os.chmod(folder, PRIVATE_FOLDER)
+    for path in folder.iterdir():
+        if path.is_file() and not path.is_symlink() and path.stat().st_uid == os.getuid():
+            os.chmod(path, PRIVATE_FILE)
+
+
 def data_dir() -> Path:
     """``$QMKIT_DATA`` or ``./data``: the SQLite store, logs and evidence files."""
     return Path(os.environ.get("QMKIT_DATA", "data")).resolve()

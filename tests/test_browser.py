@@ -290,8 +290,12 @@ def test_kernels_of_left_pages_are_ended_open_page_keeps_working(browser, tmp_pa
         page = browser.new_page()
         page.goto(base + "/voila/render/Start.ipynb", timeout=90_000)  # about culling, not speed: a slow start is fine
         wait_for_page(page)
-        page.locator("#qm-open-selfeval").click()  # the start page's kernel is left behind
+        page.locator("#qm-open-selfeval").click()  # the start page's kernel ends at once (issue 18.14)
         wait_for_page(page)
+        crashed = browser.new_page()
+        crashed.goto(base + "/voila/render/Start.ipynb", timeout=90_000)
+        wait_for_page(crashed)
+        crashed.close()  # without its beforeunload (like a browser that crashed): only the cull ends this kernel
         time.sleep(3)
         left_behind = kernels_below(proc.pid)
         deadline = time.time() + 60

@@ -40,6 +40,8 @@ def _alive(pid: int) -> bool:
 def test_sigterm_ends_both_servers_and_every_kernel(tmp_path: Path):
     proc, log, _base, _env = start_server(tmp_path)
     try:
+        data = tmp_path / "data"  # issue 18.13: the data folder and the store are the owner's only
+        assert (data.stat().st_mode & 0o777, (data / "qmkit.sqlite").stat().st_mode & 0o777) == (0o700, 0o600)
         below = _descendants(proc.pid)
         assert len(below) >= 4  # two Voilà servers and their preheated kernels
         os.kill(proc.pid, signal.SIGTERM)  # only the qmkit process, as systemd's stop does by default

@@ -14,8 +14,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from qmkit.server.app import TEMPLATE, TEMPLATE_ROOT, is_hidden, use_template_root
+from qmkit.server.app import TEMPLATE, TEMPLATE_ROOT, use_template_root
 from qmkit.server.kernels import pool_guard
+from qmkit.server.refusals import is_hidden
 from qmkit.server.serve import join_command, voila_command
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -217,6 +217,38 @@ def test_calendar_holds_open_deadlines_with_reminders_and_stable_ids(store, cata
     assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(events)  # a new export updates, not doubles
 
 
+def test_calendar_of_names_with_line_breaks_is_valid_and_escaped(store, catalogs):
+    """Names stored before they were checked (or written by another program) never break the export."""
+    inst = store.institutions.create("VHS\nNord;\r\n Süd,\x00")
+    cat = catalogs.get("lqw")
+    cycle = store.cycles.create(inst.id, "Testierung\r\n2027\u2028", cat)
+    plan = CertificationPlan(SelfEvaluation(store, cycle, cat), today=TODAY)
+    plan.set_certificate("certified_on", date(2027, 5, 24))
+    name, data = cycle_calendar(plan, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+    assert "\n" not in name and name.endswith(".ics")
+    assert b"\x00" not in data and all(b"\n" not in line for line in data.split(b"\r\n"))
+    cal = Calendar.from_ical(data)
+    assert "\n" not in str(cal["X-WR-CALNAME"]) and "VHS Nord" in str(cal["X-WR-CALNAME"])
+    events = cal.walk("VEVENT")
+    assert events and all(str(e["SUMMARY"]).endswith("– VHS Nord; Süd,") for e in events)
+    assert all("Zyklus „Testierung 2027“" in str(e["DESCRIPTION"]) for e in events)
+
+
+@pytest.mark.parametrize("broken", ["VHS\nNord", "VHS\r\nNord", "VHS\rNord", "VHS\u2028Nord", "VHS\x85Nord"])
+def test_names_with_line_breaks_are_refused_in_german(store, catalogs, broken):
+    service = CycleService(store)
+    with pytest.raises(InputError, match="Zeilenumbruch"):
+        service.create_institution(broken)
+    inst = service.create_institution("VHS Nord\n")  # a line break at the end (pasted) is only trimmed
+    assert inst.name == "VHS Nord"
+    with pytest.raises(InputError, match="Zeilenumbruch"):
+        service.create_institution("Haus Süd", qmb=broken)
+    with pytest.raises(InputError, match="Zeilenumbruch"):
+        service.create_cycle(inst.id, broken, catalogs.get("lqw"))
+    assert [i.name for i in service.institutions()] == ["VHS Nord"]
+    assert service.cycles(inst.id) == []
+
+
 # ---------------------------------------------------------------------------- the page, driven like a user
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -33,9 +34,12 @@ def _stop(_signum: int, _frame: object) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    from qmkit.config import PRIVATE_UMASK, data_dir, private_data
     from qmkit.server.serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
     from qmkit.store import Store
 
+    os.umask(PRIVATE_UMASK)  # the servers and every page kernel inherit it: nothing they write is for others
+    private_data(data_dir())  # a data folder of an earlier release (0755, files 0644) is closed now
     Store(upgrade=True).close()  # create or migrate the store now (never by a page's kernel), clear message if not
     join_port = args.join_port or args.port + 1
     join_base = args.join_url or join_base_url(args.host, join_port)

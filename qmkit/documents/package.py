@@ -22,6 +22,7 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from qmkit.config import PRIVATE_FILE, private_folder
 from qmkit.domain.evidence import Document, member_name, size_text
 from qmkit.domain.model import day_text
 from qmkit.domain.selfeval import ChecklistData
@@ -172,7 +173,7 @@ def build_package(data: ChecklistData, files: EvidenceSource, target: Path) -> P
     target = Path(target)
     tmp: str | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         fd, tmp = tempfile.mkstemp(prefix=".qmkit-", suffix=".zip", dir=target.parent)
         os.close(fd)
         count = 0
@@ -187,7 +188,7 @@ def build_package(data: ChecklistData, files: EvidenceSource, target: Path) -> P
                     kind = zipfile.ZIP_STORED if Path(entry.member).suffix.lower() in _STORED else zipfile.ZIP_DEFLATED
                     zf.write(source, entry.member, compress_type=kind)
                     count += 1
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, PRIVATE_FILE)  # the institution's evidence: only the owner reads it
         os.replace(tmp, target)
     except OSError as exc:
         if tmp:

@@ -10,6 +10,8 @@ from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Everything a text file, a calendar or a spreadsheet may take as the end of a line.
+_LINE_BREAK = re.compile(r"[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 
 
 def clean_text(value: Any, field: str, *, limit: int, label: str, multiline: bool = False) -> str:
@@ -31,6 +33,27 @@ def clean_text(value: Any, field: str, *, limit: int, label: str, multiline: boo
             field,
         )
     return text
+
+
+def clean_name(value: Any, field: str, *, limit: int, label: str) -> str:
+    """A name (institution, cycle, person, workshop) as it may be stored: one line, cleaned like any text.
+
+    A line break inside the name is refused with a German message (folding it silently would store something
+    else than what was typed); one at either end, as pasting brings along, is only trimmed.
+    """
+    if isinstance(value, str) and _LINE_BREAK.search(value.strip()):
+        raise InputError(
+            _("{label}: bitte in einer Zeile eingeben, ohne Zeilenumbruch – nichts wurde gespeichert.").format(
+                label=_(label)
+            ),
+            field,
+        )
+    return clean_text(value, field, limit=limit, label=label)
+
+
+def one_line(value: str) -> str:
+    """Stored text for a place that takes one line (a calendar title): control characters out, breaks folded."""
+    return " ".join(_CONTROL.sub("", value).split())
 
 
 def clean_user(name: Any) -> str:

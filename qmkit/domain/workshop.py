@@ -16,7 +16,7 @@ from typing import Any
 from qmkit.domain.catalog import Catalog
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import parse_date
-from qmkit.domain.text import clean_text
+from qmkit.domain.text import clean_name, clean_text
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 
@@ -120,7 +120,7 @@ class RequirementStats:
 
 def check_workshop(values: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     """The workshop's fields as they may be stored, or :class:`InputError` naming the field."""
-    title = clean_text(values.get("title", ""), "title", limit=200, label=N_("Titel"))
+    title = clean_name(values.get("title", ""), "title", limit=200, label=N_("Titel"))
     if not title:
         raise InputError(_("Bitte einen Titel für den Workshop eingeben."), "title")
     held_on = parse_date(values.get("held_on"), "held_on") or date.today()

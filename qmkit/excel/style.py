@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qmkit.config import PRIVATE_FILE, private_folder
 from qmkit.domain.selfeval import ChecklistData
 from qmkit.errors import ExportError
 from qmkit.i18n import _
@@ -183,13 +184,11 @@ def save_atomic(path: Path | str, write: Callable[[str], object]) -> Path:
     """``write(temporary path)``, then rename it to ``path``; a German :class:`ExportError` when it fails."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=".qmkit-", suffix=path.suffix, dir=path.parent)
         os.close(fd)
         write(tmp)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, PRIVATE_FILE)  # an institution's data: only the owner reads it
         os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(

@@ -9,7 +9,6 @@ imported only when the server starts (:func:`qmkit_voila`): the rest of qmkit im
 from __future__ import annotations
 
 import os
-import posixpath
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,9 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import tornado.web
-
-from qmkit.i18n import _
+from qmkit.config import PRIVATE_UMASK
+from qmkit.logs import redact_every_handler
 from qmkit.server.kernels import guarded_factory
 
 # Voilà looks for templates in <Jupyter data folder>/voila/templates/<name>; qmkit ships one such folder inside
@@ -33,46 +31,6 @@ def use_template_root(environ: Any = os.environ) -> None:
     ours = str(TEMPLATE_ROOT)
     others = [p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep) if p and p != ours]
     environ["JUPYTER_PATH"] = os.pathsep.join([ours, *others])
-
-
-def not_found_page() -> str:
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>qmkit</title></head>'
-        '<body style="font-family:system-ui,sans-serif;padding:16px">'
-        f"<h1>{_('Diese Seite gibt es hier nicht.')}</h1>"
-        f'<p><a href="/">{_("Zur Startseite")}</a></p></body></html>'
-    )
-
-
-def is_hidden(path: str | None, hidden: set[str]) -> bool:
-    """Whether a page path (decoded, as tornado passes it) names one of the ``hidden`` notebooks."""
-    return path is not None and posixpath.normpath("/" + path).lstrip("/").casefold() in hidden
-
-
-class ToStartPage(tornado.web.RequestHandler):
-    """``/`` and Voilà's file list lead to the start page."""
-
-    def initialize(self, target: str) -> None:
-        self.target = target
-
-    def get(self, *_args: str) -> None:
-        self.redirect(self.target)
-
-    def head(self, *_args: str) -> None:
-        self.redirect(self.target)
-
-
-def answer_not_found(handler: tornado.web.RequestHandler) -> None:
-    handler.set_status(404)
-    handler.set_header("Content-Type", "text/html; charset=utf-8")
-    handler.finish(not_found_page())
-
-
-class NotHere(tornado.web.RequestHandler):
-    """A German 404 for addresses the app server does not offer (listings, the participant notebook)."""
-
-    def prepare(self) -> None:
-        answer_not_found(self)
 
 
 @contextmanager
@@ -89,24 +47,12 @@ def _guarded_pool(voila_app: Any) -> Iterator[None]:
 
 @lru_cache(maxsize=1)
 def qmkit_voila() -> Any:
-    """The application class: Voilà with qmkit's entry page, hidden notebooks and guarded kernel pool."""
-    from jupyter_server.utils import url_path_join
+    """The application class: Voilà with qmkit's entry page, hidden notebooks, guarded kernel pool and handlers
+    (:mod:`qmkit.server.handlers`)."""
     from traitlets import Bool, List, Unicode
     from voila import app as voila_app
-    from voila.tornado.handler import TornadoVoilaHandler
 
-    class QmkitRenderHandler(TornadoVoilaHandler):
-        """Voilà's page handler, refusing the notebooks in ``hidden``."""
-
-        def initialize(self, **kwargs: Any) -> None:
-            self.hidden = {name.casefold() for name in kwargs.pop("hidden", ())}
-            super().initialize(**kwargs)
-
-        async def get(self, path: str | None = None) -> None:
-            if is_hidden(path, self.hidden):
-                answer_not_found(self)
-                return
-            await super().get(path)
+    from qmkit.server.handlers import qmkit_handlers
 
     class QmkitVoila(voila_app.Voila):
         name = "qmkit-voila"
@@ -114,41 +60,24 @@ def qmkit_voila() -> Any:
         hidden_pages = List(Unicode(), config=True, help="Notebooks of the folder that this server does not serve.")
         survey_pages = Bool(False, config=True, help="Serve the survey respondents' pages (participant server).")
 
+        def initialize(self, argv: Any = None) -> None:
+            super().initialize(argv)
+            redact_every_handler()  # the handlers exist now: no token, code or key in any line
+
         def init_settings(self) -> dict[str, Any]:
             with _guarded_pool(voila_app):
                 return dict(super().init_settings())
 
         def init_handlers(self) -> list[Any]:
-            handlers: list[Any] = super().init_handlers()
-            # Voilà adds the identity provider's handlers (behind JupyterHub: /oauth_callback, /logout) without
-            # its base URL; the hub sends people to /user/<name>/oauth_callback.
-            own = {h[0] for h in self.identity_provider.get_handlers()} if self.base_url != "/" else set()
-            handlers = [(url_path_join(self.base_url, h[0]), *h[1:]) if h[0] in own else h for h in handlers]
-            if self.survey_pages:  # before Voilà's routes: tornado takes the first match
-                from qmkit.server.survey_pages import survey_handlers
-
-                handlers = survey_handlers(self.base_url) + handlers
-            if self.notebook_path:  # one notebook: Voilà answers every address with it
-                return handlers
-            hidden = {"hidden": list(self.hidden_pages)}
-            handlers = [
-                (h[0], QmkitRenderHandler, {**h[2], **hidden}) if h[1] is TornadoVoilaHandler else h for h in handlers
-            ]
-            base = self.server_url
-            ours: list[Any] = [(url_path_join(base, r"/voila/api/contents(?:/.*)?"), NotHere)]
-            if self.start_page:
-                target = {"target": url_path_join(base, "voila/render", self.start_page)}
-                ours += [
-                    (base, ToStartPage, target),
-                    (url_path_join(base, r"/voila/tree(?:/.*)?"), ToStartPage, target),
-                ]
-            return ours + handlers  # tornado takes the first matching route
+            return qmkit_handlers(self, super().init_handlers())
 
     return QmkitVoila
 
 
 def main(argv: list[str] | None = None, config: Any = None) -> None:
+    os.umask(PRIVATE_UMASK)  # kernels inherit it; ``qmkit serve`` sets it too, the hub's spawner does not
     use_template_root()
+    redact_every_handler()
     qmkit_voila().launch_instance(argv=sys.argv[1:] if argv is None else argv, config=config)
 
 

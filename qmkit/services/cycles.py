@@ -10,7 +10,7 @@ from qmkit.domain.model import Cycle, Institution
 from qmkit.domain.planning import OPEN_STATUSES, Measure, MeasureStatus, check_goal, check_measure
 from qmkit.domain.review import ActDecision, MeasureReview
 from qmkit.domain.selfeval import Summary, summarize
-from qmkit.domain.text import clean_text
+from qmkit.domain.text import clean_name
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 from qmkit.services.access import Access
@@ -20,7 +20,7 @@ from qmkit.store.plans import GOAL_FIELDS, MEASURE_FIELDS
 
 
 def _name(value: Any, missing: str) -> str:
-    name = clean_text(value, "name", limit=200, label=N_("Name"))
+    name = clean_name(value, "name", limit=200, label=N_("Name"))
     if not name:
         raise InputError(missing, "name")
     return name
@@ -58,7 +58,7 @@ class CycleService:
         """A new institution (the name is required and unique); in a shared installation the administration's."""
         self.access.require_admin()
         clean = _name(name, _("Bitte einen Namen für die Einrichtung eingeben."))
-        return self.store.institutions.create(clean, clean_text(qmb, "qmb", limit=200, label=N_("QMB")))
+        return self.store.institutions.create(clean, clean_name(qmb, "qmb", limit=200, label=N_("QMB")))
 
     def cycles(self, institution_id: int | None = None) -> list[Cycle]:
         """Cycles the person may see, most recently changed first."""

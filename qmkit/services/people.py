@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from qmkit.domain.access import LOCAL, Identity, Membership, Right, Role, check_login, parse_role
-from qmkit.domain.text import clean_text
+from qmkit.domain.text import clean_name
 from qmkit.errors import AccessDenied, InputError
 from qmkit.i18n import N_, _
 from qmkit.services.access import Access
@@ -45,8 +45,8 @@ class People:
         """A person who may log in (nothing visible until they get a role, unless ``admin``)."""
         self.access.require_admin()
         clean_login = check_login(login)
-        clean_name = clean_text(name, "name", limit=200, label=N_("Name")) or clean_login
-        return self.store.users.save(clean_login, clean_name, admin)
+        full_name = clean_name(name, "name", limit=200, label=N_("Name")) or clean_login
+        return self.store.users.save(clean_login, full_name, admin)
 
     def members(self, institution_id: int) -> list[Membership]:
         self.access.require(institution_id, Right.MANAGE)

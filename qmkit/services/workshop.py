@@ -11,7 +11,7 @@ from typing import Any
 
 from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog, CatalogSet
-from qmkit.domain.text import clean_text
+from qmkit.domain.text import clean_name, clean_text
 from qmkit.domain.workshop import (
     CANNOT_JUDGE,
     Consensus,
@@ -150,7 +150,7 @@ class Participation:
         found = self.participant(key)
         if found is not None:
             return found
-        name = clean_text(display_name, "display_name", limit=100, label=N_("Name")) if self.workshop.named else ""
+        name = clean_name(display_name, "display_name", limit=100, label=N_("Name")) if self.workshop.named else ""
         role = clean_text(role_group, "role_group", limit=100, label=N_("Rollengruppe"))
         # A key the browser brought (its cookie) is kept, so the same device continues after a reload.
         new_key = key if key is not None and valid_key(key) else new_token()

@@ -10,6 +10,7 @@ takes a row lock (``SELECT … FOR UPDATE``) and an upsert is ``INSERT … ON CO
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from qmkit.config import database_url
+from qmkit.config import database_url, open_private, private_folder
 from qmkit.errors import NotFoundError, StoreError
 from qmkit.i18n import _
 from qmkit.store.failures import german_errors
@@ -36,7 +37,10 @@ _WRITE = "qmkit_write"
 def _sqlite_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        database = Path(parsed.database)
+        private_folder(database.parent)
+        if not database.exists():  # made 0600 here; SQLite gives its -wal and -shm files the same mode
+            os.close(open_private(str(database), os.O_WRONLY | os.O_CREAT))
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
 
     @event.listens_for(engine, "connect")

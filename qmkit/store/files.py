@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from qmkit.config import evidence_dir, evidence_max_bytes
+from qmkit.config import evidence_dir, evidence_max_bytes, open_private, private_folder
 from qmkit.domain.evidence import HASH_PATTERN, display_name, guess_media_type, size_text, too_large_message
 from qmkit.errors import UploadError
 from qmkit.i18n import _
@@ -40,9 +40,9 @@ class Incoming:
         self.files, self.name, self.size, self.max_bytes = files, display_name(name), size, max_bytes
         self.received = 0
         self._hash = hashlib.sha256()
-        files.incoming.mkdir(parents=True, exist_ok=True)
+        private_folder(files.incoming)
         self.part = files.incoming / f"{uuid.uuid4().hex}.part"
-        self._out: BinaryIO | None = open(self.part, "wb")
+        self._out: BinaryIO | None = open(self.part, "wb", opener=open_private)
 
     def add(self, chunk: bytes | memoryview) -> None:
         if self._out is None:
@@ -68,7 +68,7 @@ class Incoming:
         self._out = None
         digest = self._hash.hexdigest()
         target = self.files.path(digest)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(target.parent)
         if target.exists():
             self.part.unlink(missing_ok=True)
         else:

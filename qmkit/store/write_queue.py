@@ -25,6 +25,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
+from qmkit.config import open_private, private_folder
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -62,7 +64,7 @@ class WriteQueue:
         if not self._cleaned:
             self._clean()
         name = f"{os.getpid()}-{threading.get_ident()}-{next(_numbers)}"
-        node = open(self.nodes / name, "wb")
+        node = open(self.nodes / name, "wb", opener=open_private)
         fcntl.flock(node.fileno(), fcntl.LOCK_EX)
         tail = self._tail_file()
         fcntl.flock(tail.fileno(), fcntl.LOCK_EX)
@@ -95,13 +97,13 @@ class WriteQueue:
         if self._tail is not None and self._pid != os.getpid():
             self._tail = None  # a forked child must not share its parent's lock (one open file, one flock)
         if self._tail is None:
-            self._tail = open(self.tail_lock, "a+b")
+            self._tail = open(self.tail_lock, "a+b", opener=open_private)
             self._pid = os.getpid()
         return self._tail
 
     def _clean(self) -> None:
         """Make the node folder; remove nodes that writers killed long ago left behind."""
-        self.nodes.mkdir(exist_ok=True)
+        private_folder(self.nodes)
         limit = time.time() - STALE_NODE_S
         for path in self.nodes.iterdir():
             with suppress(OSError):

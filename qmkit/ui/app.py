@@ -15,12 +15,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from qmkit.config import data_dir, login_name
+from qmkit.config import data_dir, login_name, private_folder
 from qmkit.domain.access import LOCAL, Identity
 from qmkit.domain.catalog import CatalogSet
 from qmkit.domain.workshop import Workshop
 from qmkit.errors import QmkitError
 from qmkit.i18n import _
+from qmkit.logs import file_handler
 from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
 from qmkit.services.networks import NetworkService
@@ -38,16 +39,15 @@ log = logging.getLogger("qmkit.ui")
 
 
 def _setup_logging() -> None:
+    """The page kernels write to ``qmkit.log`` in the data folder (rotated by size, see :mod:`qmkit.logs`)."""
     root = logging.getLogger("qmkit")
     if any(isinstance(h, logging.FileHandler) for h in root.handlers):
         return
     try:
-        folder = data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(folder / "qmkit.log", encoding="utf-8")
+        folder = private_folder(data_dir())
+        handler = file_handler(folder)
     except OSError:
         return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 

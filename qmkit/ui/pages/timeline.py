@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
@@ -16,6 +17,7 @@ from qmkit.config import exports_dir
 from qmkit.documents.calendar import cycle_calendar
 from qmkit.domain.timeline import Status, Timeline, TimelineItem, wording
 from qmkit.errors import InputError
+from qmkit.excel.style import save_atomic
 from qmkit.i18n import _
 from qmkit.services.certification import CertificationPlan
 from qmkit.services.selfeval import SelfEvaluation
@@ -262,10 +264,7 @@ class TimelinePage:
 
     def export_calendar(self) -> None:
         name, data = cycle_calendar(self.plan)
-        folder = exports_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        path.write_bytes(data)
+        path = save_atomic(exports_dir() / name, lambda tmp: Path(tmp).write_bytes(data))
         count = data.count(b"BEGIN:VEVENT")
         self.calendar_info.value = (
             f'<div class="qm-msg-ok" role="status">{esc(_("{n} Termine im Kalender.").format(n=count))}</div>'
