@@ -418,3 +418,32 @@ def test_the_self_evaluation_shows_what_the_survey_says_about_a_requirement(stor
     # H.1 is informed by "absprachen": the youth office's median is shown, the single school is not
     assert "Absprachen aus der Hilfeplanung werden verlässlich eingehalten.</i> – Jugendamt: trifft eher zu (5)" in page
     assert "Schule: trifft nicht zu" not in page
+
+
+def test_ten_thousand_posts_from_one_browser_are_capped_and_store_one_response(store, pages):
+    """A script posting 10,000 times: a German 'slower, please', the address capped, one response stored."""
+    if store.db.engine.dialect.name != "sqlite":
+        pytest.skip("Die Bremse sitzt im Server, nicht in der Datenbank: einmal (auf SQLite) genügt.")
+    service, survey = open_survey(store)
+    url = f"{pages}?t={service.links(survey.id)['traeger']}"
+    browser = requests.Session()
+    token = _xsrf(browser.get(url).text)
+    adapter = requests.adapters.HTTPAdapter(pool_connections=8, pool_maxsize=8)
+    browser.mount("http://", adapter)
+
+    def post(i: int) -> tuple[int, str]:
+        reply = browser.post(
+            url, data={"_xsrf": token, "erreichbar": str(1 + i % 4)}, headers={"X-Requested-With": "fetch"}
+        )
+        return reply.status_code, reply.json()["text"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        replies = list(pool.map(post, range(10_000)))
+    codes = [c for c, _t in replies]
+    assert codes.count(200) <= 120 and codes.count(429) >= 9_880
+    texts = {t for c, t in replies if c == 429}
+    assert texts <= {
+        "Bitte etwas langsamer – Ihre Antworten werden gleich wieder gespeichert.",
+        "Zu viele Anfragen von dieser Adresse. Bitte in einer Minute noch einmal.",
+    }
+    assert len(store.surveys.responses(survey.id)) == 1
