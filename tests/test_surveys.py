@@ -447,3 +447,88 @@ def test_ten_thousand_posts_from_one_browser_are_capped_and_store_one_response(s
         "Zu viele Anfragen von dieser Adresse. Bitte in einer Minute noch einmal.",
     }
     assert len(store.surveys.responses(survey.id)) == 1
+
+
+def _xlsform(rows, choices, settings=None) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    for row in rows:
+        ws.append(row)
+    sheet = wb.create_sheet("choices")
+    for row in choices:
+        sheet.append(row)
+    if settings:
+        extra = wb.create_sheet("settings")
+        for row in settings:
+            extra.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+XLS_CHOICES = [
+    ["list_name", "name", "label"],
+    ["zust", "4", "trifft voll zu"],
+    ["zust", "3", "trifft eher zu"],
+    ["zust", "1", "trifft nicht zu"],
+    ["wege", "mail", "E-Mail"],
+    ["wege", "tel", "Telefon"],
+    ["qmkit_gruppen", "ja", "Jugendamt"],
+    ["qmkit_gruppen", "sch", "Schule"],
+]
+
+
+def test_an_xlsform_becomes_an_instrument_and_what_qmkit_does_not_take_is_listed():
+    from qmkit.excel.xlsform import read_xlsform
+
+    rows = [
+        ["type", "name", "label", "qmkit_kind", "qmkit_informs", "relevant"],
+        ["select_one zust", "erreichbar", "Gut erreichbar?", "scale", "H.1", ""],
+        ["select_multiple wege", "wege", '=HYPERLINK("http://x","Wege?")', "", "", "${erreichbar} = '4'"],
+        ["begin group", "g", "Block", "", "", ""],
+        ["text", "anregung", "<script>Anregung</script>", "", "B.3", ""],
+        ["end group", "", "", "", "", ""],
+        ["integer", "alter", "Alter", "", "", ""],
+        ["note", "hinweis", "Danke", "", "", ""],
+        ["geopoint", "ort", "Ort", "", "", ""],
+    ]
+    settings = [["form_title", "form_id", "version"], ["Befragung aus Kobo", "kobo bf", "7"]]
+    read = read_xlsform(_xlsform(rows, XLS_CHOICES, settings), "kobo.xlsx", shipped_catalogs().catalogs)
+    instrument = read.instrument
+    assert (instrument.id, instrument.title, instrument.version) == ("kobo_bf", "Befragung aus Kobo", "7")
+    assert [g.title for g in instrument.groups] == ["Jugendamt", "Schule"]
+    kinds = {q.id: q.kind.value for q in instrument.questions}
+    assert kinds == {"erreichbar": "scale", "wege": "multiple", "anregung": "text"}
+    # a formula in a label is not run and not taken: the question is named by its name
+    assert instrument.questions[1].text == "wege" and instrument.questions[0].informs == ("H.1",)
+    assert instrument.questions[2].text == "<script>Anregung</script>"  # text, escaped wherever it is shown
+    not_taken = " | ".join(read.not_taken)
+    for name in ("alter", "hinweis", "ort"):
+        assert f"„{name}“" in not_taken
+    assert "relevant wird nicht ausgewertet" in not_taken
+
+
+def test_broken_and_hostile_xlsforms_get_a_german_message():
+    from qmkit.excel.xlsform import read_xlsform
+
+    catalogs = shipped_catalogs().catalogs
+    huge = [["type", "name", "label"]] + [["text", f"q{i}", f"Frage {i}"] for i in range(10_000)]
+    cases = {
+        "riesig.xlsx": (_xlsform(huge, XLS_CHOICES), "höchstens 2000"),
+        "kaputt.xlsx": (b"PK\x03\x04 kein echtes xlsx", "keine lesbare XLSForm-Datei"),
+        "leer.xlsx": (_xlsform([["type", "name", "label"], ["integer", "n", "Zahl"]], XLS_CHOICES), "questions"),
+        "liste.xlsx": (_xlsform([["type", "name", "label"], ["select_one fehlt", "a", "A"]], XLS_CHOICES), "questions"),
+        "anford.xlsx": (
+            _xlsform([["type", "name", "label", "qmkit_informs"], ["text", "a", "A", "ZZ.9"]], XLS_CHOICES),
+            "ZZ.9",
+        ),
+    }
+    for name, (data, expected) in cases.items():
+        with pytest.raises(CatalogError) as caught:
+            read_xlsform(data, name, catalogs)
+        assert name in str(caught.value) and expected in str(caught.value), str(caught.value)

@@ -25,7 +25,9 @@ def add_parsers(sub: Any, esub: Any) -> None:
     survey = sub.add_parser("survey", help=_("Befragungen (z. B. der Systempartner): anlegen, Codes, beenden"))
     ssub = survey.add_subparsers(dest="survey_command", required=True, metavar="AKTION")
     create = ssub.add_parser("create", help=_("Befragung in einem Zyklus öffnen und die Links je Gruppe zeigen"))
-    create.add_argument("--instrument", required=True, help=_("ID eines geladenen Instruments oder Pfad einer .yaml"))
+    create.add_argument(
+        "--instrument", required=True, help=_("ID eines geladenen Instruments oder Pfad einer .yaml oder XLSForm-.xlsx")
+    )
     create.add_argument("--institution", help=_("Name der Einrichtung"))
     create.add_argument("--cycle", help=_("Name des Zyklus (Standard: der neueste)"))
     create.add_argument("--title", help=_("Titel (Standard: der des Instruments)"))
@@ -72,8 +74,17 @@ def _print_links(service: SurveyService, survey_id: int) -> None:
         print(f"  {survey.instrument.group(group_id).title}: {survey_link(token)}")
 
 
+def _read_file(path: Path) -> bytes:
+    from qmkit.errors import NotFoundError
+
+    if not path.is_file():
+        raise NotFoundError(_("Die Datei {path} gibt es nicht.").format(path=path))
+    return path.read_bytes()
+
+
 def survey_create(args: argparse.Namespace) -> int:
     from qmkit.cli.exchange import find_cycle
+    from qmkit.excel.xlsform import read_xlsform
     from qmkit.store import Store
     from qmkit.store.catalogs import discover
     from qmkit.store.instruments import load_instrument
@@ -82,7 +93,14 @@ def survey_create(args: argparse.Namespace) -> int:
     service = _service(store)
     cycle = find_cycle(store, args.institution, args.cycle)
     path = Path(args.instrument)
-    instrument = load_instrument(path, discover().catalogs) if path.suffix in (".yaml", ".yml") else None
+    instrument = None
+    if path.suffix.lower() == ".xlsx":
+        read = read_xlsform(_read_file(path), str(path), discover().catalogs)
+        for line in read.not_taken:
+            print(_("nicht übernommen: {what}").format(what=line))
+        instrument = read.instrument
+    elif path.suffix.lower() in (".yaml", ".yml"):
+        instrument = load_instrument(path, discover().catalogs)
     instrument = instrument or service.instrument(args.instrument)
     values = {"title": args.title, "opens": args.opens, "closes": args.closes, "threshold": args.threshold}
     survey = service.create(cycle.id, instrument, {k: v for k, v in values.items() if v})

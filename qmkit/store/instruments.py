@@ -1,5 +1,6 @@
-"""Survey instruments: every ``*.yaml`` in the ``instruments/`` subfolder of ``standards/`` and of each folder of
-``QMKIT_STANDARDS``, validated against the loaded catalogs. A broken file is listed with file, line and fix; the
+"""Survey instruments: every ``*.yaml`` in the ``instruments/`` subfolder of ``standards/`` and of each folder
+of ``QMKIT_STANDARDS``, validated against the loaded catalogs (XLSForm files are read by the CLI:
+:mod:`qmkit.excel.xlsform`). A broken file is listed with file, line and fix; the
 other instruments still work.
 """
 
