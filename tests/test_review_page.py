@@ -189,3 +189,23 @@ def test_link_requirements_to_goals_and_measures(demo, store):
         plan(store, measure.cycle_id).update_measure(measure.id, "requirement_ids", ["<script>"])
     assert "Anforderungs-IDs" in str(err.value)
     assert store.plans.measure(measure.id).requirement_ids == ("QB1.1", "QB2.3")
+
+
+def test_pdca_headings_stand_over_their_columns_and_caf_is_explained(store, catalogs):
+    """Each phase heading is a cell of the same width as the scores below it (no "Act" wrapping under "Plan")."""
+    import ipywidgets as w
+
+    qes, _ = create_demo(store, catalogs.get("qesplus"))
+    box = ReviewPage(SelfEvaluation(store, qes, catalogs.get("qesplus"))).score_box
+    rows = [c for c in box.children if isinstance(c, w.HBox)]
+    head, first = rows[0], rows[1]
+    assert [c.value for c in head.children] == [
+        "<b>Anforderung</b>",
+        "<b>Plan</b>",
+        "<b>Do</b>",
+        "<b>Check</b>",
+        "<b>Act</b>",
+    ]
+    assert [c.layout.width for c in head.children] == [c.layout.width for c in first.children]
+    text = " ".join(c.value for c in box.children if isinstance(c, w.HTML))
+    assert "CAF-Stil" not in text and "Common Assessment Framework (CAF)" in text

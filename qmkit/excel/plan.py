@@ -134,7 +134,7 @@ def _pdca_scores(ws: Worksheet, data: ChecklistData, row: int) -> None:
     setting = data.catalog.pdca_scoring
     assert setting is not None
     targets = data.catalog.pdca_targets()
-    title = _("PDCA-Reifegrad (CAF-Stil, {variant})").format(
+    title = _("PDCA-Reifegrad nach CAF (Common Assessment Framework), {variant}").format(
         variant=_("klassisch") if setting.variant == "classical" else _("fein abgestuft")
     )
     put(ws, row, 1, title).font = Font(name=FONT_NAME, size=11, bold=True)

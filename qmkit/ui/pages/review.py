@@ -214,17 +214,22 @@ class ReviewPage:
             )
         if setting.variant == "classical":
             hint = _("Ein Wert je Zeile: Wie weit ist der Ansatz im PDCA-Zyklus gekommen?")
-            head = ""
+            names = [_("Reifegrad")]
         else:
             hint = _("Plan, Do, Check und Act werden einzeln bewertet; der Mittelwert steht im Export.")
-            head = "".join(
-                f'<span style="display:inline-block;width:190px"><b>{p}</b></span>' for p in PHASE_LABELS.values()
-            )
-            head = f'<div style="margin-left:300px">{head}</div>'
+            names = list(PHASE_LABELS.values())
+        # the header is a row like the rows below (same widths), so each heading stands over its column
+        heads = [make(w.HTML, f"<b>{esc(_('Anforderung'))}</b>", layout={"width": "300px"})]
+        heads += [make(w.HTML, f"<b>{esc(name)}</b>", layout={"width": "190px"}) for name in names]
         bands = " · ".join(f"{lo}–{hi}: {esc(_(label))}" for lo, hi, label in BANDS)
+        about = _(
+            "Bewertung nach der Art des Common Assessment Framework (CAF): Punkte von 0 bis 100 dafür, wie weit "
+            "ein Ansatz den Kreislauf Planen – Umsetzen – Überprüfen – Verbessern durchlaufen hat."
+        )
         return card(
-            make(w.HTML, f"<h2>{esc(_('PDCA-Reifegrad (CAF-Stil)'))}</h2>"),
-            make(w.HTML, f'<div class="qm-muted">{esc(hint)}<br>{bands}</div>{head}'),
+            make(w.HTML, f"<h2>{esc(_('PDCA-Reifegrad'))}</h2>"),
+            make(w.HTML, f'<div class="qm-muted">{esc(about)}<br>{esc(hint)}<br>{bands}</div>'),
+            make(w.HBox, heads),
             *rows,
         )
 
