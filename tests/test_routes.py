@@ -47,3 +47,10 @@ def test_a_page_kernel_loads_only_its_own_page():
     }
     assert loaded["start"].strip() == ""
     assert "openpyxl" in loaded["selbstbewertung"]
+
+
+def test_the_start_page_links_every_step_of_a_cycle_including_rueckmeldung():
+    """The start page's "Weiter" list names each page a QMB works in, Rückmeldung after Einreichung."""
+    names = [r.name for r in start_routes()]
+    assert names.index("rueckmeldung") == names.index("einreichung") + 1
+    assert {"selbstbewertung", "planung", "review", "nachweise", "fristen", "befragung"} <= set(names)
