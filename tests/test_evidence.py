@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import zipfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -158,6 +158,11 @@ def test_readiness_names_what_is_missing_and_rises_when_fixed(store, lqw, files)
     register.link(lqw.cycle.id, "L1.1", old)
     hint = [f for f in lqw.checklist_data().readiness.findings() if f.requirement_id == "L1.1"]
     assert [(f.check, f.severity) for f in hint] == [(Check.OUTDATED, Severity.HINT)]
+    assert "mehr als ein Jahr vor Beginn dieses Zyklus" in hint[0].message and "01.02.2019" in hint[0].message
+    # a document from a few months before the cycle began is normal: no hint (it used to say "älter als dieser Zyklus")
+    register.update(old, "effective_on", (date.today() - timedelta(days=90)).isoformat())
+    recent = [f for f in lqw.checklist_data().readiness.findings() if f.requirement_id == "L1.1"]
+    assert recent == []
 
 
 def test_not_applicable_needs_a_reason_but_no_evidence(store, catalogs):

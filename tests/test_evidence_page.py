@@ -47,8 +47,10 @@ def test_upload_link_and_edit_a_document(evaluation, files):
     assert files.read(doc.file_hash) == content
     assert [e.document.id for e in evaluation.assessment("L1.1").evidence] == [doc.id]
     assert "Leitbild 2026.pdf" in page.table.value and "L1.1" in page.table.value
-    # the editor shows the new document; each field is saved on change
+    # the editor shows the new document (name and size; no checksum for people to puzzle over)
     assert page.selected().id == doc.id
+    assert "Datei: Leitbild 2026.pdf, " in page.file_info.value
+    assert "Prüfwert" not in page.file_info.value and doc.file_hash[:8] not in page.file_info.value
     page.editor.inputs["version"].value = "2.1"
     page.editor.inputs["kind"].value = "leitbild"
     page.editor.inputs["effective_on"].value = date(2026, 9, 1)

@@ -101,6 +101,10 @@ def cycle_start(cycle: Cycle) -> date | None:
         return None
 
 
+def _year_before(day: date) -> date:
+    return day.replace(year=day.year - 1) if not (day.month == 2 and day.day == 29) else date(day.year - 1, 2, 28)
+
+
 def _document_findings(req_id: str, doc: Document, today: date, started: date | None) -> list[Finding]:
     """What is wrong with one document serving a requirement: expired, older than the cycle, nowhere to find."""
     found: list[Finding] = []
@@ -116,15 +120,17 @@ def _document_findings(req_id: str, doc: Document, today: date, started: date | 
                 doc.id,
             )
         )
-    elif started and doc.effective_on and doc.effective_on < started and doc.review_on is None:
+    elif started and doc.effective_on and doc.review_on is None and doc.effective_on < _year_before(started):
+        # a document from the months before the cycle began is normal; one older than a year is worth a look
         found.append(
             Finding(
                 req_id,
                 Check.OUTDATED,
                 Severity.HINT,
-                _("„{name}“ (Stand {day}) ist älter als dieser Zyklus – noch aktuell?").format(
-                    name=name, day=day_text(doc.effective_on)
-                ),
+                _(
+                    "„{name}“ hat den Stand {day}, mehr als ein Jahr vor Beginn dieses Zyklus ({start}), und kein "
+                    "Prüfdatum – noch aktuell?"
+                ).format(name=name, day=day_text(doc.effective_on), start=day_text(started)),
                 "nachweise",
                 doc.id,
             )

@@ -128,7 +128,8 @@ class EvidencePage:
                 _(
                     "Das Nachweisregister gilt für die ganze Einrichtung: ein Dokument kann mehreren Anforderungen "
                     "dienen und in späteren Zyklen wieder verwendet werden. Hochgeladene Dateien liegen im "
-                    "Datenordner unter ihrem Prüfwert; Dokumente „nur vor Ort“ kommen nicht ins Einreichungspaket."
+                    "Datenordner (dieselbe Datei nur einmal); Dokumente „nur vor Ort“ kommen nicht ins "
+                    "Einreichungspaket."
                 )
             )
             + "</p>",
@@ -253,13 +254,7 @@ class EvidencePage:
         if doc.has_file:
             self.file_info.value = (
                 '<div class="qm-muted">'
-                + esc(
-                    _("Datei: {name}, {size}, Prüfwert {hash}").format(
-                        name=doc.file_name,
-                        size=size_text(doc.file_size),
-                        hash=doc.file_hash[:12] + "…" if doc.file_hash else "",
-                    )
-                )
+                + esc(_("Datei: {name}, {size}").format(name=doc.file_name, size=size_text(doc.file_size)))
                 + "</div>"
             )
         else:
