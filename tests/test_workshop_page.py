@@ -116,7 +116,7 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
     facilitator.consensus_dissent.value = "Verwaltung sieht es strenger"
     facilitator.consensus_save.click()
     assessment = store.assessments.get(cyc.id, first)
-    assert assessment.rating == partly and assessment.changed_by == f"Workshop {ws.title}, {ws.held_on:%d.%m.%Y}"
+    assert assessment.rating == partly and assessment.changed_by == f"Workshop „{ws.title}“"
     assert store.workshops.consensus(ws.id)[first].dissent == "Verwaltung sieht es strenger"
     assert f'data-req="{first}"' in facilitator.live.value and "✓" in facilitator.live.value
 

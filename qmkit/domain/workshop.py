@@ -68,6 +68,12 @@ class Workshop:
         """How a consensus rating names where it came from."""
         return _("Workshop {title}, {day}").format(title=self.title, day=day_text(self.held_on))
 
+    @property
+    def author(self) -> str:
+        """Who changed a rating taken from the workshop (the form shows the day and time of the change beside it,
+        so the workshop's day would say the date twice)."""
+        return _("Workshop „{title}“").format(title=self.title)
+
 
 @dataclass(frozen=True)
 class Participant:

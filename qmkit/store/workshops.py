@@ -187,7 +187,7 @@ class Workshops:
                 conn,
                 workshop.cycle_id,
                 requirement_id,
-                {"rating": rating, "changed_by": workshop.source, "changed_at": stamp},
+                {"rating": rating, "changed_by": workshop.author, "changed_at": stamp},
             )
         return Consensus(workshop.id, requirement_id, rating, reason, dissent, user, stamp)
 
