@@ -257,3 +257,14 @@ def test_start_page_lists_broken_catalogs_and_keeps_the_others(store, tmp_path, 
     html = _html(start.widget)
     assert "konnten nicht geladen werden" in html and "kaputt.yaml" in html and "YAML-Fehler" in html
     assert {value for _label, value in start.catalog.options} == {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
+
+
+def test_a_download_link_offers_the_file_and_names_no_server_folder(tmp_path):
+    from qmkit.ui.widgets.common import download_html
+
+    path = tmp_path / "geheim" / "ordner" / "Checkliste.xlsx"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"PK\x03\x04")
+    html = download_html(path, "Checkliste herunterladen", "qm-download")
+    assert 'download="Checkliste.xlsx"' in html and "data:" in html
+    assert str(tmp_path) not in html and "gespeichert unter" not in html

@@ -137,9 +137,11 @@ class SubmissionPage:
         if result.size <= DOWNLOAD_LIMIT:
             parts.append(download_html(result.path, _("Paket herunterladen"), "qm-package-download", "application/zip"))
         else:
-            text = _("Das Paket ist {size} groß und wird nur gespeichert.").format(size=size_text(result.size))
+            text = _(
+                "Das Paket ist {size} groß – zu groß zum Herunterladen im Browser. Es liegt als „{name}“ im "
+                "Exportordner; bitte die Administration um die Datei bitten (oder auf diesem Rechner öffnen)."
+            ).format(size=size_text(result.size), name=result.path.name)
             parts.append(f'<div class="qm-muted">{esc(text)}</div>')
-            parts.append(f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(result.path)}</span>')
         self.package_info.value = "".join(parts)
         return result.path
 

@@ -144,12 +144,12 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def download_html(path: Path, label: str, element_id: str, mime: str = XLSX_MIME) -> str:
-    """A download link carrying the file itself (data: URL) and where the file was saved."""
+    """A download link carrying the file itself (data: URL); the server's folder is not shown – on a shared
+    installation it means nothing to the person in the browser."""
     payload = base64.b64encode(path.read_bytes()).decode("ascii")
     return (
         f'<a class="qm-button" id="{esc(element_id)}" download="{esc(path.name)}" '
-        f'href="data:{mime};base64,{payload}">⬇ {esc(label)}</a> '
-        f'<span class="qm-muted">{esc(_("gespeichert unter"))} {esc(path)}</span>'
+        f'href="data:{mime};base64,{payload}">⬇ {esc(label)}</a>'
     )
 
 
