@@ -63,3 +63,26 @@ def test_libreoffice_prints_the_workshop_report(store, catalogs, tmp_path: Path)
     assert "Weil es so ist" in flat and "Eine Person: strenger" in flat
     assert '=HYPERLINK("x")' in flat
     assert "Person 0" not in flat  # an anonymous workshop prints no names
+
+
+def test_the_printed_page_header_stands_above_the_title(store, catalogs, tmp_path: Path):
+    """Page 1 of the printed checklist: the header (institution, cycle) ends above the title's first line."""
+    import subprocess
+
+    cycle, _ = create_demo(store, catalogs.get("qm4"))
+    path = save_workbook(
+        build_workbook(SelfEvaluation.open(store, cycle.id, catalogs).checklist_data()), tmp_path / "c.xlsx"
+    )
+    libreoffice_pdf_text(path, tmp_path)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(tmp_path / "c.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words: dict[str, tuple[float, float]] = {}
+    for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', boxes):
+        words.setdefault(m.group(3), (float(m.group(1)), float(m.group(2))))  # the first (topmost) occurrence
+    header_bottom = words["Demo-Einrichtung"][1]
+    title_top = words["Checkliste"][0]
+    assert header_bottom < title_top, (header_bottom, title_top)

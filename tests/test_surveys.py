@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -437,10 +438,12 @@ def test_ten_thousand_posts_from_one_browser_are_capped_and_store_one_response(s
         )
         return reply.status_code, reply.json()["text"]
 
+    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(pool.map(post, range(10_000)))
+    minutes = int((time.monotonic() - started) // 60) + 1  # the pace counts per minute: a slow machine gets more
     codes = [c for c, _t in replies]
-    assert codes.count(200) <= 120 and codes.count(429) >= 9_880
+    assert codes.count(200) <= 120 * minutes and codes.count(429) >= 10_000 - 120 * minutes
     texts = {t for c, t in replies if c == 429}
     assert texts <= {
         "Bitte etwas langsamer – Ihre Antworten werden gleich wieder gespeichert.",

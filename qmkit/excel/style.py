@@ -114,7 +114,10 @@ def print_setup(ws: Worksheet, left: str, right: str) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # header and footer sit in the margins: LibreOffice puts the header's text at the header margin and would
+    # print it over the first row when the top margin leaves no room for it
+    ws.page_margins.top = ws.page_margins.bottom = 0.9
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.oddHeader.left.text = ILLEGAL_CHARACTERS_RE.sub("", left.replace("&", "&&"))[:120]
     ws.oddHeader.right.text = ILLEGAL_CHARACTERS_RE.sub("", right.replace("&", "&&"))[:120]
     ws.oddFooter.center.text = _("Seite &P von &N")
