@@ -105,6 +105,15 @@ BANDS = (
     (71, 90, N_("Act")),
     (91, 100, N_("voller PDCA-Zyklus")),
 )
+# what the page says about the scores (CAF: the Common Assessment Framework scores enablers by PDCA phase)
+PDCA_ABOUT = N_(
+    "Bewertung nach der Art des Common Assessment Framework (CAF): Punkte von 0 bis 100 dafür, wie weit ein Ansatz "
+    "den Kreislauf Planen – Umsetzen – Überprüfen – Verbessern durchlaufen hat."
+)
+PDCA_HINTS = {
+    True: N_("Ein Wert je Zeile: Wie weit ist der Ansatz im PDCA-Zyklus gekommen?"),
+    False: N_("Plan, Do, Check und Act werden einzeln bewertet; der Mittelwert steht im Export."),
+}
 
 
 def band_label(level: int) -> str:

@@ -16,6 +16,8 @@ from qmkit.domain.review import (
     ACT_LABELS,
     BANDS,
     EFFECT_LABELS,
+    PDCA_ABOUT,
+    PDCA_HINTS,
     PHASE_LABELS,
     PHASES,
     ManagementReview,
@@ -212,25 +214,15 @@ class ReviewPage:
                     [make(w.HTML, f"<b>{esc(target_id)}</b> {esc(title)}", layout={"width": "300px"}), *widgets],
                 )
             )
-        if setting.variant == "classical":
-            hint = _("Ein Wert je Zeile: Wie weit ist der Ansatz im PDCA-Zyklus gekommen?")
-            names = [_("Reifegrad")]
-        else:
-            hint = _("Plan, Do, Check und Act werden einzeln bewertet; der Mittelwert steht im Export.")
-            names = list(PHASE_LABELS.values())
+        classical = setting.variant == "classical"
+        names = [_("Reifegrad")] if classical else list(PHASE_LABELS.values())
         # the header is a row like the rows below (same widths), so each heading stands over its column
         heads = [make(w.HTML, f"<b>{esc(_('Anforderung'))}</b>", layout={"width": "300px"})]
         heads += [make(w.HTML, f"<b>{esc(name)}</b>", layout={"width": "190px"}) for name in names]
         bands = " · ".join(f"{lo}–{hi}: {esc(_(label))}" for lo, hi, label in BANDS)
-        about = _(
-            "Bewertung nach der Art des Common Assessment Framework (CAF): Punkte von 0 bis 100 dafür, wie weit "
-            "ein Ansatz den Kreislauf Planen – Umsetzen – Überprüfen – Verbessern durchlaufen hat."
-        )
+        text = f'<div class="qm-muted">{esc(_(PDCA_ABOUT))}<br>{esc(_(PDCA_HINTS[classical]))}<br>{bands}</div>'
         return card(
-            make(w.HTML, f"<h2>{esc(_('PDCA-Reifegrad'))}</h2>"),
-            make(w.HTML, f'<div class="qm-muted">{esc(about)}<br>{esc(hint)}<br>{bands}</div>'),
-            make(w.HBox, heads),
-            *rows,
+            make(w.HTML, f"<h2>{esc(_('PDCA-Reifegrad'))}</h2>"), make(w.HTML, text), make(w.HBox, heads), *rows
         )
 
     def _score_saver(self, target_id: str, name: str) -> Callable[[dict[str, str]], None]:
