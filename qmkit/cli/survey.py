@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from qmkit.config import exports_dir, login_name
 from qmkit.errors import InputError
@@ -62,13 +61,9 @@ def _service(store: Store) -> SurveyService:
     return SurveyService(store, found, Access(store, identify(store, login_name())))
 
 
-def survey_link(token: str) -> str:
-    from qmkit.server.serve import join_url
-
-    return join_url().rstrip("/") + "/befragung?" + urlencode({"t": token})
-
-
 def _print_links(service: SurveyService, survey_id: int) -> None:
+    from qmkit.server.serve import survey_link
+
     survey = service.store.surveys.get(survey_id)
     for group_id, token in service.links(survey_id).items():
         print(f"  {survey.instrument.group(group_id).title}: {survey_link(token)}")

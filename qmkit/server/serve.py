@@ -134,6 +134,13 @@ def join_url() -> str:
     return os.environ.get("QMKIT_JOIN_URL", "").strip() or "http://127.0.0.1:8867/"
 
 
+def survey_link(token: str) -> str:
+    """A survey group's link on the participant server (printed by the CLI, shown with a QR code on the page)."""
+    from urllib.parse import urlencode
+
+    return join_url().rstrip("/") + "/befragung?" + urlencode({"t": token})
+
+
 def serve_environment(join_base: str | None = None) -> dict[str, str]:
     """Environment for the kernels: absolute data and export folders (kernels run in notebooks/), join URL."""
     env = dict(os.environ)

@@ -18,7 +18,7 @@ from qmkit.domain.survey import Survey, SurveyStatus
 from qmkit.excel.style import save_atomic, save_workbook
 from qmkit.excel.survey_report import survey_report_filename, survey_report_workbook
 from qmkit.i18n import _
-from qmkit.server.serve import join_url
+from qmkit.server.serve import survey_link
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.surveys import SurveyService
 from qmkit.ui.pages.facilitator import qr_data_uri
@@ -27,12 +27,6 @@ from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, downlo
 from qmkit.ui.widgets.survey_chart import results_html
 
 WIDE = {"width": "420px"}
-
-
-def survey_link(token: str) -> str:
-    from urllib.parse import urlencode
-
-    return join_url().rstrip("/") + "/befragung?" + urlencode({"t": token})
 
 
 class SurveyPage:
