@@ -11,13 +11,19 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.network import NETWORK_KIND_LABELS, Network
 from qmkit.domain.network_comparison import NetworkReport, Spread
 from qmkit.domain.network_files import file_name
-from qmkit.excel.style import BOLD_FONT, FONT_NAME, WRAP_TOP, Column, fit_rows, print_setup, put, sheet_title, table
+from qmkit.excel.style import (
+    Column,
+    cover,
+    fit_rows,
+    print_setup,
+    sheet_title,
+    table,
+)
 from qmkit.i18n import _
 
 
@@ -27,7 +33,6 @@ def _hidden(report: NetworkReport, n: int) -> str:
 
 def _cover(ws: Worksheet, network: Network, report: NetworkReport, rounds: int) -> None:
     ws.title = _("Deckblatt")
-    put(ws, 1, 1, _("Netzwerkbericht")).font = Font(name=FONT_NAME, bold=True, size=16)
     own = (
         _("{name} – diese Kopie ist nur für dieses Mitglied bestimmt").format(name=report.own_member)
         if report.own_member
@@ -45,9 +50,6 @@ def _cover(ws: Worksheet, network: Network, report: NetworkReport, rounds: int) 
         (_("Eigene Spalte"), own),
         (_("Erstellt am"), date.today().strftime("%d.%m.%Y")),
     ]
-    for i, (label, value) in enumerate(lines, start=3):
-        put(ws, i, 1, label).font = BOLD_FONT
-        put(ws, i, 2, value).alignment = WRAP_TOP
     note = _(
         "Werte erscheinen nur, wenn mindestens {min} Mitglieder dahinterstehen; sonst bleibt die Zelle leer. "
         "Werte sind Punkte von 0 (schlechteste Stufe der Skala) bis 100 (beste Stufe); Median und Quartile über "
@@ -60,14 +62,7 @@ def _cover(ws: Worksheet, network: Network, report: NetworkReport, rounds: int) 
             )
             + note
         )
-    row = len(lines) + 4
-    put(ws, row, 1, note).alignment = WRAP_TOP
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-    ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 80
-    ws.row_dimensions[row].height = 58
-    print_setup(ws, network.name, report.round_name)
-    ws.page_setup.orientation = "portrait"
+    cover(ws, _("Netzwerkbericht"), lines, note, (network.name, report.round_name))
 
 
 def _spread_cells(report: NetworkReport, spread: Spread) -> list[object]:

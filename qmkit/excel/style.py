@@ -160,6 +160,21 @@ def table(ws: Worksheet, columns: list[Column], rows: list[list[Any]], empty: st
     return last
 
 
+def cover(ws: Worksheet, title: str, lines: list[tuple[str, Any]], note: str, header: tuple[str, str]) -> None:
+    """A portrait cover sheet: the title, label/value lines, a note across both columns, print header."""
+    put(ws, 1, 1, title).font = Font(name=FONT_NAME, bold=True, size=16)
+    for i, (label, value) in enumerate(lines, start=3):
+        put(ws, i, 1, label).font = BOLD_FONT
+        put(ws, i, 2, value).alignment = WRAP_TOP
+    row = len(lines) + 4
+    put(ws, row, 1, note).alignment = WRAP_TOP
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 80
+    ws.row_dimensions[row].height = 58
+    print_setup(ws, *header)
+    ws.page_setup.orientation = "portrait"
+
+
 def block(ws: Worksheet, row: int, title: str, lines: list[tuple[str, Any]]) -> int:
     """A titled block of label/value lines below a table (label in B, value across C–F); next free row."""
     put(ws, row, 2, title).font = Font(name=FONT_NAME, size=11, bold=True)

@@ -11,7 +11,6 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.survey import Survey, choice_colors
@@ -19,9 +18,9 @@ from qmkit.domain.survey_results import ALL, QuestionResult, SurveyResult
 from qmkit.excel.style import (
     BOLD_FONT,
     BORDER,
-    FONT_NAME,
     WRAP_TOP,
     Column,
+    cover,
     fit_rows,
     header,
     print_setup,
@@ -43,7 +42,6 @@ def _groups(result: SurveyResult) -> list[tuple[str, str]]:
 
 def _cover(ws: Worksheet, survey: Survey, result: SurveyResult, institution: str) -> None:
     ws.title = _("Deckblatt")
-    put(ws, 1, 1, _("Ergebnis der Befragung")).font = Font(name=FONT_NAME, bold=True, size=16)
     days = " – ".join(d.strftime("%d.%m.%Y") for d in (survey.opens, survey.closes) if d) or _("ohne Zeitraum")
     lines = [
         (_("Befragung"), survey.title),
@@ -55,21 +53,12 @@ def _cover(ws: Worksheet, survey: Survey, result: SurveyResult, institution: str
         *[(title, result.respondents.get(gid, 0)) for gid, title in _groups(result)],
         (_("Erstellt am"), date.today().strftime("%d.%m.%Y")),
     ]
-    for i, (label, value) in enumerate(lines, start=3):
-        put(ws, i, 1, label).font = BOLD_FONT
-        put(ws, i, 2, value).alignment = WRAP_TOP
     note = _(
         "Anonym: Werte einer Gruppe erscheinen erst ab {min} Antworten dieser Gruppe, sonst bleiben die Zellen leer; "
         "„alle“ bleibt leer, solange sich kleine Gruppen sonst herausrechnen ließen. Freitexte nur aus Gruppen ab "
         "der Mindestgruppe, alphabetisch (die Reihenfolge verrät nichts)."
     ).format(min=result.threshold)
-    row = len(lines) + 4
-    put(ws, row, 1, note).alignment = WRAP_TOP
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 80
-    ws.row_dimensions[row].height = 58
-    print_setup(ws, survey.title, institution)
-    ws.page_setup.orientation = "portrait"
+    cover(ws, _("Ergebnis der Befragung"), lines, note, (survey.title, institution))
 
 
 def _question_block(ws: Worksheet, result: SurveyResult, qr: QuestionResult, row: int) -> int:
