@@ -78,6 +78,7 @@ BOTH_ENGINES = {
     "test_network_files",
     "test_surveys",
     "test_network_meetings",
+    "test_word_reports",
 }
 
 

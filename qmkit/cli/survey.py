@@ -43,9 +43,16 @@ def add_parsers(sub: Any, esub: Any) -> None:
     codes.add_argument("--out", type=Path, help=_("Textdatei für die Codes (Standard: auf den Bildschirm)"))
     close = ssub.add_parser("close", help=_("Befragung beenden (danach keine Antworten mehr)"))
     close.add_argument("--survey", type=int, required=True, help=_("Nr. der Befragung"))
-    report = esub.add_parser("survey-report", help=_("Ergebnis einer Befragung als Excel (.xlsx) oder CSV (.csv)"))
+    report = esub.add_parser(
+        "survey-report", help=_("Ergebnis einer Befragung als Excel (.xlsx), Word (.docx) oder CSV (.csv)")
+    )
     report.add_argument("--survey", type=int, required=True, help=_("Nr. der Befragung"))
-    report.add_argument("--out", type=Path, help=_("Zieldatei .xlsx oder .csv (Standard: exports/…xlsx)"))
+    report.add_argument("--out", type=Path, help=_("Zieldatei .xlsx, .docx oder .csv (Standard: exports/…xlsx)"))
+    report.add_argument(
+        "--evidence",
+        action="store_true",
+        help=_("die Datei auch ins Nachweisregister eintragen, verknüpft mit den Anforderungen, die sie informiert"),
+    )
 
 
 def _service(store: Store) -> SurveyService:
@@ -155,19 +162,42 @@ def survey_close(args: argparse.Namespace) -> int:
 
 
 def export_survey_report(args: argparse.Namespace) -> int:
+    from qmkit.store import Store
+
+    if args.evidence and args.out and args.out.suffix.lower() == ".csv":
+        raise InputError(_("Ins Nachweisregister kommt der Bericht als .docx oder .xlsx, nicht die CSV."), "out")
+    service = _service(Store())
+    survey, result, institution = service.report(args.survey)
+    out = _write_report(survey, result, institution, args.out)
+    print(_("Ergebnis der Befragung gespeichert: {path}").format(path=out))
+    if args.evidence:
+        from qmkit.services.survey_evidence import file_survey_result
+
+        filed = file_survey_result(service, survey.id, out.read_bytes(), out.name)
+        print(
+            _("Im Nachweisregister eingetragen: „{title}“, verknüpft mit {ids}.").format(
+                title=filed.document.title, ids=", ".join(filed.requirements) or "–"
+            )
+        )
+    return 0
+
+
+def _write_report(survey: Any, result: Any, institution: str, out: Path | None) -> Path:
     from qmkit.documents.survey_csv import survey_csv
     from qmkit.excel.style import save_atomic, save_workbook
     from qmkit.excel.survey_report import survey_report_filename, survey_report_workbook
-    from qmkit.store import Store
 
-    survey, result, institution = _service(Store()).report(args.survey)
-    out = args.out or exports_dir() / survey_report_filename(survey)
+    out = out or exports_dir() / survey_report_filename(survey)
     if out.suffix.lower() == ".csv":
         text = survey_csv(result)
         save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     elif out.suffix.lower() == ".xlsx":
         save_workbook(survey_report_workbook(survey, result, institution), out)
+    elif out.suffix.lower() == ".docx":
+        from qmkit.documents.survey_report import survey_report_document
+        from qmkit.documents.word import save_document
+
+        save_document(survey_report_document(survey, result, institution), out)
     else:
-        raise InputError(_("Bitte eine Zieldatei mit .xlsx oder .csv angeben."), "out")
-    print(_("Ergebnis der Befragung gespeichert: {path}").format(path=out))
-    return 0
+        raise InputError(_("Bitte eine Zieldatei mit .xlsx, .docx oder .csv angeben."), "out")
+    return out

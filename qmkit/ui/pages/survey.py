@@ -14,12 +14,15 @@ import ipywidgets as w
 
 from qmkit.config import exports_dir
 from qmkit.documents.survey_csv import survey_csv
+from qmkit.documents.survey_report import survey_docx_filename, survey_report_document
+from qmkit.documents.word import DOCX_MIME, document_bytes, save_document
 from qmkit.domain.survey import Survey, SurveyStatus
 from qmkit.excel.style import save_atomic, save_workbook
 from qmkit.excel.survey_report import survey_report_filename, survey_report_workbook
 from qmkit.i18n import _
 from qmkit.server.serve import survey_link
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.services.survey_evidence import file_survey_result
 from qmkit.services.surveys import SurveyService
 from qmkit.ui.pages.facilitator import qr_data_uri
 from qmkit.ui.routes import PageRequest
@@ -196,32 +199,58 @@ class SurveyPage:
         counts = ", ".join(f"{g.title}: {result.respondents.get(g.id, 0)}" for g in survey.instrument.groups)
         head = _("Antworten bisher: {n} ({groups})").format(n=result.respondents["alle"], groups=counts)
         export_link = make(w.HTML)
-
-        def export() -> None:
-            path = exports_dir() / f"Befragung_{survey.id}.csv"
-            text = survey_csv(self.service.result(survey.id))
-            save_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-            export_link.value = download_html(
-                path, _("Ergebnis herunterladen (.csv)"), "qm-download-survey", "text/csv"
-            )
-
-        def excel() -> None:
-            found, figures, institution = self.service.report(survey.id)
-            path = save_workbook(
-                survey_report_workbook(found, figures, institution), exports_dir() / survey_report_filename(found)
-            )
-            export_link.value = download_html(path, _("Ergebnis herunterladen (.xlsx)"), "qm-download-survey-xlsx")
-
+        exports = ReportButtons(self, survey, export_link)
         return card(
             make(w.HTML, f"<h2>{esc(_('Ergebnisse'))}</h2><div>{esc(head)}</div>{results_html(result)}"),
-            make(
-                w.HBox,
-                [
-                    button(self.guard, "Ergebnis als Excel", "file-excel-o", excel),
-                    button(self.guard, "Ergebnis als CSV", "download", export),
-                ],
-            ),
+            make(w.HBox, exports.buttons(), layout={"flex_flow": "row wrap"}),
             export_link,
+        )
+
+
+class ReportButtons:
+    """The result as Excel, Word or CSV, and as an entry of the evidence register (the Word report)."""
+
+    def __init__(self, page: SurveyPage, survey: Survey, link: w.HTML):
+        self.page, self.survey, self.link = page, survey, link
+
+    def buttons(self) -> list[w.Button]:
+        wrap = self.page.guard
+        return [
+            button(wrap, "Ergebnis als Excel", "file-excel-o", self.excel),
+            button(wrap, "Ergebnis als Word", "file-word-o", self.word),
+            button(wrap, "Ergebnis als CSV", "download", self.csv),
+            button(wrap, "Als Nachweis eintragen", "paperclip", self.evidence),
+        ]
+
+    def csv(self) -> None:
+        path = exports_dir() / f"Befragung_{self.survey.id}.csv"
+        text = survey_csv(self.page.service.result(self.survey.id))
+        save_atomic(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        self.link.value = download_html(path, _("Ergebnis herunterladen (.csv)"), "qm-download-survey", "text/csv")
+
+    def excel(self) -> None:
+        found, figures, institution = self.page.service.report(self.survey.id)
+        path = save_workbook(
+            survey_report_workbook(found, figures, institution), exports_dir() / survey_report_filename(found)
+        )
+        self.link.value = download_html(path, _("Ergebnis herunterladen (.xlsx)"), "qm-download-survey-xlsx")
+
+    def word(self) -> None:
+        found, figures, institution = self.page.service.report(self.survey.id)
+        path = save_document(
+            survey_report_document(found, figures, institution), exports_dir() / survey_docx_filename(found)
+        )
+        self.link.value = download_html(path, _("Ergebnis herunterladen (.docx)"), "qm-download-survey-docx", DOCX_MIME)
+
+    def evidence(self) -> None:
+        found, figures, institution = self.page.service.report(self.survey.id)
+        content = document_bytes(survey_report_document(found, figures, institution))
+        filed = file_survey_result(self.page.service, self.survey.id, content, survey_docx_filename(found))
+        self.link.value = ""
+        self.page.feedback.ok(
+            _("Im Nachweisregister eingetragen: „{title}“, verknüpft mit {ids}.").format(
+                title=filed.document.title, ids=", ".join(filed.requirements) or "–"
+            )
         )
 
 
