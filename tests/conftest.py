@@ -79,6 +79,7 @@ BOTH_ENGINES = {
     "test_surveys",
     "test_network_meetings",
     "test_word_reports",
+    "test_inspections",
 }
 
 

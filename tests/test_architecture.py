@@ -158,7 +158,13 @@ def _store_writes() -> set[str]:
 def _checks_role(node: ast.FunctionDef) -> bool:
     decorators = [ast.unparse(d) for d in node.decorator_list]
     body = ast.unparse(node)
-    network_checks = ("self.require_coordinator(", "self.require_member(", "self.networks.require_", "self._survey(")
+    network_checks = (
+        "self.require_coordinator(",
+        "self.require_member(",
+        "self.networks.require_",
+        "self._survey(",
+        "self._require(",  # an inspection's roles (koordination, gastgebend, begehungsteam)
+    )
     return (
         any(d.startswith("needs(") for d in decorators)
         or ".access.require" in body

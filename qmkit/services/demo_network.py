@@ -15,6 +15,7 @@ from qmkit.domain.network import MemberKind, Network, NetworkKind
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import Access
+from qmkit.services.demo_inspections import add_demo_inspections
 from qmkit.services.demo_meetings import add_demo_meetings
 from qmkit.services.network_compare import NetworkComparison
 from qmkit.services.networks import NetworkService
@@ -128,4 +129,5 @@ def create_demo_network(store: Store, catalogs: CatalogSet, catalog_id: str, siz
             compare.contribute(member.id, round_.id, cycle.id)
             maturity = min(0.95, max(0.05, maturity + rng.uniform(-0.05, 0.2)))
     add_demo_meetings(service, network)
+    add_demo_inspections(service, network)
     return store.networks.get(network.id), True

@@ -12,6 +12,7 @@ from qmkit.store.cycles import Cycles, Institutions
 from qmkit.store.engine import Database
 from qmkit.store.evidence import Evidence
 from qmkit.store.feedback import Feedback
+from qmkit.store.inspections import Inspections
 from qmkit.store.meetings import Meetings
 from qmkit.store.network_results import NetworkResults
 from qmkit.store.networks import Networks
@@ -45,6 +46,7 @@ class Store:
         self.network_results = NetworkResults(self.db)
         self.surveys = Surveys(self.db)
         self.meetings = Meetings(self.db)
+        self.inspections = Inspections(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -24,6 +24,7 @@ from qmkit.i18n import _
 from qmkit.logs import file_handler
 from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
+from qmkit.services.inspections import InspectionService
 from qmkit.services.networks import NetworkService
 from qmkit.services.people import People, identify
 from qmkit.services.prefill import Prefill
@@ -94,6 +95,9 @@ class StoreServices:
 
     def networks(self) -> NetworkService:
         return NetworkService(self._store, self._catalogs, self._access)
+
+    def inspections(self) -> InspectionService:
+        return InspectionService(self.networks())
 
     def prefill(self, evaluation: SelfEvaluation) -> Prefill:
         """Prefilling ``evaluation``'s cycle from a cycle of another catalog (same person, same store)."""

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from qmkit.domain.catalog import CatalogSet
     from qmkit.domain.workshop import Workshop
     from qmkit.services.cycles import CycleService
+    from qmkit.services.inspections import InspectionService
     from qmkit.services.networks import NetworkService
     from qmkit.services.people import People
     from qmkit.services.prefill import Prefill
@@ -86,6 +87,7 @@ ROUTES: tuple[Route, ...] = (
     Route("zugaenge", "Zugaenge.ipynb", N_("Zugänge"), "members:build", nav=False, start=10),
     Route("netzwerk", "Netzwerk.ipynb", N_("Netzwerk"), "network:build", cycle=False, nav=False, start=11),
     Route("befragung", "Befragung.ipynb", N_("Befragung"), "survey:build", nav=False, start=12),
+    Route("begehung", "Begehung.ipynb", N_("Begehungen"), "inspection:build", cycle=False, nav=False, start=13),
     Route(
         "teilnahme", "Teilnahme.ipynb", N_("Teilnahme"), "participant:build", cycle=False, nav=False, participants=True
     ),
@@ -132,6 +134,8 @@ class Services(Protocol):
     def prefill(self, evaluation: SelfEvaluation) -> Prefill: ...
 
     def surveys(self) -> SurveyService: ...
+
+    def inspections(self) -> InspectionService: ...
 
 
 @dataclass(frozen=True)
