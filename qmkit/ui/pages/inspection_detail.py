@@ -29,7 +29,7 @@ from qmkit.ui.widgets.common import Feedback, button, card, download_html, error
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 WIDE = {"width": "460px"}
-LABEL = {"description_width": "150px"}
+LABEL = {"description_width": "190px"}
 BOX = {"width": "100%", "height": "80px"}
 SAVED = '<span class="qm-saved">✓ {}</span>'
 
