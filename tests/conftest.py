@@ -80,6 +80,7 @@ BOTH_ENGINES = {
     "test_network_meetings",
     "test_word_reports",
     "test_inspections",
+    "test_written",
 }
 
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qmkit.cli import inspections, network_files, survey
+from qmkit.cli import inspections, network_files, survey, written
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
@@ -208,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export inspection-report": inspections.export_inspection,
         "export inspection-sheet": inspections.export_inspection,
         "inspection list": inspections.inspection_list,
+        "export selfreport": written.export_selfreport,
         "network create": network_create,
         "network list": network_list,
         "import checklist": import_checklist,

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from qmkit.cli import inspections, network_files, survey
+from qmkit.cli import inspections, network_files, survey, written
 from qmkit.i18n import _
 
 
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     network_files.add_parsers(exports, _import(sub))
     survey.add_parsers(sub, exports)
     inspections.add_parsers(sub, exports)
+    written.add_parsers(exports)
     db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="AKTION")
     dsub.add_parser(

@@ -139,6 +139,14 @@ class PdcaScoring(_Strict):
     per: Literal["area", "requirement"] = "area"
 
 
+class SelfReportSettings(_Strict):
+    """Written work the catalog asks for: an own reference text (e.g. LQW's definition of successful learning)
+    shown beside every requirement, and the narrative in five focal points instead of a short "Umsetzung"."""
+
+    definition: str = Field(default="", max_length=120)  # the reference text's name; empty: none
+    narrative: bool = False
+
+
 class Requirement(_Strict):
     """A requirement (standard) to be rated; ``scale`` may restrict the catalog scale for this one."""
 
@@ -187,6 +195,7 @@ class Catalog(_Strict):
     procedure: Procedure
     areas: list[Group] = Field(min_length=1)
     pdca_scoring: PdcaScoring | None = None
+    self_report: SelfReportSettings = Field(default_factory=SelfReportSettings)
 
     @field_validator("version", mode="before")
     @classmethod

@@ -22,6 +22,7 @@ from qmkit.store.surveys import Surveys
 from qmkit.store.timeline import Timelines
 from qmkit.store.users import Users
 from qmkit.store.workshops import Workshops
+from qmkit.store.written import Written
 
 
 class Store:
@@ -47,6 +48,7 @@ class Store:
         self.surveys = Surveys(self.db)
         self.meetings = Meetings(self.db)
         self.inspections = Inspections(self.db)
+        self.written = Written(self.db)
 
     def close(self) -> None:
         self.db.close()

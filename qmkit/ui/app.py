@@ -31,6 +31,7 @@ from qmkit.services.prefill import Prefill
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.surveys import SurveyService
 from qmkit.services.workshop import Participation, workshop_for_facilitator
+from qmkit.services.written import WrittenWork
 from qmkit.store import Store
 from qmkit.store.catalogs import discover, fingerprint
 from qmkit.ui import routes
@@ -95,6 +96,9 @@ class StoreServices:
 
     def networks(self) -> NetworkService:
         return NetworkService(self._store, self._catalogs, self._access)
+
+    def written(self) -> WrittenWork:
+        return WrittenWork(self._store, self._catalogs, self._access)
 
     def inspections(self) -> InspectionService:
         return InspectionService(self.networks())

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.services.surveys import SurveyService
     from qmkit.services.workshop import Participation
+    from qmkit.services.written import WrittenWork
 
 PAGES_PACKAGE = "qmkit.ui.pages"
 
@@ -136,6 +137,8 @@ class Services(Protocol):
     def surveys(self) -> SurveyService: ...
 
     def inspections(self) -> InspectionService: ...
+
+    def written(self) -> WrittenWork: ...
 
 
 @dataclass(frozen=True)

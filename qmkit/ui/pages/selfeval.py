@@ -19,8 +19,10 @@ from qmkit.excel.style import export_filename, save_workbook
 from qmkit.i18n import _
 from qmkit.services.prefill import Prefill
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.services.written import WrittenWork
 from qmkit.ui.pages.prefill_card import PrefillCard
 from qmkit.ui.pages.requirement_form import RequirementForm
+from qmkit.ui.pages.written_parts import NarrativeBox, WrittenCard, definition_note
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import summary_chart_html
 from qmkit.ui.widgets.common import (
@@ -48,8 +50,10 @@ class SelfEvaluationPage:
         focus: str | None = None,
         prefill: Prefill | None = None,
         surveys: dict[str, list[Any]] | None = None,
+        written: WrittenWork | None = None,
     ):
         self.evaluation = evaluation
+        self.written = written
         self.surveys = surveys or {}  # requirement id -> (survey, result) of the cycle's surveys that inform it
         self.exports = exports or exports_dir()
         self.feedback = Feedback()
@@ -113,6 +117,12 @@ class SelfEvaluationPage:
         notices = [make(w.HTML, self._drift_html(drift))] if drift.any else []
         overview = card(self.progress, self.export_button, self.download)
         extra = [self.prefill.widget] if self.prefill is not None and self.prefill.widget is not None else []
+        if self.written is not None:
+            cycle = evaluation.cycle
+            title = cat.self_report.definition
+            extra.append(
+                WrittenCard(self.written, cycle.id, cycle.institution_id, title, self.guard, self.feedback).widget
+            )
 
         main = make(
             w.VBox,
@@ -175,6 +185,7 @@ class SelfEvaluationPage:
                 )
                 for req in area.all_requirements()
             }
+            self._add_written(cached)
         else:  # forms built before: show what the store holds now (another tab may have changed it)
             for req_id, form in cached.items():
                 fresh = stored.get(req_id, Assessment(self.evaluation.cycle.id, req_id))
@@ -191,6 +202,23 @@ class SelfEvaluationPage:
         index = self.area_ids.index(area.id)
         self.prev_button.disabled = index == 0
         self.next_button.disabled = index == len(self.area_ids) - 1
+
+    def _add_written(self, forms: dict[str, RequirementForm]) -> None:
+        """The reference text beside each requirement and, for narrative catalogs, the five focal points."""
+        settings = self.evaluation.catalog.self_report
+        if self.written is None or not (settings.definition or settings.narrative):
+            return
+        cycle = self.evaluation.cycle
+        note = definition_note(settings.definition, self.written.current(cycle.institution_id))
+        narratives = self.written.narratives(cycle.id) if settings.narrative else {}
+        for req_id, form in forms.items():
+            extra: list[w.Widget] = [make(w.HTML, note)] if note else []
+            if settings.narrative:
+                extra.append(
+                    NarrativeBox(self.written, cycle.id, req_id, narratives.get(req_id, {}), self.guard).widget
+                )
+            children = list(form.widget.children)
+            form.widget.children = [children[0], *extra, *children[1:]]
 
     def reload(self) -> None:
         """After a change outside the forms (a prefill): progress and the shown area from the store."""
@@ -258,4 +286,5 @@ def build(request: PageRequest) -> w.VBox:
         focus=request.query.get("anforderung"),
         prefill=request.services.prefill(evaluation),
         surveys=request.services.surveys().informing(evaluation.cycle.id),
+        written=request.services.written(),
     ).widget

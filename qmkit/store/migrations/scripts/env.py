@@ -9,7 +9,8 @@ from alembic import context
 import qmkit.store.inspection_tables  # their tables join the metadata
 import qmkit.store.meeting_tables
 import qmkit.store.network_tables
-import qmkit.store.survey_tables  # noqa: F401
+import qmkit.store.survey_tables
+import qmkit.store.written_tables  # noqa: F401
 from qmkit.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
