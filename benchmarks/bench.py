@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.documents import documents_benchmarks, documents_rows  # noqa: E402
 from benchmarks.network import network_benchmarks, network_rows  # noqa: E402
 from benchmarks.shared import shared_benchmarks, shared_rows  # noqa: E402
 from benchmarks.survey import RESPONDENTS as SURVEY_RESPONDENTS  # noqa: E402
@@ -688,6 +689,7 @@ def report(results: dict[str, Any]) -> str:
         *shared_rows(results),
         *network_rows(results),
         *survey_rows(results),
+        *documents_rows(results),
         (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
@@ -758,6 +760,7 @@ def main() -> int:
             "--shared-only": shared_benchmarks,
             "--network-only": network_benchmarks,
             "--survey-only": survey_benchmarks,
+            "--documents-only": documents_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
@@ -777,6 +780,7 @@ def main() -> int:
         results.update(shared_benchmarks(work))
         results.update(network_benchmarks(work))
         results.update(survey_benchmarks(work))
+        results.update(documents_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)
