@@ -67,18 +67,22 @@ def test_pdca_scores_follow_the_catalog_switch(store, catalogs):
 def test_management_review_with_suggested_inputs(demo, store):
     plan(store, demo.cycle.id).add_measure(title="Leitbild", responsible="A", status="umgesetzt")
     page = ReviewPage(demo, today=date(2027, 2, 1))
-    page.mgmt_new.click()
+    page.management.new.click()
     [review] = store.reviews.management_reviews(demo.cycle.id)
     assert review.held_on == date(2027, 2, 1)
-    page.mgmt_editor.inputs["participants"].value = "Leitung, QMB"
-    page.mgmt_inputs_button.click()
+    page.management.editor.inputs["participants"].value = "Leitung, QMB"
+    page.management.inputs_button.click()
     stored = store.reviews.management_review(review.id)
     assert "Selbstbewertung:" in stored.inputs and "1 umgesetzt" in stored.inputs
     assert stored.participants == "Leitung, QMB"
-    page.mgmt_editor.inputs["next_review"].value = date(2027, 1, 1)  # before this review
-    assert "nach dem Datum" in page.mgmt_editor.error_text("next_review")
+    page.management.editor.inputs["next_review"].value = date(2027, 1, 1)  # before this review
+    assert "nach dem Datum" in page.management.editor.error_text("next_review")
     assert store.reviews.management_review(review.id).next_review is None
-    page.mgmt_delete.click()
+    page.management.minutes_button.click()
+    assert (
+        'id="qm-minutes"' in page.management.download.value and "Managementbewertung_" in page.management.download.value
+    )
+    page.management.delete_button.click()
     assert store.reviews.management_reviews(demo.cycle.id) == []
 
 

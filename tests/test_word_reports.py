@@ -147,3 +147,26 @@ def test_the_page_offers_the_word_report_and_files_it_in_the_register(store, tmp
     institution = store.cycles.get(survey.cycle_id).institution_id
     entries = [d for d in store.evidence.documents(institution) if d.title == evidence_title(survey.title)]
     assert len(entries) == 1 and entries[0].file_name.endswith(".docx")
+
+
+def test_management_review_minutes_keep_typed_text_and_print(store, tmp_path):
+    from datetime import date
+
+    from qmkit.documents.review_minutes import review_minutes_document
+    from tests.conftest import plan
+
+    _service, survey = open_survey(store)
+    record = plan(store, survey.cycle_id).add_management_review(
+        held_on=date(2026, 11, 20),
+        participants="Leitung, QMB, Betriebsrat",
+        inputs="Ergebnisse der Befragung\n" + HOSTILE,
+        decisions="+ Beschwerdeweg überarbeiten\n- Kurs „Öffnungszeiten“ einstellen",
+    )
+    path = save_document(
+        review_minutes_document(record, "Jugendhilfe Hohenlohe", "Runde 2026–2028", "QMF"), tmp_path / "mb.docx"
+    )
+    text = _all_text(read_docx(str(path)))
+    assert "Protokoll der Managementbewertung vom 20.11.2026" in text and "Leitung, QMB, Betriebsrat" in text
+    assert HOSTILE in text and "- Kurs „Öffnungszeiten“ einstellen" in text
+    pdf_text, pages = libreoffice_pdf_text(path, tmp_path)
+    assert "Entscheidungen" in pdf_text and "Öffnungszeiten" in pdf_text and f"Seite 1 von {pages}" in pdf_text

@@ -20,13 +20,13 @@ from qmkit.domain.review import (
     PDCA_HINTS,
     PHASE_LABELS,
     PHASES,
-    ManagementReview,
     MeasureReview,
     band_label,
 )
 from qmkit.i18n import N_, _
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.review_management import ManagementCard
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import comparison_chart_html
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
@@ -47,13 +47,6 @@ REVIEW_FORM = [
     ),
     FormField("act_note", "text", N_("Act – Anmerkung")),
 ]
-MGMT_FORM = [
-    FormField("held_on", "date", N_("Datum")),
-    FormField("participants", "line", N_("Teilnehmende"), N_("Leitung, QMB, …")),
-    FormField("inputs", "text", N_("Eingaben"), N_("Ergebnisse der Selbstbewertung, Maßnahmen, Auditfeststellungen")),
-    FormField("decisions", "text", N_("Entscheidungen")),
-    FormField("next_review", "date", N_("Nächste Managementbewertung")),
-]
 SCORE_OPTIONS = EMPTY + [(f"{v} – {band_label(v)}", str(v)) for v in range(0, 101, 5)]
 
 
@@ -70,7 +63,7 @@ class ReviewPage:
         self._check_widgets()
         self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
         self.score_box = self._score_box()  # PDCA-phase scores, where the catalog has them
-        self._management_widgets()
+        self.management = ManagementCard(self.evaluation, self.review, self.guard, self.feedback, self.user, self.today)
         self.next_name = make(
             w.Text, value=self._next_name_suggestion(), description=_("Name"), layout={"width": "360px"}
         )
@@ -79,7 +72,7 @@ class ReviewPage:
         self.comparison_html = make(w.HTML)
         self.widget = self._layout()
         self.refresh_measures()
-        self.refresh_management()
+        self.management.refresh()
         self.refresh_comparison()
 
     def _check_widgets(self) -> None:
@@ -95,19 +88,6 @@ class ReviewPage:
             lambda r: self.review.review(r.measure_id),
         )
 
-    def _management_widgets(self) -> None:
-        self.mgmt_chooser = Chooser(self.guard, lambda rid: self.mgmt_editor.show(self._mgmt(rid)))
-        self.mgmt_new = button(self.guard, "Neue Managementbewertung", "plus", self.add_management_review)
-        self.mgmt_inputs_button = button(self.guard, "Eingaben vorschlagen", "magic", self.suggest_inputs)
-        self.mgmt_delete = button(self.guard, "Löschen", "trash", self.delete_management_review)
-        self.mgmt_editor = RecordEditor(
-            MGMT_FORM,
-            lambda r, name, value: self.review.update_management_review(r.id, name, value, self.user()),
-            self.guard,
-            lambda r: self.refresh_management(r.id),
-            lambda r: self.review.management_review(r.id),
-        )
-
     def _layout(self) -> w.VBox:
         inst = self.evaluation.institution
         header = cycle_header("review", _("PDCA-Review"), self.cycle.id, inst.name, self.cycle.name, self.catalog.title)
@@ -118,11 +98,7 @@ class ReviewPage:
         if self.score_box is not None:
             cards.append(self.score_box)
         cards += [
-            card(
-                make(w.HTML, f"<h2>{esc(_('Managementbewertung'))}</h2>"),
-                make(w.HBox, [self.mgmt_chooser.widget, self.mgmt_new, self.mgmt_inputs_button, self.mgmt_delete]),
-                self.mgmt_editor.widget,
-            ),
+            self.management.widget,
             card(
                 make(w.HTML, f"<h2>{esc(_('Nächster Zyklus'))}</h2>"),
                 make(
@@ -232,47 +208,6 @@ class ReviewPage:
 
         return save
 
-    # ------------------------------------------------------------------ management review
-
-    def _mgmt(self, review_id: int | None) -> ManagementReview | None:
-        return self.review.management_review(review_id) if review_id is not None else None
-
-    def refresh_management(self, select: int | None = None) -> None:
-        reviews = self.review.management_reviews()
-        options = [
-            (
-                _("Managementbewertung vom {day}").format(day=day_text(r.held_on))
-                if r.held_on
-                else _("Managementbewertung (ohne Datum)"),
-                r.id,
-            )
-            for r in reviews
-        ]
-        chosen = self.mgmt_chooser.refill(options, select)
-        if chosen is None or self.mgmt_editor.record is None or self.mgmt_editor.record.id != chosen:
-            self.mgmt_editor.show(self._mgmt(chosen))
-        self.mgmt_delete.disabled = self.mgmt_inputs_button.disabled = chosen is None
-
-    def add_management_review(self) -> None:
-        review = self.review.add_management_review(self.user(), held_on=self.today)
-        self.refresh_management(select=review.id)
-
-    def delete_management_review(self) -> None:
-        if self.mgmt_editor.record is not None:
-            self.review.delete_management_review(self.mgmt_editor.record.id)
-            self.feedback.ok(_("Managementbewertung gelöscht."))
-            self.refresh_management()
-
-    def suggest_inputs(self) -> None:
-        """Fill 'Eingaben' with the cycle's results: self-evaluation, measure outcomes, open items."""
-        record = self.mgmt_editor.record
-        if record is None:
-            return
-        text = management_inputs_text(self.evaluation, self.review.measures(), self.today)
-        if record.inputs.strip():
-            text = record.inputs.rstrip() + "\n\n" + text
-        self.mgmt_editor.inputs["inputs"].value = text  # saved like a user's input
-
     # ------------------------------------------------------------------ next cycle and comparison
 
     def _next_name_suggestion(self) -> str:
@@ -321,29 +256,6 @@ def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]
         f'<div class="qm-muted">{esc(counts)}</div>'
         f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-
-
-def management_inputs_text(evaluation: SelfEvaluation, measures: list[Measure], today: date) -> str:
-    """A plain-text summary of the cycle for the management review's inputs."""
-    summary = evaluation.summary()
-    lines = [_("Selbstbewertung: {progress}.").format(progress=summary.progress_text())]
-    for area in summary.areas:
-        met = area.met(evaluation.catalog.scale)
-        lines.append(
-            _("– {id} {title}: {met} von {total} erfüllt").format(
-                id=area.area_id, title=area.title, met=met, total=area.total
-            )
-        )
-    by_status: dict[str, int] = {}
-    for m in measures:
-        by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
-    status_text = ", ".join(f"{n} {label}" for label, n in by_status.items()) or _("keine")
-    lines.append(
-        _("Maßnahmen: {status}; überfällig: {late}.").format(
-            status=status_text, late=sum(m.is_overdue(today) for m in measures)
-        )
-    )
-    return "\n".join(lines)
 
 
 def comparison_html(comparison: Comparison) -> str:
