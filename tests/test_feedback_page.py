@@ -118,3 +118,48 @@ def test_page_by_name_and_in_navigation(evaluation, catalogs):  # noqa: F811
     box = build_page("rueckmeldung", {"zyklus": str(evaluation.cycle.id)}, evaluation.store, catalogs)
     html = "".join(getattr(c, "value", "") for c in box.children)
     assert "Rückmeldebericht" in html and 'href="Rueckmeldung.ipynb?zyklus=' in html
+
+
+def test_the_answer_to_the_report_lists_each_finding_with_its_measure(evaluation, catalogs, tmp_path, monkeypatch):  # noqa: F811
+    import base64
+    import io
+    import re
+
+    from docx import Document as read_docx
+
+    from tests.conftest import libreoffice_pdf_text
+
+    monkeypatch.setenv("QMKIT_EXPORTS", str(tmp_path / "exports"))
+    ev = evaluation
+    first, second, third = ev.catalog.requirements()[1:4]
+    page = FeedbackPage(ev, catalogs, today=date(2027, 6, 1))
+    page.user_name.value = "Frau QMB"
+    page.rows[first.id].inputs["kind"].value = "auflage"
+    page.rows[first.id].inputs["text"].value = '=HYPERLINK("http://x") Verfahren für Beschwerden fehlt'
+    page.rows[first.id].measure_button.click()
+    page.rows[second.id].inputs["kind"].value = "empfehlung"
+    page.rows[third.id].inputs["kind"].value = "erfuellt"
+    page.received.value = date(2026, 5, 2)
+    next(b for b in _buttons(page.widget) if b.description == "Stellungnahme als Word").click()
+    found = re.search(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', page.answer_link.value)
+    assert found and found.group(1).startswith("Stellungnahme_")
+    doc = read_docx(io.BytesIO(base64.b64decode(found.group(2))))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[1:] == [f"{first.id} {first.title}", f"{second.id} {second.title}"]  # erfüllt is not listed
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert '=HYPERLINK("http://x") Verfahren für Beschwerden fehlt' in cells and "Maßnahme geplant" in cells
+    assert f"{first.id} {first.title}: Auflage erfüllen" in cells and "keine Maßnahme (freiwillig)" in cells
+    assert "02.05.2026" in cells
+    path = tmp_path / "antwort.docx"
+    path.write_bytes(base64.b64decode(found.group(2)))
+    text, _pages = libreoffice_pdf_text(path, tmp_path)
+    assert "Stellungnahme zum Rückmeldebericht" in text and "Beschwerden fehlt" in text
+
+
+def _buttons(widget):
+    import ipywidgets as w
+
+    found = [widget] if isinstance(widget, w.Button) else []
+    for child in getattr(widget, "children", ()):
+        found += _buttons(child)
+    return found

@@ -240,3 +240,18 @@ def merge_finding(current: Finding, changes: dict[str, Any]) -> dict[str, Any]:
     if "kind" in changes and check_kind(values["kind"]) not in NEEDS_MEASURE:
         values["due"] = None
     return check_finding(values)
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One finding in the organisation's answer to the feedback report, with what it does about it."""
+
+    requirement_id: str
+    title: str
+    kind: str  # the result's label
+    text: str  # the assessors' remark
+    due: date | None
+    measure: str  # the measure's title, "" when none
+    responsible: str
+    measure_due: date | None
+    state: str  # "Maßnahme geplant, Termin …", "umgesetzt", "Maßnahme fehlt" …

@@ -11,12 +11,15 @@ from typing import Any
 
 from qmkit.domain.access import Right
 from qmkit.domain.feedback import (
+    MAY_GET_MEASURE,
+    AnswerRow,
     FeedbackOverview,
     Finding,
     FindingState,
     ReportHead,
     check_head,
     finding_state,
+    kind_label,
     measure_values,
     merge_finding,
     overview,
@@ -96,3 +99,28 @@ class FeedbackReport(CycleWork):
         """Counts per kind, open and overdue findings (read from the store unless given)."""
         findings = self.findings() if findings is None else findings
         return overview(findings, self.measures() if measures is None else measures, self.today)
+
+    def answer(self) -> list[AnswerRow]:
+        """The findings that ask for something (Empfehlung, Auflage, nicht erfüllt) in catalog order, each with its
+        measure and where it stands – the content of the organisation's written answer."""
+        findings, measures = self.findings(), self.measures()
+        rows = []
+        for req in self.catalog.requirements():
+            finding = findings.get(req.id)
+            if finding is None or finding.kind not in MAY_GET_MEASURE:
+                continue
+            measure = measures.get(finding.measure_id or -1)
+            rows.append(
+                AnswerRow(
+                    req.id,
+                    req.title,
+                    kind_label(finding.kind),
+                    finding.text,
+                    finding.due,
+                    measure.title if measure else "",
+                    measure.responsible if measure else "",
+                    measure.due if measure else None,
+                    self.state(finding, measures).text or _("ohne Maßnahme"),
+                )
+            )
+        return rows

@@ -13,6 +13,9 @@ from typing import Any
 
 import ipywidgets as w
 
+from qmkit.config import exports_dir
+from qmkit.documents.feedback_answer import answer_filename, feedback_answer_document
+from qmkit.documents.word import DOCX_MIME, save_document
 from qmkit.domain.catalog import CatalogSet, Requirement
 from qmkit.domain.feedback import Finding
 from qmkit.domain.model import Assessment
@@ -30,6 +33,7 @@ from qmkit.ui.widgets.common import (
     button,
     card,
     cycle_header,
+    download_html,
     error_html,
     esc,
     guard,
@@ -73,6 +77,7 @@ class FeedbackPage:
         self.received.observe(self.guard(self._head_saver("received_on")), names="value")
         self.assessors.observe(self.guard(self._head_saver("assessors")), names="value")
         self.overview = make(w.HTML)
+        self.answer_link = make(w.HTML)
 
     def _import_widgets(self) -> None:
         """Reading the returned checklist: upload, preview with a choice per change, apply or discard."""
@@ -139,6 +144,8 @@ class FeedbackPage:
                 ),
                 self.head_message,
                 self.overview,
+                button(self.guard, "Stellungnahme als Word", "file-word-o", self.answer),
+                self.answer_link,
             ),
             card(
                 make(w.HTML, f"<h2>{esc(_('Zurückgegebene Checkliste einlesen'))}</h2>"),
@@ -155,6 +162,16 @@ class FeedbackPage:
 
     def user(self) -> str:
         return str(self.user_name.value)
+
+    def answer(self) -> None:
+        """The organisation's answer: per finding the measure and its state, as a Word document."""
+        inst, cat = self.evaluation.institution, self.evaluation.catalog
+        counts = self.report.overview().text()
+        doc = feedback_answer_document(
+            self.report.answer(), self.report.head(), inst.name, self.cycle.name, cat.title, counts
+        )
+        path = save_document(doc, exports_dir() / answer_filename(inst.name, self.cycle.name))
+        self.answer_link.value = download_html(path, _("Stellungnahme herunterladen (.docx)"), "qm-answer", DOCX_MIME)
 
     # ---------------------------------------------------------------- head and overview
 
