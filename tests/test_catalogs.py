@@ -25,7 +25,7 @@ def test_all_five_models_are_shipped_and_valid(catalogs):
 def test_model_facts_match_domain(catalogs):
     lqw = catalogs.get("lqw")
     assert len(lqw.areas) == 11
-    assert [v.label for v in lqw.scale.values] == ["erfüllt", "erfüllt mit Auflage", "nicht erfüllt"]
+    assert [v.label for v in lqw.scale.values] == ["beschrieben", "in Arbeit", "offen"]  # no verdict
     assert lqw.procedure.validity_years == 4
     qm4 = catalogs.get("qm4")
     assert len(qm4.areas) == 4 and qm4.procedure.validity_years == 3 and len(qm4.procedure.steps) == 8

@@ -147,7 +147,7 @@ mappings:
 def test_scales_are_translated_by_score_to_the_nearest_value(catalogs):
     qm4, lqw, dkbm = catalogs.get("qm4"), catalogs.get("lqw"), catalogs.get("dkbm")
     walk = catalogs.crosswalk("lqw", "qm4")
-    lqw_to_qm4 = {"erfuellt": "erfuellt", "auflage": "teilweise", "nicht_erfuellt": "nicht_erfuellt"}
+    lqw_to_qm4 = {"beschrieben": "erfuellt", "in_arbeit": "teilweise", "offen": "nicht_erfuellt"}
     for have, want in lqw_to_qm4.items():
         assert translate(walk, lqw, qm4, {"L8.1": have}).carried["QB2.1"].value == want
         assert translate(walk, qm4, lqw, {"QB2.1": want}).carried["L8.1"].value == have
@@ -167,9 +167,9 @@ def test_scales_are_translated_by_score_to_the_nearest_value(catalogs):
 def test_several_sources_give_the_more_careful_value(catalogs):
     qm4, lqw = catalogs.get("qm4"), catalogs.get("lqw")
     walk = catalogs.crosswalk("lqw", "qm4")
-    both = translate(walk, lqw, qm4, {"L2.1": "erfuellt", "L2.3": "auflage"})
+    both = translate(walk, lqw, qm4, {"L2.1": "beschrieben", "L2.3": "in_arbeit"})
     assert both.carried["QB1.1"].value == "teilweise" and both.carried["QB1.1"].sources == ("L2.1", "L2.3")
-    half = translate(walk, lqw, qm4, {"L2.1": "erfuellt"})
+    half = translate(walk, lqw, qm4, {"L2.1": "beschrieben"})
     assert "QB1.1" not in half.carried
     assert any(s.requirement_id == "QB1.1" and "L2.3" in s.reason for s in half.skipped)
 
@@ -183,7 +183,7 @@ def test_partial_mappings_only_suggest_and_an_equal_one_wins(catalogs):
     # L5.3 is reached by QB1.4 (gleich) and QB4.4 (teilweise): the equal mapping decides, no suggestion
     walk = catalogs.crosswalk("lqw", "qm4")
     found = translate(walk, qm4, lqw, {"QB1.4": "erfuellt", "QB4.4": "nicht_erfuellt"}).carried["L5.3"]
-    assert (found.value, found.suggestion) == ("erfuellt", False)
+    assert (found.value, found.suggestion) == ("beschrieben", False)
 
 
 def test_best_and_worst_stay_best_and_worst_both_ways(catalogs):
@@ -369,7 +369,9 @@ def test_cli_prefill_preview_then_apply(capsys, tmp_path: Path, monkeypatch, cat
     inst = cycles.create_institution("VHS Ost")
     old = cycles.create_cycle(inst.id, "LQW 2024", catalogs.get("lqw"))
     new = cycles.create_cycle(inst.id, "QM4 2026", catalogs.get("qm4"))
-    SelfEvaluation.open(store, old.id, catalogs).rate_all({"L8.1": "auflage", "L10.2": "erfuellt", "L8.2": "erfuellt"})
+    SelfEvaluation.open(store, old.id, catalogs).rate_all(
+        {"L8.1": "in_arbeit", "L10.2": "beschrieben", "L8.2": "beschrieben"}
+    )
     code, out, _ = run(capsys, "prefill", "--cycle", str(new.id))
     assert code == 0 and "Bewertungen 4 würden übernommen (2 davon nur als Vorschlag" in out
     assert "Nichts gespeichert" in out and not store.assessments.of_cycle(new.id)

@@ -133,7 +133,7 @@ def test_readiness_names_what_is_missing_and_rises_when_fixed(store, lqw, files)
     assert first.ready == 0 and first.percent == 0
     checks = {f.check for f in first.findings() if f.requirement_id == "L1.1"}
     assert checks == {Check.RATED, Check.IMPLEMENTATION, Check.EVIDENCE}  # L1.1 requires evidence
-    lqw.rate("L1.1", "erfuellt")
+    lqw.rate("L1.1", "beschrieben")
     lqw.set_text("L1.1", "implementation", "Leitbild 2026 mit allen Teams erarbeitet.")
     assert {f.check for f in lqw.checklist_data().readiness.findings() if f.requirement_id == "L1.1"} == {
         Check.EVIDENCE
@@ -182,7 +182,7 @@ def test_readiness_sheet_is_in_the_checklist(store, lqw, tmp_path):
     from qmkit.excel.checklist import build_workbook
     from qmkit.excel.style import save_workbook
 
-    lqw.rate("L1.1", "erfuellt")
+    lqw.rate("L1.1", "beschrieben")
     path = save_workbook(build_workbook(lqw.checklist_data()), tmp_path / "c.xlsx")
     ws = load_workbook(path)["Einreichungscheck"]
     assert ws["A1"].value.startswith("Einreichungscheck vom") and "0 von" in ws["A1"].value

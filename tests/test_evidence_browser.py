@@ -42,7 +42,7 @@ def _open(chromium, base: str, notebook: str, cycle_id: int):
 def test_upload_link_readiness_package_index(server, browser, tmp_path: Path):  # noqa: F811
     base, env = server
     store, cycle = _new_cycle(env, "lqw", "Nachweis-VHS", "N. Weis", "Testierung 2027")
-    store.assessments.set_field(cycle.id, "L1.1", "rating", "erfuellt", "N. Weis")
+    store.assessments.set_field(cycle.id, "L1.1", "rating", "beschrieben", "N. Weis")
     store.assessments.set_field(cycle.id, "L1.1", "implementation", "Leitbild mit allen Teams erarbeitet.", "N. Weis")
     evidence = tmp_path / "Leitbild <2026>.txt"
     evidence.write_text("Leitbild der Nachweis-VHS: gelungenes Lernen ist …", encoding="utf-8")

@@ -118,7 +118,7 @@ def test_readiness_rises_and_the_package_is_built(evaluation, files, tmp_path, m
     assert before is not None and before.ready == 0
     assert 'href="Selbstbewertung.ipynb?zyklus=' in submission.findings.value
     assert "Nachweis erforderlich" in submission.findings.value
-    evaluation.rate("L1.1", "erfuellt")
+    evaluation.rate("L1.1", "beschrieben")
     evaluation.set_text("L1.1", "implementation", "Leitbild mit allen Teams erarbeitet.")
     page = EvidencePage(evaluation, files)
     page.link_new.value = "L1.1"

@@ -23,14 +23,14 @@ def test_libreoffice_reads_and_prints_the_checklist(store, catalogs, tmp_path: P
     cycle, _ = create_demo(store, catalogs.get("lqw"))
     ev = SelfEvaluation.open(store, cycle.id, catalogs)
     ev.set_text("L1.1", "implementation", '=HYPERLINK("http://example.invalid";"x")')
-    ev.rate("L1.1", "auflage")
+    ev.rate("L1.1", "in_arbeit")
     path = save_workbook(build_workbook(ev.checklist_data()), tmp_path / "lqw.xlsx")
     text, pages = libreoffice_pdf_text(path, tmp_path)
     flat = re.sub(r"\s+", " ", text)
     assert pages >= 1 + 1 + 11  # cover, summary, eleven areas at least
     assert "Checkliste Selbstbewertung" in flat and "Demo-Einrichtung" in flat
     assert "=HYPERLINK(" in flat  # shown as text, not evaluated
-    assert "erfüllt mit Auflage" in flat
+    assert "in Arbeit" in flat
     assert "Strategische Entwicklungsziele" in flat
     assert "Seite 1 von" in flat
 

@@ -120,8 +120,7 @@ def test_requirement_scale_subset_is_enforced(store, catalogs):
         .read_text(encoding="utf-8")
         .replace(
             "        evidence: [Leitbild]\n        evidence_required: true\n",
-            "        evidence: [Leitbild]\n        evidence_required: true\n"
-            "        scale: [erfuellt, nicht_erfuellt]\n",
+            "        evidence: [Leitbild]\n        evidence_required: true\n        scale: [beschrieben, offen]\n",
             1,
         )
     )
@@ -129,8 +128,8 @@ def test_requirement_scale_subset_is_enforced(store, catalogs):
     inst = CycleService(store).create_institution("Testat e. V.")
     ev = SelfEvaluation(store, CycleService(store).create_cycle(inst.id, "Z", catalog), catalog)
     with pytest.raises(InputError):
-        ev.rate("L1.1", "auflage")
-    assert ev.rate("L1.1", "nicht_erfuellt").rating == "nicht_erfuellt"
+        ev.rate("L1.1", "in_arbeit")
+    assert ev.rate("L1.1", "offen").rating == "offen"
 
 
 def test_control_characters_are_removed_and_markup_kept_as_text(store, catalogs):

@@ -27,6 +27,7 @@ from qmkit.services.planning import Planning
 from qmkit.services.register import EvidenceRegister
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.written import WrittenWork
+from qmkit.store import Store
 from tests.conftest import libreoffice_pdf_text, shipped_catalogs
 from tests.test_networks import person
 
@@ -214,3 +215,47 @@ def test_the_page_writes_the_definition_and_the_focal_points_and_builds_the_repo
     assert "Fassung 1, freigegeben" in _page_text(again) and "Zutrauen in ihre Fähigkeiten" in _page_text(again)
     next(b for b in _widgets(again, w.Button) if b.description == "Selbstreport als Word").click()
     assert 'id="qm-selfreport"' in _page_text(again)
+
+
+def test_lqw_self_ratings_become_states_of_the_description_on_upgrade(tmp_path):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from qmkit.store.migrations import alembic_config, migration_transaction
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'alt.sqlite'}")
+    with migration_transaction(engine) as conn:
+        command.upgrade(alembic_config(conn), "0014")
+        conn.execute(text("INSERT INTO institutions (id, name, qmb, created_at) VALUES (1, 'VHS', '', '2026')"))
+        for cycle, catalog in ((1, "lqw"), (2, "qm4")):
+            conn.execute(
+                text(
+                    "INSERT INTO cycles (id, institution_id, name, catalog_id, catalog_version, requirement_ids, "
+                    "created_at, updated_at) VALUES (:id, 1, :name, :cat, '2026.1', '[]', '2026', '2026')"
+                ),
+                {"id": cycle, "name": f"Z{cycle}", "cat": catalog},
+            )
+        rows = [
+            (1, "L1.1", "erfuellt"),
+            (1, "L1.2", "auflage"),
+            (1, "L1.3", "nicht_erfuellt"),
+            (2, "QB1.1", "erfuellt"),
+        ]
+        for cycle, req, rating in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO assessments (cycle_id, requirement_id, rating, implementation, responsible, "
+                    "changed_by, changed_at, revision) VALUES (:c, :r, :v, '', '', '', '2026', 1)"
+                ),
+                {"c": cycle, "r": req, "v": rating},
+            )
+    engine.dispose()
+    store = Store(f"sqlite:///{tmp_path / 'alt.sqlite'}")
+    ratings = {(c, r): store.assessments.get(c, r).rating for c, r, _v in rows}
+    assert ratings == {
+        (1, "L1.1"): "beschrieben",
+        (1, "L1.2"): "in_arbeit",
+        (1, "L1.3"): "offen",
+        (2, "QB1.1"): "erfuellt",  # other catalogs keep their scale
+    }
+    store.close()
