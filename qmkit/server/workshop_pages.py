@@ -55,14 +55,25 @@ class Visit:
         self.items = [Item(r.id, r.title, r.text, participation.catalog.scale_for(r)) for r in reqs]
 
     @classmethod
-    def open(cls, store: Store, catalogs: CatalogSet, token: str, key: str) -> Visit:
+    def open(cls, store: Store, catalogs: CatalogSet, token: str, key: str, closed: bool = True) -> Visit:
+        """``closed``: find out now whether the workshop has ended (a POST leaves that to the service's check)."""
         participation = Participation.open(store, token, catalogs)
-        return cls(participation, participation.participant(key), participation.closed())
+        return cls(participation, participation.participant(key), participation.closed() if closed else None)
 
     def stored(self) -> dict[str, tuple[str, str]]:
         if self.participant is None:
             return {}
         return {k: (a.value, a.comment) for k, a in self.participation.answers(self.participant).items()}
+
+    def save(self, participant: Participant, answers: dict[str, tuple[str, str]]) -> tuple[int, str, dict[str, Any]]:
+        """Store the answers: (HTTP status, the refusal or "", what is stored now) – one trip to the thread pool."""
+        status, problem = 200, ""
+        try:
+            self.participation.rate_all(participant, answers)
+        except QmkitError as refused:
+            status = 409 if getattr(refused, "field", "") == "workshop" else 400
+            problem = _("Nicht gespeichert: ") + str(refused)
+        return status, problem, self.stored()
 
 
 class WorkshopHandler(tornado.web.RequestHandler):
@@ -167,13 +178,11 @@ class WorkshopHandler(tornado.web.RequestHandler):
             self._refuse(429, _("Bitte etwas langsamer – Ihre Antworten werden gleich wieder gespeichert."), fetch)
             return
         try:
-            visit = await self._run(Visit.open, self.store(), self.catalogs(), token, key)
+            visit = await self._run(Visit.open, self.store(), self.catalogs(), token, key, False)
         except NotFoundError as refused:
             self._refuse(403, str(refused), fetch)
             return
-        if visit.closed:
-            self._refuse(409, visit.closed, fetch)
-        elif self.get_body_argument("aktion", "") == "teilnehmen":
+        if self.get_body_argument("aktion", "") == "teilnehmen":
             await self._join(visit, key)
         elif visit.participant is None:
             note = ("err", _("Bitte zuerst auf „Teilnehmen“ tippen."))
@@ -189,7 +198,10 @@ class WorkshopHandler(tornado.web.RequestHandler):
         try:
             joined = await self._run(visit.participation.join, name, role, key)
         except QmkitError as refused:
-            self._html(400, self._page(visit, key, ("err", str(refused))))
+            if getattr(refused, "field", "") == "workshop":  # ended or full
+                self._refuse(409, str(refused), False)
+            else:
+                self._html(400, self._page(visit, key, ("err", str(refused))))
             return
         self._keep(cookie_name(visit.participation.workshop.id), joined.key)
         self.redirect(self._action(visit.participation.workshop.token, joined.key), status=303)
@@ -211,15 +223,14 @@ class WorkshopHandler(tornado.web.RequestHandler):
 
     async def _save(self, visit: Visit, participant: Participant, key: str, fetch: bool) -> None:
         answers, problem = self._answers(visit)
-        try:
-            await self._run(visit.participation.rate_all, participant, answers)
-        except QmkitError as refused:
-            problem = _("Nicht gespeichert: ") + str(refused)
-        stored = await self._run(visit.stored)
-        progress = progress_text(len(stored), len(visit.items))
+        status, refused, stored = await self._run(visit.save, participant, answers)
+        problem = refused or problem
         if fetch:
-            ok = not problem
-            self._json(200 if ok else 400, ok, problem or "✓ " + _("gespeichert"), progress)
+            text, progress = problem or "✓ " + _("gespeichert"), progress_text(len(stored), len(visit.items))
+            self._json(status if refused else 400 if problem else 200, not problem, text, progress)
+            return
+        if status == 409:
+            self._refuse(409, problem, False)
             return
         note = ("err", problem) if problem else ("ok", "✓ " + _("Ihre Antworten sind gespeichert."))
         shown = {**stored, **answers} if problem else None
