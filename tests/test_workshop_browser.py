@@ -100,7 +100,9 @@ def test_phones_with_and_without_javascript_rate_and_the_live_view_counts(worksh
     comment = phone.locator(f"textarea[name='k:{ws.requirement_ids[0]}']")
     comment.fill('<script>window.__xss=1</script> =HYPERLINK("x")')
     comment.blur()
-    phone.locator(f"fieldset[data-req='{ws.requirement_ids[0]}'] .qm-saved").get_by_text("gespeichert").wait_for()
+    phone.locator(f"fieldset[data-req='{ws.requirement_ids[0]}'] .qm-saved").get_by_text(
+        "✓ gespeichert", exact=True
+    ).wait_for()
     phone.evaluate("window.scrollTo(0, 0)")
     phone.screenshot(path=str(tmp_path / "workshop-phone.png"))
     body_is_clean(phone)
