@@ -33,6 +33,8 @@ from benchmarks.network import network_benchmarks, network_rows  # noqa: E402
 from benchmarks.shared import shared_benchmarks, shared_rows  # noqa: E402
 from benchmarks.survey import RESPONDENTS as SURVEY_RESPONDENTS  # noqa: E402
 from benchmarks.survey import survey_benchmarks, survey_rows  # noqa: E402
+from benchmarks.workshop import PARTICIPANTS as CROWD  # noqa: E402
+from benchmarks.workshop import workshop_crowd_benchmarks, workshop_crowd_rows  # noqa: E402
 from benchmarks.writers import WRITERS, writer_benchmarks, writer_row  # noqa: E402
 from qmkit.config import BUILTIN_STANDARDS  # noqa: E402
 from qmkit.domain.catalog import parse_catalog  # noqa: E402
@@ -249,8 +251,14 @@ def tree_rss_mib(root: int) -> float:
     return total
 
 
+def radio(page: Any, req_id: str, n: int) -> Any:
+    """The n-th choice of one requirement's card on the participant page."""
+    return page.locator(f"fieldset[data-req='{req_id}'] input[type=radio]").nth(n)
+
+
 def workshop_benchmarks(work: Path) -> dict[str, Any]:
-    """40 participants in their own Chromium contexts on the participant server, the facilitator's live view open."""
+    """40 participants in their own Chromium contexts on the participant server's pages (no kernel each), the
+    facilitator's live view open."""
     from playwright.sync_api import sync_playwright
 
     data = work / "workshop-data"
@@ -309,8 +317,9 @@ def workshop_benchmarks(work: Path) -> dict[str, Any]:
             for page in pages:
                 page.wait_for_selector(".qm-join", timeout=600_000)
                 results["workshop_join_s"].append(time.perf_counter() - started)
-                page.locator(".qm-join").click()
             results["workshop_all_joined_s"] = time.perf_counter() - started
+            for page in pages:
+                page.locator(".qm-join").click()
             for page in pages:
                 page.wait_for_selector("#qm-progress", timeout=120_000)
             n_options = len(catalog.scale.values) + 1
@@ -318,21 +327,20 @@ def workshop_benchmarks(work: Path) -> dict[str, Any]:
                 for i, page in enumerate(pages):
                     if k == WORKSHOP_REQUIREMENTS - 1 and i < LAST_RATINGS:
                         continue  # timed below
-                    page.locator(".widget-radio-box").nth(k).locator("input").nth((i + k) % n_options).check()
+                    radio(page, reqs[k], (i + k) % n_options).check()
             expected = WORKSHOP_PARTICIPANTS * WORKSHOP_REQUIREMENTS - LAST_RATINGS
             view.get_by_text(f"{WORKSHOP_PARTICIPANTS} Teilnehmende · {expected} Antworten").wait_for(timeout=120_000)
             for i in range(LAST_RATINGS):
                 expected += 1
                 click = time.perf_counter()
-                pages[i].locator(".widget-radio-box").nth(WORKSHOP_REQUIREMENTS - 1).locator("input").nth(0).check()
+                radio(pages[i], reqs[-1], 0).check()
                 view.get_by_text(f"{WORKSHOP_PARTICIPANTS} Teilnehmende · {expected} Antworten").wait_for(
                     timeout=30_000
                 )
                 results["workshop_last_rating_to_view_s"].append(time.perf_counter() - click)
                 time.sleep(0.5)
-            participant_rss = kernel_rss_mib(joiner.pid)
-            results["workshop_participant_kernels"] = len(participant_rss)
-            results["workshop_participant_rss_mib"] = participant_rss
+            assert not kernel_rss_mib(joiner.pid), "a participant got a kernel"
+            results["workshop_kernel_free"] = True
             results["workshop_total_rss_mib"] = tree_rss_mib(app.pid) + tree_rss_mib(joiner.pid)
             results["workshop_server_rss_mib"] = process_rss_mib(joiner.pid)
             check = Store(f"sqlite:///{data / 'qmkit.sqlite'}")
@@ -573,6 +581,43 @@ def feedback_preview(store: Store, catalogs: Any, content: bytes, expected: int)
     return runs
 
 
+def workshop_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The Chromium workshop rows – only figures measured since participants are answered without a kernel."""
+    if not results.get("workshop_kernel_free"):
+        return []
+    fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    return [
+        (
+            f"Workshop, {WORKSHOP_PARTICIPANTS} participants in their own Chromium contexts (360 px) on the "
+            "participant server: last rating until the facilitator's live view shows it "
+            f"(median / max of {LAST_RATINGS})",
+            f"{fmt(med(results['workshop_last_rating_to_view_s']))} / "
+            f"{fmt(max(results['workshop_last_rating_to_view_s']))}",
+            "≤ 3 s",
+        ),
+        (
+            f"Workshop: all {WORKSHOP_PARTICIPANTS} Chromium participants opened the link at once – until the last "
+            f"join page is ready (Chromium's {WORKSHOP_PARTICIPANTS} pages share the 2 cores)",
+            f"{results['workshop_all_joined_s']:.1f} s (first after {min(results['workshop_join_s']):.1f} s)",
+            "–",
+        ),
+        (
+            f"Workshop: {WORKSHOP_PARTICIPANTS} join requests at once without a browser (the server's share): until "
+            "the last page is delivered (median per request)",
+            f"{fmt(results['workshop_server_all_joined_s'])} ({fmt(med(results['workshop_server_join_s']))})",
+            "–",
+        ),
+        (
+            "Workshop: total memory of qmkit (both servers and the app's kernels, Chromium not counted); the "
+            "participant server alone",
+            f"{results['workshop_total_rss_mib'] / 1024:.1f} GiB with {WORKSHOP_PARTICIPANTS} participants and the "
+            f"facilitator's page; participant server {results['workshop_server_rss_mib']:.0f} MiB; ratings stored "
+            f"{results['workshop_ratings_stored']} of {WORKSHOP_PARTICIPANTS * WORKSHOP_REQUIREMENTS}",
+            "–",
+        ),
+    ]
+
+
 def report(results: dict[str, Any]) -> str:
     fmt: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
 
@@ -632,40 +677,8 @@ def report(results: dict[str, Any]) -> str:
             fmt(results["plan_page_build_500_s"][0]),
             "–",
         ),
-        (
-            f"Workshop, {WORKSHOP_PARTICIPANTS} participants in their own Chromium contexts (360 px) on the "
-            "participant server: last rating until the facilitator's live view shows it "
-            f"(median / max of {LAST_RATINGS})",
-            f"{fmt(med(results['workshop_last_rating_to_view_s']))} / "
-            f"{fmt(max(results['workshop_last_rating_to_view_s']))}",
-            "≤ 3 s",
-        ),
-        (
-            f"Workshop: all {WORKSHOP_PARTICIPANTS} Chromium participants opened the link at once – until the last "
-            "join page is ready (Chromium's 40 pages share the 2 cores)",
-            f"{results['workshop_all_joined_s']:.0f} s (first after {min(results['workshop_join_s']):.1f} s)",
-            "–",
-        ),
-        (
-            f"Workshop: {WORKSHOP_PARTICIPANTS} join requests at once without a browser (the server's share; phones "
-            "render the page themselves): until the last page is delivered (median per request)",
-            f"{results['workshop_server_all_joined_s']:.1f} s ({med(results['workshop_server_join_s']):.1f} s)",
-            "–",
-        ),
-        (
-            "Workshop: RSS per participant kernel (median / max)",
-            f"{med(results['workshop_participant_rss_mib']):.0f} / "
-            f"{max(results['workshop_participant_rss_mib']):.0f} MiB "
-            f"({results['workshop_participant_kernels']} kernels)",
-            "≤ 150 MB",
-        ),
-        (
-            "Workshop: total memory of qmkit (both servers and all kernels, Chromium not counted)",
-            f"{results['workshop_total_rss_mib'] / 1024:.1f} GiB with {results['workshop_participant_kernels']} "
-            "participant kernels, the facilitator's and the app's pool kernels; ratings stored "
-            f"{results['workshop_ratings_stored']} of {WORKSHOP_PARTICIPANTS * WORKSHOP_REQUIREMENTS}",
-            "–",
-        ),
+        *workshop_rows(results),
+        *workshop_crowd_rows(results),
         (
             f"Readiness check and submission package, largest catalog ({results['evidence_catalog']}) with "
             f"{EVIDENCE_FILES} evidence files ({results['evidence_files_mib']:.0f} MiB; zip "
@@ -728,9 +741,13 @@ the last one open). Then those {LAST_RATINGS} answer one after another, and each
 click until the facilitator's live view shows the new count (it reads the store every second). Chromium's
 {WORKSHOP_PARTICIPANTS} pages run on the same 2 cores as the servers, so the join time with the browser is
 mostly Chromium's; the row without a browser sends the {WORKSHOP_PARTICIPANTS} join requests at once to a
-participant server of its own and measures the server's share (kernel start and page build for everyone).
-Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
---workshop-only` repeats only these rows; `--evidence-only` repeats the evidence rows (readiness, package,
+participant server of its own and measures the server's share. Participants are answered by the participant
+server's own pages (no kernel each); the row "Workshop before" keeps the figures of the kernel-per-participant
+page for comparison. Memory is the RSS of the processes (`/proc`), Chromium not counted. `python benchmarks/bench.py
+--workshop-only` repeats only these rows; `--workshop-crowd-only` the {CROWD}-person workshop (the real
+participant server; {CROWD} httpx clients at once from 127.0.0.1 follow the join link, join, save each answer as a
+browser with JavaScript does and send the form at the end; memory is the server's RSS); `--evidence-only`
+repeats the evidence rows (readiness, package,
 import preview, feedback report preview), which run in process without a browser; `--writers-only` the
 row of {WRITERS} processes writing at once; `--shared-only` the PostgreSQL and JupyterHub rows (they need
 `QMKIT_BENCH_POSTGRES`, a PostgreSQL URL the benchmark may create schemas in, and JupyterHub's proxy);
@@ -761,6 +778,7 @@ def main() -> int:
             "--network-only": network_benchmarks,
             "--survey-only": survey_benchmarks,
             "--documents-only": documents_benchmarks,
+            "--workshop-crowd-only": workshop_crowd_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
         if chosen:  # measure these rows again, keep the other figures of the last run
@@ -781,6 +799,7 @@ def main() -> int:
         results.update(network_benchmarks(work))
         results.update(survey_benchmarks(work))
         results.update(documents_benchmarks(work))
+        results.update(workshop_crowd_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))
     text = report(results)

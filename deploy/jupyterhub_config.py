@@ -71,7 +71,7 @@ c.DummyAuthenticator.password = password
 c.Authenticator.allow_all = True
 
 # Workshop participants: qmkit's participant server as a hub service at /services/teilnahme/, public (no hub
-# log-in: a participant has only the workshop's join link or code; the join gate checks it before any kernel).
+# log-in: a participant has only the workshop's join link or code; the join gate checks it; no kernel starts).
 from qmkit.server.serve import join_command  # noqa: E402
 
 JOIN_PREFIX = "/services/teilnahme/"

@@ -178,7 +178,7 @@ _WHERE = {
 
 
 def __getattr__(name: str) -> Any:
-    """Load the public names on first use, so a participant's kernel does not import the Excel code."""
+    """Load the public names on first use, so a page's kernel does not import the Excel code it does not need."""
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'qmkit' has no attribute {name!r}")
@@ -190,7 +190,7 @@ def __getattr__(name: str) -> Any:
 def page(name: str) -> Any:
     """The app object of one notebook page.
 
-    Names: "start", "selbstbewertung", "planung", "review", "workshop" (facilitator), "teilnahme" (participant),
+    Names: "start", "selbstbewertung", "planung", "review", "workshop" (facilitator),
     "einlesen", "nachweise", "einreichung", "fristen".
 
     Waits for Voilà's request first, so a preheated kernel never shows stale data.

@@ -69,6 +69,7 @@ BOTH_ENGINES = {
     "test_planning",
     "test_review",
     "test_workshop",
+    "test_workshop_pages",
     "test_feedback",
     "test_concurrency",
     "test_excel_import",

@@ -142,6 +142,7 @@ def test_every_store_write_runs_again_after_a_collision():
 WRITES_WITHOUT_ROLE = {
     "workshop.py:Participation.join",
     "workshop.py:Participation.rate",
+    "workshop.py:Participation.rate_all",
     "surveys.py:Respondents.respond",  # a survey respondent answers with the link or a paper code (anonymous)
 }
 

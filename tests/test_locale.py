@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -114,13 +115,26 @@ def _busy_cycle(store, catalogs):
     return cycle, ws
 
 
+def _participant_pages(ws, catalogs) -> None:
+    """The workshop participant's pages of the participant server (join form, cards, progress)."""
+    from qmkit.server.workshop_html import Item, join_page, progress_text, rating_page
+
+    catalog = catalogs.get("qm4")
+    req = catalog.requirements()[0]
+    item = Item(req.id, req.title, req.text, catalog.scale_for(req))
+    join_page(ws, 1, "/", "")
+    join_page(replace(ws, named=True), 1, "/", "")
+    rating_page(ws, [item], {}, "/", "", ("ok", "x"), frozenset({req.id}))
+    progress_text(1, 1)
+
+
 def test_every_text_shown_is_extracted(store, catalogs, seen, extracted):
     cycle, ws = _busy_cycle(store, catalogs)
     query = {"zyklus": str(cycle.id)}
-    for name in (r.name for r in ROUTES if not r.participants):
+    for name in (r.name for r in ROUTES):
         build_page(name, query, store, catalogs)
     build_page("workshop", {"moderation": ws.facilitator_token}, store, catalogs)
-    build_page("teilnahme", {"t": ws.token}, store, catalogs)
+    _participant_pages(ws, catalogs)
     data = SelfEvaluation.open(store, cycle.id, catalogs).checklist_data()
     build_workbook(data)
     build_plan_workbook(data, TODAY)

@@ -17,12 +17,12 @@ from urllib.parse import urlparse
 import pytest
 
 from qmkit.config import NOTEBOOKS_DIR
-from qmkit.server.serve import COLD_PAGES, JOIN_NOTEBOOK, START_NOTEBOOK
+from qmkit.server.serve import COLD_PAGES, START_NOTEBOOK
 
 from .test_browser import NO_REDIRECT, browser, kernels_below, start_server, stop_server  # noqa: F401
 from .test_workshop_browser import make_workshop
 
-APP_PAGES = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb") if p.name != JOIN_NOTEBOOK)
+APP_PAGES = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
 NEEDS_NO_CYCLE = {START_NOTEBOOK, "Katalog.ipynb"}
 POOL_PAGES = [name for name in APP_PAGES if name not in COLD_PAGES]  # the everyday pages, preheated
 ENGLISH_ERRORS = ("An exception occurred", "Traceback", "error when executing", "DeadKernelError", "Server Error")
@@ -70,16 +70,18 @@ def test_root_leads_to_start_page_and_no_listing_shows_the_participant_page(serv
     for path in ("/", "/voila/tree", "/voila/tree/", "/voila/tree/Start.ipynb"):
         status, location, _body = fetch(served.base + path)
         assert status == 302 and location.endswith("/voila/render/Start.ipynb"), (path, status, location)
-    hidden = ("/voila/api/contents", "/voila/api/contents/", "/voila/api/contents/Teilnahme.ipynb")
-    hidden += ("/voila/render/Teilnahme.ipynb", "/voila/render/%54eilnahme.ipynb", "/voila/render/./Teilnahme.ipynb")
+    hidden = ("/voila/api/contents", "/voila/api/contents/", "/voila/api/contents/Start.ipynb")
     for path in hidden:
         status, _location, body = fetch(served.base + path)
         assert status == 404 and "Diese Seite gibt es hier nicht." in body, (path, status)
-        assert "Teilnahme" not in body and ".ipynb" not in body
-    status, _location, body = fetch(served.base + "/voila/files/Teilnahme.ipynb")
-    assert status == 403 and "Teilnahme" not in body
+        assert ".ipynb" not in body
+    status, _location, body = fetch(served.base + "/voila/render/Teilnahme.ipynb")  # the old participant page
+    assert status == 404, status
     status, _location, body = fetch(served.join + "/")  # the participant server: the join form, not a list
     assert status == 200 and "Beitrittscode" in body and ".ipynb" not in body
+    for path in ("/voila/render/Start.ipynb", "/voila/tree", "/api/kernels", "/befragung/x"):  # no Voilà there
+        status, _location, body = fetch(served.join + path)
+        assert status == 404 and "Diese Seite gibt es hier nicht." in body, (path, status)
 
 
 def wait_for_content(page, selector: str = ".qm-page", timeout_s: float = 90) -> None:
@@ -135,7 +137,6 @@ def test_every_page_loads_nothing_from_another_host(served, browser):  # noqa: F
             served.usual[name] = open_page(page, served.page_url(name))
     page.goto(f"{served.join}/?t={served.token}")
     wait_for_content(page, ".qm-join")
-    assert_icons_render(page, ".qm-join .fa-check")
     context.close()
 
     outside = sorted({url for url, _kind in seen if host_of(url) not in own | {""}})

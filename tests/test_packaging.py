@@ -46,11 +46,11 @@ def test_core_modules_never_import_widgets():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_participant_kernel_loads_no_excel_code():
-    """A participant's kernel (one per phone) imports only the participant page: no openpyxl, no pandas."""
+def test_participant_pages_load_no_excel_or_widget_code():
+    """The participant server's pages (workshop and survey) import no openpyxl, pandas or widgets."""
     code = (
-        "import sys, qmkit, qmkit.ui.pages.participant\n"
-        "heavy = [m for m in ('openpyxl', 'pandas', 'numpy') if m in sys.modules]\n"
+        "import sys, qmkit, qmkit.server.workshop_pages, qmkit.server.survey_pages\n"
+        "heavy = [m for m in ('openpyxl', 'pandas', 'numpy', 'ipywidgets') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

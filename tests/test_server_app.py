@@ -56,11 +56,12 @@ def test_template_is_package_data():
 def test_command_lines_use_qmkit_voila_and_template(tmp_path: Path):
     app = voila_command(8866, "127.0.0.1")
     assert app[1:3] == ["-m", "qmkit.server.app"] and "--template=qmkit" in app
-    assert "--QmkitVoila.start_page=Start.ipynb" in app and "--QmkitVoila.hidden_pages=Teilnahme.ipynb" in app
+    assert "--QmkitVoila.start_page=Start.ipynb" in app
     bare = voila_command(8866, "127.0.0.1", notebooks=tmp_path)  # a folder without a start page keeps its list
     assert not any(arg.startswith("--QmkitVoila.start_page") for arg in bare)
     join = join_command(8867, "0.0.0.0")
     assert join[1:3] == ["-m", "qmkit.server.participants"] and "--template=qmkit" in join
+    assert not any(arg.endswith(".ipynb") for arg in join)  # no notebook: the participant server starts no kernel
 
 
 @pytest.mark.parametrize(

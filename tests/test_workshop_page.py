@@ -1,6 +1,7 @@
-"""Workshop pages driven like a user: the facilitator creates a workshop, participants join and rate on their
-pages, the live view shows the aggregates, the consensus goes into the self-evaluation, dots count, the report
-and the checklist carry the workshop; the participant server's gate refuses what it must."""
+"""Workshop pages driven like a user: the facilitator creates a workshop, participants join and rate (through the
+service their pages call, see test_workshop_pages.py for the pages themselves), the live view shows the
+aggregates, the consensus goes into the self-evaluation, dots count, the report and the checklist carry the
+workshop; the participant server's gate refuses what it must."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from qmkit.domain.workshop import CANNOT_JUDGE, new_token
+from qmkit.errors import InputError
 from qmkit.server.join_gate import CodeTries, cookie_name, decide
 from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
@@ -18,7 +20,6 @@ from qmkit.services.workshop import Participation
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.facilitator import FacilitatorPage, participant_link
 from qmkit.ui.pages.live_view import live_html
-from qmkit.ui.pages.participant import ParticipantPage
 from qmkit.ui.pages.workshop import WorkshopListPage
 from tests.conftest import workshops
 
@@ -40,12 +41,19 @@ def make_workshop(store, catalogs, cycle, **extra):
     return page, page.create()
 
 
+class Phone:
+    """One participant, through the service the participant pages call."""
+
+    def __init__(self, store, catalog, ws, role="", name="", key=None):
+        self.participation = Participation(store, ws, catalog)
+        self.participant = self.participation.join(name, role, key or new_token())
+
+    def rate(self, req, value, comment=""):
+        return self.participation.rate(self.participant, req, value, comment)
+
+
 def participant(store, catalog, ws, role="", name="", key=None):
-    page = ParticipantPage(Participation(store, ws, catalog), key or new_token())
-    page.role.value = role
-    page.name.value = name
-    page.join()
-    return page
+    return Phone(store, catalog, ws, role, name, key)
 
 
 def test_create_workshop_from_areas_and_refuse_bad_input(store, catalogs, cycle):
@@ -82,14 +90,10 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
 
     people = [participant(store, catalog, ws, role="Leitung" if i < 3 else "Verwaltung") for i in range(5)]
     for i, person in enumerate(people):
-        person.cards[first].choice.value = met if i < 3 else partly
-        assert "gespeichert" in person.cards[first].status.value
-    people[0].cards[second].choice.value = CANNOT_JUDGE
-    people[1].cards[second].comment.value = "Kommentar ohne Antwort"
-    assert "zuerst eine Antwort" in people[1].cards[second].status.value
-    people[1].cards[second].choice.value = met
-    people[2].cards[second].choice.value = met
-    assert "3 von" in people[0].progress.value or "2 von" in people[0].progress.value
+        person.rate(first, met if i < 3 else partly)
+    people[0].rate(second, CANNOT_JUDGE)
+    people[1].rate(second, met, "Kommentar ohne Antwort")
+    people[2].rate(second, met)
 
     facilitator.refresh()
     first_stats = next(s for s in facilitator.result.stats if s.requirement_id == first)
@@ -102,7 +106,7 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
 
     # a late rating appears on the next refresh (the page does this every second)
     late = participant(store, catalog, ws)
-    late.cards[second].choice.value = partly
+    late.rate(second, partly)
     facilitator.refresh()
     assert next(s for s in facilitator.result.stats if s.requirement_id == second).shown
 
@@ -156,19 +160,17 @@ def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
     key = new_token()
     first = participant(store, catalog, anonymous, name="Erika <script>alert(1)</script>", key=key)
     req = anonymous.requirement_ids[0]
-    first.cards[req].choice.value = catalog.scale.values[0].value
-    first.cards[req].comment.value = "<img src=x onerror=alert(1)>"
+    first.rate(req, catalog.scale.values[0].value, "<img src=x onerror=alert(1)>")
     # reload with the same key: straight to the answers
-    again = ParticipantPage(Participation(store, anonymous, catalog), key)
-    assert again.cards[req].choice.value == catalog.scale.values[0].value
-    assert again.cards[req].comment.value == "<img src=x onerror=alert(1)>"
+    again = Participation(store, anonymous, catalog)
+    answer = again.answers(again.participant(key))[req]
+    assert (answer.value, answer.comment) == (catalog.scale.values[0].value, "<img src=x onerror=alert(1)>")
     assert store.workshops.participants(anonymous.id)[0].display_name == ""  # anonymous: the name was not stored
     assert len(store.workshops.participants(anonymous.id)) == 1
 
     _page2, named = make_workshop(store, catalogs, cycle, title="Benannt", named=True, threshold=1)
     person = participant(store, catalog, named, name="Erika <script>", role="Leitung")
-    person.cards[req].choice.value = catalog.scale.values[0].value
-    person.cards[req].comment.value = "<b>fett</b>"
+    person.rate(req, catalog.scale.values[0].value, "<b>fett</b>")
     result = workshops(store, named.cycle_id).result(named)
     assert result.comments[req] == ("Erika <script>: <b>fett</b>",)
     html = live_html(catalog, result)
@@ -180,10 +182,10 @@ def test_reconnect_continues_and_names_only_when_named(store, catalogs, cycle):
     book = load_workbook(io.BytesIO(_saved(build_workshop_workbook(data, result))))
     assert [c.value for c in book["Kommentare"][2]] == [req, "Erika <script>: <b>fett</b>"]
     # the anonymous workshop's report has no name, though one was typed
-    first.cards[req].comment.value = "zweiter Kommentar"
+    first.rate(req, catalog.scale.values[0].value, "zweiter Kommentar")
     for _i in range(2):
         other = participant(store, catalog, anonymous)
-        other.cards[req].choice.value = catalog.scale.values[1].value
+        other.rate(req, catalog.scale.values[1].value)
     plain = load_workbook(
         io.BytesIO(_saved(build_workshop_workbook(data, workshops(store, anonymous.cycle_id).result(anonymous))))
     )
@@ -207,7 +209,7 @@ def test_facilitator_view_needs_the_facilitator_token(store, catalogs, cycle):
         with pytest.raises(NotFoundError):
             build_page("workshop", {"moderation": bad}, store, catalogs)
     with pytest.raises(NotFoundError):
-        build_page("teilnahme", {"t": ws.facilitator_token}, store, catalogs)
+        Participation.open(store, ws.facilitator_token, catalogs)  # the participants' side needs the join token
 
 
 def test_gate_refuses_without_token_and_keeps_the_key(store, catalogs, cycle):
@@ -239,9 +241,9 @@ def test_notebooks_only_call_the_app(tmp_path: Path):
     import json
 
     root = Path(__file__).resolve().parents[1] / "notebooks"
-    for name, page in (("Workshop", "workshop"), ("Teilnahme", "teilnahme")):
-        cells = json.loads((root / f"{name}.ipynb").read_text())["cells"]
-        assert ["".join(c["source"]) for c in cells] == [f'import qmkit\n\nqmkit.page("{page}")']
+    cells = json.loads((root / "Workshop.ipynb").read_text())["cells"]
+    assert ["".join(c["source"]) for c in cells] == ['import qmkit\n\nqmkit.page("workshop")']
+    assert not (root / "Teilnahme.ipynb").exists()  # participants are answered by the participant server itself
 
 
 def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
@@ -258,10 +260,9 @@ def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
     assert sent == []
     person = participant(store, catalog, ws)
     req = ws.requirement_ids[0]
-    person.cards[req].choice.value = catalog.scale.values[0].value
-    person.cards[req].comment.value = "kurz"
-    person.cards[req].comment.value = "x" * 501
-    assert "höchstens 500 Zeichen" in person.cards[req].status.value
+    person.rate(req, catalog.scale.values[0].value, "kurz")
+    with pytest.raises(InputError, match="höchstens 500 Zeichen"):
+        person.rate(req, catalog.scale.values[0].value, "x" * 501)
     assert store.workshops.answers_of(person.participant).get(req).comment == "kurz"
     facilitator.refresh()
     assert facilitator.live in sent and facilitator.counts in sent  # one answer: the view and the counts change

@@ -57,7 +57,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     env = serve_environment(join_base)
     servers = [
         subprocess.Popen(voila_command(args.port, "127.0.0.1", args.pool_size, cull_after=cull), env=env),
-        subprocess.Popen(join_command(join_port, args.host, cull_after=cull), env=env),
+        subprocess.Popen(join_command(join_port, args.host), env=env),
     ]
     signal.signal(signal.SIGTERM, _stop)  # a service manager's stop ends both servers and their kernels too
     try:

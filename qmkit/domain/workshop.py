@@ -10,7 +10,7 @@ import hmac
 import secrets
 import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from qmkit.domain.catalog import Catalog
@@ -25,6 +25,8 @@ DEFAULT_THRESHOLD = 3
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 ROLE_GROUPS = (N_("Leitung"), N_("Pädagogische Mitarbeitende"), N_("Verwaltung"), N_("Honorarkräfte"), N_("Andere"))
+OPEN_DAYS = 7  # participants answer until a week after the workshop's day (as long as the browser keeps its key)
+MAX_PARTICIPANTS = 1000  # per workshop: far above a real room, a wall against a script joining endlessly
 
 
 def new_token() -> str:
@@ -122,6 +124,30 @@ class RequirementStats:
     disagreement: bool = False
     by_role: dict[str, dict[str, int]] = field(default_factory=dict)
     shown: bool = False
+
+
+def closed_reason(workshop: Workshop, today: date, decided: set[str]) -> str | None:
+    """Why participants can no longer answer (a German sentence), or None while the workshop is open.
+
+    A workshop ends a week after its day, or as soon as the group has agreed on every requirement (``decided``:
+    the requirements with a consensus) – later answers would only blur what the group decided.
+    """
+    if today > workshop.held_on + timedelta(days=OPEN_DAYS):
+        return _("Dieser Workshop ist beendet (er war am {day}). Sie können nicht mehr antworten.").format(
+            day=day_text(workshop.held_on)
+        )
+    if workshop.requirement_ids and set(workshop.requirement_ids) <= decided:
+        return _("Dieser Workshop ist beendet: Die Gruppe hat sich zu allen Punkten geeinigt. Danke fürs Mitmachen!")
+    return None
+
+
+def check_role(role_group: Any) -> str:
+    """A role group as chosen from the list (or none); anything else is refused."""
+    if role_group in (None, ""):
+        return ""
+    if role_group not in {_(r) for r in ROLE_GROUPS}:
+        raise InputError(_("Bitte eine Rollengruppe aus der Liste wählen."), "role_group")
+    return str(role_group)
 
 
 def check_workshop(values: dict[str, Any], catalog: Catalog) -> dict[str, Any]:

@@ -1,8 +1,9 @@
-"""qmkit's Voilà: the template ``qmkit`` (nothing from outside the machine), ``/`` leading to the start page, the
-participant notebook neither listed nor served on the app server, and a guarded kernel pool.
+"""qmkit's Voilà: the template ``qmkit`` (nothing from outside the machine), ``/`` leading to the start page, hidden
+notebooks neither listed nor served, and a guarded kernel pool.
 
 Run as ``python -m qmkit.server.app <notebooks> <voila options>`` (see :func:`qmkit.server.serve.voila_command`);
-the participant server (:mod:`qmkit.server.participants`) runs the same application on one notebook. Voilà is
+the participant server (:mod:`qmkit.server.participants`) runs the same application with qmkit's own pages only
+(no notebook, no kernel). Voilà is
 imported only when the server starts (:func:`qmkit_voila`): the rest of qmkit imports without it.
 """
 
@@ -58,7 +59,9 @@ def qmkit_voila() -> Any:
         name = "qmkit-voila"
         start_page = Unicode("", config=True, help="Notebook that / leads to (directory mode only).")
         hidden_pages = List(Unicode(), config=True, help="Notebooks of the folder that this server does not serve.")
-        survey_pages = Bool(False, config=True, help="Serve the survey respondents' pages (participant server).")
+        participant_pages = Bool(
+            False, config=True, help="Serve only the workshop participants' and survey respondents' pages."
+        )
 
         def initialize(self, argv: Any = None) -> None:
             super().initialize(argv)

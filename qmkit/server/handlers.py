@@ -6,6 +6,9 @@
   Voilà's own split it blindly and answered with HTTP 500 and a traceback in the log.
 - Jupyter's log-in and log-out pages (``/login``, ``/logout``) are not offered by qmkit's own servers: they
   crashed with HTTP 500 (Voilà has no static path for their template) and there is nothing to log out of.
+- The participant server (``participant_pages``) answers only with qmkit's own pages – the workshop participants'
+  at ``/`` (where join links and QR codes point), the survey respondents' at ``/befragung`` – and a German 404 for
+  everything else: none of Voilà's routes is there, so no request can start a kernel.
 """
 
 from __future__ import annotations
@@ -58,10 +61,8 @@ def qmkit_handlers(app: Any, handlers: list[Any]) -> list[Any]:
     own = {h[0] for h in app.identity_provider.get_handlers()} if app.base_url != "/" else set()
     handlers = [(url_path_join(app.base_url, h[0]), *h[1:]) if h[0] in own else h for h in handlers]
     handlers = _replaced(app, handlers)
-    if getattr(app, "survey_pages", False):  # the participant server: survey respondents, before Voilà's routes
-        from qmkit.server.survey_pages import survey_handlers
-
-        handlers = survey_handlers(app.base_url) + handlers
+    if getattr(app, "participant_pages", False):
+        return participant_handlers(app.base_url)
     if app.notebook_path:  # one notebook: Voilà answers every address with it
         return handlers
     base = app.server_url
@@ -70,6 +71,14 @@ def qmkit_handlers(app: Any, handlers: list[Any]) -> list[Any]:
         target = {"target": url_path_join(base, "voila/render", app.start_page)}
         ours += [(base, ToStartPage, target), (url_path_join(base, r"/voila/tree(?:/.*)?"), ToStartPage, target)]
     return ours + handlers  # tornado takes the first matching route
+
+
+def participant_handlers(base_url: str) -> list[Any]:
+    """The participant server's whole route list: workshop and survey pages, a German 404 for any other address."""
+    from qmkit.server.survey_pages import survey_handlers
+    from qmkit.server.workshop_pages import workshop_handlers
+
+    return [*workshop_handlers(base_url), *survey_handlers(base_url), (url_path_join(base_url, r"/.*"), NotHere)]
 
 
 def _replaced(app: Any, handlers: list[Any]) -> list[Any]:

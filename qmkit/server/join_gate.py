@@ -1,9 +1,10 @@
-"""The door of the participant server: decides per request, before any kernel starts, what a visitor gets.
+"""The door of the workshop participant page (:mod:`qmkit.server.workshop_pages`): decides per request what a
+visitor gets before anything of a workshop is shown.
 
-Without a valid workshop token nobody gets a kernel: a visitor sees a small form for the join code (or a German
-refusal), answered by the server itself. With a valid token the browser gets a participant key, kept in a
-cookie for this workshop, so a reload or a reopened link continues with the same answers. Plain functions
-(no tornado), so the tests can call them directly.
+Without a valid workshop token a visitor sees a small form for the join code (wrong codes paced per address) or a
+German refusal. With a valid token the browser gets a participant key, kept in a cookie for this workshop and in
+the address, so a reload or a reopened link continues with the same answers. Plain functions (no tornado), so the
+tests can call them directly.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ TRY_WINDOW = 600.0  # ... within this many seconds
 
 @dataclass(frozen=True)
 class GateAnswer:
-    """What the server sends instead of starting a kernel (``html``/``redirect``), or nothing (start one)."""
+    """What the server sends before the page (``html``/``redirect``), or nothing (show the participant page)."""
 
     status: int = 200
     html: str | None = None

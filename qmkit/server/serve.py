@@ -9,7 +9,6 @@ from pathlib import Path
 from qmkit.config import NOTEBOOKS_DIR, data_dir, exports_dir
 
 START_NOTEBOOK = "Start.ipynb"
-JOIN_NOTEBOOK = "Teilnahme.ipynb"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -20,13 +19,12 @@ EXECUTOR_SETTINGS = ["--VoilaExecutor.iopub_timeout=60"]
 
 
 # Pages opened now and then start their kernel on request (a second or two slower) instead of keeping one
-# warm: each warm kernel costs ~140 MiB and CPU at every server start. Teilnahme is served by the join server.
+# warm: each warm kernel costs ~140 MiB and CPU at every server start.
 COLD_PAGES = (
     "Katalog.ipynb",
     "Einlesen.ipynb",
     "Fristen.ipynb",
     "Rueckmeldung.ipynb",
-    "Teilnahme.ipynb",
     "Zugaenge.ipynb",
 )
 # A kernel that died is not restarted: jupyter_server's restarter brings up a blank kernel under the same id, which
@@ -38,9 +36,8 @@ TEMPLATE_SETTINGS = ["--template=qmkit"]
 
 
 def entry_settings(notebooks: Path) -> list[str]:
-    """``/`` leads to the start page (when the folder has one); the participant notebook is not served."""
-    start = [f"--QmkitVoila.start_page={START_NOTEBOOK}"] if (notebooks / START_NOTEBOOK).exists() else []
-    return [*start, f"--QmkitVoila.hidden_pages={JOIN_NOTEBOOK}"]
+    """``/`` leads to the start page (when the folder has one)."""
+    return [f"--QmkitVoila.start_page={START_NOTEBOOK}"] if (notebooks / START_NOTEBOOK).exists() else []
 
 
 def voila_command(
@@ -78,33 +75,19 @@ def voila_command(
     ]
 
 
-def join_command(
-    port: int, host: str, notebooks: Path = NOTEBOOKS_DIR, cull_after: int = DEFAULT_CULL_AFTER
-) -> list[str]:
-    """The participant server: only the participant notebook, behind the gate of :mod:`qmkit.server.join_gate`.
-
-    No preheated kernels (Voilà runs the gate only for kernels it starts on request), so a visitor without a
-    valid token never gets a kernel.
-    """
+def join_command(port: int, host: str) -> list[str]:
+    """The participant server (:mod:`qmkit.server.participants`): qmkit's own pages for workshop participants and
+    survey respondents – no notebook, no kernel (a participant costs kilobytes, not a kernel each)."""
     return [
         sys.executable,
         "-m",
         "qmkit.server.participants",
-        str(notebooks / JOIN_NOTEBOOK),
         "--no-browser",
         f"--port={port}",
         f"--Voila.ip={host}",
         *TEMPLATE_SETTINGS,
         "--show_tracebacks=False",
-        "--strip_sources=True",
-        "--theme=light",
-        f"--MappingKernelManager.cull_interval={max(1, min(60, cull_after // 2))}",
-        f"--MappingKernelManager.cull_idle_timeout={cull_after}",
-        "--MappingKernelManager.cull_connected=False",
         "--VoilaConfiguration.file_allowlist=[]",
-        "--VoilaConfiguration.show_margins=False",
-        *EXECUTOR_SETTINGS,
-        *KERNEL_SETTINGS,
     ]
 
 

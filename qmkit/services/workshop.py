@@ -6,7 +6,8 @@ token; any other value gets one German refusal that says nothing about what exis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from qmkit.domain.access import Right
@@ -14,13 +15,16 @@ from qmkit.domain.catalog import Catalog, CatalogSet
 from qmkit.domain.text import clean_name, clean_text
 from qmkit.domain.workshop import (
     CANNOT_JUDGE,
+    MAX_PARTICIPANTS,
     Consensus,
     Participant,
     Workshop,
     WorkshopRating,
     WorkshopResult,
     check_answer,
+    check_role,
     check_workshop,
+    closed_reason,
     new_token,
     same_token,
     valid_key,
@@ -145,13 +149,26 @@ class Participation:
         found = self.store.workshops.participant(self.workshop.id, key)
         return found if found is not None and same_token(key, found.key) else None
 
+    def closed(self, today: date | None = None) -> str | None:
+        """Why nobody can answer any more (a German sentence), or None while the workshop is open."""
+        decided = set(self.store.workshops.consensus(self.workshop.id))
+        return closed_reason(self.workshop, today or date.today(), decided)
+
+    def _refuse_when_closed(self) -> None:
+        reason = self.closed()
+        if reason:
+            raise InputError(reason, "workshop")
+
     def join(self, display_name: Any = "", role_group: Any = "", key: str | None = None) -> Participant:
         """Join (or, with the ``key`` of an earlier visit, continue). Names are kept only in named workshops."""
         found = self.participant(key)
         if found is not None:
             return found
+        self._refuse_when_closed()
         name = clean_name(display_name, "display_name", limit=100, label=N_("Name")) if self.workshop.named else ""
-        role = clean_text(role_group, "role_group", limit=100, label=N_("Rollengruppe"))
+        role = check_role(clean_text(role_group, "role_group", limit=100, label=N_("Rollengruppe")))
+        if len(self.store.workshops.participants(self.workshop.id)) >= MAX_PARTICIPANTS:
+            raise InputError(_("Dieser Workshop ist voll. Bitte bei der Moderation melden."), "workshop")
         # A key the browser brought (its cookie) is kept, so the same device continues after a reload.
         new_key = key if key is not None and valid_key(key) else new_token()
         for _attempt in range(3):
@@ -170,8 +187,16 @@ class Participation:
 
     def rate(self, participant: Participant, requirement_id: str, value: Any, comment: Any = "") -> WorkshopRating:
         """Store one participant's answer at once (the later answer of the same person replaces it)."""
+        return self.rate_all(participant, {requirement_id: (value, comment)})[0]
+
+    def rate_all(self, participant: Participant, answers: Mapping[str, tuple[Any, Any]]) -> list[WorkshopRating]:
+        """Store several answers (requirement id -> (value, comment)): all are checked first, so one value not on
+        the scale or one comment too long stores none of them."""
         if participant.workshop_id != self.workshop.id:
             raise NotFoundError(_("Diese Teilnahme gehört zu einem anderen Workshop."))
-        _in_workshop(self.workshop, requirement_id)
-        clean_value, clean_comment = check_answer(self.catalog, requirement_id, value, comment)
-        return self.store.workshops.rate(participant, requirement_id, clean_value, clean_comment)
+        checked = []
+        for requirement_id, (value, comment) in answers.items():
+            _in_workshop(self.workshop, requirement_id)
+            checked.append((requirement_id, *check_answer(self.catalog, requirement_id, value, comment)))
+        self._refuse_when_closed()
+        return [self.store.workshops.rate(participant, req, value, comment) for req, value, comment in checked]

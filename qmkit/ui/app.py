@@ -30,7 +30,7 @@ from qmkit.services.people import People, identify
 from qmkit.services.prefill import Prefill
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.surveys import SurveyService
-from qmkit.services.workshop import Participation, workshop_for_facilitator
+from qmkit.services.workshop import workshop_for_facilitator
 from qmkit.services.written import WrittenWork
 from qmkit.store import Store
 from qmkit.store.catalogs import discover, fingerprint
@@ -61,7 +61,7 @@ def request_query() -> dict[str, str]:
         from voila.utils import get_query_string  # ~1.7 s and 25 MiB: only where it is needed
 
         query = get_query_string() or ""
-    else:  # a kernel started for its request (the participant server) has it in the environment
+    else:  # a kernel started for its request (a page that is not preheated) has it in the environment
         query = os.environ.get("QUERY_STRING", "")
     return {k: v[0] for k, v in parse_qs(query[:2000]).items() if v}
 
@@ -84,9 +84,6 @@ class StoreServices:
 
     def evaluation(self, cycle_id: int) -> SelfEvaluation:
         return SelfEvaluation.open(self._store, cycle_id, self._catalogs, self._access)
-
-    def participation(self, token: str | None) -> Participation:
-        return Participation.open(self._store, token, self._catalogs)
 
     def facilitator_workshop(self, token: str | None) -> Workshop:
         return workshop_for_facilitator(self._store, token)
@@ -117,16 +114,13 @@ class StoreServices:
 
 
 def _message_page(active: str, text: str, kind: str = "error") -> w.VBox:
-    """A German message; participants see no navigation (the QMB's pages are not theirs)."""
+    """A German message below the navigation."""
     feedback = Feedback()
     getattr(feedback, kind)(text)
     return _with_nav(active, feedback)
 
 
 def _with_nav(active: str, feedback: Feedback) -> w.VBox:
-    route = routes.BY_NAME.get(active)
-    if route is not None and route.participants:
-        return page_box(feedback.widget)
     return page_box(make(w.HTML, nav_html(active, None)), feedback.widget)
 
 
@@ -141,14 +135,13 @@ def build_page(
     """Build a page by name from the store and catalogs (used by :func:`page` and by the tests).
 
     ``live`` starts the facilitator's live view updates (in a kernel; the tests call ``refresh`` instead).
-    ``identity``: the person (default: who is logged in, see :func:`qmkit.config.login_name`; workshop
-    participants are anonymous and need none).
+    ``identity``: the person (default: who is logged in, see :func:`qmkit.config.login_name`).
     """
     store = store or Store()
     catalogs = catalogs or discover()
     route = routes.route(name)
     if identity is None:
-        identity = LOCAL if route.participants else identify(store, login_name())
+        identity = identify(store, login_name())
     builder = route.load()
     try:
         return builder(routes.PageRequest(query, catalogs, StoreServices(store, catalogs, identity), live))

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from qmkit.services.prefill import Prefill
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.services.surveys import SurveyService
-    from qmkit.services.workshop import Participation
     from qmkit.services.written import WrittenWork
 
 PAGES_PACKAGE = "qmkit.ui.pages"
@@ -48,7 +47,6 @@ class Route:
     start: int = 0  # place among the start page's links to the chosen cycle (0: not there)
     start_label: str = ""  # the start page's link text when it differs from ``label``
     start_id: str = ""  # element id of the start page's main link (it gets an arrow)
-    participants: bool = False  # served to workshop participants: no navigation, its kernel loads only this page
 
     @property
     def module(self) -> str:
@@ -89,10 +87,9 @@ ROUTES: tuple[Route, ...] = (
     Route("netzwerk", "Netzwerk.ipynb", N_("Netzwerk"), "network:build", cycle=False, nav=False, start=11),
     Route("befragung", "Befragung.ipynb", N_("Befragung"), "survey:build", nav=False, start=12),
     Route("begehung", "Begehung.ipynb", N_("Begehungen"), "inspection:build", cycle=False, nav=False, start=13),
-    Route(
-        "teilnahme", "Teilnahme.ipynb", N_("Teilnahme"), "participant:build", cycle=False, nav=False, participants=True
-    ),
 )
+# Workshop participants and survey respondents have no route: the participant server answers them with its own
+# request handlers (qmkit.server.workshop_pages, qmkit.server.survey_pages), without a kernel.
 BY_NAME = {route.name: route for route in ROUTES}
 
 
@@ -123,8 +120,6 @@ class Services(Protocol):
     def cycles(self) -> CycleService: ...
 
     def evaluation(self, cycle_id: int) -> SelfEvaluation: ...
-
-    def participation(self, token: str | None) -> Participation: ...
 
     def facilitator_workshop(self, token: str | None) -> Workshop: ...
 
