@@ -391,3 +391,72 @@ def test_cli_lists_the_demo_regions_round_and_exports_its_calendar(capsys, tmp_p
     assert "Runde 1999" in capsys.readouterr().err
     assert main(["export", "dialogues", "--out", str(tmp_path / "x.pdf")]) == 1
     store.close()
+
+
+# ---------------------------------------------------------------------- the page
+
+
+def _page(store, identity, network):
+    from qmkit.ui.app import build_page
+
+    return build_page("netzwerk", {"netzwerk": str(network.id)}, store, shipped_catalogs(), identity=identity)
+
+
+def _widgets(widget, kind, label=None):
+    found = [widget] if isinstance(widget, kind) and (label is None or widget.description == label) else []
+    for child in getattr(widget, "children", ()):
+        found += _widgets(child, kind, label)
+    return found
+
+
+def _text(widget) -> str:
+    from tests.test_network_meetings import _texts
+
+    return " ".join(_texts(widget))
+
+
+def test_a_member_plans_records_and_adopts_on_the_page_and_the_coordinator_sees_the_round(store):
+    import ipywidgets as w
+
+    network, _round, members, kora = region(store)
+    anna = person(store, "anna", "Träger 0")
+    page = _page(store, anna.identity, network)
+    assert "Unser Qualitätsdialog" in _text(page) and "noch nicht geplant" in _text(page)
+    [day] = [d for d in _widgets(page, w.DatePicker, "Datum")]
+    day.value = TODAY + timedelta(20)
+    [topics] = _widgets(page, w.Textarea, "Themen")
+    topics.value = "<script>alert(1)</script> Thema Heimaufsicht"
+    [plan_button] = _widgets(page, w.Button, "Qualitätsdialog planen")
+    plan_button.click()
+    plan_button.click()  # a double click: a German message, one dialogue
+    assert len(store.meetings.meetings(network.id, kind=MeetingKind.QUALITAETSDIALOG)) == 1
+    assert "schon einen Qualitätsdialog" in _text(page)
+    page = _page(store, anna.identity, network)
+    assert "Stand in dieser Runde: geplant" in _text(page)
+    [minutes] = _widgets(page, w.Textarea, "Protokoll")
+    minutes.value = MINUTES
+    [day] = [d for d in _widgets(page, w.DatePicker, "Datum") if d.value]
+    day.value = TODAY - timedelta(1)
+    [status] = [d for d in _widgets(page, w.Dropdown, "Status") if ("durchgeführt", "stattgefunden") in d.options]
+    status.value = "stattgefunden"
+    _widgets(page, w.Button, "Qualitätsdialog speichern")[0].click()
+    [text] = [t for t in _widgets(page, w.Textarea, "Vereinbarung")]
+    text.value = AGREEMENT
+    _widgets(page, w.Button, "Vereinbarung festhalten")[0].click()
+    assert "Stand in dieser Runde: durchgeführt" in _text(page) and "<script>alert" not in _text(page)
+    adopt = _widgets(page, w.Button, "Übernehmen")
+    assert len(adopt) == 1
+    adopt[0].click()
+    adopt[0].click()  # twice: one measure
+    cycle = store.cycles.all(members[0].institution_id)[0]
+    [measure] = Planning.open(store, cycle.id, shipped_catalogs()).measures()
+    assert measure.title == "Qualitätsdialog: " + AGREEMENT
+    # the coordinator's overview: counts per kind, no record
+    coordinator = _text(_page(store, kora.access.identity, network))
+    assert "Träger: 1 durchgeführt · 0 geplant · 2 noch nicht geplant" in coordinator
+    assert "Jugendämter: 0 durchgeführt · 0 geplant · 2 noch nicht geplant" in coordinator
+    assert MINUTES not in coordinator and AGREEMENT not in coordinator and "Heimaufsicht" not in coordinator
+    # a Verbund without dialogues in its catalog shows no such card
+    admin = NetworkService(store, shipped_catalogs())
+    verbund = admin.create({"name": "Verbund Süd", "kind": "verbund", "catalog_id": "qesplus"})
+    assert "Qualitätsdialog" not in _text(_page(store, admin.access.identity, verbund))

@@ -27,7 +27,14 @@ from qmkit.domain.network_meetings import (
     check_participants,
 )
 from qmkit.domain.planning import Measure
-from qmkit.domain.quality_dialogues import RoundOverview, check_dialogue, dialogues_offered, round_overview
+from qmkit.domain.quality_dialogues import (
+    HostState,
+    RoundOverview,
+    check_dialogue,
+    dialogues_offered,
+    host_state,
+    round_overview,
+)
 from qmkit.errors import AccessDenied, InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.network_meetings import NetworkMeetings
@@ -154,6 +161,12 @@ class QualityDialogues:
                                       tuple(label(p) for p in d.invited), tuple(label(p) for p in d.participants),
                                       own))  # fmt: skip
         return views
+
+    def own_state(self, member_id: Any, round_id: Any, today: date | None = None) -> HostState:
+        """The member's own state in the round, as the coordinators' overview shows it."""
+        member = self._ready(self.networks.require_member(int(member_id), Right.READ))
+        found = self._round(member.network_id, round_id)
+        return host_state(member, self._dialogues(member.network_id, found.id), found, today or date.today())
 
     def invitations(self, member_id: Any) -> list[DialogueView]:
         """Other members' dialogues this member is invited to: date, time, place, host and topics."""
