@@ -56,6 +56,7 @@ def _open(args: argparse.Namespace) -> tuple[QualityDialogues, int, Round]:
 
 
 def network_dialogues(args: argparse.Namespace) -> int:
+    from qmkit.domain.model import day_text
     from qmkit.domain.quality_dialogues import STATE_LABELS, DialogueState, kind_label
 
     dialogues, network_id, the_round = _open(args)
@@ -74,7 +75,8 @@ def network_dialogues(args: argparse.Namespace) -> int:
         )
         for row in (r for r in overview.rows if r.kind == kind):
             mark = "  ! " if row.overdue else "    "
-            note = f" – {row.note}" if row.note else ""
+            when = _("am {day}").format(day=day_text(row.dialogue.day)) if row.dialogue else ""
+            note = "".join(f" – {x}" for x in (when, row.note) if x)
             print(f"{mark}{row.name}: {_(STATE_LABELS[row.state])}{note}")
     if overview.overdue:
         print("\n" + _("Überfällig oder knapp: {n} (mit ! markiert)").format(n=len(overview.overdue)))

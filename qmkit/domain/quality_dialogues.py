@@ -43,7 +43,8 @@ def dialogues_offered(kind: NetworkKind, procedure_ids: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class HostState:
-    """One member in the round's overview: its state, the dialogue that decides it, whether it is overdue."""
+    """One member in the round's overview: its state, the dialogue that decides it, whether it is overdue and
+    why (``note``: empty when all is well)."""
 
     member_id: int
     name: str
@@ -85,22 +86,17 @@ def host_state(member: Member, dialogues: list[Meeting], round_: Round, today: d
     ends = round_.ends
     if held:
         dialogue = held[0]
-        late = ends is not None and dialogue.day > ends
-        note = _("am {day}").format(day=_day(dialogue.day))
-        note += " " + _("(nach dem Ende der Runde)") if late else ""
+        note = _("nach dem Ende der Runde") if ends is not None and dialogue.day > ends else ""
         return HostState(member.id, member.name, member.kind, DialogueState.DURCHGEFUEHRT, dialogue, False, note)
     if mine:
         dialogue = mine[0]
         if ends is not None and dialogue.day > ends:
-            note, overdue = _("Termin {day} liegt nach dem Ende der Runde ({end})"), True
+            note, overdue = _("Termin liegt nach dem Ende der Runde ({end})").format(end=_day(ends)), True
         elif dialogue.day < today:
-            note, overdue = (
-                _("Termin {day} ist vorbei – noch nicht als durchgeführt erfasst"),
-                bool(ends and ends < today),
-            )
+            note = _("Termin vorbei – noch nicht als durchgeführt erfasst")
+            overdue = ends is not None and ends < today
         else:
-            note, overdue = _("am {day}"), False
-        note = note.format(day=_day(dialogue.day), end=_day(ends))
+            note, overdue = "", False
         return HostState(member.id, member.name, member.kind, DialogueState.GEPLANT, dialogue, overdue, note)
     if ends is None:
         return HostState(member.id, member.name, member.kind, DialogueState.NICHT_GEPLANT)

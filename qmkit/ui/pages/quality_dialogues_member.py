@@ -98,7 +98,8 @@ class MemberDialoguesCard:
             return
         row = self.dialogues.own_state(self.member.id, chosen)
         text = _("Stand in dieser Runde: {state}").format(state=_(STATE_LABELS[row.state]))
-        note = f" – {esc(row.note)}" if row.note else ""
+        when = _("am {day}").format(day=day_text(row.dialogue.day)) if row.dialogue else ""
+        note = "".join(f" – {esc(x)}" for x in (when, row.note) if x)
         css = "qm-tl-ueberfaellig" if row.overdue else STATE_CLASS[row.state]
         self.state.value = f"<div class='{css}'>{esc(text)}{note}</div>"
         views = self.views()
