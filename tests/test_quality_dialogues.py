@@ -460,3 +460,33 @@ def test_a_member_plans_records_and_adopts_on_the_page_and_the_coordinator_sees_
     admin = NetworkService(store, shipped_catalogs())
     verbund = admin.create({"name": "Verbund Süd", "kind": "verbund", "catalog_id": "qesplus"})
     assert "Qualitätsdialog" not in _text(_page(store, admin.access.identity, verbund))
+
+
+def test_the_coordination_enters_the_dialogue_of_a_member_on_its_own_installation(store):
+    import ipywidgets as w
+
+    network, the_round, _members, kora = region(store)
+    admin = NetworkService(store, shipped_catalogs())
+    external = admin.invite(network.id, {"name": "Kreisjugendamt Hohenlohe (eigene Installation)", "kind": "jugendamt"})
+    store.networks.set_member(external.id, status="mitglied")  # as reading its first contribution file does
+    anna = as_qmb(store, "anna", "Träger 0")
+    with pytest.raises(AccessDenied):  # a member cannot enter another member's dialogue
+        plan(anna, external, the_round, 10)
+    page = _page(store, kora.access.identity, network)
+    [box] = [a for a in _widgets(page, w.Accordion) if "Mitglieder mit eigener Installation" in a.titles]
+    [who] = _widgets(box, w.Dropdown, "Mitglied")
+    assert who.value == external.id
+    [day] = _widgets(box, w.DatePicker, "Datum")
+    day.value = TODAY - timedelta(8)
+    [status] = _widgets(box, w.Dropdown, "Status")
+    status.value = "stattgefunden"
+    [enter] = _widgets(box, w.Button, "Eintragen")
+    enter.click()
+    assert "Jugendämter: 1 durchgeführt · 0 geplant · 2 noch nicht geplant" in _text(page)
+    day.value = TODAY - timedelta(9)
+    enter.click()  # entered again: the same dialogue changes
+    [dialogue] = [d for d in store.meetings.meetings(network.id, kind=MeetingKind.QUALITAETSDIALOG)]
+    assert (dialogue.host_member_id, dialogue.day, dialogue.revision) == (external.id, TODAY - timedelta(9), 2)
+    assert {r.member_id: r.state for r in kora.overview(network.id, the_round.id).rows}[external.id] == (
+        DialogueState.DURCHGEFUEHRT
+    )

@@ -184,8 +184,14 @@ class QualityDialogues:
     def plan(
         self, member_id: Any, round_id: Any, values: dict[str, Any], invited: tuple[Any, Any] = ((), "")
     ) -> Meeting:
-        """Plan the member's dialogue in the round; ``invited``: (member ids, persons one per line)."""
-        member = self._ready(self.networks.require_member(int(member_id), Right.MANAGE))
+        """Plan the member's dialogue in the round; ``invited``: (member ids, persons one per line). For a member on
+        its own installation the coordination enters the dates (it cannot do so here itself)."""
+        member = self.store.networks.member(int(member_id))
+        if member.institution_id is None:  # on its own installation: the coordination enters its dates here
+            self.networks.require_coordinator(member.network_id)
+        else:
+            member = self.networks.require_member(member.id, Right.MANAGE)
+        member = self._ready(member)
         found = self._round(member.network_id, round_id)
         clean = check_dialogue({"status": MeetingStatus.GEPLANT.value, **values}, found, member, date.today())
         joined = {m.id for m in self.store.networks.members(member.network_id) if m.joined} - {member.id}
@@ -202,7 +208,12 @@ class QualityDialogues:
         present: tuple[Any, Any] | None = None,
     ) -> Meeting:
         """Change or record the member's own dialogue: fields, who is invited, who took part."""
-        member = self._ready(self.networks.require_member(int(member_id), Right.MANAGE))
+        member = self.store.networks.member(int(member_id))
+        if member.institution_id is None:  # on its own installation: the coordination enters its dates here
+            self.networks.require_coordinator(member.network_id)
+        else:
+            member = self.networks.require_member(member.id, Right.MANAGE)
+        member = self._ready(member)
         current = self._own(member, dialogue_id)
         found = self._round(member.network_id, current.round_id)
         merged = {

@@ -14,8 +14,8 @@ import ipywidgets as w
 from qmkit.config import exports_dir
 from qmkit.documents.meeting_calendar import dialogues_filename, meetings_calendar
 from qmkit.domain.model import day_text
-from qmkit.domain.network import Network, Round
-from qmkit.domain.network_meetings import Meeting
+from qmkit.domain.network import Member, Network, Round
+from qmkit.domain.network_meetings import Meeting, MeetingStatus
 from qmkit.domain.quality_dialogues import STATE_LABELS, DialogueState, HostState, RoundOverview, kind_label
 from qmkit.i18n import _
 from qmkit.services.quality_dialogues import QualityDialogues
@@ -121,7 +121,40 @@ class DialoguesCard:
             self.download,
             self.listing,
         )
+        external = [m for m in dialogues.networks.members(network.id) if m.joined and m.institution_id is None]
+        if external:
+            self.widget.children += (self._external_box(external),)
         self.show()
+
+    def _external_box(self, external: list[Member]) -> w.Accordion:
+        """Members on their own installation cannot plan here: the coordination enters their date and state."""
+        label = {"description_width": "120px"}
+        who = make(w.Dropdown, options=[(m.name, m.id) for m in external], description=_("Mitglied"),
+                   layout={"width": "420px"}, style=label)  # fmt: skip
+        day = make(w.DatePicker, description=_("Datum"), layout={"width": "420px"}, style=label)
+        place = make(w.Text, description=_("Ort"), layout={"width": "420px"}, style=label)
+        states = [(_("geplant"), MeetingStatus.GEPLANT.value), (_("durchgeführt"), MeetingStatus.STATTGEFUNDEN.value),
+                  (_("abgesagt"), MeetingStatus.ABGESAGT.value)]  # fmt: skip
+        status = make(w.Dropdown, options=states, description=_("Status"), layout={"width": "420px"}, style=label)
+
+        def enter() -> None:
+            values = {"day": day.value, "place": place.value, "status": status.value}
+            overview = self.dialogues.overview(self.network.id, self.round_choice.value)
+            row = next(r for r in overview.rows if r.member_id == who.value)
+            if row.dialogue is not None:
+                self.dialogues.update(who.value, row.dialogue.id, values)
+            else:
+                self.dialogues.plan(who.value, self.round_choice.value, values)
+            self.feedback.ok(_("Qualitätsdialog von „{name}“ eingetragen.").format(name=who.label))
+            self.show()
+
+        lead = _(
+            "Diese Mitglieder arbeiten mit einer eigenen Installation; Termin und Stand trägt die Koordination ein."
+        )
+        body = make(w.VBox, [make(w.HTML, f"<div class='qm-muted'>{esc(lead)}</div>"), who, day, place, status,
+                             make(w.HBox, [button(self.wrap, "Eintragen", "save", enter)])])  # fmt: skip
+        title = _("Mitglieder mit eigener Installation")
+        return make(w.Accordion, children=[body], titles=(title,), selected_index=None)
 
     def show(self, today: date | None = None) -> None:
         self.download.value = ""
