@@ -139,6 +139,27 @@ def test_a_member_plans_its_dialogue_and_records_it(store):
     assert len(meetings.plan_year(network.id, meetings.propose(network.id, TODAY.year), {})) == 4
 
 
+def test_three_clicks_at_the_same_moment_plan_one_dialogue(store):
+    network, the_round, members, _kora = region(store)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        try:
+            plan(as_qmb(store, "anna", "Träger 0"), members[0], the_round, 30)
+            outcomes.append("ok")
+        except InputError:
+            outcomes.append("refused")
+
+    as_qmb(store, "anna", "Träger 0")  # the person exists before the threads start
+    threads = [threading.Thread(target=click) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused", "refused"]
+    assert len(store.meetings.meetings(network.id, kind=MeetingKind.QUALITAETSDIALOG)) == 1
+
+
 def test_a_cancelled_dialogue_makes_room_for_a_new_one(store):
     _network, the_round, members, _kora = region(store)
     anna = as_qmb(store, "anna", "Träger 0")
