@@ -82,6 +82,7 @@ BOTH_ENGINES = {
     "test_word_reports",
     "test_inspections",
     "test_written",
+    "test_quality_dialogues",
 }
 
 

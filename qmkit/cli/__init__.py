@@ -18,6 +18,7 @@ from pathlib import Path
 from qmkit.cli import inspections, network_files, survey, written
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
+from qmkit.cli.dialogues import export_dialogues, network_dialogues
 from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
 from qmkit.cli.meetings import export_meetings
 from qmkit.cli.network import demo_network, export_network_report, network_create, network_list
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export inspection-sheet": inspections.export_inspection,
         "inspection list": inspections.inspection_list,
         "export selfreport": written.export_selfreport,
+        "export dialogues": export_dialogues,
+        "network dialogues": network_dialogues,
         "network create": network_create,
         "network list": network_list,
         "import checklist": import_checklist,

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from qmkit.cli import inspections, network_files, survey, written
+from qmkit.cli import dialogues, inspections, network_files, survey, written
 from qmkit.i18n import _
 
 
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dsub.add_parser("status", help=_("Datenbank und Schema-Version anzeigen"))
     _user(sub)
-    _network(sub)
+    dialogues.add_parsers(_network(sub), exports)
     hub = sub.add_parser("hub", help=_("JupyterHub mit Anmeldung für mehrere Personen starten (Probebetrieb)"))
     hub.add_argument("--port", type=int, default=8000, help=_("Port (Standard 8000)"))
     hub.add_argument("--ip", default="127.0.0.1", help=_("Adresse (Standard 127.0.0.1; 0.0.0.0 öffnet bewusst)"))
@@ -200,7 +200,7 @@ def _import(sub: Any) -> Any:
     return isub
 
 
-def _network(sub: Any) -> None:
+def _network(sub: Any) -> Any:
     network = sub.add_parser("network", help=_("Netzwerke (Verbund, Region, Kommune)"))
     nsub = network.add_subparsers(dest="network_command", required=True, metavar="AKTION")
     create = nsub.add_parser("create", help=_("Netzwerk anlegen (Administration)"))
@@ -210,3 +210,4 @@ def _network(sub: Any) -> None:
     create.add_argument("--threshold", type=int, default=5, help=_("Mindestgruppe für Werte (Standard 5, mind. 3)"))
     create.add_argument("--coordinator", help=_("Anmeldename der Person, die das Netzwerk koordiniert"))
     nsub.add_parser("list", help=_("Netzwerke anzeigen"))
+    return nsub

@@ -1,4 +1,5 @@
-"""The meetings of a network as an iCalendar file (.ics) for Outlook, Thunderbird or a phone calendar.
+"""The meetings (or the quality dialogues of a round) of a network as an iCalendar file (.ics) for Outlook,
+Thunderbird or a phone calendar.
 
 A pure function: meetings in, bytes out. A meeting with a time is a timed event in German local time
 (Europe/Berlin, with its VTIMEZONE), one without a time an all-day event; the place is the event's location, the
@@ -14,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from qmkit.domain.network_meetings import Meeting, MeetingStatus
-from qmkit.i18n import _
+from qmkit.domain.network_meetings import Meeting, MeetingKind, MeetingStatus
+from qmkit.i18n import N_, _
 
 ZONE = ZoneInfo("Europe/Berlin")
 DEFAULT_LENGTH = timedelta(hours=3)  # a meeting with a beginning and no end
@@ -24,6 +25,7 @@ STATUS = {
     MeetingStatus.STATTGEFUNDEN: "CONFIRMED",
     MeetingStatus.ABGESAGT: "CANCELLED",
 }
+CATEGORY = {MeetingKind.TREFFEN: N_("Netzwerktreffen"), MeetingKind.QUALITAETSDIALOG: N_("Qualitätsdialog")}
 
 
 def _berlin() -> Timezone:
@@ -47,6 +49,11 @@ def meetings_filename(network: str, year: int | None = None) -> str:
     return f"Netzwerktreffen_{keep}{f'_{year}' if year else ''}.ics"
 
 
+def dialogues_filename(network: str, round_name: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{network}_{round_name}")[:120]
+    return f"Qualitaetsdialoge_{keep}.ics"
+
+
 def _event(meeting: Meeting, network: str, host: str, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", f"{meeting.uid}@qmkit")
@@ -67,23 +74,27 @@ def _event(meeting: Meeting, network: str, host: str, stamp: datetime) -> Event:
     if host:
         lines.append(_("Gastgeber: {host}").format(host=host))
     if meeting.agenda:
-        lines += ["", _("Tagesordnung:"), meeting.agenda]
+        heading = _("Themen:") if meeting.kind == MeetingKind.QUALITAETSDIALOG else _("Tagesordnung:")
+        lines += ["", heading, meeting.agenda]
     lines += ["", _("Erstellt mit qmkit")]
     event.add("description", "\n".join(lines).strip())
     event.add("status", STATUS[meeting.status])
-    event.add("categories", [_("Netzwerktreffen")])
+    event.add("categories", [_(CATEGORY[meeting.kind])])
     return event
 
 
-def meetings_calendar(network: str, meetings: Sequence[tuple[Meeting, str]], stamp: datetime | None = None) -> bytes:
-    """Every meeting (with the host's name as this person may see it) of ``network`` as iCalendar bytes."""
+def meetings_calendar(
+    network: str, meetings: Sequence[tuple[Meeting, str]], stamp: datetime | None = None, title: str = ""
+) -> bytes:
+    """Every meeting (with the host's name as this person may see it) of ``network`` as iCalendar bytes;
+    ``title``: the calendar's name (default "Netzwerktreffen <network>")."""
     stamp = stamp or datetime.now(UTC)
     cal = Calendar()
     cal.add("prodid", "-//qmkit//Netzwerktreffen//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", _("Netzwerktreffen {network}").format(network=network))
+    cal.add("x-wr-calname", title or _("Netzwerktreffen {network}").format(network=network))
     if any(m.starts is not None for m, _host in meetings):
         cal.add_component(_berlin())
     for meeting, host in meetings:

@@ -47,6 +47,13 @@ WEEKDAY_LABELS = (
 )
 
 
+class MeetingKind(StrEnum):
+    """A network meeting, or a member's quality dialogue within a round (QMF: every member hosts one per round)."""
+
+    TREFFEN = "treffen"
+    QUALITAETSDIALOG = "qualitaetsdialog"
+
+
 class MeetingStatus(StrEnum):
     GEPLANT = "geplant"
     STATTGEFUNDEN = "stattgefunden"
@@ -80,10 +87,12 @@ DECIDED = (AdoptionStatus.UEBERNOMMEN, AdoptionStatus.ANGEPASST)  # a measure ex
 
 @dataclass(frozen=True)
 class Participant:
-    """Who took part: a member institution (``member_id``) and/or a person's name (guests, speakers)."""
+    """Who took part (or, ``invited``, who is invited): a member institution (``member_id``) and/or a person's
+    name (guests, speakers)."""
 
     member_id: int | None
     name: str = ""
+    invited: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,9 @@ class Meeting:
     participants: tuple[Participant, ...] = ()
     changed_by: str = ""
     changed_at: str = ""
+    kind: MeetingKind = MeetingKind.TREFFEN
+    round_id: int | None = None  # a quality dialogue's round
+    invited: tuple[Participant, ...] = ()  # invited to a quality dialogue (``participants``: who took part)
 
     @property
     def year(self) -> int:
@@ -274,8 +286,8 @@ def check_meeting(values: dict[str, Any], member_ids: set[int], today: date) -> 
     }
 
 
-def check_participants(member_ids: Any, names: Any, joined: set[int]) -> list[Participant]:
-    """Participating members (ids of joined members) and persons (one name per line), without doubles."""
+def check_participants(member_ids: Any, names: Any, joined: set[int], invited: bool = False) -> list[Participant]:
+    """Participating (or ``invited``) members (ids of joined members) and persons (one name per line), no doubles."""
     chosen = []
     for raw in member_ids or ():
         member = _number(raw)
@@ -291,7 +303,7 @@ def check_participants(member_ids: Any, names: Any, joined: set[int]) -> list[Pa
             people.append(name)
     if len(chosen) + len(people) > MAX_PARTICIPANTS:
         raise InputError(_("Höchstens {n} Teilnehmende je Treffen.").format(n=MAX_PARTICIPANTS), "participants")
-    return [Participant(m) for m in chosen] + [Participant(None, p) for p in people]
+    return [Participant(m, "", invited) for m in chosen] + [Participant(None, p, invited) for p in people]
 
 
 # ---------------------------------------------------------------------- agreements and adoptions
@@ -309,16 +321,20 @@ def check_meeting_agreement(values: dict[str, Any], meeting_day: date) -> dict[s
     return {"text": text, "agreed_on": agreed_on, "due": due}
 
 
-def measure_title(text: str) -> str:
-    """The title a measure from an agreement gets: its first line, shortened to fit."""
+def measure_title(text: str, dialogue: bool = False) -> str:
+    """The title a measure from an agreement (of a quality dialogue) gets: its first line, shortened to fit."""
     first = text.strip().splitlines()[0] if text.strip() else ""
-    title = _("Netzwerk: {text}").format(text=first)
+    title = (_("Qualitätsdialog: {text}") if dialogue else _("Netzwerk: {text}")).format(text=first)
     return title if len(title) <= TITLE_LIMIT else title[: TITLE_LIMIT - 1].rstrip() + "…"
 
 
-def measure_description(network: str, text: str, agreed_on: date | None) -> str:
+def measure_description(network: str, text: str, agreed_on: date | None, dialogue: bool = False) -> str:
     day = agreed_on.strftime("%d.%m.%Y") if agreed_on else ""
-    head = _("Vereinbarung des Netzwerks „{network}“ vom {day}:").format(network=network, day=day)
+    head = (
+        _("Vereinbarung aus dem Qualitätsdialog (Netzwerk „{network}“) vom {day}:")
+        if dialogue
+        else _("Vereinbarung des Netzwerks „{network}“ vom {day}:")
+    ).format(network=network, day=day)
     return (head + "\n" + text)[:4000]
 
 

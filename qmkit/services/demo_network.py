@@ -15,6 +15,7 @@ from qmkit.domain.network import MemberKind, Network, NetworkKind
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import Access
+from qmkit.services.demo_dialogues import add_demo_dialogues
 from qmkit.services.demo_inspections import add_demo_inspections
 from qmkit.services.demo_meetings import add_demo_meetings
 from qmkit.services.network_compare import NetworkComparison
@@ -91,7 +92,8 @@ def create_demo_network(store: Store, catalogs: CatalogSet, catalog_id: str, siz
             "name": DEMO_NETWORK,
             "kind": kind.value,
             "catalog_id": catalog.id,
-            "description": "Ein erfundenes Netzwerk zum Ausprobieren: Vergleich, Runden, Treffen, Vereinbarungen.",
+            "description": "Ein erfundenes Netzwerk zum Ausprobieren: Vergleich, Runden, Treffen, Vereinbarungen"
+            + (", Qualitätsdialoge." if kind == NetworkKind.REGION else "."),
         }
     )
     rounds = [service.add_round(network.id, {"name": n, "starts": s, "ends": e}) for n, s, e in _round_names(catalog)]
@@ -130,4 +132,5 @@ def create_demo_network(store: Store, catalogs: CatalogSet, catalog_id: str, siz
             maturity = min(0.95, max(0.05, maturity + rng.uniform(-0.05, 0.2)))
     add_demo_meetings(service, network)
     add_demo_inspections(service, network)
+    add_demo_dialogues(service, network)
     return store.networks.get(network.id), True

@@ -38,7 +38,7 @@ from qmkit.domain.network_meetings import (
     tally,
 )
 from qmkit.domain.planning import Measure, check_measure
-from qmkit.errors import InputError
+from qmkit.errors import AccessDenied, InputError
 from qmkit.i18n import _
 from qmkit.services.networks import NetworkService
 from qmkit.services.planning import Planning
@@ -213,7 +213,10 @@ class NetworkMeetings:
     def agreement_status(self, network_id: int) -> list[AgreementStatus]:
         """Per released agreement: the numbers, and per member its status – for the coordinators only."""
         self.networks.require_coordinator(network_id)
-        released = [a for a in self.store.networks.agreements(network_id) if a.released]
+        dialogues = self.store.dialogues.hosts(network_id)  # their agreements go to the host alone
+        released = [
+            a for a in self.store.networks.agreements(network_id) if a.released and a.meeting_id not in dialogues
+        ]
         everyone = [m for m in self.store.networks.members(network_id) if m.joined]
         asked = [m for m in everyone if m.institution_id is not None]
         decisions = self.store.meetings.adoptions([a.id for a in released])
@@ -228,13 +231,15 @@ class NetworkMeetings:
     # ------------------------------------------------------------------ deciding (a member's QMB)
 
     def open_agreements(self, member_id: int) -> list[tuple[Agreement, Adoption]]:
-        """The agreements released to this member with its decision (newest first)."""
+        """The agreements released to this member with its decision (newest first): the network's, and those of the
+        quality dialogues it hosted."""
         member = self.networks.require_member(int(member_id), Right.READ)
         mine = self.store.meetings.adoptions_of(member.id)
+        hosts = self.store.dialogues.hosts(member.network_id)
         return [
             (a, mine.get(a.id, Adoption(a.id, member.id)))
             for a in self.store.networks.agreements(member.network_id)
-            if a.released and member.joined
+            if a.released and member.joined and hosts.get(a.meeting_id or 0, member.id) == member.id
         ]
 
     def member_cycles(self, member_id: int) -> list[Cycle]:
@@ -245,9 +250,10 @@ class NetworkMeetings:
     def default_measure(self, agreement: Agreement) -> dict[str, Any]:
         """Title, description and due date a measure from this agreement gets unless the member adapts it."""
         network = self.store.networks.get(agreement.network_id)
+        dialogue = agreement.meeting_id in self.store.dialogues.hosts(agreement.network_id)
         return {
-            "title": measure_title(agreement.text),
-            "description": measure_description(network.name, agreement.text, agreement.agreed_on),
+            "title": measure_title(agreement.text, dialogue),
+            "description": measure_description(network.name, agreement.text, agreement.agreed_on, dialogue),
             "due": agreement.due,
         }
 
@@ -257,6 +263,9 @@ class NetworkMeetings:
             raise InputError(_("Bitte zuerst die Einladung annehmen."), "member")
         if not agreement.released:
             raise InputError(_("Diese Vereinbarung ist noch nicht für die Mitglieder freigegeben."), "agreement")
+        hosts = self.store.dialogues.hosts(member.network_id)
+        if hosts.get(agreement.meeting_id or 0, member.id) != member.id:
+            raise AccessDenied(_("Diese Vereinbarung gehört zum Qualitätsdialog einer anderen Einrichtung."))
         return agreement
 
     def adopt(

@@ -194,8 +194,10 @@ class NetworkService:
         return self.store.networks.add_round(network_id, check_round(values))
 
     def agreements(self, network_id: int) -> list[Agreement]:
+        """The network's agreements (those of a member's quality dialogue stay with the member)."""
         self.require_view(network_id)
-        return self.store.networks.agreements(network_id)
+        dialogues = self.store.dialogues.hosts(network_id)
+        return [a for a in self.store.networks.agreements(network_id) if a.meeting_id not in dialogues]
 
     def add_agreement(self, network_id: int, values: dict[str, Any]) -> Agreement:
         self.require_coordinator(network_id)

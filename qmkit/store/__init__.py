@@ -9,6 +9,7 @@ from __future__ import annotations
 from qmkit.store.assessments import Assessments
 from qmkit.store.carry_over import CarryOver
 from qmkit.store.cycles import Cycles, Institutions
+from qmkit.store.dialogues import Dialogues
 from qmkit.store.engine import Database
 from qmkit.store.evidence import Evidence
 from qmkit.store.feedback import Feedback
@@ -49,6 +50,7 @@ class Store:
         self.meetings = Meetings(self.db)
         self.inspections = Inspections(self.db)
         self.written = Written(self.db)
+        self.dialogues = Dialogues(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -2,12 +2,15 @@
 agreements released to their plans. The agreements themselves stay in ``network_agreements`` (which gets the meeting,
 a due date and when it was released).
 
+Schema 16: a meeting has a kind – a network meeting ('treffen') or a member's quality dialogue of a round
+('qualitaetsdialog', hosted by the member, ``round_id`` set) – and a participant may be invited rather than present.
+
 Part of the same :data:`qmkit.store.tables.metadata`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, Time, UniqueConstraint, false
 
 import qmkit.store.network_tables  # noqa: F401  (networks, members and agreements first)
 from qmkit.store.tables import metadata
@@ -30,6 +33,9 @@ network_meetings = Table(
     Column("revision", Integer, nullable=False, default=1),  # the calendar's SEQUENCE
     Column("changed_by", String(200), nullable=False, default=""),
     Column("changed_at", String(40), nullable=False),
+    # schema 16: 'treffen' (network meeting) or 'qualitaetsdialog' (a member's quality dialogue in a round)
+    Column("kind", String(20), nullable=False, default="treffen", server_default="treffen"),
+    Column("round_id", Integer, ForeignKey("network_rounds.id"), nullable=True, index=True),
 )
 
 network_meeting_participants = Table(
@@ -39,6 +45,7 @@ network_meeting_participants = Table(
     Column("meeting_id", Integer, ForeignKey("network_meetings.id"), nullable=False, index=True),
     Column("member_id", Integer, ForeignKey("network_members.id"), nullable=True),
     Column("name", String(200), nullable=False, default=""),  # a person (guest, speaker) – not a client
+    Column("invited", Boolean, nullable=False, default=False, server_default=false()),  # schema 16: invited only
 )
 
 network_adoptions = Table(

@@ -15,7 +15,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from qmkit.domain.model import now_iso
 from qmkit.domain.network import Agreement, MemberStatus
-from qmkit.domain.network_meetings import DECIDED, Adoption, AdoptionStatus, Meeting, MeetingStatus, Participant
+from qmkit.domain.network_meetings import (
+    DECIDED,
+    Adoption,
+    AdoptionStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+)
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import meeting_tables as mt
@@ -27,8 +35,11 @@ from qmkit.store.networks import agreement_row
 from qmkit.store.plans import insert_measure
 
 
-def _meeting(row: Any, participants: tuple[Participant, ...] = ()) -> Meeting:
+def meeting_row(row: Any, participants: tuple[Participant, ...] = ()) -> Meeting:
     return Meeting(
+        kind=MeetingKind(row.kind),
+        round_id=row.round_id,
+        invited=tuple(p for p in participants if p.invited),
         id=row.id,
         network_id=row.network_id,
         day=row.day,
@@ -42,7 +53,7 @@ def _meeting(row: Any, participants: tuple[Participant, ...] = ()) -> Meeting:
         status=MeetingStatus(row.status),
         uid=row.uid,
         revision=row.revision,
-        participants=participants,
+        participants=tuple(p for p in participants if not p.invited),
         changed_by=row.changed_by,
         changed_at=row.changed_at,
     )
@@ -83,24 +94,33 @@ class Meetings:
         rows = conn.execute(select(p).where(p.c.meeting_id.in_(meeting_ids)).order_by(p.c.id)).all()
         found: dict[int, list[Participant]] = {}
         for r in rows:
-            found.setdefault(r.meeting_id, []).append(Participant(r.member_id, r.name))
+            found.setdefault(r.meeting_id, []).append(Participant(r.member_id, r.name, bool(r.invited)))
         return {k: tuple(v) for k, v in found.items()}
 
-    def meetings(self, network_id: int, year: int | None = None) -> list[Meeting]:
-        """The network's meetings by date (of one year when given), with their participants."""
+    def meetings(
+        self,
+        network_id: int,
+        year: int | None = None,
+        kind: MeetingKind = MeetingKind.TREFFEN,
+        round_id: int | None = None,
+    ) -> list[Meeting]:
+        """The network's meetings of ``kind`` by date (of one year, of one round when given), with participants."""
         m = mt.network_meetings
-        query = select(m).where(m.c.network_id == network_id).order_by(m.c.day, m.c.starts, m.c.id)
+        where = [m.c.network_id == network_id, m.c.kind == kind.value]
+        if round_id is not None:
+            where.append(m.c.round_id == round_id)
+        query = select(m).where(and_(*where)).order_by(m.c.day, m.c.starts, m.c.id)
         with self.db.read() as conn:
             rows = [r for r in conn.execute(query).all() if year is None or r.day.year == year]
             participants = self._participants(conn, [r.id for r in rows])
-        return [_meeting(r, participants.get(r.id, ())) for r in rows]
+        return [meeting_row(r, participants.get(r.id, ())) for r in rows]
 
     def meeting(self, meeting_id: int) -> Meeting:
         m = mt.network_meetings
         row = self.db.one(select(m).where(m.c.id == meeting_id), _("Dieses Treffen gibt es nicht (mehr)."))
         with self.db.read() as conn:
             participants = self._participants(conn, [row.id])
-        return _meeting(row, participants.get(row.id, ()))
+        return meeting_row(row, participants.get(row.id, ()))
 
     def last_hosted(self, network_id: int) -> dict[int, Any]:
         """Member id → the day of the latest meeting it hosted (cancelled ones do not count)."""
@@ -112,6 +132,7 @@ class Meetings:
                     m.c.network_id == network_id,
                     m.c.host_member_id.is_not(None),
                     m.c.status != MeetingStatus.ABGESAGT.value,
+                    m.c.kind == MeetingKind.TREFFEN.value,
                 )
             )
             .group_by(m.c.host_member_id)
@@ -129,7 +150,8 @@ class Meetings:
         m = mt.network_meetings
         with self.db.write() as conn:
             self._lock_network(conn, network_id)
-            days = conn.execute(select(m.c.day).where(m.c.network_id == network_id)).scalars().all()
+            treffen = and_(m.c.network_id == network_id, m.c.kind == MeetingKind.TREFFEN.value)
+            days = conn.execute(select(m.c.day).where(treffen)).scalars().all()
             if any(d.year == year for d in days):
                 raise InputError(
                     _(
@@ -162,8 +184,16 @@ class Meetings:
         return self.meeting(made)
 
     @retrying
-    def update(self, meeting_id: int, values: dict[str, Any], participants: list[Participant] | None, by: str) -> None:
-        """Change a meeting's fields (and, when given, replace its participants) in one transaction."""
+    def update(
+        self,
+        meeting_id: int,
+        values: dict[str, Any],
+        participants: list[Participant] | None,
+        by: str,
+        invited: list[Participant] | None = None,
+    ) -> None:
+        """Change a meeting's fields (and, when given, replace who took part and who is invited) in one
+        transaction."""
         m, p = mt.network_meetings, mt.network_meeting_participants
         with self.db.write() as conn:
             conn.execute(
@@ -171,13 +201,14 @@ class Meetings:
                 .where(m.c.id == meeting_id)
                 .values(revision=m.c.revision + 1, changed_by=by, changed_at=now_iso(), **values)
             )
-            if participants is not None:
-                conn.execute(delete(p).where(p.c.meeting_id == meeting_id))
-                if participants:
-                    conn.execute(
-                        insert(p),
-                        [{"meeting_id": meeting_id, "member_id": x.member_id, "name": x.name} for x in participants],
-                    )
+            for flag, people in ((False, participants), (True, invited)):
+                if people is None:
+                    continue
+                conn.execute(delete(p).where(and_(p.c.meeting_id == meeting_id, p.c.invited == flag)))
+                if people:
+                    rows = [{"meeting_id": meeting_id, "member_id": x.member_id, "name": x.name, "invited": flag}
+                            for x in people]  # fmt: skip
+                    conn.execute(insert(p), rows)
 
     # ------------------------------------------------------------------ agreements and their release
 
@@ -200,15 +231,16 @@ class Meetings:
         return agreement_row(self.db.one(select(a).where(a.c.id == agreement_id), missing))
 
     @retrying
-    def release(self, agreement_id: int, by: str) -> int:
-        """Release the agreement to every joined member with an institution on this server: an open decision each
-        (members already asked keep theirs). Returns how many members were asked now."""
+    def release(self, agreement_id: int, by: str, only: set[int] | None = None) -> int:
+        """Release the agreement to every joined member with an institution on this server (``only``: to these
+        members – a quality dialogue's host): an open decision each (members already asked keep theirs). Returns
+        how many members were asked now."""
         a, m = nt.network_agreements, nt.network_members
         with self.db.write() as conn:
             row = conn.execute(select(a).where(a.c.id == agreement_id).with_for_update()).one()
             if not row.released_at:
                 conn.execute(update(a).where(a.c.id == agreement_id).values(released_at=now_iso(), released_by=by))
-            members = conn.execute(
+            found = conn.execute(
                 select(m.c.id).where(
                     and_(
                         m.c.network_id == row.network_id,
@@ -217,6 +249,7 @@ class Meetings:
                     )
                 )
             ).scalars()
+            members = [x for x in found if only is None or x in only]
             stamp = now_iso()
             rows = [
                 {

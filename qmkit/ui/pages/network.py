@@ -22,11 +22,14 @@ from qmkit.services.network_compare import NetworkComparison
 from qmkit.services.network_files import NetworkFiles
 from qmkit.services.network_meetings import NetworkMeetings
 from qmkit.services.networks import NetworkService
+from qmkit.services.quality_dialogues import QualityDialogues
 from qmkit.ui.pages.network_coord import CoordinatorCards, create_card
 from qmkit.ui.pages.network_files import CoordinatorFileCard, join_card, member_file_card
 from qmkit.ui.pages.network_meetings import MeetingsCard
 from qmkit.ui.pages.network_meetings_member import MemberMeetingsCard
 from qmkit.ui.pages.network_member import MemberCards, invitations_card
+from qmkit.ui.pages.quality_dialogues import DialoguesCard
+from qmkit.ui.pages.quality_dialogues_member import MemberDialoguesCard
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, guard, make, page_box
 from qmkit.ui.widgets.network_chart import areas_html, requirements_html, trend_html
@@ -161,14 +164,22 @@ class NetworkPage:
             parts.append(make(w.HBox, [self.view_choice, self.round_choice]))
             parts += self._comparison(network, member, reports)
         meetings = NetworkMeetings(self.service)
+        dialogues = QualityDialogues(self.service)
+        # quality dialogues in a region (or where the catalog asks for them); a copy on a member's laptop has none
+        with_dialogues = not network.copy and dialogues.offered(network.id)
         if member is not None:
             latest = reports[-1] if reports else None
             parts += MemberCards(self.compare, member, self.guard, self.feedback, self.after_change).widgets(latest)
             if network.copy:
                 parts.append(member_file_card(self.files, member, self.guard, self.feedback, self.after_change))
             else:  # a member's copy on its own laptop has no meetings: the coordinator's installation keeps them
+                if with_dialogues:
+                    card = MemberDialoguesCard(dialogues, network, member, self.guard, self.feedback, self.show)
+                    parts.append(card.widget)
                 parts.append(MemberMeetingsCard(meetings, network, member, self.guard, self.feedback).widget)
         if self.service.coordinates(network.id) and not network.copy:
+            if with_dialogues:
+                parts.append(DialoguesCard(dialogues, network, self.guard, self.feedback).widget)
             parts.append(MeetingsCard(meetings, network, self.guard, self.feedback).widget)
             parts += CoordinatorCards(self.service, network, self.guard, self.feedback, self.after_change).widgets()
             files = CoordinatorFileCard(self.files, network, self.guard, self.feedback, self.after_change)
