@@ -5,6 +5,7 @@ workshop; the participant server's gate refuses what it must."""
 
 from __future__ import annotations
 
+import base64
 import io
 from pathlib import Path
 
@@ -145,6 +146,20 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
     reason = book["Ergebnisse"].cell(row=2 + ws.requirement_ids.index(first), column=header.index("Begründung") + 1)
     assert reason.data_type == "s" and reason.value.startswith("=HYPERLINK")
     assert "anonym" in str(book["Bericht"]["B10"].value)
+    # the same report in Word: consensus, reason as text, the anonymity line
+    from docx import Document as read_docx
+
+    from tests.conftest import libreoffice_pdf_text
+
+    facilitator.export_word()
+    href = facilitator.download.value.split("base64,", 1)[1].split('"', 1)[0]
+    word = tmp_path / "workshop.docx"
+    word.write_bytes(base64.b64decode(href))
+    cells = [c.text for t in read_docx(str(word)).tables for r in t.rows for c in r.cells]
+    assert any(c.startswith("=HYPERLINK") for c in cells) and catalog.scale.label(partly) in cells
+    assert any("anonym: keine Namen gespeichert." in c for c in cells)
+    text, _pages = libreoffice_pdf_text(word, tmp_path)
+    assert "Workshop-Bericht" in text and "Verwaltung sieht es strenger" in text
     # the checklist carries a Workshops sheet
     data = SelfEvaluation.open(store, cyc.id, catalogs).checklist_data()
     from qmkit.excel.checklist import build_workbook

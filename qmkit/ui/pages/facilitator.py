@@ -15,6 +15,8 @@ from urllib.parse import urlencode
 import ipywidgets as w
 
 from qmkit.config import exports_dir
+from qmkit.documents.word import DOCX_MIME, save_document
+from qmkit.documents.workshop_report import workshop_docx_filename, workshop_report_document
 from qmkit.domain.model import day_text
 from qmkit.domain.workshop import Workshop, WorkshopResult
 from qmkit.errors import InputError
@@ -89,7 +91,13 @@ class FacilitatorPage:
         self._build_consensus()
         self._build_dots()
         self.download = make(w.HTML, "")
-        export = button(self.guard, "Workshop-Bericht als Excel", "download", self.export)
+        export = make(
+            w.HBox,
+            [
+                button(self.guard, "Workshop-Bericht als Excel", "download", self.export),
+                button(self.guard, "Workshop-Bericht als Word", "file-word-o", self.export_word),
+            ],
+        )
         self.join_info = make(w.HTML, f"<h2>{esc(_('Beitreten'))}</h2>" + self._join_html())
         self.widget = page_box(
             make(w.HTML, WORKSHOP_CSS),
@@ -344,6 +352,16 @@ class FacilitatorPage:
         path = save_workbook(build_workshop_workbook(data, result), exports_dir() / workshop_filename(data, result))
         self.last_export = path
         self.download.value = download_html(path, _("Workshop-Bericht herunterladen"), "qm-download-workshop")
+        self.feedback.ok(_("Der Workshop-Bericht ist erstellt."))
+
+    def export_word(self) -> None:
+        data = self.evaluation.checklist_data()
+        result = self.workshops.result(self.workshop)
+        doc = workshop_report_document(data, result)
+        path = save_document(doc, exports_dir() / workshop_docx_filename(result))
+        self.download.value = download_html(
+            path, _("Workshop-Bericht herunterladen (.docx)"), "qm-download-workshop-docx", DOCX_MIME
+        )
         self.feedback.ok(_("Der Workshop-Bericht ist erstellt."))
 
 
