@@ -292,3 +292,30 @@ def test_cli_lists_inspections_and_writes_the_report_and_the_sheet(capsys, tmp_p
     assert sheet.read_bytes().startswith(b"%PDF")
     assert main(["export", "inspection-report", "--inspection", "1", "--out", str(tmp_path / "x.pdf")]) == 1
     assert "Bitte eine Zieldatei mit .docx angeben." in capsys.readouterr().err
+
+
+def test_the_fristen_page_counts_a_held_inspection_and_a_dialogue_of_the_round(store):
+    from qmkit.domain.timeline import build_timeline
+    from qmkit.services.certification import CertificationPlan
+
+    _network, _the_round, members, kora, inspection, _other = planned(store, days_ago=10)
+    cycle = store.cycles.all(members[0].institution_id)[0]
+    plan = CertificationPlan.open(store, cycle.id, shipped_catalogs())
+    item = next(i for i in plan.timeline().deadlines if i.key == "frist:begehung_frist")
+    assert item.done is None  # planned, not yet held
+    kora.set_status(inspection.id, "durchgefuehrt")
+    item = next(i for i in plan.timeline().deadlines if i.key == "frist:begehung_frist")
+    assert item.done == inspection.day and item.done_note.startswith("Kollegiale Begehung vom")
+    other = CertificationPlan.open(store, store.cycles.all(members[1].institution_id)[0].id, shipped_catalogs())
+    assert next(i for i in other.timeline().deadlines if i.key == "frist:begehung_frist").done is None  # a peer
+    # a dialogue held inside the round counts for the round's deadline, one before the round does not
+    qmf = shipped_catalogs().get("qmf")
+    start, end = date(2026, 1, 1), date(2028, 12, 31)
+    from qmkit.domain.timeline import Certification
+
+    cert = Certification(cycle.id, certified_on=start, valid_until=end)
+    early = build_timeline(qmf, cert, {}, (), {"quality_dialogue": [date(2025, 6, 1)]})
+    inside = build_timeline(qmf, cert, {}, (), {"quality_dialogue": [date(2025, 6, 1), date(2027, 3, 4)]})
+    assert next(i for i in early.deadlines if i.key == "frist:qualitaetsdialog_frist").done is None
+    found = next(i for i in inside.deadlines if i.key == "frist:qualitaetsdialog_frist")
+    assert found.done == date(2027, 3, 4) and found.done_note == "Qualitätsdialog vom 04.03.2027 (Netzwerk)"

@@ -72,7 +72,9 @@ class ProcedureStep(_Strict):
 class Deadline(_Strict):
     """A deadline the procedure sets, counted from the certificate: before its end, after it, or repeating.
 
-    ``fulfilled_by: management_review`` lets a management review held in the period count as done.
+    ``fulfilled_by`` lets a recorded event in the period count as done: ``management_review`` (held in the PDCA
+    review), ``quality_dialogue`` (a network's quality dialogue the institution hosted) or ``inspection`` (a
+    collegial inspection it hosted).
     """
 
     id: str = Field(pattern=ID_PATTERN)
@@ -81,7 +83,7 @@ class Deadline(_Strict):
     before_expiry_months: int | None = Field(default=None, ge=0, le=120)
     after_certificate_months: int | None = Field(default=None, ge=1, le=120)
     every_months: int | None = Field(default=None, ge=1, le=60)
-    fulfilled_by: Literal["management_review"] | None = None
+    fulfilled_by: Literal["management_review", "quality_dialogue", "inspection"] | None = None
 
     @model_validator(mode="after")
     def _one_rule(self) -> Deadline:

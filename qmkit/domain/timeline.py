@@ -251,10 +251,17 @@ def _repeats(deadline: Deadline, anchor: date, end: date | None) -> list[date]:
     return found
 
 
-def _review_in(period_start: date, due: date, reviews: Iterable[date]) -> date | None:
-    """The last management review held in (period_start, due]."""
-    held = [d for d in reviews if period_start < d <= due]
+def _review_in(period_start: date | None, due: date | None, reviews: Iterable[date]) -> date | None:
+    """The last event (management review, dialogue, inspection) held in (period_start, due]."""
+    held = [d for d in reviews if (period_start is None or period_start < d) and (due is None or d <= due)]
     return max(held) if held else None
+
+
+EVENT_NOTES = {
+    "management_review": N_("Managementbewertung vom {d} im PDCA-Review"),
+    "quality_dialogue": N_("Qualitätsdialog vom {d} (Netzwerk)"),
+    "inspection": N_("Kollegiale Begehung vom {d} (Netzwerk)"),
+}
 
 
 def _deadline_items(
@@ -262,10 +269,11 @@ def _deadline_items(
     anchor: date | None,
     valid_until: date | None,
     dates: Mapping[str, ItemDates],
-    reviews: tuple[date, ...],
+    events: Mapping[str, tuple[date, ...]],
 ) -> list[TimelineItem]:
     base = f"frist:{deadline.id}"
     title, note = deadline.title, deadline.note
+    held = events.get(deadline.fulfilled_by or "", ())
 
     def item(key: str, due: date | None, shown: str, review: date | None = None) -> TimelineItem:
         stored = dates.get(key)
@@ -273,23 +281,25 @@ def _deadline_items(
         done_note = ""
         if done is None and review is not None:
             done = review
-            done_note = _("Managementbewertung vom {d} im PDCA-Review").format(d=review.strftime("%d.%m.%Y"))
+            done_note = _(EVENT_NOTES[deadline.fulfilled_by or ""]).format(d=review.strftime("%d.%m.%Y"))
         return TimelineItem(key, "deadline", shown, note, due, done, done_note)
 
     if deadline.every_months is None:
         if anchor is None:
-            return [item(base, None, title)]
+            return [item(base, None, title, _review_in(None, None, held))]
         if deadline.after_certificate_months is not None:
-            return [item(base, add_months(anchor, deadline.after_certificate_months), title)]
+            due = add_months(anchor, deadline.after_certificate_months)
+            return [item(base, due, title, _review_in(anchor - timedelta(days=1), due, held))]
         assert deadline.before_expiry_months is not None and valid_until is not None
-        return [item(base, add_months(valid_until, -deadline.before_expiry_months), title)]
+        due = add_months(valid_until, -deadline.before_expiry_months)
+        return [item(base, due, title, _review_in(anchor - timedelta(days=1), due, held))]
     if anchor is None:
         return [item(f"{base}:1", None, title)]
     dues = _repeats(deadline, anchor, valid_until)
     found = []
     for k, due in enumerate(dues, start=1):
         start = add_months(due, -deadline.every_months)
-        review = _review_in(start, due, reviews) if deadline.fulfilled_by == "management_review" else None
+        review = _review_in(start, due, held) if held else None
         shown = _("{title} ({k}. von {n})").format(title=title, k=k, n=len(dues))
         found.append(item(f"{base}:{k}", due, shown, review))
     return found
@@ -300,6 +310,7 @@ def build_timeline(
     certification: Certification | None,
     dates: Mapping[str, ItemDates],
     reviews: Iterable[date | None] = (),
+    events: Mapping[str, Iterable[date | None]] | None = None,
 ) -> Timeline:
     """The timeline of a cycle from its catalog's procedure, its certificate, stored dates and review dates.
 
@@ -319,7 +330,8 @@ def build_timeline(
     valid_until, computed = cert.valid_until, False
     if valid_until is None and anchor is not None and proc.validity_months:
         valid_until, computed = add_months(anchor, proc.validity_months) - timedelta(days=1), True
-    held = tuple(sorted(d for d in reviews if d is not None))
+    happened = {"management_review": reviews, **(events or {})}
+    held = {kind: tuple(sorted(d for d in days if d is not None)) for kind, days in happened.items()}
     deadlines: list[TimelineItem] = []
     for deadline in proc.deadlines:
         deadlines.extend(_deadline_items(deadline, anchor, valid_until, dates, held))

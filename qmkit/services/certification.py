@@ -36,7 +36,14 @@ class CertificationPlan(CycleWork):
     def timeline(self) -> Timeline:
         """The timeline from the stored dates and the cycle's management reviews (one read each)."""
         reviews = [r.held_on for r in self.store.reviews.management_reviews(self.cycle.id)]
-        return build_timeline(self.catalog, self.certification(), self.store.timeline.dates(self.cycle.id), reviews)
+        events = {}
+        kinds = {d.fulfilled_by for d in self.catalog.procedure.deadlines}
+        if "quality_dialogue" in kinds:
+            events["quality_dialogue"] = self.store.dialogues.held_by(self.cycle.institution_id)
+        if "inspection" in kinds:
+            events["inspection"] = self.store.inspections.held_by(self.cycle.institution_id)
+        dates = self.store.timeline.dates(self.cycle.id)
+        return build_timeline(self.catalog, self.certification(), dates, reviews, events)
 
     @needs(Right.MANAGE)
     def set_certificate(self, field: str, value: Any, user: str = "") -> Certification:

@@ -89,3 +89,20 @@ class Dialogues:
         query = select(m.c.id, m.c.host_member_id).where(and_(m.c.network_id == network_id, m.c.kind == KIND))
         with self.db.read() as conn:
             return {row.id: row.host_member_id for row in conn.execute(query)}
+
+    def held_by(self, institution_id: int) -> list[Any]:
+        """The days of the dialogues an institution hosted (as a member of any network) and recorded as held."""
+        m, members = mt.network_meetings, nt.network_members
+        query = (
+            select(m.c.day)
+            .join(members, members.c.id == m.c.host_member_id)
+            .where(
+                and_(
+                    members.c.institution_id == institution_id,
+                    m.c.kind == KIND,
+                    m.c.status == MeetingStatus.STATTGEFUNDEN.value,
+                )
+            )
+        )
+        with self.db.read() as conn:
+            return [row.day for row in conn.execute(query)]

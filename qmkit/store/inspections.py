@@ -17,6 +17,7 @@ from qmkit.domain.model import now_iso
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.store import inspection_tables as it
+from qmkit.store import network_tables as nt
 from qmkit.store import tables as t
 from qmkit.store.engine import Database, new_id, upsert
 from qmkit.store.failures import retrying
@@ -105,6 +106,18 @@ class Inspections:
         with self.db.read() as conn:
             rows = conn.execute(select(i).where(i.c.host_member_id == host_member_id).order_by(i.c.day)).all()
         return [_inspection(r) for r in rows]
+
+    def held_by(self, institution_id: int) -> list[Any]:
+        """The days of the inspections an institution hosted (as a member of any network) that took place."""
+        i, members = it.inspections, nt.network_members
+        done = (InspectionStatus.DURCHGEFUEHRT.value, InspectionStatus.ABGESCHLOSSEN.value)
+        query = (
+            select(i.c.day)
+            .join(members, members.c.id == i.c.host_member_id)
+            .where(members.c.institution_id == institution_id, i.c.status.in_(done))
+        )
+        with self.db.read() as conn:
+            return [row.day for row in conn.execute(query)]
 
     def get(self, inspection_id: int) -> Inspection:
         i = it.inspections
