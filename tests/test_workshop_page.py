@@ -19,7 +19,7 @@ from qmkit.services.cycles import CycleService
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Participation
 from qmkit.ui.app import build_page
-from qmkit.ui.pages.facilitator import FacilitatorPage, participant_link
+from qmkit.ui.pages.facilitator import FacilitatorPage, export_word, participant_link
 from qmkit.ui.pages.live_view import live_html
 from qmkit.ui.pages.workshop import WorkshopListPage
 from tests.conftest import workshops
@@ -151,7 +151,7 @@ def test_participants_rate_live_view_consensus_and_dots(store, catalogs, cycle, 
 
     from tests.conftest import libreoffice_pdf_text
 
-    facilitator.export_word()
+    export_word(facilitator)
     href = facilitator.download.value.split("base64,", 1)[1].split('"', 1)[0]
     word = tmp_path / "workshop.docx"
     word.write_bytes(base64.b64decode(href))

@@ -210,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "export inspection-sheet": inspections.export_inspection,
         "inspection list": inspections.inspection_list,
         "export selfreport": written.export_selfreport,
+        "export audit-report": written.export_audit_report,
         "export dialogues": export_dialogues,
         "network dialogues": network_dialogues,
         "network create": network_create,

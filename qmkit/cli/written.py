@@ -20,6 +20,11 @@ def add_parsers(esub: Any) -> None:
     report.add_argument("--cycle", help=_("Name des Zyklus (Standard: der neueste)"))
     report.add_argument("--template", type=Path, help=_("eigene Word-Vorlage (.docx) mit Platzhaltern"))
     report.add_argument("--out", type=Path, help=_("Zieldatei .docx (Standard: exports/…docx)"))
+    audit = esub.add_parser("audit-report", help=_("Bericht über ein internes Audit als Word (.docx)"))
+    audit.add_argument("--institution", help=_("Name der Einrichtung"))
+    audit.add_argument("--cycle", help=_("Name des Zyklus (Standard: der neueste)"))
+    audit.add_argument("--audit", type=int, help=_("Nr. des Audits (Standard: das neueste des Zyklus)"))
+    audit.add_argument("--out", type=Path, help=_("Zieldatei .docx (Standard: exports/…docx)"))
 
 
 def export_selfreport(args: argparse.Namespace) -> int:
@@ -48,4 +53,29 @@ def export_selfreport(args: argparse.Namespace) -> int:
     out = args.out or exports_dir() / selfreport_filename(report)
     save_document(selfreport_document(report, template), out)
     print(_("Selbstreport gespeichert: {path}").format(path=out))
+    return 0
+
+
+def export_audit_report(args: argparse.Namespace) -> int:
+    from qmkit.cli.exchange import find_cycle
+    from qmkit.documents.audit_report import audit_filename, audit_report_document
+    from qmkit.documents.word import save_document
+    from qmkit.services.access import Access
+    from qmkit.services.audits import InternalAudit
+    from qmkit.services.people import identify
+    from qmkit.store import Store
+    from qmkit.store.catalogs import discover
+
+    if args.out is not None and args.out.suffix.lower() != ".docx":
+        raise InputError(_("Bitte eine Zieldatei mit .docx angeben."), "out")
+    store = Store()
+    cycle = find_cycle(store, args.institution, args.cycle)
+    audit = InternalAudit.open(store, cycle.id, discover(), access=Access(store, identify(store, login_name())))
+    records = audit.records()
+    if not records:
+        raise InputError(_("Im Zyklus „{name}“ gibt es noch kein internes Audit.").format(name=cycle.name), "audit")
+    report = audit.report(args.audit if args.audit is not None else records[0].id)
+    out = args.out or exports_dir() / audit_filename(report)
+    save_document(audit_report_document(report), out)
+    print(_("Auditbericht gespeichert: {path}").format(path=out))
     return 0

@@ -74,7 +74,7 @@ class Deadline(_Strict):
 
     ``fulfilled_by`` lets a recorded event in the period count as done: ``management_review`` (held in the PDCA
     review), ``quality_dialogue`` (a network's quality dialogue the institution hosted) or ``inspection`` (a
-    collegial inspection it hosted).
+    collegial inspection it hosted) or ``internal_audit`` (an audit record of the cycle, closed).
     """
 
     id: str = Field(pattern=ID_PATTERN)
@@ -83,7 +83,7 @@ class Deadline(_Strict):
     before_expiry_months: int | None = Field(default=None, ge=0, le=120)
     after_certificate_months: int | None = Field(default=None, ge=1, le=120)
     every_months: int | None = Field(default=None, ge=1, le=60)
-    fulfilled_by: Literal["management_review", "quality_dialogue", "inspection"] | None = None
+    fulfilled_by: Literal["management_review", "quality_dialogue", "inspection", "internal_audit"] | None = None
 
     @model_validator(mode="after")
     def _one_rule(self) -> Deadline:
@@ -198,6 +198,7 @@ class Catalog(_Strict):
     areas: list[Group] = Field(min_length=1)
     pdca_scoring: PdcaScoring | None = None
     self_report: SelfReportSettings = Field(default_factory=SelfReportSettings)
+    internal_audit: bool = False  # a yearly internal audit with programme, records and findings (QESplus)
 
     @field_validator("version", mode="before")
     @classmethod

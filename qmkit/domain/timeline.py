@@ -261,6 +261,7 @@ EVENT_NOTES = {
     "management_review": N_("Managementbewertung vom {d} im PDCA-Review"),
     "quality_dialogue": N_("Qualitätsdialog vom {d} (Netzwerk)"),
     "inspection": N_("Kollegiale Begehung vom {d} (Netzwerk)"),
+    "internal_audit": N_("Internes Audit vom {d}"),
 }
 
 

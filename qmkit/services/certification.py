@@ -40,6 +40,9 @@ class CertificationPlan(CycleWork):
         kinds = {d.fulfilled_by for d in self.catalog.procedure.deadlines}
         if "quality_dialogue" in kinds:
             events["quality_dialogue"] = self.store.dialogues.held_by(self.cycle.institution_id)
+        if "internal_audit" in kinds:
+            closed = [r for r in self.store.audits.records(self.cycle.id) if r.status.value == "abgeschlossen"]
+            events["internal_audit"] = [r.day for r in closed]
         if "inspection" in kinds:
             events["inspection"] = self.store.inspections.held_by(self.cycle.institution_id)
         dates = self.store.timeline.dates(self.cycle.id)

@@ -67,4 +67,8 @@ def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
     first = step_key(catalog.procedure.steps[0].id)
     if first in schedule:
         plan.set_date(first, "done", min(schedule[first], date.today()), user)
+    if catalog.internal_audit:
+        from qmkit.services.demo_audit import add_demo_audit
+
+        add_demo_audit(evaluation)
     return store.cycles.get(cycle.id), True

@@ -7,6 +7,7 @@ must happen inside the write transaction (a goal still used by measures, a findi
 from __future__ import annotations
 
 from qmkit.store.assessments import Assessments
+from qmkit.store.audits import Audits
 from qmkit.store.carry_over import CarryOver
 from qmkit.store.cycles import Cycles, Institutions
 from qmkit.store.dialogues import Dialogues
@@ -50,6 +51,7 @@ class Store:
         self.meetings = Meetings(self.db)
         self.inspections = Inspections(self.db)
         self.written = Written(self.db)
+        self.audits = Audits(self.db)
         self.dialogues = Dialogues(self.db)
 
     def close(self) -> None:

@@ -87,6 +87,7 @@ ROUTES: tuple[Route, ...] = (
     Route("netzwerk", "Netzwerk.ipynb", N_("Netzwerk"), "network:build", cycle=False, nav=False, start=11),
     Route("befragung", "Befragung.ipynb", N_("Befragung"), "survey:build", nav=False, start=12),
     Route("begehung", "Begehung.ipynb", N_("Begehungen"), "inspection:build", cycle=False, nav=False, start=13),
+    Route("audit", "Internes_Audit.ipynb", N_("Internes Audit"), "audit:build", nav=False, start=15),
 )
 # Workshop participants and survey respondents have no route: the participant server answers them with its own
 # request handlers (qmkit.server.workshop_pages, qmkit.server.survey_pages), without a kernel.

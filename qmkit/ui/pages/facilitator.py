@@ -95,7 +95,7 @@ class FacilitatorPage:
             w.HBox,
             [
                 button(self.guard, "Workshop-Bericht als Excel", "download", self.export),
-                button(self.guard, "Workshop-Bericht als Word", "file-word-o", self.export_word),
+                button(self.guard, "Workshop-Bericht als Word", "file-word-o", lambda: export_word(self)),
             ],
         )
         self.join_info = make(w.HTML, f"<h2>{esc(_('Beitreten'))}</h2>" + self._join_html())
@@ -354,15 +354,17 @@ class FacilitatorPage:
         self.download.value = download_html(path, _("Workshop-Bericht herunterladen"), "qm-download-workshop")
         self.feedback.ok(_("Der Workshop-Bericht ist erstellt."))
 
-    def export_word(self) -> None:
-        data = self.evaluation.checklist_data()
-        result = self.workshops.result(self.workshop)
-        doc = workshop_report_document(data, result)
-        path = save_document(doc, exports_dir() / workshop_docx_filename(result))
-        self.download.value = download_html(
-            path, _("Workshop-Bericht herunterladen (.docx)"), "qm-download-workshop-docx", DOCX_MIME
-        )
-        self.feedback.ok(_("Der Workshop-Bericht ist erstellt."))
+
+def export_word(page: FacilitatorPage) -> None:
+    """The workshop report as a Word document, offered for download on the page."""
+    data = page.evaluation.checklist_data()
+    result = page.workshops.result(page.workshop)
+    doc = workshop_report_document(data, result)
+    path = save_document(doc, exports_dir() / workshop_docx_filename(result))
+    page.download.value = download_html(
+        path, _("Workshop-Bericht herunterladen (.docx)"), "qm-download-workshop-docx", DOCX_MIME
+    )
+    page.feedback.ok(_("Der Workshop-Bericht ist erstellt."))
 
 
 def build_facilitator_page(request: PageRequest) -> w.VBox:

@@ -16,6 +16,7 @@ from qmkit.domain.model import day_text
 from qmkit.domain.planning import STATUS_LABELS, Measure
 from qmkit.domain.review import ManagementReview
 from qmkit.i18n import N_, _
+from qmkit.services.audits import InternalAudit
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, make
@@ -97,6 +98,9 @@ class ManagementCard:
         if record is None:
             return
         text = management_inputs_text(self.evaluation, self.review.measures(), self.today)
+        audits = InternalAudit(self.evaluation, self.today)
+        if self.evaluation.catalog.internal_audit or audits.records():
+            text += "\n" + audits.summary_line()  # the audit results are an input of the review
         if record.inputs.strip():
             text = record.inputs.rstrip() + "\n\n" + text
         self.editor.inputs["inputs"].value = text  # saved like a user's input

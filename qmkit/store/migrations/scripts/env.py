@@ -6,7 +6,8 @@ qmkit opens it through :func:`qmkit.store.migrations.migrate` (inside its write 
 
 from alembic import context
 
-import qmkit.store.inspection_tables  # their tables join the metadata
+import qmkit.store.audit_tables  # their tables join the metadata
+import qmkit.store.inspection_tables
 import qmkit.store.meeting_tables
 import qmkit.store.network_tables
 import qmkit.store.survey_tables
