@@ -25,7 +25,7 @@ from qmkit.services.workshop import Participation, Workshops  # noqa: E402
 from qmkit.store import Store  # noqa: E402
 from qmkit.store.catalogs import discover  # noqa: E402
 
-SHIPPED = {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
+SHIPPED = {"qm4", "lqw", "kqb", "qesplus", "qmf", "dkbm"}
 _SHIPPED_CATALOGS: list[CatalogSet] = []
 
 

@@ -21,7 +21,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 def test_catalog_list(capsys):
     code, out, _err = run(capsys, "catalog", "list")
     assert code == 0
-    assert [line.split()[0] for line in out.splitlines()] == ["dkbm", "lqw", "qesplus", "qmf", "qm4"]
+    assert [line.split()[0] for line in out.splitlines()] == ["dkbm", "kqb", "lqw", "qesplus", "qmf", "qm4"]
     assert "11 Bereiche   33 Anforderungen" in out
 
 

@@ -256,7 +256,7 @@ def test_start_page_lists_broken_catalogs_and_keeps_the_others(store, tmp_path, 
     start = StartPage(CycleService(store), discover())
     html = _html(start.widget)
     assert "konnten nicht geladen werden" in html and "kaputt.yaml" in html and "YAML-Fehler" in html
-    assert {value for _label, value in start.catalog.options} == {"qm4", "lqw", "qesplus", "qmf", "dkbm"}
+    assert {value for _label, value in start.catalog.options} == {"qm4", "lqw", "kqb", "qesplus", "qmf", "dkbm"}
 
 
 def test_a_download_link_offers_the_file_and_names_no_server_folder(tmp_path):
