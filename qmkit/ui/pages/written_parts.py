@@ -136,13 +136,14 @@ class NarrativeBox:
         boxes: list[w.Widget] = []
         for key, label in FOCAL_POINTS:
             boxes.append(make(w.HTML, f"<b>{esc(_(label))}</b>"))
-            boxes.append(self._field(key))
+            boxes.append(self._field(key, _(label)))
         self.fields.children = boxes
 
-    def _field(self, key: str) -> w.VBox:
+    def _field(self, key: str, label: str) -> w.VBox:
         box = make(
             w.Textarea,
             value=self.values.get(key, ""),
+            placeholder=label,
             continuous_update=False,
             layout={"width": "100%", "height": "90px"},
         )
