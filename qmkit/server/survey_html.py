@@ -54,15 +54,20 @@ SCRIPT = """
 """
 
 
-def page(title: str, body: str, script: bool = False) -> str:
-    js = f"<script>{SCRIPT}</script>" if script else ""
+def shell(title: str, body: str, style: str, script: str | None = None) -> str:
+    """The light pages' frame (surveys and workshops): German, phone width, no referrer, inline style and script."""
+    js = f"<script>{script}</script>" if script else ""
     return (
         '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f"<title>{escape(title)}</title><style>{style}</style></head>"
         f"<body><main>{body}</main>{js}</body></html>"
     )
+
+
+def page(title: str, body: str, script: bool = False) -> str:
+    return shell(title, body, STYLE, SCRIPT if script else None)
 
 
 def message_page(title: str, text: str, status_class: str = "err") -> str:

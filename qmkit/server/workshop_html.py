@@ -15,7 +15,7 @@ from qmkit.domain.catalog import ScaleValue
 from qmkit.domain.model import day_text
 from qmkit.domain.workshop import CANNOT_JUDGE, ROLE_GROUPS, Workshop
 from qmkit.i18n import _
-from qmkit.server.survey_html import STYLE
+from qmkit.server.survey_html import STYLE, shell
 
 EXTRA_STYLE = """
 select{width:100%;font:inherit;padding:10px 8px;border:1px solid #9aa3b0;border-radius:6px;background:#fff;
@@ -65,14 +65,7 @@ class Item:
 
 
 def page(title: str, body: str, script: bool = False) -> str:
-    js = f"<script>{SCRIPT}</script>" if script else ""
-    return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
-        f"<title>{escape(title)}</title><style>{STYLE}{EXTRA_STYLE}</style></head>"
-        f"<body><main>{body}</main>{js}</body></html>"
-    )
+    return shell(title, body, STYLE + EXTRA_STYLE, SCRIPT if script else None)
 
 
 def _note(note: tuple[str, str] | None, element_id: str = "qm-state") -> str:
