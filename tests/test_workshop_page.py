@@ -282,3 +282,14 @@ def test_quiet_live_view_and_too_long_comment(store, catalogs, cycle):
     facilitator.refresh()
     assert facilitator.live in sent and facilitator.counts in sent  # one answer: the view and the counts change
     assert "letzte Änderung" in facilitator.stamp.value
+
+
+def test_the_facilitator_is_told_when_phones_cannot_reach_the_join_link(store, catalogs, cycle, monkeypatch):
+    monkeypatch.delenv("QMKIT_JOIN_URL", raising=False)  # qmkit serve on loopback: the default address
+    _page, ws = make_workshop(store, catalogs, cycle)
+    facilitator = FacilitatorPage(SelfEvaluation.open(store, ws.cycle_id, catalogs), ws)
+    assert 'id="qm-loopback"' in facilitator.join_info.value
+    assert "qmkit serve --host 0.0.0.0" in facilitator.join_info.value
+    monkeypatch.setenv("QMKIT_JOIN_URL", "http://192.0.2.7:8867/")
+    opened = FacilitatorPage(SelfEvaluation.open(store, ws.cycle_id, catalogs), ws)
+    assert "qm-loopback" not in opened.join_info.value and "http://192.0.2.7:8867/?t=" in opened.join_info.value

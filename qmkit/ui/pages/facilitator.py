@@ -26,6 +26,7 @@ from qmkit.i18n import _
 from qmkit.server.serve import join_url
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.workshop import Workshops
+from qmkit.ui.pages.join_hint import loopback_hint
 from qmkit.ui.pages.live_view import LiveUpdater, live_html
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
@@ -139,7 +140,7 @@ class FacilitatorPage:
             f"<div>{esc(_('oder der Link'))}:</div>"
             f'<div class="qm-link" id="qm-join-link">{esc(link)}</div>'
             f'<p class="qm-muted">{esc(details)}</p><p class="qm-muted">{esc(local_only)}</p>'
-            "</div></div>"
+            "</div></div>" + loopback_hint(link)
         )
 
     def refresh(self) -> None:
