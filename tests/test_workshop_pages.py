@@ -146,6 +146,12 @@ def test_join_and_rate_without_javascript_then_continue_after_a_reload(store, cy
     assert again.url == phone.url and "2 von 3 beantwortet" in again.text
     assert f'value="{CANNOT_JUDGE}" checked' in again.text and "=HYPERLINK(&quot;http://x&quot;" in again.text
     assert len(store.workshops.participants(ws.id)) == 1 and third not in stored
+    # a comment typed before choosing an answer is not stored, but comes back in the form with the hint
+    typed = phone.post({"aktion": "bewerten", f"k:{third}": "Erst nachdenken, dann wählen"})
+    assert typed.status_code == 400 and "Bitte zuerst eine Antwort wählen" in typed.text
+    assert "Erst nachdenken, dann wählen" in typed.text and third not in {
+        r.requirement_id for r in store.workshops.ratings(ws.id)
+    }
 
 
 def test_a_named_workshop_keeps_the_name_and_refuses_unknown_role_groups(store, cycle, server):

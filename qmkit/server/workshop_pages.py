@@ -206,10 +206,12 @@ class WorkshopHandler(tornado.web.RequestHandler):
         self._keep(cookie_name(visit.participation.workshop.id), joined.key)
         self.redirect(self._action(visit.participation.workshop.token, joined.key), status=303)
 
-    def _answers(self, visit: Visit) -> tuple[dict[str, tuple[str, str]], str]:
-        """The answers in the form (requirement id -> (value, comment)) and a problem to tell, if any."""
+    def _answers(self, visit: Visit) -> tuple[dict[str, tuple[str, str]], str, dict[str, tuple[str, str]]]:
+        """The answers in the form (requirement id -> (value, comment)), a problem to tell, if any, and the
+        comments typed before an answer was chosen (not stored, but shown again so nothing typed is lost)."""
         only = self.get_body_argument("nur", "")
         found: dict[str, tuple[str, str]] = {}
+        pending: dict[str, tuple[str, str]] = {}
         problem = ""
         for item in visit.items:
             if only and item.id != only:
@@ -219,10 +221,11 @@ class WorkshopHandler(tornado.web.RequestHandler):
                 found[item.id] = (value, comment)
             elif comment.strip():
                 problem = _("Bitte zuerst eine Antwort wählen; der Kommentar wird mit ihr gespeichert.")
-        return found, problem
+                pending[item.id] = ("", comment)
+        return found, problem, pending
 
     async def _save(self, visit: Visit, participant: Participant, key: str, fetch: bool) -> None:
-        answers, problem = self._answers(visit)
+        answers, problem, pending = self._answers(visit)
         status, refused, stored = await self._run(visit.save, participant, answers)
         problem = refused or problem
         if fetch:
@@ -233,7 +236,7 @@ class WorkshopHandler(tornado.web.RequestHandler):
             self._refuse(409, problem, False)
             return
         note = ("err", problem) if problem else ("ok", "✓ " + _("Ihre Antworten sind gespeichert."))
-        shown = {**stored, **answers} if problem else None
+        shown = {**stored, **answers, **pending} if problem else None
         self._html(400 if problem else 200, self._page(visit, key, note, shown, stored))
 
 
