@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qmkit.cli import inspections, network_files, survey, written
+from qmkit.cli import data, inspections, network_files, survey, written
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.dialogues import export_dialogues, network_dialogues
@@ -211,6 +211,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "inspection list": inspections.inspection_list,
         "export selfreport": written.export_selfreport,
         "export audit-report": written.export_audit_report,
+        "data check": data.data_check,
+        "data analyse": data.data_analyse,
         "export dialogues": export_dialogues,
         "network dialogues": network_dialogues,
         "network create": network_create,

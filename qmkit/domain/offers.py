@@ -1,0 +1,196 @@
+"""Offers against needs (DKBM): the education office's monitoring data and offers register, checked, and the supply
+per district, target group and year set against the target population.
+
+Documented layout (loads without a mapping): needs in long form with ``Sozialraum, Jahr, Zielgruppe, Indikator,
+Wert`` (the indicator ``Bevölkerung`` is the target population); offers with ``Angebot, Träger, Art, Sozialraum,
+Zielgruppe, Plätze, Teilnehmende, Jahr``. Supply per 1,000 = the places (or participants) of the offers of a
+district, target group and year ÷ the ``Bevölkerung`` of the same × 1,000. A table is taken whole or not at all:
+every problem is listed with its row, nothing is half-read. Pure functions over rows and pandas frames; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from qmkit.errors import InputError
+from qmkit.i18n import _
+
+POPULATION = "Bevölkerung"
+NEEDS = {"district": "Sozialraum", "year": "Jahr", "group": "Zielgruppe", "indicator": "Indikator", "value": "Wert"}
+OFFERS = {
+    "name": "Angebot",
+    "provider": "Träger",
+    "kind": "Art",
+    "district": "Sozialraum",
+    "group": "Zielgruppe",
+    "places": "Plätze",
+    "participants": "Teilnehmende",
+    "year": "Jahr",
+}
+MAX_SHOWN = 12
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def _key(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def find_columns(header: Sequence[str], wanted: Mapping[str, str], mapping: Mapping[str, str] | None = None) -> dict:
+    """Field → column index, from the documented headings or a ``mapping`` (field → heading in this file)."""
+    names = {**wanted, **(mapping or {})}
+    index = {_key(h): i for i, h in enumerate(header) if str(h).strip()}
+    found, missing = {}, []
+    for field_name, heading in names.items():
+        if _key(heading) in index:
+            found[field_name] = index[_key(heading)]
+        elif field_name in wanted:
+            missing.append(heading)
+    if missing:
+        raise InputError(
+            _(
+                "Es fehlen die Spalten {names}. Vorhanden: {have}. Bitte die Überschriften anpassen oder eine "
+                "Zuordnung angeben."
+            ).format(
+                names=", ".join(f"„{m}“" for m in missing),
+                have=", ".join(f"„{h}“" for h in header if str(h).strip()) or "–",
+            ),
+            "columns",
+        )
+    return found
+
+
+def number(text: str) -> float:
+    """A number as German Excel or anyone else writes it: 1234, 1.234 (thousands), 12,5, 12.5, 1.234,5."""
+    raw = text.strip().replace("\u00a0", "").replace(" ", "")
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(raw):
+        raw = raw.replace(".", "")
+    return float(raw)
+
+
+@dataclass
+class Problems:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, row: int, text: str) -> None:
+        self.lines.append(_("Zeile {row}: {text}").format(row=row, text=text))
+
+    def raise_any(self, what: str) -> None:
+        if not self.lines:
+            return
+        shown = self.lines[:MAX_SHOWN]
+        more = len(self.lines) - len(shown)
+        tail = [_("… und {n} weitere.").format(n=more)] if more else []
+        raise InputError(
+            _("{what}: nichts wurde übernommen.").format(what=what) + "\n" + "\n".join(shown + tail), "rows"
+        )
+
+
+def _year(text: str, row: int, problems: Problems) -> int | None:
+    try:
+        year = int(number(text))
+    except ValueError:
+        problems.add(row, _("„{v}“ ist kein Jahr.").format(v=text[:30]))
+        return None
+    if not 1990 <= year <= 2100:
+        problems.add(row, _("Jahr {v} liegt außerhalb 1990–2100.").format(v=year))
+        return None
+    return year
+
+
+def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:
+    return {f: (row[i] if i < len(row) else "").strip() for f, i in columns.items()}
+
+
+def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The monitoring data as a frame (district, year, group, indicator, value); refused whole when a row is wrong."""
+    columns = find_columns(rows[0], NEEDS, mapping)
+    problems, records, seen = Problems(), [], set()
+    for n, row in enumerate(rows[1:], start=2):
+        c = _cells(row, columns)
+        year = _year(c["year"], n, problems)
+        if not c["district"] or not c["indicator"]:
+            problems.add(n, _("Sozialraum und Indikator dürfen nicht leer sein."))
+            continue
+        try:
+            value = number(c["value"])
+        except ValueError:
+            problems.add(n, _("„{v}“ ist keine Zahl.").format(v=c["value"][:30]))
+            continue
+        key = (c["district"], year, c["group"], c["indicator"])
+        if key in seen:
+            problems.add(n, _("doppelt: {d}, {y}, {g}, {i}").format(d=key[0], y=key[1], g=key[2] or "–", i=key[3]))
+        seen.add(key)
+        if year is not None:
+            records.append(
+                {
+                    "district": c["district"],
+                    "year": year,
+                    "group": c["group"],
+                    "indicator": c["indicator"],
+                    "value": value,
+                }
+            )
+    problems.raise_any(_("Die Bedarfsdaten enthalten Fehler"))
+    return pd.DataFrame.from_records(records, columns=["district", "year", "group", "indicator", "value"])
+
+
+def offers_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The offers register as a frame; places and participants whole numbers ≥ 0 (empty = 0)."""
+    columns = find_columns(rows[0], OFFERS, mapping)
+    problems, records = Problems(), []
+    for n, row in enumerate(rows[1:], start=2):
+        c = _cells(row, columns)
+        year = _year(c["year"], n, problems)
+        if not c["name"] or not c["district"]:
+            problems.add(n, _("Angebot und Sozialraum dürfen nicht leer sein."))
+            continue
+        counts = {}
+        for name in ("places", "participants"):
+            try:
+                counts[name] = number(c[name]) if c[name] else 0.0
+            except ValueError:
+                problems.add(n, _("„{v}“ ist keine Zahl ({col}).").format(v=c[name][:30], col=OFFERS[name]))
+                counts[name] = 0.0
+            if counts[name] < 0:
+                problems.add(n, _("{col} darf nicht negativ sein.").format(col=OFFERS[name]))
+        if year is not None:
+            records.append(
+                {**{k: c[k] for k in ("name", "provider", "kind", "district", "group")}, "year": year, **counts}
+            )
+    problems.raise_any(_("Das Angebotsverzeichnis enthält Fehler"))
+    names = ["name", "provider", "kind", "district", "group", "year", "places", "participants"]
+    return pd.DataFrame.from_records(records, columns=names)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Per district, target group and year: population, places, participants and both per 1,000 (NaN = no
+    population); ``unknown`` are offers in districts the needs data does not know (listed, not counted)."""
+
+    table: pd.DataFrame
+    unknown: pd.DataFrame
+
+
+def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
+    population = (
+        needs[needs["indicator"].map(_key) == _key(POPULATION)]
+        .groupby(["district", "group", "year"], as_index=False)["value"]
+        .sum()
+        .rename(columns={"value": "population"})
+    )
+    known = set(needs["district"])
+    inside = offers[offers["district"].isin(known)]
+    supply = inside.groupby(["district", "group", "year"], as_index=False)[["places", "participants"]].sum()
+    table = population.merge(supply, on=["district", "group", "year"], how="outer")
+    table[["places", "participants"]] = table[["places", "participants"]].fillna(0.0)
+    with_people = table["population"].where(table["population"] > 0)
+    table["places_per_1000"] = table["places"] / with_people * 1000
+    table["participants_per_1000"] = table["participants"] / with_people * 1000
+    table = table.sort_values(["district", "group", "year"], ignore_index=True)
+    return Coverage(table, offers[~offers["district"].isin(known)].reset_index(drop=True))
