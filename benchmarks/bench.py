@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.documents import documents_benchmarks, documents_rows  # noqa: E402
 from benchmarks.network import network_benchmarks, network_rows  # noqa: E402
+from benchmarks.offers import offers_benchmarks, offers_rows  # noqa: E402
 from benchmarks.shared import shared_benchmarks, shared_rows  # noqa: E402
 from benchmarks.survey import RESPONDENTS as SURVEY_RESPONDENTS  # noqa: E402
 from benchmarks.survey import survey_benchmarks, survey_rows  # noqa: E402
@@ -703,6 +704,7 @@ def report(results: dict[str, Any]) -> str:
         *network_rows(results),
         *survey_rows(results),
         *documents_rows(results),
+        *offers_rows(results),
         (
             "RSS of one app kernel (max over the server's kernels)",
             f"{max(results['kernel_rss_mib']):.0f} MiB",
@@ -778,6 +780,7 @@ def main() -> int:
             "--network-only": network_benchmarks,
             "--survey-only": survey_benchmarks,
             "--documents-only": documents_benchmarks,
+            "--offers-only": offers_benchmarks,
             "--workshop-crowd-only": workshop_crowd_benchmarks,
         }
         chosen = [fn for flag, fn in only.items() if flag in sys.argv]
@@ -799,6 +802,7 @@ def main() -> int:
         results.update(network_benchmarks(work))
         results.update(survey_benchmarks(work))
         results.update(documents_benchmarks(work))
+        results.update(offers_benchmarks(work))
         results.update(workshop_crowd_benchmarks(work))
     out.mkdir(exist_ok=True)
     (out / "results.json").write_text(json.dumps(results, indent=2))

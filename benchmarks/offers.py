@@ -1,0 +1,73 @@
+"""Offers against needs (``python benchmarks/bench.py --offers-only``): 50 districts × 10 years × 20 indicators
+(with the population) and 2,000 offers as German CSV, read and checked ("load"), then the supply per 1,000
+("analysis"); five runs each."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from typing import Any
+
+DISTRICTS, YEARS, INDICATORS, OFFERS = 50, 10, 20, 2000
+
+
+def _csv() -> tuple[bytes, bytes]:
+    rng = random.Random(17)
+    needs = ["Sozialraum;Jahr;Zielgruppe;Indikator;Wert"]
+    for d in range(DISTRICTS):
+        for y in range(2016, 2016 + YEARS):
+            needs.append(f"Sozialraum {d};{y};6–10;Bevölkerung;{rng.randint(100, 5000)}")
+            needs += [
+                f"Sozialraum {d};{y};6–10;Indikator {i};{rng.uniform(0, 99):.1f}".replace(".", ",")
+                for i in range(INDICATORS - 1)
+            ]
+    offers = ["Angebot;Träger;Art;Sozialraum;Zielgruppe;Plätze;Teilnehmende;Jahr"]
+    offers += [
+        f"Angebot {n};Träger {n % 40};Kurs;Sozialraum {rng.randrange(DISTRICTS)};6–10;{rng.randint(5, 40)};"
+        f"{rng.randint(0, 40)};{2016 + rng.randrange(YEARS)}"
+        for n in range(OFFERS)
+    ]
+    return "\n".join(needs).encode("utf-8-sig"), "\n".join(offers).encode("utf-8")
+
+
+def offers_benchmarks(_work: Any) -> dict[str, Any]:
+    from qmkit.documents.table_files import read_table
+    from qmkit.domain.offers import coverage, needs_frame, offers_frame
+
+    needs_csv, offers_csv = _csv()
+    loads, analyses = [], []
+    for _ in range(5):
+        start = time.perf_counter()
+        needs = needs_frame(read_table(needs_csv, "bedarfe.csv"))
+        offers = offers_frame(read_table(offers_csv, "angebote.csv"))
+        loads.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        found = coverage(needs, offers)
+        analyses.append(time.perf_counter() - start)
+    return {
+        "offers_load_s": loads,
+        "offers_analysis_s": analyses,
+        "offers_needs_rows": len(needs),
+        "offers_rows": len(offers),
+        "offers_table_rows": len(found.table),
+    }
+
+
+def offers_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
+    if "offers_load_s" not in results:
+        return [("Offers against needs rows", "not measured", "–")]
+    load, analysis = results["offers_load_s"], results["offers_analysis_s"]
+    return [
+        (
+            f"DKBM tables as German CSV: {results['offers_needs_rows']} need values ({DISTRICTS} districts × {YEARS} "
+            f"years × {INDICATORS} indicators) and {results['offers_rows']} offers read and checked (median, max of 5)",
+            f"{statistics.median(load) * 1000:.0f} ms, {max(load) * 1000:.0f} ms",
+            "≤ 2 s",
+        ),
+        (
+            f"Offers against needs: supply per 1,000 for {results['offers_table_rows']} district × group × year rows",
+            f"{statistics.median(analysis) * 1000:.0f} ms, {max(analysis) * 1000:.0f} ms",
+            "≤ 1 s",
+        ),
+    ]
