@@ -199,6 +199,8 @@ class Catalog(_Strict):
     pdca_scoring: PdcaScoring | None = None
     self_report: SelfReportSettings = Field(default_factory=SelfReportSettings)
     internal_audit: bool = False  # a yearly internal audit with programme, records and findings (QESplus)
+    # the organisation maps its own leadership, core and support processes against the requirements (QESplus)
+    process_map: bool = False
 
     @field_validator("version", mode="before")
     @classmethod

@@ -9,6 +9,8 @@ from qmkit.domain.model import Cycle
 from qmkit.domain.timeline import step_key, suggest_schedule
 from qmkit.errors import NotFoundError
 from qmkit.services.certification import CertificationPlan
+from qmkit.services.demo_processes import add_demo_processes
+from qmkit.services.process_map import ProcessMap
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store import Store
 
@@ -67,6 +69,7 @@ def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
     first = step_key(catalog.procedure.steps[0].id)
     if first in schedule:
         plan.set_date(first, "done", min(schedule[first], date.today()), user)
+    add_demo_processes(ProcessMap(evaluation))
     if catalog.internal_audit:
         from qmkit.services.demo_audit import add_demo_audit
 

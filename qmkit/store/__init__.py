@@ -19,6 +19,7 @@ from qmkit.store.meetings import Meetings
 from qmkit.store.network_results import NetworkResults
 from qmkit.store.networks import Networks
 from qmkit.store.plans import Plans
+from qmkit.store.processes import Processes
 from qmkit.store.reviews import Reviews
 from qmkit.store.surveys import Surveys
 from qmkit.store.timeline import Timelines
@@ -53,6 +54,7 @@ class Store:
         self.written = Written(self.db)
         self.audits = Audits(self.db)
         self.dialogues = Dialogues(self.db)
+        self.processes = Processes(self.db)
 
     def close(self) -> None:
         self.db.close()
