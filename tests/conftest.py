@@ -83,6 +83,7 @@ BOTH_ENGINES = {
     "test_inspections",
     "test_written",
     "test_quality_dialogues",
+    "test_process_map",
 }
 
 

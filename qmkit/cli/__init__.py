@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qmkit.cli import data, inspections, network_files, survey, written
+from qmkit.cli import data, inspections, network_files, process_map, survey, written
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.dialogues import export_dialogues, network_dialogues
@@ -180,55 +180,59 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# "command action" → the function that runs it
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _cmd_serve,
+    "demo": _cmd_demo,
+    "catalog list": _cmd_catalog_list,
+    "catalog validate": _cmd_catalog_validate,
+    "catalog import": _cmd_catalog_import,
+    "crosswalk check": crosswalk_check,
+    "prefill": prefill,
+    "export checklist": export,
+    "export plan": export,
+    "export network-report": export_network_report,
+    "export invitation": network_files.export_invitation,
+    "export contribution": network_files.export_contribution,
+    "export network-result": network_files.export_result,
+    "export survey-report": survey.export_survey_report,
+    "survey create": survey.survey_create,
+    "survey list": survey.survey_list,
+    "survey codes": survey.survey_codes,
+    "survey close": survey.survey_close,
+    "import invitation": network_files.import_invitation,
+    "import contribution": network_files.import_contribution,
+    "import network-result": network_files.import_result,
+    "export meetings": export_meetings,
+    "export inspection-report": inspections.export_inspection,
+    "export inspection-sheet": inspections.export_inspection,
+    "inspection list": inspections.inspection_list,
+    "export selfreport": written.export_selfreport,
+    "export audit-report": written.export_audit_report,
+    "data check": data.data_check,
+    "data analyse": data.data_analyse,
+    "export process-map": process_map.export_process_map,
+    "export dialogues": export_dialogues,
+    "network dialogues": network_dialogues,
+    "network create": network_create,
+    "network list": network_list,
+    "import checklist": import_checklist,
+    "import feedback": import_feedback,
+    "db upgrade": db_upgrade,
+    "db status": db_status,
+    "user add": user_add,
+    "user grant": user_grant,
+    "user revoke": user_revoke,
+    "user list": user_list,
+    "hub": hub,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``qmkit`` console script."""
     args = build_parser().parse_args(argv)
-    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "serve": _cmd_serve,
-        "demo": _cmd_demo,
-        "catalog list": _cmd_catalog_list,
-        "catalog validate": _cmd_catalog_validate,
-        "catalog import": _cmd_catalog_import,
-        "crosswalk check": crosswalk_check,
-        "prefill": prefill,
-        "export checklist": export,
-        "export plan": export,
-        "export network-report": export_network_report,
-        "export invitation": network_files.export_invitation,
-        "export contribution": network_files.export_contribution,
-        "export network-result": network_files.export_result,
-        "export survey-report": survey.export_survey_report,
-        "survey create": survey.survey_create,
-        "survey list": survey.survey_list,
-        "survey codes": survey.survey_codes,
-        "survey close": survey.survey_close,
-        "import invitation": network_files.import_invitation,
-        "import contribution": network_files.import_contribution,
-        "import network-result": network_files.import_result,
-        "export meetings": export_meetings,
-        "export inspection-report": inspections.export_inspection,
-        "export inspection-sheet": inspections.export_inspection,
-        "inspection list": inspections.inspection_list,
-        "export selfreport": written.export_selfreport,
-        "export audit-report": written.export_audit_report,
-        "data check": data.data_check,
-        "data analyse": data.data_analyse,
-        "export dialogues": export_dialogues,
-        "network dialogues": network_dialogues,
-        "network create": network_create,
-        "network list": network_list,
-        "import checklist": import_checklist,
-        "import feedback": import_feedback,
-        "db upgrade": db_upgrade,
-        "db status": db_status,
-        "user add": user_add,
-        "user grant": user_grant,
-        "user revoke": user_revoke,
-        "user list": user_list,
-        "hub": hub,
-    }
     action = getattr(args, f"{args.command}_command", None)
-    handler = handlers[f"{args.command} {action}" if action else args.command]
+    handler = HANDLERS[f"{args.command} {action}" if action else args.command]
     try:
         return int(handler(args))
     except QmkitError as exc:

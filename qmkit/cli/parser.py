@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from qmkit.cli import data, dialogues, inspections, network_files, survey, written
+from qmkit.cli import data, dialogues, inspections, network_files, process_map, survey, written
 from qmkit.i18n import _
 
 
@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspections.add_parsers(sub, exports)
     written.add_parsers(exports)
     data.add_parsers(sub)
+    process_map.add_parsers(exports)
     db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="AKTION")
     dsub.add_parser(

@@ -8,7 +8,7 @@ process never undo each other's ticks; every change raises the process's revisio
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -51,7 +51,7 @@ class Processes:
             return self._with_links(conn, rows)[0]
 
     @staticmethod
-    def _with_links(conn: Connection, rows: list[Any]) -> list[Process]:
+    def _with_links(conn: Connection, rows: Sequence[Any]) -> list[Process]:
         ids = [r.id for r in rows]
         reqs: dict[int, list[str]] = {i: [] for i in ids}
         docs: dict[int, list[int]] = {i: [] for i in ids}

@@ -28,6 +28,7 @@ from qmkit.services.inspections import InspectionService
 from qmkit.services.networks import NetworkService
 from qmkit.services.people import People, identify
 from qmkit.services.prefill import Prefill
+from qmkit.services.process_map import ProcessMap
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.services.surveys import SurveyService
 from qmkit.services.workshop import workshop_for_facilitator
@@ -96,6 +97,9 @@ class StoreServices:
 
     def written(self) -> WrittenWork:
         return WrittenWork(self._store, self._catalogs, self._access)
+
+    def process_map(self, cycle_id: int) -> ProcessMap:
+        return ProcessMap.open(self._store, cycle_id, self._catalogs, self._access)
 
     def inspections(self) -> InspectionService:
         return InspectionService(self.networks())

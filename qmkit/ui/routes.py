@@ -20,13 +20,14 @@ from qmkit.i18n import N_, _
 if TYPE_CHECKING:
     import ipywidgets as w
 
-    from qmkit.domain.catalog import CatalogSet
+    from qmkit.domain.catalog import Catalog, CatalogSet
     from qmkit.domain.workshop import Workshop
     from qmkit.services.cycles import CycleService
     from qmkit.services.inspections import InspectionService
     from qmkit.services.networks import NetworkService
     from qmkit.services.people import People
     from qmkit.services.prefill import Prefill
+    from qmkit.services.process_map import ProcessMap
     from qmkit.services.selfeval import SelfEvaluation
     from qmkit.services.surveys import SurveyService
     from qmkit.services.written import WrittenWork
@@ -47,6 +48,7 @@ class Route:
     start: int = 0  # place among the start page's links to the chosen cycle (0: not there)
     start_label: str = ""  # the start page's link text when it differs from ``label``
     start_id: str = ""  # element id of the start page's main link (it gets an arrow)
+    feature: str = ""  # a catalog switch (e.g. "process_map"): linked only for cycles whose catalog has it on
 
     @property
     def module(self) -> str:
@@ -87,6 +89,15 @@ ROUTES: tuple[Route, ...] = (
     Route("netzwerk", "Netzwerk.ipynb", N_("Netzwerk"), "network:build", cycle=False, nav=False, start=11),
     Route("befragung", "Befragung.ipynb", N_("Befragung"), "survey:build", nav=False, start=12),
     Route("begehung", "Begehung.ipynb", N_("Begehungen"), "inspection:build", cycle=False, nav=False, start=13),
+    Route(
+        "prozesse",
+        "Prozesslandkarte.ipynb",
+        N_("Prozesslandkarte"),
+        "process_map:build",
+        nav=False,
+        start=14,
+        feature="process_map",
+    ),
     Route("audit", "Internes_Audit.ipynb", N_("Internes Audit"), "audit:build", nav=False, start=15),
 )
 # Workshop participants and survey respondents have no route: the participant server answers them with its own
@@ -106,9 +117,12 @@ def nav_routes() -> list[Route]:
     return [r for r in ROUTES if r.nav]
 
 
-def start_routes() -> list[Route]:
-    """The start page's links, in their order."""
-    return sorted((r for r in ROUTES if r.start), key=lambda r: r.start)
+def start_routes(catalog: Catalog | None = None) -> list[Route]:
+    """The start page's links, in their order; for a cycle of ``catalog`` without those switched off there."""
+    return sorted(
+        (r for r in ROUTES if r.start and (catalog is None or not r.feature or getattr(catalog, r.feature, False))),
+        key=lambda r: r.start,
+    )
 
 
 class NoCycle(Exception):
@@ -135,6 +149,8 @@ class Services(Protocol):
     def inspections(self) -> InspectionService: ...
 
     def written(self) -> WrittenWork: ...
+
+    def process_map(self, cycle_id: int) -> ProcessMap: ...
 
 
 @dataclass(frozen=True)

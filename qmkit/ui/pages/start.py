@@ -170,7 +170,7 @@ class StartPage:
             return
         summary = self.cycles.progress(cycle, catalog)
         self.cycle_info.value = f'<span class="qm-muted">{esc(summary.progress_text())}</span>'
-        self.links.value = "".join(start_link(route, cycle.id) for route in start_routes())
+        self.links.value = "".join(start_link(route, cycle.id) for route in start_routes(catalog))
 
     def show_catalog(self) -> None:
         if self.catalog.value is None:
