@@ -57,12 +57,12 @@ class ProcessEditor:
         for area in service.catalog.areas:
             reqs = area.all_requirements()
             options = [(f"{r.id} – {r.title}", r.id) for r in reqs]
-            select = make(w.SelectMultiple, options=options, rows=min(8, len(options)), layout={"width": "100%"})
+            select = make(w.SelectMultiple, options=options, rows=min(8, len(options)), layout={"width": "98%"})
             select.observe(wrap(self._requirements_changed), names="value")
             self.lists[area.id] = select
             area_boxes += [make(w.HTML, f"<b>{esc(area.id)} {esc(area.title)}</b>"), select]
         self.foreign = make(w.HTML)
-        self.documents = make(w.SelectMultiple, options=[], rows=6, layout={"width": "100%"})
+        self.documents = make(w.SelectMultiple, options=[], rows=6, layout={"width": "98%"})
         self.documents.observe(wrap(self._documents_changed), names="value")
         self.document_error = make(w.HTML)
         self.confirm = make(w.Checkbox, value=False, description=_("Ja, diesen Prozess löschen"), indent=False)

@@ -37,7 +37,8 @@ from qmkit.ui.widgets.common import (
 )
 
 SVG_MIME = "image/svg+xml"
-WIDE = {"width": "420px"}
+WIDE = {"width": "440px"}
+LABEL = {"description_width": "110px"}
 
 
 def coverage_html(data: ProcessMapData) -> str:
@@ -144,9 +145,15 @@ class ProcessMapPage:
         self.refresh()
 
     def _add_card(self) -> w.VBox:
-        self.new_name = make(w.Text, description=_("Name"), placeholder=_("z. B. Kurse durchführen"), layout=WIDE)
-        self.new_kind = make(w.Dropdown, options=kind_options(), value="kern", description=_("Art"), layout=WIDE)
-        self.new_owner = make(w.Text, description=_("Verantwortlich"), placeholder=_("Rolle oder Name"), layout=WIDE)
+        self.new_name = make(
+            w.Text, description=_("Name"), placeholder=_("z. B. Kurse durchführen"), layout=WIDE, style=LABEL
+        )
+        self.new_kind = make(
+            w.Dropdown, options=kind_options(), value="kern", description=_("Art"), layout=WIDE, style=LABEL
+        )
+        self.new_owner = make(
+            w.Text, description=_("Verantwortlich"), placeholder=_("Rolle oder Name"), layout=WIDE, style=LABEL
+        )
         self.add_error = make(w.HTML)
         add = button(self.guard, "Prozess anlegen", "plus", self.add)
         if not self.service.may_edit:
