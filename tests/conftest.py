@@ -84,6 +84,7 @@ BOTH_ENGINES = {
     "test_written",
     "test_quality_dialogues",
     "test_process_map",
+    "test_audits",
 }
 
 

@@ -98,7 +98,15 @@ ROUTES: tuple[Route, ...] = (
         start=14,
         feature="process_map",
     ),
-    Route("audit", "Internes_Audit.ipynb", N_("Internes Audit"), "audit:build", nav=False, start=15),
+    Route(
+        "audit",
+        "Internes_Audit.ipynb",
+        N_("Internes Audit"),
+        "audit:build",
+        nav=False,
+        start=15,
+        feature="internal_audit",
+    ),
 )
 # Workshop participants and survey respondents have no route: the participant server answers them with its own
 # request handlers (qmkit.server.workshop_pages, qmkit.server.survey_pages), without a kernel.
