@@ -104,7 +104,7 @@ class InspectionDetail:
             self.service.set_status(self.id, choice.value)
             self.feedback.ok(_("Stand gespeichert."))
             self.refresh()
-            self._reopen()
+            self._redraw()  # a closed report is read-only at once, a reopened one writable again
 
         choice.observe(self.wrap(changed), names="value")
         return [choice]
