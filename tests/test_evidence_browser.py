@@ -32,8 +32,8 @@ def _new_cycle(env, catalog_id: str, institution: str, qmb: str, name: str):
     return store, CycleService(store).create_cycle(inst.id, name, discover([BUILTIN_STANDARDS]).get(catalog_id))
 
 
-def _open(chromium, base: str, notebook: str, cycle_id: int):
-    page = chromium.new_context(viewport={"width": 1280, "height": 1000}).new_page()
+def _open(chromium, base: str, notebook: str, cycle_id: int, locale: str = "de-DE"):
+    page = chromium.new_context(viewport={"width": 1280, "height": 1000}, locale=locale).new_page()
     page.goto(f"{base}/voila/render/{notebook}?zyklus={cycle_id}")
     wait_for_page(page)
     return page
@@ -121,12 +121,14 @@ def test_checklist_round_trip_through_the_page(server, browser, tmp_path: Path):
 def test_deadlines_page_saves_the_certificate_and_offers_the_calendar(server, browser):  # noqa: F811
     base, env = server
     store, cycle = _new_cycle(env, "lqw", "Fristen-VHS", "F. Rist", "Testierung 2027")
-    page = _open(browser, base, "Fristen.ipynb", cycle.id)
-    picker = page.locator(".qm-card", has_text="Zertifikat / Testat erteilt am").locator("input[type=date]").first
-    picker.fill("2027-05-24")
-    picker.dispatch_event("change")
+    page = _open(browser, base, "Fristen.ipynb", cycle.id, locale="en-US")  # an English browser: still TT.MM.JJJJ
+    picker = page.locator(".qm-card", has_text="Zertifikat / Testat erteilt am").locator("input.qm-date-text").first
+    assert picker.get_attribute("placeholder") == "TT.MM.JJJJ"
+    picker.fill("24.5.27")  # typed short, shown in full – whatever the browser's language
+    picker.press("Tab")
     page.get_by_text("Gültig bis 23.05.2031").wait_for(timeout=30_000)
     assert wait_until(lambda: store.timeline.certification(cycle.id).certified_on).isoformat() == "2027-05-24"
+    assert picker.input_value() == "24.05.2027"
     page.locator(".qm-tl-row", has_text="Anmeldung zur Retestierung").get_by_text("23.08.2030").wait_for()
     page.get_by_role("button", name="Fristen als Kalender (.ics)").click()
     href = page.locator("#qm-ics-download").get_attribute("href", timeout=30_000)

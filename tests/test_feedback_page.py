@@ -91,7 +91,7 @@ def test_typing_a_finding_and_planning_its_measure(evaluation, catalogs):  # noq
     head = page.report.head()
     assert (head.received_on, head.assessors, head.changed_by) == (date(2026, 5, 12), "Dr. A. Gut", "Frau QMB")
     page.received.value = date(2099, 1, 1)
-    assert "Zukunft" in page.head_message.value and page.report.head().received_on == date(2026, 5, 12)
+    assert "Zukunft" in page.head_state.line.value and page.report.head().received_on == date(2026, 5, 12)
     # a fresh page (another tab, a reload) shows what is stored
     again = FeedbackPage(ev, catalogs, today=date(2027, 6, 1))
     assert again.filter.value == "mit" and again.rows[req.id].inputs["kind"].value == "nicht_erfuellt"

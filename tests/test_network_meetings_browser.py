@@ -49,11 +49,8 @@ def test_the_coordinator_plans_a_year_minutes_a_meeting_and_downloads_the_calend
     minutes = meetings.locator(".widget-textarea", has_text="Protokoll").locator("textarea")
     minutes.fill("Fragebogen gemeinsam gekürzt. <script>alert(1)</script>")
     minutes.press("Tab")
-    # ipywidgets holds a state update back while earlier messages are unanswered (its throttle), a click is not
-    # held: on a busy machine the click overtook the text. A person pauses before clicking; so does the test.
-    page.wait_for_timeout(1500)
-    meetings.get_by_role("button", name="Treffen speichern").click()
-    page.locator(".qm-msg-ok", has_text="gespeichert.").wait_for(timeout=60_000)
+    # saved as typed, no button: nothing a click could overtake
+    meetings.locator(".qm-saved", has_text="gespeichert").wait_for(timeout=60_000)
     saved = wait_until(lambda: [m for m in store.meetings.meetings(network_id) if m.minutes], timeout=60)
     assert saved[0].minutes == "Fragebogen gemeinsam gekürzt. <script>alert(1)</script>"
 

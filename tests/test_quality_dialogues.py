@@ -24,6 +24,7 @@ from qmkit.services.networks import NetworkService
 from qmkit.services.planning import Planning
 from qmkit.services.quality_dialogues import QualityDialogues
 from qmkit.store import Store
+from qmkit.ui.widgets.date_field import DateField
 from tests.conftest import shipped_catalogs
 from tests.test_networks import person
 
@@ -443,7 +444,7 @@ def test_a_member_plans_records_and_adopts_on_the_page_and_the_coordinator_sees_
     anna = person(store, "anna", "Träger 0")
     page = _page(store, anna.identity, network)
     assert "Unser Qualitätsdialog" in _text(page) and "noch nicht geplant" in _text(page)
-    [day] = [d for d in _widgets(page, w.DatePicker, "Datum")]
+    [day] = [d for d in _widgets(page, DateField, "Datum")]
     day.value = TODAY + timedelta(20)
     [topics] = _widgets(page, w.Textarea, "Themen")
     topics.value = "<script>alert(1)</script> Thema Heimaufsicht"
@@ -456,11 +457,10 @@ def test_a_member_plans_records_and_adopts_on_the_page_and_the_coordinator_sees_
     assert "Stand in dieser Runde: geplant" in _text(page)
     [minutes] = _widgets(page, w.Textarea, "Protokoll")
     minutes.value = MINUTES
-    [day] = [d for d in _widgets(page, w.DatePicker, "Datum") if d.value]
+    [day] = [d for d in _widgets(page, DateField, "Datum") if d.value]
     day.value = TODAY - timedelta(1)
     [status] = [d for d in _widgets(page, w.Dropdown, "Status") if ("durchgeführt", "stattgefunden") in d.options]
     status.value = "stattgefunden"
-    _widgets(page, w.Button, "Qualitätsdialog speichern")[0].click()
     [text] = [t for t in _widgets(page, w.Textarea, "Vereinbarung")]
     text.value = AGREEMENT
     _widgets(page, w.Button, "Vereinbarung festhalten")[0].click()
@@ -497,7 +497,7 @@ def test_the_coordination_enters_the_dialogue_of_a_member_on_its_own_installatio
     [box] = [a for a in _widgets(page, w.Accordion) if "Mitglieder mit eigener Installation" in a.titles]
     [who] = _widgets(box, w.Dropdown, "Mitglied")
     assert who.value == external.id
-    [day] = _widgets(box, w.DatePicker, "Datum")
+    [day] = _widgets(box, DateField, "Datum")
     day.value = TODAY - timedelta(8)
     [status] = _widgets(box, w.Dropdown, "Status")
     status.value = "stattgefunden"

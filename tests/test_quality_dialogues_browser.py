@@ -68,9 +68,9 @@ def test_the_coordinator_sees_the_round_and_a_member_plans_its_dialogue(server, 
     wait_for_page(page)
     own = page.locator(".qm-card", has=page.locator("h2", has_text="Unser Qualitätsdialog"))
     own.get_by_text("Stand in dieser Runde: noch nicht geplant").wait_for(timeout=60_000)
-    own.locator(".widget-datepicker", has_text="Datum").locator("input[type=date]").fill(
-        (TODAY + timedelta(45)).isoformat()
-    )
+    day = own.locator(".qm-date", has_text="Datum").locator("input.qm-date-text")
+    day.fill((TODAY + timedelta(45)).strftime("%d.%m.%Y"))
+    day.press("Tab")
     topics = own.locator(".widget-textarea", has_text="Themen").locator("textarea")
     topics.fill("Beteiligung von Kindern <script>alert(1)</script>")
     topics.press("Tab")  # the value reaches the kernel before the click

@@ -15,6 +15,7 @@ from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.app import build_page
 from qmkit.ui.pages.selfeval import SelfEvaluationPage
 from qmkit.ui.pages.start import StartPage
+from qmkit.ui.widgets.date_field import DateField
 from qmkit.ui.widgets.fields import FIELD_WIDGETS, FieldSpec, widget_for
 
 
@@ -39,7 +40,8 @@ def test_field_kinds_map_to_widgets():
     assert set(FIELD_WIDGETS) == {"rating", "text", "line", "flag", "date", "choice", "tags"}
     from datetime import date
 
-    assert isinstance(widget_for("date", date(2026, 1, 2)), w.DatePicker)
+    day = widget_for("date", date(2026, 1, 2))
+    assert isinstance(day, DateField) and day.text == "02.01.2026"
     choice = widget_for("choice", "b", FieldSpec(options=[("A", "a"), ("B", "b")]))
     assert isinstance(choice, w.Dropdown) and choice.value == "b"
     rating = widget_for("rating", "b", FieldSpec(options=[("A", "a"), ("B", "b")]))

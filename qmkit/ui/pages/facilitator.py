@@ -7,6 +7,7 @@ participant's rating shows within about a second.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from typing import Any
@@ -43,6 +44,7 @@ from qmkit.ui.widgets.common import (
     style_html,
     user_field,
 )
+from qmkit.ui.widgets.save_state import SaveState
 
 log = logging.getLogger("qmkit.ui")
 
@@ -302,7 +304,8 @@ class FacilitatorPage:
             )
             field.observe(self.guard(self._dot_saver(v.value)), names="value")
             self.dot_inputs[v.value] = field
-        self.dots_message = make(w.HTML, "")
+        self.dots_state = SaveState()
+        self.dots_message = self.dots_state.line
         self._loading_dots = False
         self.dots_req.observe(self.guard(lambda _c: self.show_dots()), names="value")
         intro = make(
@@ -329,19 +332,18 @@ class FacilitatorPage:
                 field.value = counts.get(value, 0)
         finally:
             self._loading_dots = False
-        self.dots_message.value = ""
+        self.dots_state.forget()
 
     def _dot_saver(self, value: str) -> Any:
         def save(change: dict[str, Any]) -> None:
             if self._loading_dots:
                 return
-            try:
-                self.workshops.set_dots(self.workshop, self.dots_req.value, value, change["new"])
-            except InputError as exc:
-                self.dots_message.value = error_html(str(exc))
-                return
-            self.dots_message.value = f'<span class="qm-saved">✓ {esc(_("gespeichert"))}</span>'
-            self.refresh()
+            field = self.dot_inputs[value]
+            set_dots = functools.partial(
+                self.workshops.set_dots, self.workshop, self.dots_req.value, value, change["new"]
+            )
+            if self.dots_state.attempt(value, field.description, field, set_dots)[0]:
+                self.refresh()
 
         return save
 

@@ -7,9 +7,7 @@ upload is only a preview until the QMB applies the chosen findings.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import ipywidgets as w
 
@@ -20,7 +18,6 @@ from qmkit.domain.catalog import CatalogSet, Requirement
 from qmkit.domain.feedback import Finding
 from qmkit.domain.model import Assessment
 from qmkit.domain.planning import Measure
-from qmkit.errors import InputError
 from qmkit.excel.feedback_import import FeedbackPreview, FindingChange, apply_feedback, change_label, read_feedback
 from qmkit.i18n import N_, _, n_
 from qmkit.services.feedback_report import FeedbackReport
@@ -34,7 +31,6 @@ from qmkit.ui.widgets.common import (
     card,
     cycle_header,
     download_html,
-    error_html,
     esc,
     guard,
     make,
@@ -42,8 +38,11 @@ from qmkit.ui.widgets.common import (
     steps_html,
     user_field,
 )
+from qmkit.ui.widgets.date_field import DateField
 from qmkit.ui.widgets.received import ReceivedFile
+from qmkit.ui.widgets.save_state import SaveState, save_each
 
+HEAD_LABELS = {"received_on": N_("erhalten am"), "assessors": N_("Gutachter*innen")}
 FILTERS = [(N_("Handlungsbedarf"), "offen"), (N_("mit Rückmeldung"), "mit"), (N_("alle Anforderungen"), "alle")]
 
 
@@ -69,13 +68,15 @@ class FeedbackPage:
     def _head_widgets(self) -> None:
         """The report head: when it came and from whom; the overview of the findings."""
         head = self.report.head()
-        self.received = make(w.DatePicker, value=head.received_on, layout={"width": "170px"})
+        self._head_loading = False
+        self.received = make(DateField, value=head.received_on, layout={"width": "170px"})
         self.assessors = make(
             w.Text, value=head.assessors, placeholder=_("Namen"), continuous_update=False, layout={"width": "360px"}
         )
-        self.head_message = make(w.HTML)
-        self.received.observe(self.guard(self._head_saver("received_on")), names="value")
-        self.assessors.observe(self.guard(self._head_saver("assessors")), names="value")
+        self.head_state = SaveState(self.guard, self._reset_head)
+        self.head_message = self.head_state.widget
+        fields = {"received_on": self.received, "assessors": self.assessors}
+        save_each(fields, self.head_state, self.guard, self._save_head, labels=HEAD_LABELS)
         self.overview = make(w.HTML)
         self.answer_link = make(w.HTML)
 
@@ -175,16 +176,19 @@ class FeedbackPage:
 
     # ---------------------------------------------------------------- head and overview
 
-    def _head_saver(self, name: str) -> Callable[[dict[str, Any]], None]:
-        def changed(change: dict[str, Any]) -> None:
-            try:
-                self.report.set_head(name, change["new"], self.user())
-            except InputError as exc:
-                self.head_message.value = error_html(exc)
-                return
-            self.head_message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
+    def _save_head(self, name: str) -> None:
+        if not self._head_loading:
+            self.report.set_head(name, (self.received if name == "received_on" else self.assessors).value, self.user())
 
-        return changed
+    def _reset_head(self) -> None:
+        """Show the stored report head again (drops a refused date or name)."""
+        head = self.report.head()
+        self._head_loading = True
+        try:
+            self.received.value, self.assessors.value = head.received_on, head.assessors
+        finally:
+            self._head_loading = False
+        self.head_state.forget()
 
     def show_overview(self, findings: dict[str, Finding] | None = None) -> None:
         summary = self.report.overview(findings, self.measures)

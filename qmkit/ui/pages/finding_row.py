@@ -10,11 +10,12 @@ import ipywidgets as w
 from qmkit.domain.catalog import Requirement
 from qmkit.domain.feedback import KIND_LABELS, MAY_GET_MEASURE, NEEDS_MEASURE, Finding
 from qmkit.domain.planning import Measure
-from qmkit.errors import InputError
 from qmkit.i18n import N_, _
-from qmkit.ui.widgets.common import card, error_html, esc, make
+from qmkit.ui.widgets.common import card, esc, make
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
+from qmkit.ui.widgets.save_state import SaveState
 
+FIELD_LABELS = {"kind": N_("Ergebnis"), "due": N_("zu erfüllen bis"), "text": N_("Anmerkung")}
 KIND_OPTIONS = [(N_("– noch keine –"), ""), *((label, kind.value) for kind, label in KIND_LABELS.items())]
 
 
@@ -56,7 +57,8 @@ class FindingRow:
             widget.observe(page.guard(self._saver(name)), names="value")
         self.title = make(w.HTML)
         self.state = make(w.HTML)
-        self.message = make(w.HTML)
+        self.saving = SaveState()
+        self.message = self.saving.line
         self.measure_button = w.Button(description=_("Maßnahme anlegen"), icon="arrow-right", layout={"width": "auto"})
         self.measure_button.on_click(page.guard(lambda _b: page.plan_measure(self)))
         due_label = make(w.HTML, f'<span class="qm-muted">{esc(_("zu erfüllen bis"))}</span>')
@@ -72,12 +74,14 @@ class FindingRow:
         def changed(change: dict[str, Any]) -> None:
             if self.loading:
                 return
-            try:
-                finding = self.page.report.set(self.req.id, name, change["new"], self.page.user())
-            except InputError as exc:
-                self.message.value = error_html(exc)
+            saved, finding = self.saving.attempt(
+                name,
+                _(FIELD_LABELS[name]),
+                self.inputs[name],
+                lambda: self.page.report.set(self.req.id, name, change["new"], self.page.user()),
+            )
+            if not saved or finding is None:
                 return
-            self.message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
             self.show(finding, self.page.measures)
             self.page.show_overview()
 
@@ -88,11 +92,10 @@ class FindingRow:
         self.finding = finding
         self.loading = True
         try:
-            self.inputs["kind"].value = finding.kind.value if finding.kind else ""
-            if self.inputs["due"].value != finding.due:
-                self.inputs["due"].value = finding.due
-            if self.inputs["text"].value != finding.text:
-                self.inputs["text"].value = finding.text
+            stored = {"kind": finding.kind.value if finding.kind else "", "due": finding.due, "text": finding.text}
+            for name, value in stored.items():  # a refused input stays as typed, marked
+                if self.inputs[name].value != value and not self.saving.is_refused(name):
+                    self.inputs[name].value = value
         finally:
             self.loading = False
         self.inputs["due"].disabled = finding.kind not in NEEDS_MEASURE

@@ -20,6 +20,7 @@ from qmkit.services.inspections import InspectionService
 from qmkit.ui.pages.inspection_detail import InspectionDetail
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, esc, guard, make, page_box
+from qmkit.ui.widgets.date_field import DateField
 
 WIDE = {"width": "460px"}
 LABEL = {"description_width": "150px"}
@@ -138,7 +139,7 @@ class InspectionPage:
         hosts = joined if coordinating else [m for m in joined if m.id in own]
         host = make(w.Dropdown, options=[(m.name, m.id) for m in hosts], description=_("Gastgebend"), layout=WIDE,
                     style=LABEL)  # fmt: skip
-        day = make(w.DatePicker, value=date.today() + timedelta(days=30), description=_("Datum"), style=LABEL)
+        day = make(DateField, value=date.today() + timedelta(days=30), description=_("Datum"), style=LABEL)
         place = make(w.Text, description=_("Ort"), layout=WIDE, style=LABEL)
         peers = make(w.SelectMultiple, options=[(m.name, m.id) for m in joined], description=_("Begehungsteam"),
                      layout={"width": "460px", "height": "110px"}, style=LABEL)  # fmt: skip

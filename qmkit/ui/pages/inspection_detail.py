@@ -22,16 +22,16 @@ from qmkit.documents.inspection_report import (
 from qmkit.documents.word import DOCX_MIME, save_document
 from qmkit.domain.inspection import FINDING_FIELDS, FINDING_LABELS, STATUS_LABELS, InspectionStatus
 from qmkit.domain.model import day_text
-from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.inspections import InspectionService
-from qmkit.ui.widgets.common import Feedback, button, card, download_html, error_html, esc, make
+from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, make
+from qmkit.ui.widgets.date_field import DateField
+from qmkit.ui.widgets.save_state import SaveState
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 WIDE = {"width": "460px"}
 LABEL = {"description_width": "190px"}
 BOX = {"width": "100%", "height": "80px"}
-SAVED = '<span class="qm-saved">✓ {}</span>'
 
 
 class InspectionDetail:
@@ -153,18 +153,15 @@ class InspectionDetail:
     def _finding_box(self, topic_id: int, question: int, field: str, value: str) -> w.VBox:
         box = make(w.Textarea, value=value, description=_(FINDING_LABELS[field]), continuous_update=False,
                    disabled=not self.writes_findings, layout=BOX, style=LABEL)  # fmt: skip
-        status = make(w.HTML)
+        state = SaveState()
 
-        def save(_change: Any) -> None:
-            try:
-                self.service.write_finding(self.id, topic_id, question, field, box.value)
-            except InputError as exc:
-                status.value = error_html(str(exc))  # the refused text stays in the box, visibly refused
-                return
-            status.value = SAVED.format(esc(_("gespeichert")))
+        def save(_change: Any) -> None:  # a refused text stays in the box, marked, until corrected
+            state.attempt(
+                field, "", box, lambda: self.service.write_finding(self.id, topic_id, question, field, box.value)
+            )
 
         box.observe(self.wrap(save), names="value")
-        return make(w.VBox, [box, status])
+        return make(w.VBox, [box, state.line])
 
     def _agreements(self) -> list[w.Widget]:
         parts: list[w.Widget] = [make(w.HTML, f"<h3>{esc(_('Vereinbarungen'))}</h3>")]
@@ -180,7 +177,7 @@ class InspectionDetail:
             return parts
         text = make(w.Textarea, description=_("Vereinbarung"), layout={"width": "620px", "height": "60px"}, style=LABEL)
         who = make(w.Text, description=_("Verantwortlich"), layout=WIDE, style=LABEL)
-        due = make(w.DatePicker, description=_("umsetzen bis"), style=LABEL)
+        due = make(DateField, description=_("umsetzen bis"), style=LABEL)
 
         def add() -> None:
             self.service.add_agreement(self.id, {"text": text.value, "responsible": who.value, "due": due.value})
@@ -204,18 +201,13 @@ class InspectionDetail:
         writable = "gastgebend" in self.roles and not self._closed
         box = make(w.Textarea, value=self.found.inspection.statement, continuous_update=False,
                    disabled=not writable, layout={"width": "100%", "height": "110px"})  # fmt: skip
-        status = make(w.HTML)
+        state = SaveState()
 
         def save(_change: Any) -> None:
-            try:
-                self.service.set_statement(self.id, box.value)
-            except InputError as exc:
-                status.value = error_html(str(exc))
-                return
-            status.value = SAVED.format(esc(_("gespeichert")))
+            state.attempt("statement", "", box, lambda: self.service.set_statement(self.id, box.value))
 
         box.observe(self.wrap(save), names="value")
-        return [head, box, status]
+        return [head, box, state.line]
 
     def _redraw(self) -> None:
         self._reopen()

@@ -12,6 +12,7 @@ from qmkit.domain.network import MEMBER_KIND_LABELS, NETWORK_KIND_LABELS, Member
 from qmkit.i18n import _
 from qmkit.services.networks import NetworkService
 from qmkit.ui.widgets.common import Feedback, button, card, esc, make
+from qmkit.ui.widgets.date_field import DateField
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 WIDE = {"width": "420px"}
@@ -116,8 +117,8 @@ class CoordinatorCards:
     def _rounds_card(self) -> w.VBox:
         rounds = self.service.rounds(self.network.id)
         name = make(w.Text, description=_("Name"), placeholder=_("z. B. Runde 2025–2027"), layout=WIDE)
-        starts = make(w.DatePicker, description=_("Beginn"), layout=WIDE)
-        ends = make(w.DatePicker, description=_("Ende"), layout=WIDE)
+        starts = make(DateField, description=_("Beginn"), layout=WIDE)
+        ends = make(DateField, description=_("Ende"), layout=WIDE)
 
         def add() -> None:
             made = self.service.add_round(
@@ -133,7 +134,7 @@ class CoordinatorCards:
 
     def _agreements_card(self) -> w.VBox:
         text = make(w.Textarea, description=_("Vereinbarung"), layout={"width": "620px", "height": "70px"})
-        agreed_on = make(w.DatePicker, description=_("vereinbart am"), layout=WIDE)
+        agreed_on = make(DateField, description=_("vereinbart am"), layout=WIDE)
 
         def add() -> None:
             self.service.add_agreement(self.network.id, {"text": text.value, "agreed_on": agreed_on.value})

@@ -29,6 +29,8 @@ from qmkit.domain.network_meetings import (
 from qmkit.i18n import _, n_
 from qmkit.services.network_meetings import AgreementStatus, MeetingView, NetworkMeetings
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, make
+from qmkit.ui.widgets.date_field import DateField
+from qmkit.ui.widgets.save_state import SaveState, save_each
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 WIDE = {"width": "420px"}
@@ -109,7 +111,8 @@ class MeetingsCard:
         self.meeting_choice = make(w.Dropdown, description=_("Treffen"), layout=WIDE)
         self._fill_years(years, self.next_meeting.year if self.next_meeting else (years[-1] if years else None))
         self.year_choice.observe(self.wrap(lambda _c: self.show_year()), names="value")
-        self.meeting_choice.observe(self.wrap(lambda _c: self.show_meeting()), names="value")
+        self._quiet = False  # refilling the choice after a save is not the user's choice
+        self.meeting_choice.observe(self.wrap(lambda _c: None if self._quiet else self.show_meeting()), names="value")
         self.widget = card(
             make(w.HTML, f"<h2>{esc(_('Netzwerktreffen'))}</h2><div class='qm-muted'>{esc(self._lead())}</div>"),
             self._plan_box(this_year),
@@ -237,12 +240,13 @@ class MeetingsCard:
         status = [(_(label), x.value) for x, label in MEETING_STATUS_LABELS.items()]
         starts = m.starts.strftime("%H:%M") if m and m.starts else ("" if m else "10:00")
         ends = m.ends.strftime("%H:%M") if m and m.ends else ("" if m else "13:00")
+        # a short field is saved when the cursor leaves it (or on Enter); texts as they are typed
         fields = {
-            "title": _field(w.Text, m.title if m else "", "Titel"),
-            "day": _field(w.DatePicker, m.day if m else None, "Datum"),
-            "starts": _field(w.Text, starts, "Beginn"),
-            "ends": _field(w.Text, ends, "Ende"),
-            "place": _field(w.Text, m.place if m else "", "Ort"),
+            "title": _field(w.Text, m.title if m else "", "Titel", continuous_update=False),
+            "day": _field(DateField, m.day if m else None, "Datum"),
+            "starts": _field(w.Text, starts, "Beginn", continuous_update=False),
+            "ends": _field(w.Text, ends, "Ende", continuous_update=False),
+            "place": _field(w.Text, m.place if m else "", "Ort", continuous_update=False),
             "host_member_id": _field(w.Dropdown, m.host_member_id if m else None, "Gastgeber", options=hosts),
             "status": _field(w.Dropdown, m.status.value if m else "geplant", "Status", options=status),
             "agenda": _field(w.Textarea, m.agenda if m else "", "Tagesordnung", TEXT),
@@ -265,23 +269,46 @@ class MeetingsCard:
             layout={"width": "620px", "height": "70px"},
             style=LABEL,
         )
-        save = functools.partial(self._save, m, fields, who, people)
-        label = "Treffen speichern" if m else "Treffen anlegen"
-        parts: list[w.Widget] = list(fields.values())
-        if m is not None:
-            parts += [make(w.HTML, f"<b>{esc(_('Teilnehmende'))}</b>"), who, people]
-        return [*parts, make(w.HBox, [button(self.wrap, label, "save", save)])]
+        if m is None:
+            create = functools.partial(self._create, fields)
+            return [*fields.values(), make(w.HBox, [button(self.wrap, "Treffen anlegen", "save", create)])]
+        state = SaveState(self.wrap, self.show_meeting)
+        meeting_id = m.id
 
-    def _save(self, meeting: Meeting | None, fields: dict[str, w.Widget], who: Any, people: Any) -> None:
-        values = {k: f.value for k, f in fields.items()}
-        if meeting is None:
-            made = self.meetings.add_meeting(self.network.id, values)
-            self.feedback.ok(_("Treffen „{title}“ angelegt.").format(title=made.title))
-        else:
-            made = self.meetings.update_meeting(self.network.id, meeting.id, values, (list(who.value), people.value))
-            self.feedback.ok(_("Treffen „{title}“ gespeichert.").format(title=made.title))
+        def save(name: str) -> Meeting:
+            if name == "participants":
+                return self.meetings.update_meeting(self.network.id, meeting_id, {}, (list(who.value), people.value))
+            return self.meetings.update_meeting(self.network.id, meeting_id, {name: fields[name].value})
+
+        save_each(fields, state, self.wrap, save, self._saved)
+        save_each({"participants": who}, state, self.wrap, save)
+        save_each({"participants": people}, state, self.wrap, save)
+        parts = [*fields.values(), make(w.HTML, f"<b>{esc(_('Teilnehmende'))}</b>"), who, people]
+        return [*parts, state.widget]
+
+    def _create(self, fields: dict[str, w.Widget]) -> None:
+        made = self.meetings.add_meeting(self.network.id, {k: f.value for k, f in fields.items()})
+        self.feedback.ok(_("Treffen „{title}“ angelegt.").format(title=made.title))
         self._fill_years(self.meetings.years(self.network.id), made.year)
         self.show_year(keep=made.id)
+
+    def _saved(self, name: str, made: Meeting) -> None:
+        """After a field was saved: the list and the choice show the new title, day or time (the editor stays)."""
+        if name not in ("title", "day", "starts", "ends", "status", "place", "host_member_id"):
+            return
+        if made.year != self.year_choice.value:  # moved to another year: show it there
+            self._fill_years(self.meetings.years(self.network.id), made.year)
+            self.show_year(keep=made.id)
+            return
+        views = self.views()
+        self.listing.value = meeting_table(views)
+        options = [(f"{day_text(v.meeting.day)} · {v.meeting.title}", v.meeting.id) for v in views]
+        self._quiet = True
+        try:
+            self.meeting_choice.options = [*options, (_("Neues Treffen …"), NEW)]
+            self.meeting_choice.value = made.id
+        finally:
+            self._quiet = False
 
     # ------------------------------------------------------------------ agreements of a meeting
 
@@ -291,7 +318,7 @@ class MeetingsCard:
         for agreement in view.agreements:
             parts.append(self._agreement_row(agreement.id, agreement.text, agreement.due, status.get(agreement.id)))
         text = make(w.Textarea, description=_("Vereinbarung"), layout=TEXT, style=LABEL)
-        due = make(w.DatePicker, description=_("umsetzen bis"), layout=WIDE, style=LABEL)
+        due = make(DateField, description=_("umsetzen bis"), layout=WIDE, style=LABEL)
 
         def add() -> None:
             self.meetings.add_agreement(self.network.id, view.meeting.id, {"text": text.value, "due": due.value})

@@ -18,6 +18,7 @@ from qmkit.i18n import _
 from qmkit.services.network_meetings import MeetingView, NetworkMeetings
 from qmkit.ui.pages.network_meetings import calendar_link, clock
 from qmkit.ui.widgets.common import Feedback, button, card, esc, make
+from qmkit.ui.widgets.date_field import DateField
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 WIDE = {"width": "420px"}
@@ -173,7 +174,7 @@ class MemberMeetingsCard:
     def _adapt_form(self, agreement: Agreement, slot: w.VBox) -> None:
         default = self.meetings.default_measure(agreement)
         title = make(w.Text, value=default["title"], description=_("Titel"), layout={"width": "620px"}, style=LABEL)
-        due = make(w.DatePicker, value=default["due"], description=_("Termin"), layout=WIDE, style=LABEL)
+        due = make(DateField, value=default["due"], description=_("Termin"), layout=WIDE, style=LABEL)
 
         def save() -> None:
             self.adopt(agreement, {"title": title.value, "due": due.value})

@@ -21,6 +21,7 @@ from qmkit.i18n import _
 from qmkit.services.quality_dialogues import QualityDialogues
 from qmkit.ui.pages.network_meetings import ICS_MIME, clock
 from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, make
+from qmkit.ui.widgets.date_field import DateField
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 STATE_CLASS = {
@@ -131,7 +132,7 @@ class DialoguesCard:
         label = {"description_width": "120px"}
         who = make(w.Dropdown, options=[(m.name, m.id) for m in external], description=_("Mitglied"),
                    layout={"width": "420px"}, style=label)  # fmt: skip
-        day = make(w.DatePicker, description=_("Datum"), layout={"width": "420px"}, style=label)
+        day = make(DateField, description=_("Datum"), layout={"width": "420px"}, style=label)
         place = make(w.Text, description=_("Ort"), layout={"width": "420px"}, style=label)
         states = [(_("geplant"), MeetingStatus.GEPLANT.value), (_("durchgeführt"), MeetingStatus.STATTGEFUNDEN.value),
                   (_("abgesagt"), MeetingStatus.ABGESAGT.value)]  # fmt: skip

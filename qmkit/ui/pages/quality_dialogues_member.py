@@ -21,6 +21,8 @@ from qmkit.ui.pages.network_meetings import TEXT, clock
 from qmkit.ui.pages.network_meetings import _field as field
 from qmkit.ui.pages.quality_dialogues import STATE_CLASS, dialogue_calendar_link, round_choice
 from qmkit.ui.widgets.common import Feedback, button, card, esc, make
+from qmkit.ui.widgets.date_field import DateField
+from qmkit.ui.widgets.save_state import SaveState, save_each
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 LABEL = {"description_width": "120px"}
@@ -128,7 +130,7 @@ class MemberDialoguesCard:
 
     def _plan_form(self) -> list[w.Widget]:
         fields = {
-            "day": field(w.DatePicker, None, "Datum"),
+            "day": field(DateField, None, "Datum"),
             "starts": field(w.Text, "14:00", "Beginn"),
             "ends": field(w.Text, "16:30", "Ende"),
             "place": field(w.Text, self.member.name, "Ort"),
@@ -150,12 +152,13 @@ class MemberDialoguesCard:
 
     def _editor(self, view: DialogueView) -> list[w.Widget]:
         d = view.dialogue
+        once = False  # a short field is saved when the cursor leaves it (or on Enter); texts as they are typed
         fields = {
-            "title": field(w.Text, d.title, "Titel"),
-            "day": field(w.DatePicker, d.day, "Datum"),
-            "starts": field(w.Text, d.starts.strftime("%H:%M") if d.starts else "", "Beginn"),
-            "ends": field(w.Text, d.ends.strftime("%H:%M") if d.ends else "", "Ende"),
-            "place": field(w.Text, d.place, "Ort"),
+            "title": field(w.Text, d.title, "Titel", continuous_update=once),
+            "day": field(DateField, d.day, "Datum"),
+            "starts": field(w.Text, d.starts.strftime("%H:%M") if d.starts else "", "Beginn", continuous_update=once),
+            "ends": field(w.Text, d.ends.strftime("%H:%M") if d.ends else "", "Ende", continuous_update=once),
+            "place": field(w.Text, d.place, "Ort", continuous_update=once),
             "status": field(w.Dropdown, d.status.value, "Status", options=[(_(lb), s.value) for s, lb in STATUS]),
             "agenda": field(w.Textarea, d.agenda, "Themen", TEXT),
             "minutes": field(w.Textarea, d.minutes, "Protokoll", TEXT),
@@ -164,7 +167,13 @@ class MemberDialoguesCard:
                           "\n".join(p.name for p in d.invited if p.member_id is None))  # fmt: skip
         present = _people(N_("Teilgenommen"), self.everyone, {p.member_id for p in d.participants if p.member_id},
                           "\n".join(p.name for p in d.participants if p.member_id is None))  # fmt: skip
-        save = functools.partial(self._save, d.id, fields, invited, present)
+        state = SaveState(self.wrap, self.show)
+        save_each(fields, state, self.wrap, functools.partial(self._save, d.id, fields, invited, present), self._saved)
+        for name, pair in (("invited", invited), ("present", present)):
+            for widget in pair:
+                save_each(
+                    {name: widget}, state, self.wrap, functools.partial(self._save, d.id, fields, invited, present)
+                )
         when = " ".join(x for x in (day_text(d.day), clock(d)) if x)
         head = make(w.HTML, f"<h3>{esc(d.title)} · {esc(when)}</h3>")
         return [
@@ -174,22 +183,27 @@ class MemberDialoguesCard:
             *invited,
             make(w.HTML, f"<b>{esc(_('Teilgenommen haben'))}</b>"),
             *present,
-            make(w.HBox, [button(self.wrap, "Qualitätsdialog speichern", "save", save)]),
+            state.widget,
         ]
 
     def _save(
-        self, dialogue_id: int, fields: dict[str, Any], invited: tuple[Any, Any], present: tuple[Any, Any]
-    ) -> None:
-        values = {k: f.value for k, f in fields.items()}
-        made = self.dialogues.update(
-            self.member.id,
-            dialogue_id,
-            values,
-            invited=(list(invited[0].value), invited[1].value),
-            present=(list(present[0].value), present[1].value),
-        )
-        self.feedback.ok(_("Qualitätsdialog „{title}“ gespeichert.").format(title=made.title))
-        self.show()
+        self, dialogue_id: int, fields: dict[str, Any], invited: tuple[Any, Any], present: tuple[Any, Any], name: str
+    ) -> Any:
+        """Store the one field ``name`` (or who is invited / took part) of the member's dialogue."""
+        if name == "invited":
+            return self.dialogues.update(
+                self.member.id, dialogue_id, {}, invited=(list(invited[0].value), invited[1].value)
+            )
+        if name == "present":
+            return self.dialogues.update(
+                self.member.id, dialogue_id, {}, present=(list(present[0].value), present[1].value)
+            )
+        return self.dialogues.update(self.member.id, dialogue_id, {name: fields[name].value})
+
+    def _saved(self, name: str, _made: Any) -> None:
+        """A new day or state changes the round's state line; a cancelled dialogue gives way to planning a new one."""
+        if name in ("day", "status"):
+            self.show()
 
     # ------------------------------------------------------------------ agreements
 
@@ -203,7 +217,7 @@ class MemberDialoguesCard:
             items.append(f"<li><b>{esc(agreement.text)}</b> <span class='qm-muted'>{esc(state + due)}</span></li>")
         listing = f"<ul>{''.join(items)}</ul>" if items else ""
         text = make(w.Textarea, description=_("Vereinbarung"), layout=TEXT, style=LABEL)
-        due = make(w.DatePicker, description=_("umsetzen bis"), layout={"width": "420px"}, style=LABEL)
+        due = make(DateField, description=_("umsetzen bis"), layout={"width": "420px"}, style=LABEL)
 
         def add() -> None:
             self.dialogues.add_agreement(self.member.id, view.dialogue.id, {"text": text.value, "due": due.value})

@@ -2,7 +2,8 @@
 responsible person and the evidence references (their editor built only when opened).
 
 Every change is stored at once through :class:`~qmkit.services.selfeval.SelfEvaluation`; invalid input shows a German
-message next to its field and never reaches the store.
+message next to its field, never reaches the store and stays marked (the header says "nicht gespeichert") until it is
+corrected or the stored state is shown again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from qmkit.i18n import N_, _
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.widgets.common import Feedback, card, error_html, error_in, esc, guard, make
 from qmkit.ui.widgets.fields import FieldSpec, widget_for, widget_value, widget_value_to_store
+from qmkit.ui.widgets.save_state import SaveState
 
 # (store field, field kind, German label, placeholder): the form of every requirement, for every catalog.
 FORM_FIELDS: list[tuple[str, str, str, str]] = [
@@ -37,6 +39,10 @@ EVIDENCE_FORM: list[tuple[str, str, str, str, str]] = [
     ("location", "line", N_("Fundstelle"), N_("Datei, Seite oder Link"), "32%"),
     ("on_site_only", "flag", N_("nur vor Ort"), "", "auto"),
 ]
+
+
+_FIELD_LABELS = {name: label for name, _k, label, _p in FORM_FIELDS}
+_EVIDENCE_LABELS = {name: label for name, _k, label, _p, _w in EVIDENCE_FORM}
 
 
 def close_tree(widget: w.Widget) -> None:
@@ -67,12 +73,15 @@ class EvidenceRow:
         def save(change: dict[str, Any]) -> None:
             if self.form.loading:
                 return
+            key = f"evidence:{id(self)}:{name}"
             try:
                 self.ref = self.form.evaluation.update_evidence(self.ref, name, change["new"], self.form.user())
             except InputError as exc:
                 self.form.evidence_error = str(exc)
+                self.form.state.refuse(key, _(_EVIDENCE_LABELS[name]), str(exc), self.inputs[name])
             else:
                 self.form.evidence_error = ""
+                self.form.state.accept(key)
             self.form.saved()
 
         return save
@@ -105,6 +114,7 @@ class RequirementForm:
         self.loading = False
         self.evidence_error = ""
         self.rating_error = ""
+        self.state = SaveState(self.guard, self.reset_inputs, say_saved=False)
         self.inputs: dict[str, w.Widget] = {}
         self.labels: dict[str, w.HTML] = {}
         scale = [(v.label, v.value) for v in evaluation.catalog.scale_for(req)]
@@ -126,7 +136,7 @@ class RequirementForm:
         self.evidence_rows: list[EvidenceRow] = []
         self.add_button: w.Button | None = None
         self.buttons: w.HBox | None = None
-        parts += [self.evidence_summary, self.edit_button]
+        parts += [self.state.widget, self.evidence_summary, self.edit_button]
         self._show_status()
         self._show_evidence()
         self.widget = card(*parts)
@@ -185,6 +195,8 @@ class RequirementForm:
             )
         else:
             status = esc(_("noch keine Angaben"))
+        if self.state.refused:
+            status = f'<span class="qm-error">✗ {esc(_("nicht gespeichert"))}</span>'
         hints = []
         if req.guidance:
             hints.append(esc(req.guidance))
@@ -305,8 +317,10 @@ class RequirementForm:
                 else:
                     fresh = self.evaluation.set_text(self.req.id, name, value, self.user())
             except InputError as exc:
+                self.state.refuse(name, _(_FIELD_LABELS[name]), str(exc), self.inputs[name])
                 self.show_error(name, str(exc))
                 return
+            self.state.accept(name)
             if self.error_text(name):
                 self.show_error(name)
             self._adopt(fresh, before, skip=name)
@@ -336,7 +350,7 @@ class RequirementForm:
         self.loading = True
         try:
             for name, kind, _label, _ph in FORM_FIELDS:
-                if name != skip:
+                if name != skip and not self.state.is_refused(name):
                     self.inputs[name].value = widget_value(kind, getattr(assessment, name))
             changed_evidence = assessment.evidence != self.assessment.evidence
             self.assessment = assessment
@@ -346,6 +360,16 @@ class RequirementForm:
             self.loading = False
         self._show_status()
         self._show_evidence()
+
+    def reset_inputs(self) -> None:
+        """Drop refused inputs: the stored values again, without marks and messages."""
+        self.state.forget()
+        self.rating_error = self.evidence_error = ""
+        for name in self.labels:
+            self.show_error(name)
+        self.load(self.evaluation.assessment(self.req.id))
+        if self.editor_open:
+            self._rebuild_rows()
 
     def saved(self) -> None:
         self.assessment = self.evaluation.assessment(self.req.id)

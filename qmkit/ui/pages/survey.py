@@ -27,6 +27,7 @@ from qmkit.services.surveys import SurveyService
 from qmkit.ui.pages.facilitator import qr_data_uri
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, download_html, esc, guard, make, page_box
+from qmkit.ui.widgets.date_field import DateField
 from qmkit.ui.widgets.survey_chart import results_html
 
 WIDE = {"width": "420px"}
@@ -72,8 +73,8 @@ class SurveyPage:
             w.Dropdown, options=[(i.title, i.id) for i in instruments], description=_("Instrument"), layout=WIDE
         )
         title = make(w.Text, description=_("Titel"), placeholder=_("Standard: Titel des Instruments"), layout=WIDE)
-        opens = make(w.DatePicker, description=_("Beginn"), layout=WIDE)
-        closes = make(w.DatePicker, description=_("Ende"), layout=WIDE)
+        opens = make(DateField, description=_("Beginn"), layout=WIDE)
+        closes = make(DateField, description=_("Ende"), layout=WIDE)
 
         def create() -> None:
             if which.value is None:

@@ -16,7 +16,6 @@ import ipywidgets as w
 from qmkit.config import exports_dir
 from qmkit.documents.calendar import cycle_calendar
 from qmkit.domain.timeline import Status, Timeline, TimelineItem, wording
-from qmkit.errors import InputError
 from qmkit.excel.style import save_atomic
 from qmkit.i18n import _
 from qmkit.services.certification import CertificationPlan
@@ -35,6 +34,8 @@ from qmkit.ui.widgets.common import (
     page_box,
     user_field,
 )
+from qmkit.ui.widgets.date_field import DateField
+from qmkit.ui.widgets.save_state import SaveState
 
 ICS_MIME = "text/calendar"
 
@@ -73,15 +74,16 @@ class _Row:
         self.key = item.key
         self.loading = False
         self.title = make(w.HTML, layout={"width": "42%"})
-        self.pickers: dict[str, w.DatePicker] = {}
+        self.pickers: dict[str, DateField] = {}
         editable = ["planned", "done"] if item.kind == "step" else ["done"] if item.kind == "deadline" else []
         self.due = make(w.HTML, layout={"width": "150px"})
         for name in editable:
-            picker = make(w.DatePicker, layout={"width": "150px"})
+            picker = make(DateField, layout={"width": "150px"})
             picker.observe(wrap(self._saver(name, save)), names="value")
             self.pickers[name] = picker
         self.status = make(w.HTML, layout={"width": "170px"})
-        self.message = make(w.HTML)
+        self.state = SaveState()
+        self.message = self.state.line
         cells: list[w.Widget] = [self.title]
         cells.append(self.pickers["planned"] if "planned" in self.pickers else self.due)
         cells.append(self.pickers.get("done") or make(w.HTML, layout={"width": "150px"}))
@@ -92,14 +94,9 @@ class _Row:
 
     def _saver(self, name: str, save: Callable[[str, str, Any], None]) -> Callable[[dict[str, Any]], None]:
         def changed(change: dict[str, Any]) -> None:
-            if self.loading:
-                return
-            try:
-                save(self.key, name, change["new"])
-            except InputError as exc:
-                self.message.value = error_html(exc)
-                return
-            self.message.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
+            if not self.loading:
+                label = _("Geplant") if name == "planned" else _("Erledigt am")
+                self.state.attempt(name, label, self.pickers[name], lambda: save(self.key, name, change["new"]))
 
         return changed
 
@@ -109,9 +106,10 @@ class _Row:
         self.due.value = esc(day_text(item.due))
         self.loading = True
         try:
-            if "planned" in self.pickers:
+            # a refused date stays as typed (marked) when another row's save redraws the list
+            if "planned" in self.pickers and not self.state.is_refused("planned"):
                 self.pickers["planned"].value = item.due
-            if "done" in self.pickers:
+            if "done" in self.pickers and not self.state.is_refused("done"):
                 self.pickers["done"].value = item.done
         finally:
             self.loading = False
@@ -144,22 +142,23 @@ class TimelinePage:
 
     def _certificate_widgets(self) -> None:
         """When the certificate was granted and, where the document says so, until when it is valid."""
-        self.cert_pickers: dict[str, w.DatePicker] = {}
+        self.cert_pickers: dict[str, DateField] = {}
         self.cert_labels: dict[str, w.HTML] = {}
         self.cert_label_text: dict[str, str] = {}
         labels = {"certified_on": self.words.start, "valid_until": self.words.end}
         self._cert_loading = False
         for name, label in labels.items():
-            picker = make(w.DatePicker, layout={"width": "170px"})
+            picker = make(DateField, layout={"width": "170px"})
             picker.observe(self.guard(self._cert_saver(name)), names="value")
             self.cert_pickers[name] = picker
             self.cert_label_text[name] = f"<b>{esc(label)}</b>"
             self.cert_labels[name] = make(w.HTML, self.cert_label_text[name])
         self.cert_info = make(w.HTML)
+        self.cert_state = SaveState(say_saved=False)
 
     def _step_widgets(self, timeline: Timeline) -> None:
         """The procedure's steps (planned and done) with the suggestion, and the box of the deadlines."""
-        self.start = make(w.DatePicker, value=None, description=_("Beginn"), layout={"width": "auto"})
+        self.start = make(DateField, value=None, description=_("Beginn"), layout={"width": "auto"})
         self.suggest_button = button(self.guard, "Zeitplan vorschlagen", "magic", self.suggest)
         self.step_rows = {i.key: _Row(i, self._save_date, self.guard) for i in timeline.steps}
         self.deadline_box = make(w.VBox, layout={"width": "100%"})
@@ -243,10 +242,13 @@ class TimelinePage:
             if self._cert_loading:
                 return
             label = self.cert_label_text[name]
-            try:
-                self.plan.set_certificate(name, change["new"], self.user())
-            except InputError as exc:
-                self.cert_labels[name].value = f"{label} {error_html(exc)}"
+            picker = self.cert_pickers[name]
+            saved, _r = self.cert_state.attempt(
+                name, "", picker, lambda: self.plan.set_certificate(name, change["new"], self.user())
+            )
+            if not saved:
+                self.cert_labels[name].value = f"{label} {error_html(self.cert_state.message(name))}"
+                self.cert_labels[name].value += " " + esc(_("nicht gespeichert"))
                 return
             self.cert_labels[name].value = label
             self.render()
@@ -319,8 +321,9 @@ class TimelinePage:
         cert = timeline.certificate
         self._cert_loading = True
         try:
-            self.cert_pickers["certified_on"].value = cert.certified_on
-            self.cert_pickers["valid_until"].value = cert.valid_until
+            for name, value in (("certified_on", cert.certified_on), ("valid_until", cert.valid_until)):
+                if not self.cert_state.is_refused(name):  # a refused date stays as typed, marked
+                    self.cert_pickers[name].value = value
         finally:
             self._cert_loading = False
         if timeline.valid_until is None:

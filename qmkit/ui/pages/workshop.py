@@ -21,6 +21,7 @@ from qmkit.services.workshop import Workshops
 from qmkit.ui.pages.facilitator import build_facilitator_page
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, error_html, esc, guard, make, page_box
+from qmkit.ui.widgets.date_field import DateField
 
 
 def facilitator_link(workshop: Workshop) -> str:
@@ -99,7 +100,7 @@ class WorkshopListPage:
             style=style,
             layout={"width": "520px"},
         )
-        self.held_on = make(w.DatePicker, value=date.today(), description=_("Datum"), style=style)
+        self.held_on = make(DateField, value=date.today(), description=_("Datum"), style=style)
         self.threshold = make(
             w.BoundedIntText, value=DEFAULT_THRESHOLD, min=1, max=50, description=_("Anonymitätsschwelle"), style=style
         )

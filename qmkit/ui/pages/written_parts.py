@@ -14,13 +14,12 @@ from qmkit.config import exports_dir
 from qmkit.documents.selfreport import selfreport_document, selfreport_filename
 from qmkit.documents.word import DOCX_MIME, save_document
 from qmkit.domain.written import FOCAL_POINTS, Definition, narrative_state
-from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.written import WrittenWork
-from qmkit.ui.widgets.common import Feedback, button, card, download_html, error_html, esc, make
+from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, make
+from qmkit.ui.widgets.save_state import SaveState
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
-SAVED = '<span class="qm-saved">✓ {}</span>'
 
 
 def definition_note(title: str, found: Definition | None) -> str:
@@ -147,16 +146,15 @@ class NarrativeBox:
             continuous_update=False,
             layout={"width": "100%", "height": "90px"},
         )
-        status = make(w.HTML)
+        state = SaveState()
 
         def save(_change: Any) -> None:
-            try:
-                self.values[key] = self.written.write_focal(self.cycle_id, self.requirement_id, key, box.value)
-            except InputError as exc:
-                status.value = error_html(str(exc)) + " " + esc(_("nicht gespeichert"))
-                return
-            status.value = SAVED.format(esc(_("gespeichert")))
-            self.summary.value = self._summary()
+            saved, stored = state.attempt(
+                key, "", box, lambda: self.written.write_focal(self.cycle_id, self.requirement_id, key, box.value)
+            )
+            if saved:
+                self.values[key] = str(stored)
+                self.summary.value = self._summary()
 
         box.observe(self.wrap(save), names="value")
-        return make(w.VBox, [box, status])
+        return make(w.VBox, [box, state.line])

@@ -54,9 +54,12 @@ def make(
     Shared models must never be changed in place: pass the settings here instead.
     """
     kwargs["layout"] = _shared(w.Layout, layout)
-    style_trait = cls.class_traits().get("style")
+    traits = cls.class_traits()
+    style_trait = traits.get("style")
     if style_trait is not None:
         kwargs["style"] = _shared(style_trait.klass, style)
+    elif style and "label_width" in traits:  # a widget of our own (the date field) takes the label's width as is
+        kwargs["label_width"] = style.get("description_width", "")
     return cls(*args, **kwargs)
 
 

@@ -10,6 +10,7 @@ import ipywidgets as w
 
 from qmkit.i18n import _
 from qmkit.ui.widgets.common import make
+from qmkit.ui.widgets.date_field import DateField
 
 NOT_RATED = ""
 
@@ -60,7 +61,7 @@ def _flag(value: Any, spec: FieldSpec) -> w.Widget:
 
 
 def _date(value: Any, spec: FieldSpec) -> w.Widget:
-    return make(w.DatePicker, value=value, layout={"width": "auto"})
+    return make(DateField, value=value, layout={"width": "auto"})
 
 
 def _choice(value: Any, spec: FieldSpec) -> w.Widget:

@@ -1,7 +1,8 @@
 """One editor for any stored record (measure, goal, review, management review): fields from a form list.
 
 Each change is saved at once through a store method that checks the whole record; a bad value shows a
-German message next to its field and never reaches the store.
+German message next to its field, never reaches the store, and stays in its field, marked, until it is corrected or
+the stored state is shown again (the form's line says "nicht gespeichert" meanwhile).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.ui.widgets.common import error_html, error_in, esc, make
 from qmkit.ui.widgets.fields import FieldSpec, widget_for, widget_value
+from qmkit.ui.widgets.save_state import SaveState
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ class RecordEditor:
             self.inputs[f.name] = widget
             self.labels[f.name] = make(w.HTML, self._label(f.name))
             parts += [self.labels[f.name], widget]
-        self.status = make(w.HTML)
-        self.widget = make(w.VBox, [*parts, self.status], layout={"width": "100%"})
+        self.state = SaveState(wrap, self.reset)
+        self.status = self.state.line
+        self.widget = make(w.VBox, [*parts, self.state.widget], layout={"width": "100%"})
         self.show(None)
 
     def _label(self, name: str, error: str = "") -> str:
@@ -86,13 +89,22 @@ class RecordEditor:
         finally:
             self.loading = False
 
+    def reset(self) -> None:
+        """Drop refused inputs: show the stored record again."""
+        self.show(self.load(self.record) if self.load is not None and self.record is not None else self.record)
+
     def show(self, record: Any, keep: str | None = None) -> None:
-        """Show ``record`` (``None``: empty and disabled) and clear messages; ``keep`` names a field left as is."""
+        """Show ``record`` (``None``: empty and disabled) and clear messages; ``keep`` names a field left as is.
+
+        After a save (``keep`` given) refused inputs stay as typed and marked; otherwise they are dropped.
+        """
+        if keep is None:
+            self.state.forget()
         self.loading = True
         try:
             self.record = record
             for name, f in self.form.items():
-                if name == keep:
+                if name == keep or self.state.is_refused(name):
                     continue
                 self.labels[name].value = self._label(name)
                 widget = self.inputs[name]
@@ -103,7 +115,6 @@ class RecordEditor:
                 widget.disabled = record is None
         finally:
             self.loading = False
-        self.status.value = ""
 
     def _others_note(self, before: Any, name: str) -> str:
         """A note when someone else changed the record since it was shown here (nothing is lost silently)."""
@@ -128,16 +139,17 @@ class RecordEditor:
             if self.loading or self.record is None:
                 return
             before = self.load(self.record) if self.load is not None else None
+            label = _(self.form[name].label)
             try:
                 saved = self.save(self.record, name, change["new"])
             except InputError as exc:
                 self.labels[name].value = self._label(name, str(exc))
-                self.status.value = ""
+                self.state.refuse(name, label, str(exc), self.inputs[name])
                 return
             note = self._others_note(before, name)
             self.show(saved, keep=name)
             self.labels[name].value = self._label(name)
-            self.status.value = f'<span class="qm-muted">✓ {esc(_("gespeichert"))}</span>'
+            self.state.accept(name)
             if note:
                 self.status.value += f'<div class="qm-msg-info" role="status">{esc(note)}</div>'
             if self.on_saved is not None:
