@@ -334,3 +334,38 @@ def _widgets(widget):
     for child in getattr(widget, "children", ()):
         found += _widgets(child)
     return found
+
+
+# ---------------------------------------------------------------------------- what Fristen must not claim
+
+
+def test_before_any_certificate_the_end_of_validity_is_not_called_valid(store, catalogs):
+    plan = _plan(store, catalogs, "qm4", "Bildungswerk Ost")
+    expiry = _by_key(plan.timeline())["ablauf"]
+    assert expiry.due is None and expiry.status_text(TODAY) == "noch ohne Datum"
+
+
+def test_last_periods_testat_shows_no_overdue_items_of_an_ended_period_or_before_the_cycle(store, catalogs):
+    plan = _plan(store, catalogs, "lqw", "VHS Süd")
+    began = plan.began()
+    assert began is not None
+    # the testat of the last period: four years, ended before today
+    plan.set_certificate("certified_on", date(2022, 5, 2), "QMB")
+    timeline = plan.timeline()
+    today = max(TODAY, began)
+    states = {i.key: i.status(today) for i in timeline.deadlines if i.kind == "deadline"}
+    assert Status.OVERDUE not in states.values()
+    assert set(states.values()) == {Status.PERIOD_OVER}
+    assert _by_key(timeline)["ablauf"].status_text(today) == "abgelaufen"
+    assert [i for i in timeline.upcoming(today) if i.kind == "deadline"] == []
+    # a testat of the running period: what fell due before the cycle began is not "überfällig", what comes is open
+    plan.set_certificate("certified_on", began - timedelta(days=500), "QMB")
+    timeline = plan.timeline()
+    before = [i for i in timeline.deadlines if i.kind == "deadline" and i.due and i.due < began]
+    after = [i for i in timeline.deadlines if i.kind == "deadline" and i.due and i.due >= began]
+    assert before and all(i.status(began) is Status.BEFORE for i in before)
+    assert after and all(i.status(began) in (Status.PLANNED, Status.SOON) for i in after)
+    assert "falls erledigt, Datum eintragen" in before[0].status_text(began)
+    # a deadline of this cycle that passes unmet is overdue as before
+    later = after[0].due + timedelta(days=3)
+    assert after[0].status(later) is Status.OVERDUE

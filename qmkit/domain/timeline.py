@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 from typing import Any, Literal
@@ -119,6 +119,8 @@ class Status(Enum):
     SOON = "bald"
     PLANNED = "geplant"
     UNDATED = "ohne-datum"
+    BEFORE = "vorher"  # fell due before the cycle began in qmkit: nobody could have tracked it here
+    PERIOD_OVER = "vorbei"  # belongs to a certificate period that has ended
 
 
 STATUS_LABELS = {
@@ -127,7 +129,10 @@ STATUS_LABELS = {
     Status.SOON: N_("in den nächsten 30 Tagen"),
     Status.PLANNED: N_("geplant"),
     Status.UNDATED: N_("noch ohne Datum"),
+    Status.BEFORE: N_("vor Beginn des Zyklus fällig – falls erledigt, Datum eintragen"),
+    Status.PERIOD_OVER: N_("Zeitraum vorbei"),
 }
+NOT_PENDING = (Status.DONE, Status.BEFORE, Status.PERIOD_OVER)
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,8 @@ class TimelineItem:
     due: date | None = None
     done: date | None = None
     done_note: str = ""
+    tracked_from: date | None = None  # a deadline due before this day (the cycle's start) is not "overdue"
+    period_end: date | None = None  # the certificate's last valid day: after it, open deadlines are moot
 
     def status(self, today: date) -> Status:
         if self.done is not None:
@@ -148,12 +155,18 @@ class TimelineItem:
         if self.due is None:
             return Status.UNDATED
         if self.due < today:
+            if self.kind == "deadline" and self.period_end is not None and self.period_end < today:
+                return Status.PERIOD_OVER
+            if self.kind == "deadline" and self.tracked_from is not None and self.due < self.tracked_from:
+                return Status.BEFORE
             return Status.OVERDUE
         return Status.SOON if (self.due - today).days <= SOON_DAYS else Status.PLANNED
 
     def status_text(self, today: date) -> str:
         state = self.status(today)
         if self.kind == "expiry":
+            if state == Status.UNDATED:
+                return _("noch ohne Datum")
             return _("abgelaufen") if state == Status.OVERDUE else _("gültig")
         return _(STATUS_LABELS[state])
 
@@ -178,8 +191,8 @@ class Timeline:
         return self.steps + self.deadlines
 
     def upcoming(self, today: date, limit: int = 5) -> list[TimelineItem]:
-        """Open dated items, the earliest (overdue ones) first."""
-        open_items = [i for i in self.items if i.done is None and i.due is not None]
+        """Open dated items, the earliest (overdue ones) first; not those of an ended period or before the cycle."""
+        open_items = [i for i in self.items if i.due is not None and i.status(today) not in NOT_PENDING]
         return sorted(open_items, key=lambda i: (i.due or LATEST, i.key))[:limit]
 
 
@@ -312,11 +325,13 @@ def build_timeline(
     dates: Mapping[str, ItemDates],
     reviews: Iterable[date | None] = (),
     events: Mapping[str, Iterable[date | None]] | None = None,
+    tracked_from: date | None = None,
 ) -> Timeline:
     """The timeline of a cycle from its catalog's procedure, its certificate, stored dates and review dates.
 
     Without a certificate date the planned (or done) date of the procedure's last step stands in for it, so
-    the deadlines show as soon as the schedule is planned ("voraussichtlich").
+    the deadlines show as soon as the schedule is planned ("voraussichtlich"). ``tracked_from`` (the day the cycle
+    began) and the end of an entered certificate's period keep deadlines nobody could track here from "überfällig".
     """
     proc = catalog.procedure
     steps: list[TimelineItem] = []
@@ -335,7 +350,9 @@ def build_timeline(
     held = {kind: tuple(sorted(d for d in days if d is not None)) for kind, days in happened.items()}
     deadlines: list[TimelineItem] = []
     for deadline in proc.deadlines:
-        deadlines.extend(_deadline_items(deadline, anchor, valid_until, dates, held))
+        items = _deadline_items(deadline, anchor, valid_until, dates, held)
+        end = valid_until if cert.certified_on is not None else None
+        deadlines.extend(replace(i, tracked_from=tracked_from, period_end=end) for i in items)
     if proc.validity_months:
         words = wording(proc.certificate, proc.validity_years)
         deadlines.append(

@@ -7,6 +7,7 @@ the store.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from qmkit.domain.access import Right
@@ -46,7 +47,14 @@ class CertificationPlan(CycleWork):
         if "inspection" in kinds:
             events["inspection"] = self.store.inspections.held_by(self.cycle.institution_id)
         dates = self.store.timeline.dates(self.cycle.id)
-        return build_timeline(self.catalog, self.certification(), dates, reviews, events)
+        return build_timeline(self.catalog, self.certification(), dates, reviews, events, self.began())
+
+    def began(self) -> date | None:
+        """The day the cycle was started in qmkit (deadlines due before it could not be tracked here)."""
+        try:
+            return date.fromisoformat(self.cycle.created_at[:10])
+        except ValueError:
+            return None
 
     @needs(Right.MANAGE)
     def set_certificate(self, field: str, value: Any, user: str = "") -> Certification:
