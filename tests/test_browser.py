@@ -92,7 +92,23 @@ def start_server(data: Path, *extra: str):
         proc.kill()
         pytest.fail("qmkit serve did not start: " + (data / "serve.log").read_text())
     wait_for_pools(data / "serve.log")
+    key_file = data / "data" / "zugang.key"
+    if key_file.exists():  # the link `qmkit serve` printed carries it; the test browser gets its cookie
+        APP_KEYS[port] = key_file.read_text().strip()
+        env["QMKIT_TEST_APP_KEY"] = APP_KEYS[port]
     return proc, log, base, env
+
+
+# port → key of the app servers the tests started: every browser context carries their cookies, as a person's
+# browser does after opening the link once (tests/test_app_key.py opens it without and with the link)
+APP_KEYS: dict[int, str] = {}
+
+
+def key_cookies() -> list[dict]:
+    return [
+        {"name": f"qmkit-zugang-{port}", "value": key, "domain": "127.0.0.1", "path": "/"}
+        for port, key in APP_KEYS.items()
+    ]
 
 
 def wait_for_pools(log_path: Path, timeout: float = 180) -> None:
@@ -150,14 +166,18 @@ class PatientBrowser:
     def __init__(self, browser):
         self._browser = browser
 
-    def new_context(self, **options):
+    def new_context(self, keyless: bool = False, **options):
         context = self._browser.new_context(**options)
         context.set_default_navigation_timeout(NAVIGATION_MS)
+        if APP_KEYS and not keyless:
+            context.add_cookies(key_cookies())
         return context
 
     def new_page(self, **options):
         page = self._browser.new_page(**options)
         page.set_default_navigation_timeout(NAVIGATION_MS)
+        if APP_KEYS:
+            page.context.add_cookies(key_cookies())
         return page
 
     def __getattr__(self, name):
@@ -254,6 +274,35 @@ def test_bad_address_shows_german_message(server, browser):
     wait_for_page(page)
     assert "keine gültige Zyklus-Nummer" in page.inner_text("body")
     page.close()
+
+
+def test_other_users_of_the_machine_need_the_key_from_the_printed_link(server, browser):
+    """A terminal server: everyone there can reach 127.0.0.1. Without the key: a German 403 and no page; the
+    printed link lets in once, drops the key from the address and leaves a cookie that keeps the person in."""
+    base, env = server
+    key = env["QMKIT_TEST_APP_KEY"]
+    start = base + "/voila/render/Start.ipynb"
+    for url in (start, start + "?token=falsch", base + "/", base + "/voila/static/"):
+        try:
+            NO_REDIRECT.open(url, timeout=30).close()
+            raise AssertionError(f"{url} answered without the key")
+        except urllib.error.HTTPError as refused:
+            assert refused.code == 403, url
+            assert "Zugangsschlüssel" in refused.read().decode("utf-8"), url
+    printed = (Path(env["QMKIT_DATA"]).parent / "serve.log").read_text()
+    assert f"?token={key}" in printed  # the link `qmkit serve` shows
+    stranger = browser.new_context(keyless=True)
+    page = stranger.new_page()
+    page.goto(start)
+    assert "Zugangsschlüssel" in page.inner_text("body") and page.locator(".qm-page").count() == 0
+    page.goto(f"{start}?token={key}")
+    wait_for_page(page)
+    assert "token" not in page.url  # the key left the address bar (history, screenshots)
+    page.goto(start)  # later visits: the cookie
+    wait_for_page(page)
+    [cookie] = [c for c in stranger.cookies() if c["name"].startswith("qmkit-zugang-")]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    stranger.close()
 
 
 def kernels_below(pid: int) -> set[int]:

@@ -36,6 +36,8 @@ def _stop(_signum: int, _frame: object) -> None:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from qmkit.config import PRIVATE_UMASK, data_dir, private_data
+    from qmkit.server.app_key import ENV as APP_KEY
+    from qmkit.server.app_key import app_key, link_with_key
     from qmkit.server.serve import LOOPBACK, join_base_url, join_command, serve_environment, start_url, voila_command
     from qmkit.store import Store
 
@@ -52,12 +54,17 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             ).format(url=join_base),
             file=sys.stderr,
         )
-    print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=start_url("127.0.0.1", args.port)), flush=True)
+    url = start_url("127.0.0.1", args.port)
+    env = serve_environment(join_base)
+    app_env = dict(env)
+    if not args.no_key:  # other users of this machine cannot open the pages without the key in the link
+        app_env[APP_KEY] = app_key(data_dir())
+        url = link_with_key(url, app_env[APP_KEY])
+    print(_("qmkit läuft: {url}  (Beenden mit Strg+C)").format(url=url), flush=True)
     print(_("Workshop-Teilnahme: {url}").format(url=join_base), flush=True)
     cull = max(5, args.cull_after)
-    env = serve_environment(join_base)
     servers = [
-        subprocess.Popen(voila_command(args.port, "127.0.0.1", args.pool_size, cull_after=cull), env=env),
+        subprocess.Popen(voila_command(args.port, "127.0.0.1", args.pool_size, cull_after=cull), env=app_env),
         subprocess.Popen(join_command(join_port, args.host), env=env),
     ]
     signal.signal(signal.SIGTERM, _stop)  # a service manager's stop ends both servers and their kernels too

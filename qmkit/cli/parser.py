@@ -94,6 +94,14 @@ def _serve(sub: Any) -> None:
     )
     serve.add_argument("--pool-size", type=int, default=1, help=_("vorgewärmte Kernel je Notebook"))
     serve.add_argument(
+        "--no-key",
+        action="store_true",
+        help=_(
+            "ohne Zugangsschlüssel im Link (nur auf einem Rechner, den niemand sonst benutzt; sonst kann jede "
+            "Person an diesem Rechner alle Einrichtungen sehen)"
+        ),
+    )
+    serve.add_argument(
         "--cull-after",
         type=int,
         default=900,

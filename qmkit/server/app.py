@@ -19,6 +19,8 @@ from typing import Any
 
 from qmkit.config import PRIVATE_UMASK
 from qmkit.logs import redact_every_handler
+from qmkit.server.app_key import ENV as APP_KEY
+from qmkit.server.app_key import gated
 from qmkit.server.kernels import guarded_factory
 
 # Voilà looks for templates in <Jupyter data folder>/voila/templates/<name>; qmkit ships one such folder inside
@@ -72,7 +74,10 @@ def qmkit_voila() -> Any:
                 return dict(super().init_settings())
 
         def init_handlers(self) -> list[Any]:
-            return qmkit_handlers(self, super().init_handlers())
+            handlers = qmkit_handlers(self, super().init_handlers())
+            if self.participant_pages or not os.environ.get(APP_KEY):
+                return handlers
+            return gated(handlers)  # `qmkit serve`'s app server: only with the key from its link
 
     return QmkitVoila
 
