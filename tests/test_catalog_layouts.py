@@ -18,7 +18,7 @@ from qmkit.errors import CatalogError
 from qmkit.excel.catalog_mapping import load_mapping, mapping_yaml
 from qmkit.excel.catalog_source import ListSource, draft, open_source, proposal
 from qmkit.excel.catalog_tree import tree_lines
-from qmkit.store.catalogs import discover
+from qmkit.store.catalogs import discover, load_catalog
 
 BOLD = Font(bold=True)
 
@@ -298,3 +298,40 @@ def test_list_source_reads_each_sheet_once():
 
     source = open_source(workbook(fill), "liste.xlsx")
     assert isinstance(source, ListSource) and source.table() is source.table()
+
+
+def test_page_shows_the_recognised_tree_and_takes_a_correction(shipped, tmp_path):
+    from qmkit.ui.pages.catalog_import import CatalogImportPage
+
+    def fill(wb: Workbook) -> None:
+        ws = wb.active
+        ws.append(["Nr.", "Anforderung"])
+        for row in (
+            ["Qualitätsbereich 1 – Leitung"],
+            ["1.1", "Ziele sind festgelegt."],
+            ["Qualitätsbereich 2 – Personal und Professionalisierung"],
+            ["2.1", "Neue werden eingearbeitet."],
+        ):
+            ws.append(row)  # fmt: skip
+
+    page = CatalogImportPage(shipped, folder=tmp_path)
+    content = workbook(fill)
+    page.upload.receive({"kind": "start", "name": "liste.xlsx", "size": len(content)})
+    page.upload.receive({"kind": "chunk", "offset": 0}, [memoryview(content)])
+    page.upload.receive({"kind": "end"})
+    assert page.layout_choice.value == "headings" and page.name.value == "liste"
+    page.catalog_id.value, page.version.value, page.source.value = "muster", "2025", "Musterzertifizierer"
+    page.check_button.click()
+    assert "2 Bereiche, 2 Anforderungen – gültig" in page.preview.value
+    assert "<li>2 Personal und Professionalisierung – 1 Anforderung</li>" in page.preview.value
+    assert "layout: headings" in page.preview.value  # the mapping for the CLI records the choice
+    page.layout_choice.value = "numbered"  # the QMB corrects the guess
+    page.check_button.click()
+    assert "layout: numbered" in page.preview.value and "<li>1 Leitung – 1 Anforderung</li>" in page.preview.value
+    page.sublevels.value = "C, 7"
+    page.check_button.click()
+    assert "Spaltenbuchstaben" in page.preview.value
+    page.sublevels.value = ""
+    page.layout_choice.value = "headings"
+    page.save_button.click()
+    assert load_catalog(tmp_path / "muster.yaml").areas[1].title == "Personal und Professionalisierung"

@@ -275,6 +275,7 @@ class CatalogImportPage:
         saved_mapping = mapping_yaml(table.name if table else "", table.header_row if table else 1, mapping)
         return (
             f'<div class="qm-msg-ok" role="status">{esc(summary)}</div>'
+            f'<div class="qm-muted">{esc(_("Quelle"))}: {esc(cat.source)}</div>'
             f'<div class="qm-catalog-tree">{tree_html(tree_lines(cat))}</div>'
             + (f'<div>{esc(_("Nicht übernommen:"))}</div><ul class="qm-findings">{problems}</ul>' if problems else "")
             + f'<div class="qm-muted">{esc(_("Erste Anforderung"))}: <b>{esc(first.id)}</b> {esc(first.title)} – '
