@@ -84,6 +84,27 @@ def read_sheet(content: bytes, name: str, sheet: str | None = None, header_row: 
     return sheet_table(open_workbook(content, name), name, sheet, header_row)
 
 
+def _beyond(ws: Any) -> list[str]:
+    """Notes on cells with content below :data:`MAX_ROWS` or right of :data:`MAX_COLUMNS` (not read)."""
+    limit = MAX_ROWS + HEADER_SEARCH_ROWS
+    rows = {r for (r, c), cell in getattr(ws, "_cells", {}).items() if r > limit and cell.value is not None}
+    cols = {c for (r, c), cell in getattr(ws, "_cells", {}).items() if c > MAX_COLUMNS and cell.value is not None}
+    notes = []
+    if rows:
+        notes.append(
+            _("Zeilen ab {n}: nicht gelesen ({k} mit Inhalt; höchstens {max} Zeilen je Blatt).").format(
+                n=min(rows), k=len(rows), max=limit
+            )
+        )
+    if cols:
+        notes.append(
+            _("Spalten ab {c}: nicht gelesen (höchstens {max} Spalten).").format(
+                c=letter(min(cols) - 1), max=MAX_COLUMNS
+            )
+        )
+    return notes
+
+
 def _cells(ws: Any) -> tuple[dict[int, list[str]], set[int]]:
     """Every row's texts (first :data:`MAX_COLUMNS` columns) and the rows whose first text cell is bold.
 
@@ -156,6 +177,7 @@ def sheet_table(wb: Any, name: str, sheet: str | None = None, header_row: int | 
     if header_row not in grid:
         raise InputError(_("Zeile {n} ist leer; bitte die Zeile mit den Überschriften angeben.").format(n=header_row))
     across, notes = _merges(ws, grid, header_row)
+    notes += _beyond(ws)
     width = max(len(grid[n]) for n in grid)
     while width > 1 and not any(len(cells) >= width and cells[width - 1] for cells in grid.values()):
         width -= 1
