@@ -219,3 +219,26 @@ def test_page_loads_an_excel_library(shipped, tmp_path: Path):
     page.save_button.click()
     assert "2 Bereiche, 2 Anforderungen – gültig" in page.preview.value
     assert "Rechte der Betroffenen" in page.preview.value and (tmp_path / "dsgvo-test.yaml").exists()
+
+
+def test_the_content_sheet_also_reads_with_the_depth_layout(shipped):
+    """The case measured in issue 19: the QMB maps the content sheet by hand instead of taking the library."""
+    source = open_source(library_workbook(), "dsgvo.xlsx")
+    guess = proposal(source, "qm4", "dsgvo_content")
+    chosen = replace(guess, layout="depth", columns={"level": 1, "id": 2, "title": 3, "requirement": 5},
+                     catalog_id="dsgvo-en", version="1", source="Musterverband")  # fmt: skip
+    result = draft(source, chosen, shipped, "dsgvo_content")
+    assert tree(result.catalog) == [("A", "Organisation", ["A.1"]), ("B", "Rights", ["B.1"])]
+
+
+def test_page_loads_a_yaml_library(shipped, tmp_path: Path):
+    page = CatalogImportPage(shipped, folder=tmp_path)
+    content = LIBRARY_YAML.encode()
+    page.upload.receive({"kind": "start", "name": "bsi-isms.yaml", "size": len(content)})
+    page.upload.receive({"kind": "chunk", "offset": 0}, [memoryview(content)])
+    page.upload.receive({"kind": "end"})
+    assert page.feedback.widget.value == "" and page.layout_choice.value == "library"
+    assert page.sheet.disabled and "YAML-Format" in page.sample.value
+    page.check_button.click()
+    assert "1 Bereiche, 3 Anforderungen – gültig." in page.preview.value
+    assert "Urheberrecht/Lizenz: Deutschland BSI" in page.preview.value
