@@ -95,3 +95,13 @@ def test_page_offers_the_download(shipped, tmp_path: Path):
     assert 'download="qesplus-anforderungsliste.xlsx"' in page.export_link.value
     saved = tmp_path / "exports" / "qesplus-anforderungsliste.xlsx"
     assert load_workbook(saved)["Anforderungen"].cell(2, 4).value == "F1.1.1"
+    content = saved.read_bytes()  # and back in on the same page, under a new id
+    page.upload.receive({"kind": "start", "name": saved.name, "size": len(content)})
+    page.upload.receive({"kind": "chunk", "offset": 0}, [memoryview(content)])
+    page.upload.receive({"kind": "end"})
+    assert "bringt Skala, Verfahren und Ebenen selbst mit" in page.sample.value
+    assert page.layout_choice.value == "column" and page.catalog_id.value == "qesplus"
+    page.catalog_id.value = "qesplus-netzwerk"
+    page.save_button.click()
+    again = load_catalog(tmp_path / "qesplus-netzwerk.yaml")
+    assert again.requirements() == shipped.get("qesplus").requirements() and again.internal_audit

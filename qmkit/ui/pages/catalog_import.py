@@ -219,6 +219,9 @@ class CatalogImportPage:
         finally:
             self._quiet = False
         self.sample.value = self._sample_html(table)
+        if self.list_source.settings is not None:
+            own = _("Die Liste bringt Skala, Verfahren und Ebenen selbst mit (Blatt „Katalogdaten“).")
+            self.sample.value += f'<div class="qm-hinweis">{esc(own)}</div>'
 
     def _sample_html(self, table: SheetTable | None) -> str:
         if table is None:
