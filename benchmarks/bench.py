@@ -28,6 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.catalog_import import catalog_import_benchmarks, catalog_import_rows  # noqa: E402
 from benchmarks.documents import documents_benchmarks, documents_rows  # noqa: E402
 from benchmarks.network import network_benchmarks, network_rows  # noqa: E402
 from benchmarks.offers import offers_benchmarks, offers_rows  # noqa: E402
@@ -704,6 +705,7 @@ def report(results: dict[str, Any]) -> str:
         *network_rows(results),
         *survey_rows(results),
         *documents_rows(results),
+        *catalog_import_rows(results),
         *offers_rows(results),
         (
             "RSS of one app kernel (max over the server's kernels)",
@@ -756,7 +758,9 @@ row of {WRITERS} processes writing at once; `--shared-only` the PostgreSQL and J
 `--network-only` the network rows (a synthetic network filled straight through the store, then a member's page
 and the Excel report timed in process; on PostgreSQL too when `QMKIT_BENCH_POSTGRES` is set); `--survey-only`
 the survey rows (the real participant server; {SURVEY_RESPONDENTS} httpx clients at once from 127.0.0.1 load the
-form, save three times as a browser with JavaScript does and send it; memory is the server's RSS).
+form, save three times as a browser with JavaScript does and send it; memory is the server's RSS);
+`--catalog-import-only` the catalog import row (a generated requirement list read in process as the Katalog
+page reads it).
 
 Raw figures: `benchmarks/out/results.json` (not committed). `python benchmarks/bench.py --report-only`
 rewrites this file from them.
@@ -780,6 +784,7 @@ def main() -> int:
             "--network-only": network_benchmarks,
             "--survey-only": survey_benchmarks,
             "--documents-only": documents_benchmarks,
+            "--catalog-import-only": catalog_import_benchmarks,
             "--offers-only": offers_benchmarks,
             "--workshop-crowd-only": workshop_crowd_benchmarks,
         }
@@ -802,6 +807,7 @@ def main() -> int:
         results.update(network_benchmarks(work))
         results.update(survey_benchmarks(work))
         results.update(documents_benchmarks(work))
+        results.update(catalog_import_benchmarks(work))
         results.update(offers_benchmarks(work))
         results.update(workshop_crowd_benchmarks(work))
     out.mkdir(exist_ok=True)

@@ -13,17 +13,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from qmkit.cli import data, inspections, network_files, process_map, survey, written
+from qmkit.cli import catalogs, data, inspections, network_files, process_map, survey, written
 from qmkit.cli.admin import db_status, db_upgrade, hub, user_add, user_grant, user_list, user_revoke
 from qmkit.cli.crosswalk import crosswalk_check, prefill
 from qmkit.cli.dialogues import export_dialogues, network_dialogues
-from qmkit.cli.exchange import export, import_checklist, import_feedback, read_excel
+from qmkit.cli.exchange import export, import_checklist, import_feedback
 from qmkit.cli.meetings import export_meetings
 from qmkit.cli.network import demo_network, export_network_report, network_create, network_list
 from qmkit.cli.parser import build_parser
-from qmkit.errors import CatalogError, NotFoundError, QmkitError
+from qmkit.errors import CatalogError, QmkitError
 from qmkit.i18n import _
 from qmkit.store.catalogs import discover, load_catalog
 
@@ -117,57 +116,6 @@ def _cmd_catalog_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _cmd_catalog_import(args: argparse.Namespace) -> int:
-    """``catalog import``: show the columns and a mapping template, or build, check and save the catalog."""
-    from qmkit.excel.catalog_import import (
-        ROLES,
-        ColumnMapping,
-        build_catalog,
-        guess_columns,
-        load_mapping,
-        mapping_yaml,
-        read_sheet,
-        save_catalog,
-    )
-
-    path: Path = args.path
-    content = read_excel(path)
-    try:
-        mapping_text = args.mapping.read_text(encoding="utf-8") if args.mapping else None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotFoundError(
-            _("Die Datei {path} kann nicht gelesen werden: {err}").format(path=args.mapping, err=exc)
-        ) from None
-    if mapping_text is None:
-        table = read_sheet(content, path.name)
-        print(
-            _("Blatt „{s}“, Überschriften in Zeile {n}, {r} Zeilen darunter:").format(
-                s=table.name, n=table.header_row, r=len(table.rows)
-            )
-        )
-        for label, _index in table.column_choices():
-            print(f"  {label}")
-        guess = guess_columns(table)
-        template = ColumnMapping(
-            {r: guess[r] for r in ROLES if r in guess}, "mein-katalog", "Name des Katalogs", "1", "Quelle", "qm4"
-        )
-        print(_("Vorschlag für eine Zuordnung (prüfen, speichern, mit --mapping angeben):"))
-        print(mapping_yaml(table.name, table.header_row, template))
-        return 0
-    sheet, header_row, mapping = load_mapping(mapping_text, str(args.mapping))
-    table = read_sheet(content, path.name, sheet, header_row)
-    draft = build_catalog(table, mapping, discover(), path.name)
-    for problem in draft.problems:
-        print(f"  {problem}")
-    saved = save_catalog(draft, args.out, replace_file=args.replace)
-    print(
-        _("{path}: gespeichert – {id}, {areas} Bereiche, {n} Anforderungen").format(
-            path=saved, id=draft.catalog.id, areas=len(draft.catalog.areas), n=draft.requirement_count
-        )
-    )
-    return 0
-
-
 def _cmd_demo(args: argparse.Namespace) -> int:
     from qmkit.services.demo import create_demo
 
@@ -193,7 +141,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _cmd_demo,
     "catalog list": _cmd_catalog_list,
     "catalog validate": _cmd_catalog_validate,
-    "catalog import": _cmd_catalog_import,
+    "catalog import": catalogs.catalog_import,
+    "catalog export": catalogs.catalog_export,
     "crosswalk check": crosswalk_check,
     "prefill": prefill,
     "export checklist": export,

@@ -119,16 +119,25 @@ def _catalog(sub: Any) -> None:
     cimport = csub.add_parser(
         "import",
         help=_(
-            "Excel-Anforderungsliste eines Zertifizierers als Katalog speichern (ohne --mapping: Spalten zeigen "
-            "und eine Zuordnung vorschlagen)"
+            "Excel-Anforderungsliste eines Zertifizierers oder Bibliothek von CISO Assistant (.xlsx, .yaml) als "
+            "Katalog speichern (ohne --mapping: Aufbau erkennen, Vorschau zeigen, Zuordnung vorschlagen)"
         ),
     )
     cimport.add_argument("path", type=Path, metavar="PFAD")
-    cimport.add_argument("--mapping", type=Path, help=_("YAML-Zuordnung: sheet, header_row, columns, catalog"))
+    cimport.add_argument(
+        "--mapping", type=Path, help=_("YAML-Zuordnung: sheet, header_row, layout, columns, sublevels, catalog")
+    )
     cimport.add_argument(
         "--out", type=Path, help=_("Zielordner (Standard: erster QMKIT_STANDARDS-Ordner, sonst standards/)")
     )
     cimport.add_argument("--replace", action="store_true", help=_("eine vorhandene Datei gleichen Namens ersetzen"))
+    cexport = csub.add_parser(
+        "export", help=_("einen Katalog als bearbeitbare Excel-Anforderungsliste speichern (wieder einlesbar)")
+    )
+    cexport.add_argument("catalog", metavar="ID", help=_("Katalog-ID"))
+    cexport.add_argument(
+        "--out", type=Path, metavar="PFAD.xlsx", help=_("Zieldatei (Standard: <ID>-anforderungsliste.xlsx)")
+    )
 
 
 def _crosswalk(sub: Any) -> None:
