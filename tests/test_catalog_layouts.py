@@ -243,7 +243,10 @@ def test_the_qmb_corrects_the_guess_and_the_mapping_file_records_it(shipped):
 def test_every_layout_shows_its_tree_for_the_preview(shipped):
     catalog = shipped.get("qesplus")
     lines = tree_lines(catalog)
-    assert lines[0] == (0, "F Führungsprozesse – " + f"{len(catalog.areas[0].all_requirements())} Anforderungen")
+    assert lines[0] == (
+        0,
+        "A Leitung und strategische Ausrichtung – " + f"{len(catalog.areas[0].all_requirements())} Anforderungen",
+    )
     assert lines[1][0] == 1 and lines[2][0] == 2
 
 

@@ -47,9 +47,14 @@ def test_the_list_is_one_row_per_requirement_with_its_levels(shipped):
     catalog = shipped.get("qesplus")
     ws = catalog_workbook(catalog)["Anforderungen"]
     header = [c.value for c in ws[1]]
-    assert header[:5] == ["Bereich", "Handlungsfeld", "Komponente", "ID", "Kurztitel"]
+    assert header[:5] == ["Bereich", "Handlungsfeld", "Bestandteil", "ID", "Kurztitel"]
     first = [c.value for c in ws[2]]
-    assert first[:4] == ["F – Führungsprozesse", "F1 – Strategie und Ziele", "F1.1 – Leitbild und Strategie", "F1.1.1"]
+    assert first[:4] == [
+        "A – Leitung und strategische Ausrichtung",
+        "A1 – Leitbild und Ziele",
+        "A1.1 – Selbstverständnis",
+        "F1.1.1",
+    ]
     assert ws.max_row == len(catalog.requirements()) + 1
 
 

@@ -31,7 +31,8 @@ def test_model_facts_match_domain(catalogs):
     assert len(qm4.areas) == 4 and qm4.procedure.validity_years == 3 and len(qm4.procedure.steps) == 8
     assert any(v.not_applicable for v in qm4.scale.values)
     qes = catalogs.get("qesplus")
-    assert qes.levels == ["Bereich", "Handlungsfeld", "Komponente"]
+    assert qes.levels == ["Bereich", "Handlungsfeld", "Bestandteil"]  # QESplus' own names for its levels
+    assert "Führungsprozesse" not in [a.title for a in qes.areas]  # process types are the institution's, not areas
     assert all(area.groups and area.groups[0].groups for area in qes.areas)  # three levels deep
     assert "internes Audit" in qes.procedure.cycle_note
     assert len(catalogs.get("dkbm").areas) == 6

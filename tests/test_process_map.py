@@ -268,20 +268,24 @@ def test_the_page_adds_edits_links_and_deletes_processes_like_a_user(store, tmp_
     assert (made.name, made.kind.value, made.owner) == ("<b>Strategie</b> & Leitbild", "fuehrung", "Leitung")
     text = _page_text(page)
     assert "&lt;b&gt;Strategie&lt;/b&gt; &amp; Leitbild" in text and "<b>Strategie</b>" not in text
-    assert "0 von 12 Anforderungen" in text and "Prozesse ohne Anforderung (1)" in text
+    assert "0 von 14 Anforderungen" in text and "Prozesse ohne Anforderung (1)" in text
     # the editor shows the new process; a refused value keeps the store as it was
     purpose = next(t for t in _widgets(page, w.Textarea) if t.placeholder == "Wozu gibt es den Prozess?")
     purpose.value = "z" * 4001
     assert "Zweck: höchstens 4000 Zeichen" in _page_text(page) and pm.process(made.id).purpose == ""
     purpose.value = "Richtung geben"
     assert pm.process(made.id).purpose == "Richtung geben" and "✓ gespeichert" in _page_text(page)
-    lists = {s.options[0][1][:1]: s for s in _widgets(page, w.SelectMultiple) if s.options and "–" in s.options[0][0]}
-    lists["F"].value = ("F1.1.1", "F1.1.2")
+    lists = [s for s in _widgets(page, w.SelectMultiple) if s.options and "–" in s.options[0][0]]
+
+    def list_of(req_id):  # the requirement list of the area that holds req_id
+        return next(s for s in lists if req_id in [v for _l, v in s.options])
+
+    list_of("F1.1.1").value = ("F1.1.1", "F1.1.2")
     assert pm.process(made.id).requirement_ids == ("F1.1.1", "F1.1.2")
     text = _page_text(page)
-    assert "2 von 12 Anforderungen" in text and "Prozesse ohne Anforderung (0)" in text
+    assert "2 von 14 Anforderungen" in text and "Prozesse ohne Anforderung (0)" in text
     assert "<td class='qm-tick'>✓</td>" in text and "data:image/svg+xml;base64," in text
-    lists["K"].value = ("K1.2.1",)
+    list_of("K1.2.1").value = ("K1.2.1",)
     assert set(pm.process(made.id).requirement_ids) == {"F1.1.1", "F1.1.2", "K1.2.1"}
     documents = next(s for s in _widgets(page, w.SelectMultiple) if s.options and s.options[0][0] == "Leitbild 2026")
     documents.value = (documents.options[0][1],)
