@@ -10,6 +10,7 @@ every problem is listed with its row, nothing is half-read. Pure functions over 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qmkit.errors import InputError
-from qmkit.i18n import _
+from qmkit.i18n import N_, _
 
 POPULATION = "Bevölkerung"
 NEEDS = {"district": "Sozialraum", "year": "Jahr", "group": "Zielgruppe", "indicator": "Indikator", "value": "Wert"}
@@ -32,21 +33,22 @@ OFFERS = {
     "year": "Jahr",
 }
 MAX_SHOWN = 12
+MAX_TEXT = 200  # a district, target group, indicator, offer, provider or kind: one line of at most this many characters
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
     return " ".join(str(text).casefold().split())
 
 
 def find_columns(header: Sequence[str], wanted: Mapping[str, str], mapping: Mapping[str, str] | None = None) -> dict:
     """Field → column index, from the documented headings or a ``mapping`` (field → heading in this file)."""
     names = {**wanted, **(mapping or {})}
-    index = {_key(h): i for i, h in enumerate(header) if str(h).strip()}
+    index = {text_key(h): i for i, h in enumerate(header) if str(h).strip()}
     found, missing = {}, []
     for field_name, heading in names.items():
-        if _key(heading) in index:
-            found[field_name] = index[_key(heading)]
+        if text_key(heading) in index:
+            found[field_name] = index[text_key(heading)]
         elif field_name in wanted:
             missing.append(heading)
     if missing:
@@ -70,7 +72,10 @@ def number(text: str) -> float:
         raw = raw.replace(".", "").replace(",", ".")
     elif _THOUSANDS.match(raw):
         raw = raw.replace(".", "")
-    return float(raw)
+    found = float(raw)
+    if not math.isfinite(found):  # "nan", "inf": Python reads them, a table must not
+        raise ValueError(text)
+    return found
 
 
 @dataclass
@@ -93,7 +98,10 @@ class Problems:
 
 def _year(text: str, row: int, problems: Problems) -> int | None:
     try:
-        year = int(number(text))
+        found = number(text)
+        if found != int(found):  # 2025,5 is no year
+            raise ValueError(text)
+        year = int(found)
     except ValueError:
         problems.add(row, _("„{v}“ ist kein Jahr.").format(v=text[:30]))
         return None
@@ -107,6 +115,17 @@ def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:
     return {f: (row[i] if i < len(row) else "").strip() for f, i in columns.items()}
 
 
+def _long_text(
+    c: Mapping[str, str], fields: Sequence[str], headings: Mapping[str, str], row: int, problems: Problems
+) -> bool:
+    """Whether a text cell is longer than :data:`MAX_TEXT` (listed as a problem)."""
+    for name in fields:
+        if len(c[name]) > MAX_TEXT:
+            problems.add(row, _("{col}: höchstens {n} Zeichen.").format(col=headings[name], n=MAX_TEXT))
+            return True
+    return False
+
+
 def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The monitoring data as a frame (district, year, group, indicator, value); refused whole when a row is wrong."""
     columns = find_columns(rows[0], NEEDS, mapping)
@@ -117,11 +136,15 @@ def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None
         if not c["district"] or not c["indicator"]:
             problems.add(n, _("Sozialraum und Indikator dürfen nicht leer sein."))
             continue
+        if _long_text(c, ("district", "group", "indicator"), NEEDS, n, problems):
+            continue
         try:
             value = number(c["value"])
         except ValueError:
             problems.add(n, _("„{v}“ ist keine Zahl.").format(v=c["value"][:30]))
             continue
+        if value < 0 and text_key(c["indicator"]) == text_key(POPULATION):
+            problems.add(n, _("Die Bevölkerung darf nicht negativ sein."))
         key = (c["district"], year, c["group"], c["indicator"])
         if key in seen:
             problems.add(n, _("doppelt: {d}, {y}, {g}, {i}").format(d=key[0], y=key[1], g=key[2] or "–", i=key[3]))
@@ -143,13 +166,24 @@ def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None
 def offers_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The offers register as a frame; places and participants whole numbers ≥ 0 (empty = 0)."""
     columns = find_columns(rows[0], OFFERS, mapping)
-    problems, records = Problems(), []
+    problems, records, seen = Problems(), [], set()
     for n, row in enumerate(rows[1:], start=2):
         c = _cells(row, columns)
         year = _year(c["year"], n, problems)
         if not c["name"] or not c["district"]:
             problems.add(n, _("Angebot und Sozialraum dürfen nicht leer sein."))
             continue
+        if _long_text(c, ("name", "provider", "kind", "district", "group"), OFFERS, n, problems):
+            continue
+        key = (text_key(c["name"]), text_key(c["provider"]), text_key(c["district"]), text_key(c["group"]), year)
+        if key in seen:
+            problems.add(
+                n,
+                _("doppelt: {a} ({t}), {d}, {g}, {y}").format(
+                    a=c["name"], t=c["provider"] or "–", d=c["district"], g=c["group"] or "–", y=year
+                ),
+            )
+        seen.add(key)
         counts = {}
         for name in ("places", "participants"):
             try:
@@ -179,7 +213,7 @@ class Coverage:
 
 def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
     population = (
-        needs[needs["indicator"].map(_key) == _key(POPULATION)]
+        needs[needs["indicator"].map(text_key) == text_key(POPULATION)]
         .groupby(["district", "group", "year"], as_index=False)["value"]
         .sum()
         .rename(columns={"value": "population"})
@@ -194,3 +228,33 @@ def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
     table["participants_per_1000"] = table["participants"] / with_people * 1000
     table = table.sort_values(["district", "group", "year"], ignore_index=True)
     return Coverage(table, offers[~offers["district"].isin(known)].reset_index(drop=True))
+
+
+KINDS = {"needs": N_("Bedarfsdaten"), "offers": N_("Angebotsverzeichnis")}
+FIELDS = {"needs": NEEDS, "offers": OFFERS}
+
+
+@dataclass(frozen=True)
+class DataLoad:
+    """One stored load of a table: what kind, from which file, who loaded it when, the column mapping used."""
+
+    id: int
+    institution_id: int
+    kind: str  # needs | offers
+    source: str
+    mapping: dict[str, str]
+    rows: int
+    loaded_by: str
+    loaded_at: str
+
+    @property
+    def kind_label(self) -> str:
+        return _(KINDS[self.kind])
+
+    @property
+    def title(self) -> str:
+        """E.g. „bedarfe.csv“ vom 02.12.2026 14:05 (B. Yilmaz)."""
+        day = self.loaded_at[:16].replace("T", " ")
+        if len(day) >= 10:
+            day = f"{day[8:10]}.{day[5:7]}.{day[0:4]}{day[10:]}"
+        return _("„{source}“ vom {day} ({who})").format(source=self.source, day=day, who=self.loaded_by or "–")
