@@ -76,7 +76,7 @@ class Analysis:
     years: tuple[int, ...]
     groups: tuple[str, ...]
     kinds: tuple[str, ...]
-    indicators: tuple[str, ...]  # need indicators besides the population
+    indicators: tuple[str, ...]  # need indicators besides the population, in the order of the file
     indicator: str  # the one beside the supply ("" when there is none)
     median: float | None  # median supply per 1,000 of the districts with a population
     districts: tuple[DistrictFit, ...]  # ranked: largest gap first
@@ -129,17 +129,16 @@ def _population(needs: pd.DataFrame, group: str) -> pd.DataFrame:
 
 
 def _need_values(needs: pd.DataFrame, group: str, year: int | None) -> pd.DataFrame:
-    """District × indicator in the year: the group's value, or for all groups the district's own row ("" group)
-    where there is one, else the mean over the groups."""
+    """District × indicator in the year: the group's value (else the district's own, group ""), or for all groups
+    the district's own value where there is one, else the mean over the groups."""
     rows = needs[(needs["indicator"].map(text_key) != text_key(POPULATION)) & (needs["year"] == year)]
-    if group:
-        rows = rows[rows["group"] == group]
-    elif (rows["group"] == "").any():
-        whole = rows[rows["group"] == ""]
-        rest = rows[
-            ~rows.set_index(["district", "indicator"]).index.isin(whole.set_index(["district", "indicator"]).index)
-        ]
-        rows = pd.concat([whole, rest])
+    whole = rows[rows["group"] == ""]
+    pairs = whole.set_index(["district", "indicator"]).index
+    if group:  # the group's own value, else the district's
+        own = rows[rows["group"] == group]
+        rows = pd.concat([own, whole[~pairs.isin(own.set_index(["district", "indicator"]).index)]])
+    elif not whole.empty:  # the district's own value, else the mean over the groups
+        rows = pd.concat([whole, rows[~rows.set_index(["district", "indicator"]).index.isin(pairs)]])
     if rows.empty:
         return pd.DataFrame()
     return rows.pivot_table(index="district", columns="indicator", values="value", aggfunc="mean")
@@ -152,7 +151,7 @@ def analyse(needs: pd.DataFrame, offers: pd.DataFrame, filters: Filters | None =
     known = set(needs["district"])
     years = tuple(sorted(set(needs["year"]) | set(offers["year"])))
     year = filters.year if filters.year in years else (years[-1] if years else None)
-    indicators = tuple(sorted({i for i in needs["indicator"] if text_key(i) != text_key(POPULATION)}))
+    indicators = tuple(dict.fromkeys(i for i in needs["indicator"] if text_key(i) != text_key(POPULATION)))
     indicator = filters.indicator if filters.indicator in indicators else (indicators[0] if indicators else "")
     kept = _kept(offers, filters, known)
     pop = _population(needs, filters.group)
