@@ -84,7 +84,7 @@ class Analysis:
     by_kind: pd.DataFrame  # district × offer kind: supply per 1,000 in the year
     needs_table: pd.DataFrame  # district × indicator: the values in the year (and group)
     found: Coverage  # unfiltered: per district, target group and year (as the CSV)
-    counted: int  # offers counted after the filters
+    counted: int  # offer rows counted in the year after the filters
     unknown: pd.DataFrame = field(default_factory=pd.DataFrame)  # offers in districts the needs data lacks
 
     @property
@@ -191,7 +191,7 @@ def analyse(needs: pd.DataFrame, offers: pd.DataFrame, filters: Filters | None =
         by_kind,
         needs_table,
         coverage(needs, offers),
-        len(kept),
+        len(in_year),
         offers[~offers["district"].isin(known)].reset_index(drop=True),
     )
 

@@ -123,6 +123,10 @@ class OffersNeeds:
         loads = self.loads(kind)
         return next((d for d in loads if d.id == chosen), loads[0] if loads else None)
 
+    def kept(self, kind: str) -> int | None:
+        """The load this cycle keeps for ``kind`` (None: it follows the newest)."""
+        return self.store.offers_data.chosen(self.cycle_id).get(check_kind(kind))
+
     def mapping(self, kind: str) -> dict[str, str]:
         """The column mapping of the newest load of ``kind`` (remembered for the next file)."""
         loads = self.loads(check_kind(kind))
