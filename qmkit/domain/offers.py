@@ -41,6 +41,12 @@ def text_key(text: str) -> str:
     return " ".join(str(text).casefold().split())
 
 
+def is_population(indicators: pd.Series) -> pd.Series:
+    """Which rows are the target population (``Bevölkerung``, case and spaces ignored); each name keyed once."""
+    names = {i for i in indicators.unique() if text_key(i) == text_key(POPULATION)}
+    return indicators.isin(names)
+
+
 def find_columns(header: Sequence[str], wanted: Mapping[str, str], mapping: Mapping[str, str] | None = None) -> dict:
     """Field → column index, from the documented headings or a ``mapping`` (field → heading in this file)."""
     names = {**wanted, **(mapping or {})}
@@ -213,7 +219,7 @@ class Coverage:
 
 def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
     population = (
-        needs[needs["indicator"].map(text_key) == text_key(POPULATION)]
+        needs[is_population(needs["indicator"])]
         .groupby(["district", "group", "year"], as_index=False)["value"]
         .sum()
         .rename(columns={"value": "population"})

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
-from qmkit.domain.offers import POPULATION, Coverage, coverage, text_key
+from qmkit.domain.offers import Coverage, coverage, is_population
 from qmkit.i18n import N_, _
 
 HIGH, LOW = 1.2, 0.8
@@ -83,9 +84,15 @@ class Analysis:
     trend: pd.DataFrame  # district × year: supply per 1,000 (kinds and group filtered), with a row "Gesamt"
     by_kind: pd.DataFrame  # district × offer kind: supply per 1,000 in the year
     needs_table: pd.DataFrame  # district × indicator: the values in the year (and group)
-    found: Coverage  # unfiltered: per district, target group and year (as the CSV)
     counted: int  # offer rows counted in the year after the filters
-    unknown: pd.DataFrame = field(default_factory=pd.DataFrame)  # offers in districts the needs data lacks
+    unknown: pd.DataFrame  # offers in districts the needs data lacks
+    needs_rows: pd.DataFrame = field(repr=False)
+    offers_rows: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def found(self) -> Coverage:
+        """Unfiltered: per district, target group and year (as the CSV); computed when asked for."""
+        return coverage(self.needs_rows, self.offers_rows)
 
     @property
     def measure_label(self) -> str:
@@ -122,7 +129,7 @@ def _kept(offers: pd.DataFrame, filters: Filters, districts: set[str]) -> pd.Dat
 
 
 def _population(needs: pd.DataFrame, group: str) -> pd.DataFrame:
-    pop = needs[needs["indicator"].map(text_key) == text_key(POPULATION)]
+    pop = needs[is_population(needs["indicator"])]
     if group:
         pop = pop[pop["group"] == group]
     return pop.groupby(["district", "year"], as_index=False)["value"].sum().rename(columns={"value": "population"})
@@ -131,7 +138,7 @@ def _population(needs: pd.DataFrame, group: str) -> pd.DataFrame:
 def _need_values(needs: pd.DataFrame, group: str, year: int | None) -> pd.DataFrame:
     """District × indicator in the year: the group's value (else the district's own, group ""), or for all groups
     the district's own value where there is one, else the mean over the groups."""
-    rows = needs[(needs["indicator"].map(text_key) != text_key(POPULATION)) & (needs["year"] == year)]
+    rows = needs[~is_population(needs["indicator"]) & (needs["year"] == year)]
     whole = rows[rows["group"] == ""]
     pairs = whole.set_index(["district", "indicator"]).index
     if group:  # the group's own value, else the district's
@@ -151,7 +158,7 @@ def analyse(needs: pd.DataFrame, offers: pd.DataFrame, filters: Filters | None =
     known = set(needs["district"])
     years = tuple(sorted(set(needs["year"]) | set(offers["year"])))
     year = filters.year if filters.year in years else (years[-1] if years else None)
-    indicators = tuple(dict.fromkeys(i for i in needs["indicator"] if text_key(i) != text_key(POPULATION)))
+    indicators = tuple(str(i) for i in needs.loc[~is_population(needs["indicator"]), "indicator"].unique())
     indicator = filters.indicator if filters.indicator in indicators else (indicators[0] if indicators else "")
     kept = _kept(offers, filters, known)
     pop = _population(needs, filters.group)
@@ -190,9 +197,10 @@ def analyse(needs: pd.DataFrame, offers: pd.DataFrame, filters: Filters | None =
         trend,
         by_kind,
         needs_table,
-        coverage(needs, offers),
         len(in_year),
         offers[~offers["district"].isin(known)].reset_index(drop=True),
+        needs,
+        offers,
     )
 
 

@@ -88,6 +88,7 @@ class OffersNeeds:
         self.store: Store = evaluation.store
         self.access: Access = evaluation.access
         self.catalog: Catalog = evaluation.catalog
+        self._frames: tuple[tuple[int | None, int | None], pd.DataFrame, pd.DataFrame] | None = None
 
     @classmethod
     def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet, access: Access | None = None) -> OffersNeeds:
@@ -133,12 +134,16 @@ class OffersNeeds:
         return dict(loads[0].mapping) if loads else {}
 
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """The needs and offers this cycle uses (empty frames where nothing is loaded)."""
+        """The needs and offers this cycle uses (empty frames where nothing is loaded); loads never change, so
+        the rows of the same two loads are read once."""
         data = self.store.offers_data
         need, offer = self.current("needs"), self.current("offers")
-        needs_rows = data.needs(need.id) if need else pd.DataFrame(columns=NEED_COLUMNS)
-        offer_rows = data.offers(offer.id) if offer else pd.DataFrame(columns=OFFER_COLUMNS)
-        return needs_rows, offer_rows
+        key = (need.id if need else None, offer.id if offer else None)
+        if self._frames is None or self._frames[0] != key:
+            needs_rows = data.needs(need.id) if need else pd.DataFrame(columns=NEED_COLUMNS)
+            offer_rows = data.offers(offer.id) if offer else pd.DataFrame(columns=OFFER_COLUMNS)
+            self._frames = (key, needs_rows, offer_rows)
+        return self._frames[1], self._frames[2]
 
     def analysis(self, filters: Filters | None = None) -> Analysis | None:
         """The analysis of the cycle's data; None until needs data is loaded."""

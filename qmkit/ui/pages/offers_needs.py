@@ -149,18 +149,23 @@ class OffersNeedsPage:
                 options += [(d.title, d.id) for d in self.service.loads(kind)]
                 choice.options = options
                 choice.value = self.service.kept(kind) or NEWEST
-            found = self.service.analysis()
+            found = self.service.analysis(self.filters())
             if found is not None:
                 years: list[tuple[str, Any]] = [(str(y), y) for y in reversed(found.years)]
                 self.year.options = years
                 self.year.value = found.year
                 self.group.options = [(_("alle Zielgruppen"), ""), *[(g, g) for g in found.groups]]
+                self.group.value = found.filters.group if found.filters.group in found.groups else ""
                 self.indicator.options = [(i, i) for i in found.indicators] or [("–", "")]
                 self.indicator.value = found.indicator if found.indicators else ""
                 self.kinds.options = list(found.kinds)
+                self.kinds.value = tuple(k for k in found.filters.kinds if k in found.kinds)
+                now = self.filters()
+                if (now.group, now.kinds) != (found.filters.group, found.filters.kinds):
+                    found = None  # a filter that the new data lacks was dropped: compute again
         finally:
             self._filling = False
-        self.show()
+        self.show(found)
 
     def filters(self) -> Filters:
         return Filters(
@@ -171,10 +176,11 @@ class OffersNeedsPage:
             measure=self.measure.value,
         )
 
-    def show(self) -> None:
+    def show(self, found: Analysis | None = None) -> None:
+        """The analysis under the chosen filters (``found``: already computed for them)."""
         if self._filling:
             return
-        found = self.service.analysis(self.filters())
+        found = found or self.service.analysis(self.filters())
         self.link.value = ""
         if found is None:
             empty = _("Noch keine Bedarfsdaten: Bitte oben eine Tabelle mit der Bevölkerung je Sozialraum einlesen.")
