@@ -180,3 +180,25 @@ def test_formulas_stay_text_and_a_reader_cannot_load(store):
     with pytest.raises(AccessDenied, match="erlaubt nicht"):
         reader.choose("needs", None)
     assert len(data.loads()) == 1
+
+
+def test_a_load_that_breaks_halfway_leaves_nothing_behind(store, monkeypatch):
+    from qmkit.store import offers_data
+
+    data = dkbm_data(store)
+    needs_rows, _offers = generated()
+    real = offers_data._records
+
+    def breaks_after_the_first_chunk(frame, load_id):
+        chunks = real(frame, load_id)
+        yield next(chunks)
+        raise OSError("Datenträger voll")
+
+    monkeypatch.setattr(offers_data, "CHUNK", 10)
+    monkeypatch.setattr(offers_data, "_records", breaks_after_the_first_chunk)
+    with pytest.raises(OSError):
+        data.load("needs", csv_bytes(needs_rows), "bedarfe.csv")
+    assert data.loads() == [] and data.current("needs") is None and data.frames()[0].empty
+    monkeypatch.setattr(offers_data, "_records", real)
+    made, _hints = data.load("needs", csv_bytes(needs_rows), "bedarfe.csv")  # small chunks, all of them stored
+    assert len(data.frames()[0]) == made.rows == len(needs_rows) - 1

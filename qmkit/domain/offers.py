@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from qmkit.domain.model import local_time_text
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 
@@ -258,9 +259,11 @@ class DataLoad:
         return _(KINDS[self.kind])
 
     @property
+    def when(self) -> str:
+        """When it was loaded, in local time (02.12.2026, 14:05)."""
+        return local_time_text(self.loaded_at)
+
+    @property
     def title(self) -> str:
-        """E.g. „bedarfe.csv“ vom 02.12.2026 14:05 (B. Yilmaz)."""
-        day = self.loaded_at[:16].replace("T", " ")
-        if len(day) >= 10:
-            day = f"{day[8:10]}.{day[5:7]}.{day[0:4]}{day[10:]}"
-        return _("„{source}“ vom {day} ({who})").format(source=self.source, day=day, who=self.loaded_by or "–")
+        """E.g. „bedarfe.csv“ vom 02.12.2026, 14:05 (B. Yilmaz), in local time."""
+        return _("„{source}“ vom {day} ({who})").format(source=self.source, day=self.when, who=self.loaded_by or "–")

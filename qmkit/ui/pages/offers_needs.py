@@ -36,7 +36,7 @@ def loads_html(service: OffersNeeds) -> str:
     used = {d.id for d in (service.current("needs"), service.current("offers")) if d is not None}
     rows = "".join(
         f"<tr{' class=qm-used' if d.id in used else ''}><td>{esc(d.kind_label)}</td><td>{esc(d.source)}</td>"
-        f"<td>{esc(d.title.rsplit(' vom ', 1)[-1])}</td><td class='qm-num'>{d.rows}</td>"
+        f"<td>{esc(d.when)} ({esc(d.loaded_by or '–')})</td><td class='qm-num'>{d.rows}</td>"
         f"<td>{esc(_('ja') if d.id in used else '')}</td></tr>"
         for d in loads
     )
