@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,6 +33,7 @@ OFFERS = {
     "participants": "Teilnehmende",
     "year": "Jahr",
 }
+WIDE_FIXED = ("district", "year", "group")  # the columns of a wide needs table that are not indicators
 MAX_SHOWN = 12
 MAX_TEXT = 200  # a district, target group, indicator, offer, provider or kind: one line of at most this many characters
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
@@ -90,7 +91,9 @@ class Problems:
     lines: list[str] = field(default_factory=list)
 
     def add(self, row: int, text: str) -> None:
-        self.lines.append(_("Zeile {row}: {text}").format(row=row, text=text))
+        line = _("Zeile {row}: {text}").format(row=row, text=text)
+        if not self.lines or self.lines[-1] != line:  # a wide row's year is checked once per indicator
+            self.lines.append(line)
 
     def raise_any(self, what: str) -> None:
         if not self.lines:
@@ -133,12 +136,33 @@ def _long_text(
     return False
 
 
+def _need_cells(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None) -> Iterator[tuple[int, dict]]:
+    """(file row, cells) of the needs table: long form, or wide – a column per indicator besides district, year
+    and (optional) target group, recognised by having neither an indicator nor a value column; empty cells of a
+    wide table are no values."""
+    header, names = rows[0], {**NEEDS, **(mapping or {})}
+    keys = {text_key(h) for h in header if str(h).strip()}
+    if text_key(names["indicator"]) in keys or text_key(names["value"]) in keys:
+        columns = find_columns(header, NEEDS, mapping)
+        for n, row in enumerate(rows[1:], start=2):
+            yield n, _cells(row, columns)
+        return
+    fixed = find_columns(header, {k: NEEDS[k] for k in ("district", "year")}, {k: names[k] for k in WIDE_FIXED})
+    indicators = [(i, str(h).strip()) for i, h in enumerate(header) if str(h).strip() and i not in fixed.values()]
+    if not indicators:
+        find_columns(header, NEEDS, mapping)  # says which columns are missing
+    for n, row in enumerate(rows[1:], start=2):
+        base = {"group": "", **_cells(row, fixed)}
+        for i, heading in indicators:
+            value = row[i].strip() if i < len(row) else ""
+            if value:
+                yield n, {**base, "indicator": heading, "value": value}
+
+
 def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The monitoring data as a frame (district, year, group, indicator, value); refused whole when a row is wrong."""
-    columns = find_columns(rows[0], NEEDS, mapping)
     problems, records, seen = Problems(), [], set()
-    for n, row in enumerate(rows[1:], start=2):
-        c = _cells(row, columns)
+    for n, c in _need_cells(rows, mapping):
         year = _year(c["year"], n, problems)
         if not c["district"] or not c["indicator"]:
             problems.add(n, _("Sozialraum und Indikator dürfen nicht leer sein."))

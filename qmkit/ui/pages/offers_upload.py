@@ -78,8 +78,9 @@ class UploadCard:
         hint = _(
             "Ohne Zuordnung gelesen werden Bedarfsdaten mit den Spalten Sozialraum, Jahr, Zielgruppe, Indikator, "
             "Wert (Indikator „Bevölkerung“ = Zielbevölkerung) und Angebote mit Angebot, Träger, Art, Sozialraum, "
-            "Zielgruppe, Plätze, Teilnehmende, Jahr. Andere Überschriften ordnen Sie unten zu; die Zuordnung wird "
-            "für die nächste Datei gemerkt."
+            "Zielgruppe, Plätze, Teilnehmende, Jahr. Bedarfsdaten dürfen auch breit sein: eine Spalte je Indikator "
+            "neben Sozialraum, Jahr und Zielgruppe (dann Indikator und Wert auf „fehlt“ lassen). Andere Überschriften "
+            "ordnen Sie unten zu; die Zuordnung wird für die nächste Datei gemerkt."
         )
         parts: list[w.Widget] = [
             make(w.HTML, f"<h2>{esc(_('Tabelle einlesen'))}</h2><div class='qm-muted'>{esc(hint)}</div>"),
