@@ -21,6 +21,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.offers_analysis import AnalysisReport
@@ -33,6 +34,9 @@ LEVEL_FILLS = {
     "passt": PatternFill("solid", fgColor="D4EDDA"),
     "ueber": PatternFill("solid", fgColor="D6E9F8"),
 }
+CHART_MAX_CM = 16  # one landscape page
+ROWS_WITH_CHART = 10  # a Passung table longer than this pushes its chart onto the next page
+ROWS_WITH_LINES = 8  # likewise the table over the years (its chart is taller)
 MAX_LINES = 12  # districts drawn as lines over the years besides the total (the table holds all)
 
 
@@ -40,6 +44,13 @@ def analysis_filename(report: AnalysisReport, suffix: str = ".xlsx", today: date
     """'Angebote_Bedarfe_<Einrichtung>_<Datum>.xlsx', safe on every file system."""
     raw = f"Angebote_Bedarfe_{report.institution}_{(today or date.today()).isoformat()}"
     return re.sub(r"_+", "_", re.sub(r"[^\w\-]+", "_", raw)).strip("_-")[:150] + suffix
+
+
+def _chart_below(ws: Worksheet, chart: Any, last: int, own_page: bool, column: str) -> None:
+    """The chart below the table; on a page of its own when the table leaves no room for it in print."""
+    if own_page:
+        ws.row_breaks.append(Break(id=last + 1))
+    ws.add_chart(chart, f"{column}{last + 3}")
 
 
 def _num(value: Any) -> float | None:
@@ -121,8 +132,8 @@ def _fit(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
         chart.x_axis.scaling.orientation = "maxMin"
         chart.x_axis.delete = chart.y_axis.delete = False
         chart.legend = None
-        chart.height, chart.width = max(7.5, 0.6 * len(rows) + 3), 22
-        ws.add_chart(chart, f"B{last + 3}")
+        chart.height, chart.width = min(CHART_MAX_CM, max(7.5, 0.6 * len(rows) + 3)), 22
+        _chart_below(ws, chart, last, len(rows) > ROWS_WITH_CHART, "B")
     print_setup(ws, report.institution, _("Passung – {filters}").format(filters=_filters_text(report))[:120])
 
 
@@ -147,10 +158,13 @@ def _trend(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None
             chart.add_data(Reference(ws, min_col=2, max_col=1 + len(years), min_row=r, max_row=r), from_rows=True)
         for series, r in zip(chart.series, drawn, strict=True):
             series.tx = SeriesLabel(v=str(ws.cell(row=r, column=1).value))
+            series.smooth = False  # straight lines between the years (a curve would invent values)
+        total = chart.series[0].graphicalProperties.line
+        total.solidFill, total.width = "000000", 38100  # the total: black, 3 pt
         chart.set_categories(Reference(ws, min_col=2, max_col=1 + len(years), min_row=1, max_row=1))
         chart.x_axis.delete = chart.y_axis.delete = False
         chart.height, chart.width = 10, 22
-        ws.add_chart(chart, f"A{last + 3}")
+        _chart_below(ws, chart, last, len(rows) > ROWS_WITH_LINES, "A")
     print_setup(ws, report.institution, _("Verlauf je 1.000"))
 
 
