@@ -112,3 +112,14 @@ def test_reader_sees_the_analysis_without_the_upload_and_the_start_page_links_it
     assert "daten" not in [r.name for r in start_routes(catalogs.get("qm4"))]
     widget = build_page("daten", {"zyklus": str(page.service.cycle_id)}, store, catalogs)
     assert "Angebote und Bedarfe" in widget.children[1].value
+
+
+def test_opened_by_address_for_another_model_the_page_says_so_and_works(store):
+    page = dkbm_page(store, "qm4")
+    assert "sieht diese Seite nicht vor" in text(page.widget.children[2].value)
+    needs_rows, _offers = generated()
+    page.upload.kind.value = "needs"
+    send(page, "bedarfe.csv", needs_rows)
+    page.upload.save.click()
+    assert "Gespeichert: Bedarfsdaten" in text(page.upload.feedback.widget.value)
+    assert "Sozialraum 8" in text(page.fit.value)
