@@ -179,6 +179,8 @@ def test_formulas_stay_text_and_a_reader_cannot_load(store):
         reader.load("needs", csv_bytes([head, ["Nord", "2025", "", "Bevölkerung", "1"]]), "b.csv")
     with pytest.raises(AccessDenied, match="erlaubt nicht"):
         reader.choose("needs", None)
+    with pytest.raises(AccessDenied, match="erlaubt nicht"):
+        reader.delete(data.loads()[0].id)
     assert len(data.loads()) == 1
 
 

@@ -123,3 +123,26 @@ def test_opened_by_address_for_another_model_the_page_says_so_and_works(store):
     page.upload.save.click()
     assert "Gespeichert: Bedarfsdaten" in text(page.upload.feedback.widget.value)
     assert "Sozialraum 8" in text(page.fit.value)
+
+
+def test_a_load_read_in_by_mistake_is_deleted_unless_another_cycle_keeps_it(store):
+    page = dkbm_page(store)
+    needs_rows, _offers = generated()
+    kept, _hints = page.service.load("needs", needs_rows, "richtig.csv")
+    cycles = CycleService(store)
+    later = cycles.create_cycle(page.service.institution_id, "Zyklus 2027", shipped_catalogs().get("dkbm"))
+    other = OffersNeedsPage(OffersNeeds.open(store, later.id, shipped_catalogs()))
+    wrong, _hints = other.service.load("needs", needs_rows, "falsch.csv")
+    other.refresh()
+    other.remove.value = wrong.id
+    other.remove_button.click()
+    assert "ankreuzen" in text(other.feedback.widget.value) and len(other.service.loads()) == 2
+    other.remove_sure.value = True
+    other.remove_button.click()
+    assert "Gelöscht: Bedarfsdaten „falsch.csv“" in text(other.feedback.widget.value)
+    assert other.service.current("needs") == kept and "falsch.csv" not in text(other.loads.value)
+    other.remove.value = kept.id  # the first cycle keeps it: refused, still there
+    other.remove_sure.value = True
+    other.remove_button.click()
+    assert "nutzt der Zyklus „Zyklus 2026“" in text(other.feedback.widget.value)
+    assert page.service.current("needs") == kept

@@ -238,6 +238,23 @@ class OffersNeeds:
         self.store.offers_data.choose(self.cycle_id, kind, found.id, self.access.who())
         return found
 
+    @needs(Right.EDIT)
+    def delete(self, load_id: Any) -> DataLoad:
+        """A load read in by mistake, with its rows; refused while another cycle keeps it (its analysis would
+        change). This cycle then uses the newest again."""
+        found = self._own(load_id)
+        others = [c for c in self.store.offers_data.keeping(found.id) if c != self.cycle_id]
+        if others:
+            names = ", ".join(f"„{self.store.cycles.get(c).name}“" for c in others)
+            raise InputError(
+                _("Den Datenstand {title} nutzt der Zyklus {names} – er bleibt gespeichert.").format(
+                    title=found.title, names=names
+                ),
+                "load",
+            )
+        self.store.offers_data.delete(found.id)
+        return found
+
     def _own(self, load_id: Any) -> DataLoad:
         gone = _("Diesen Datenstand gibt es nicht (mehr).")
         try:

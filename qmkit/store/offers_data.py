@@ -76,6 +76,12 @@ class OffersData:
                 r.kind: r.load_id for r in conn.execute(select(c.c.kind, c.c.load_id).where(c.c.cycle_id == cycle_id))
             }
 
+    def keeping(self, load_id: int) -> list[int]:
+        """The cycles that keep this load."""
+        c = ot.cycle_data
+        with self.db.read() as conn:
+            return [r.cycle_id for r in conn.execute(select(c.c.cycle_id).where(c.c.load_id == load_id))]
+
     def needs(self, load_id: int) -> pd.DataFrame:
         n = ot.need_values
         query = select(n.c.district, n.c.year, n.c.target_group, n.c.indicator, n.c.value).where(n.c.load_id == load_id)

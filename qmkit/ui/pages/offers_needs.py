@@ -109,7 +109,12 @@ class OffersNeedsPage:
             make(w.HTML, "".join(notes)),
             self.feedback.widget,
             self.upload.widget,
-            card(make(w.HTML, f"<h2>{esc(_('Datenstände'))}</h2>"), self.loads, *self.choices.values()),
+            card(
+                make(w.HTML, f"<h2>{esc(_('Datenstände'))}</h2>"),
+                self.loads,
+                *self.choices.values(),
+                self._remove_box(),
+            ),
             card(
                 make(w.HTML, f"<h2>{esc(_('Passung je Sozialraum'))}</h2>"),
                 filters,
@@ -125,6 +130,26 @@ class OffersNeedsPage:
         self.refresh()
         for widget in (self.year, self.group, self.indicator, self.measure, self.kinds):
             widget.observe(self.guard(lambda _c: self.show()), "value")
+
+    def _remove_box(self) -> w.HBox:
+        """Delete a load read in by mistake: choose it, tick, click."""
+        self.remove = make(w.Dropdown, description=_("Löschen"), style=LABEL, layout={"width": "560px"})
+        self.remove_sure = make(w.Checkbox, value=False, description=_("ja, wirklich löschen"), indent=False)
+        self.remove_button = button(self.guard, "Datenstand löschen", "trash", self.delete)
+        box = make(w.HBox, [self.remove, self.remove_sure, self.remove_button])
+        box.layout.display = "" if self.service.may_edit else "none"
+        return box
+
+    def delete(self) -> None:
+        if self.remove.value is None:
+            return
+        if not self.remove_sure.value:
+            self.feedback.error(_("Bitte zuerst „ja, wirklich löschen“ ankreuzen."))
+            return
+        gone = self.service.delete(self.remove.value)
+        self.remove_sure.value = False
+        self.feedback.ok(_("Gelöscht: {kind} {title}.").format(kind=gone.kind_label, title=gone.title))
+        self.refresh()
 
     def _choice(self, kind: str) -> w.Dropdown:
         label = _("Bedarfsdaten") if kind == "needs" else _("Angebote")
@@ -149,6 +174,7 @@ class OffersNeedsPage:
                 options += [(d.title, d.id) for d in self.service.loads(kind)]
                 choice.options = options
                 choice.value = self.service.kept(kind) or NEWEST
+            self.remove.options = [(f"{d.kind_label}: {d.title}", d.id) for d in self.service.loads()]
             found = self.service.analysis(self.filters())
             if found is not None:
                 years: list[tuple[str, Any]] = [(str(y), y) for y in reversed(found.years)]
