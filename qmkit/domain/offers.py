@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from qmkit.domain.model import local_time_text
 from qmkit.errors import InputError
-from qmkit.i18n import N_, _
+from qmkit.i18n import _
 
 POPULATION = "Bevölkerung"
 NEEDS = {"district": "Sozialraum", "year": "Jahr", "group": "Zielgruppe", "indicator": "Indikator", "value": "Wert"}
@@ -261,33 +260,4 @@ def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
     return Coverage(table, offers[~offers["district"].isin(known)].reset_index(drop=True))
 
 
-KINDS = {"needs": N_("Bedarfsdaten"), "offers": N_("Angebotsverzeichnis")}
 FIELDS = {"needs": NEEDS, "offers": OFFERS}
-
-
-@dataclass(frozen=True)
-class DataLoad:
-    """One stored load of a table: what kind, from which file, who loaded it when, the column mapping used."""
-
-    id: int
-    institution_id: int
-    kind: str  # needs | offers
-    source: str
-    mapping: dict[str, str]
-    rows: int
-    loaded_by: str
-    loaded_at: str
-
-    @property
-    def kind_label(self) -> str:
-        return _(KINDS[self.kind])
-
-    @property
-    def when(self) -> str:
-        """When it was loaded, in local time (02.12.2026, 14:05)."""
-        return local_time_text(self.loaded_at)
-
-    @property
-    def title(self) -> str:
-        """E.g. „bedarfe.csv“ vom 02.12.2026, 14:05 (B. Yilmaz), in local time."""
-        return _("„{source}“ vom {day} ({who})").format(source=self.source, day=self.when, who=self.loaded_by or "–")

@@ -17,8 +17,9 @@ import pandas as pd
 
 from qmkit.domain.access import Right
 from qmkit.domain.catalog import Catalog, CatalogSet
+from qmkit.domain.data_loads import KINDS, DataLoad
 from qmkit.domain.evidence import display_name
-from qmkit.domain.offers import FIELDS, KINDS, MAX_TEXT, DataLoad, needs_frame, offers_frame, text_key
+from qmkit.domain.offers import FIELDS, MAX_TEXT, needs_frame, offers_frame, text_key
 from qmkit.domain.offers_analysis import Analysis, AnalysisReport, Filters, analyse
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import delete, insert, select
 
+from qmkit.domain.data_loads import DataLoad
 from qmkit.domain.model import now_iso
-from qmkit.domain.offers import DataLoad
 from qmkit.i18n import _
 from qmkit.store import offer_tables as ot
 from qmkit.store.engine import Database, new_id, upsert
 from qmkit.store.failures import retrying
+
+if TYPE_CHECKING:  # pandas only when data is read: the participant servers import the store without it
+    import pandas as pd
 
 CHUNK = 5000
 NEED_COLUMNS = ["district", "year", "group", "indicator", "value"]
@@ -83,6 +85,8 @@ class OffersData:
             return [r.cycle_id for r in conn.execute(select(c.c.cycle_id).where(c.c.load_id == load_id))]
 
     def needs(self, load_id: int) -> pd.DataFrame:
+        import pandas as pd
+
         n = ot.need_values
         query = select(n.c.district, n.c.year, n.c.target_group, n.c.indicator, n.c.value).where(n.c.load_id == load_id)
         with self.db.read() as conn:
@@ -90,6 +94,8 @@ class OffersData:
         return pd.DataFrame.from_records([tuple(r) for r in rows], columns=NEED_COLUMNS)
 
     def offers(self, load_id: int) -> pd.DataFrame:
+        import pandas as pd
+
         o = ot.offer_rows
         query = select(
             o.c.name, o.c.provider, o.c.kind, o.c.district, o.c.target_group, o.c.year, o.c.places, o.c.participants

@@ -10,7 +10,8 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.documents.table_files import read_table
-from qmkit.domain.offers import FIELDS, KINDS, text_key
+from qmkit.domain.data_loads import KINDS
+from qmkit.domain.offers import FIELDS, text_key
 from qmkit.errors import InputError
 from qmkit.excel.reading import MAX_FILE_BYTES, import_too_large
 from qmkit.i18n import _
