@@ -66,7 +66,7 @@ def explain_html(found: Analysis) -> str:
             )
         )
         unknown += "</div>"
-    return f"<div id='qm-explain'><b>{esc(median)}</b> <span class='qm-muted'>{esc(text)}</span></div>{unknown}"
+    return f"<div id='qm-explain'><b>{esc(median)}</b> <span class='qm-muted'>{esc(text)}</span>{unknown}</div>"
 
 
 class OffersNeedsPage:

@@ -142,8 +142,8 @@ class UploadCard:
         lines = [
             _("Gespeichert: {kind} {title}, {n} Zeilen.").format(kind=made.kind_label, title=made.title, n=made.rows)
         ]
-        self.feedback.ok("\n".join(lines + list(hints)))
         self.received, self.rows = None, []
         self.preview.value, self.fields.children = "", ()
         self.save.disabled = True
-        self.on_loaded()
+        self.on_loaded()  # the analysis first, then the message: what the message says is on the page
+        self.feedback.ok("\n".join(lines + list(hints)))
