@@ -85,6 +85,7 @@ BOTH_ENGINES = {
     "test_quality_dialogues",
     "test_process_map",
     "test_audits",
+    "test_offers_data",
 }
 
 

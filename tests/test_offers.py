@@ -155,3 +155,22 @@ def test_cli_checks_the_tables_and_writes_the_analysis(capsys, tmp_path, monkeyp
     broken.write_text("Sozialraum;Jahr\nMitte;x\n", encoding="utf-8")
     assert main(["data", "check", "--kind", "needs", str(broken)]) == 1
     assert "Es fehlen die Spalten" in capsys.readouterr().err
+
+
+def test_needs_in_wide_layout_read_like_the_long_one_with_the_file_rows_named():
+    needs_rows, _offers = generated()
+    long = needs_frame(needs_rows)
+    wide: dict[tuple[str, str, str], dict[str, str]] = {}
+    for district, year, group, indicator, value in needs_rows[1:]:
+        wide.setdefault((district, year, group), {})[indicator] = value
+    rows = [["Stadtteil", "Jahr", "Zielgruppe", "Bevölkerung", "Sprachförderbedarf"]]
+    rows += [[*key, v["Bevölkerung"], v["Sprachförderbedarf"]] for key, v in wide.items()]
+    frame = needs_frame(rows, {"district": "Stadtteil"})
+    key = ["district", "year", "group", "indicator"]
+    assert frame.sort_values(key, ignore_index=True).equals(long.sort_values(key, ignore_index=True))
+    rows[3][1], rows[5][3] = "letztes Jahr", "-7"
+    with pytest.raises(InputError) as refused:
+        needs_frame(rows, {"district": "Stadtteil"})
+    lines = str(refused.value).splitlines()
+    assert lines[1:] == ["Zeile 4: „letztes Jahr“ ist kein Jahr.", "Zeile 6: Die Bevölkerung darf nicht negativ sein."]
+    assert list(needs_frame([["Sozialraum", "Jahr", "Quote"], ["Nord", "2025", ""]])["value"]) == []  # empty: no value

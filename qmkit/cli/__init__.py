@@ -167,6 +167,8 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export audit-report": written.export_audit_report,
     "data check": data.data_check,
     "data analyse": data.data_analyse,
+    "data import": data.data_import,
+    "export analysis": data.export_analysis,
     "export process-map": process_map.export_process_map,
     "export dialogues": export_dialogues,
     "network dialogues": network_dialogues,

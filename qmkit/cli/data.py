@@ -1,6 +1,6 @@
-"""``qmkit data check`` and ``qmkit data analyse``: the education office's tables (needs and offers, CSV or
-.xlsx in the documented layout) checked, and the supply per 1,000 of the target population as CSV – a first step
-of the offers-vs-needs analysis, without storing anything yet."""
+"""``qmkit data check|analyse|import`` and ``qmkit export analysis``: the education office's tables (needs and
+offers, CSV or .xlsx in the documented layout or with a column mapping) checked, stored for an institution, and the
+supply per 1,000 of the target population as CSV or as a workbook with charts."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from qmkit.config import exports_dir
 from qmkit.errors import InputError
 from qmkit.i18n import _
 
+MAX_MAPPING_BYTES = 64 * 1024
 
-def add_parsers(sub: Any) -> None:
+
+def add_parsers(sub: Any, exports: Any) -> None:
     data = sub.add_parser("data", help=_("Bedarfs- und Angebotsdaten (DKBM): prüfen und auswerten"))
     dsub = data.add_subparsers(dest="data_command", required=True, metavar="AKTION")
     check = dsub.add_parser("check", help=_("eine Tabelle prüfen (Bedarfe oder Angebote) und zusammenfassen"))
@@ -25,6 +27,26 @@ def add_parsers(sub: Any) -> None:
     analyse.add_argument("--needs", type=Path, required=True, help=_("Bedarfsdaten (.csv oder .xlsx)"))
     analyse.add_argument("--offers", type=Path, required=True, help=_("Angebotsverzeichnis (.csv oder .xlsx)"))
     analyse.add_argument("--out", type=Path, help=_("Zieldatei .csv (Standard: exports/Analyse.csv)"))
+    load = dsub.add_parser("import", help=_("eine Tabelle prüfen und für die Einrichtung speichern"))
+    load.add_argument(
+        "--kind", choices=["needs", "offers"], required=True, help=_("needs = Bedarfe, offers = Angebote")
+    )
+    load.add_argument("path", type=Path, metavar="PFAD")
+    load.add_argument(
+        "--mapping", type=Path, help=_("Zuordnung als YAML: Feld: Überschrift in der Datei (z. B. Sozialraum: Bezirk)")
+    )
+    _where(load)
+    found = exports.add_parser("analysis", help=_("Angebote und Bedarfe eines Zyklus als Excel (.xlsx) oder CSV"))
+    _where(found)
+    found.add_argument("--out", type=Path, required=True, help=_("Zieldatei .xlsx oder .csv"))
+    found.add_argument("--group", default="", help=_("nur diese Zielgruppe (Standard: alle)"))
+    found.add_argument("--offer-kind", action="append", default=[], help=_("nur diese Angebotsart (mehrfach möglich)"))
+    found.add_argument("--year", type=int, help=_("Jahr (Standard: das neueste)"))
+
+
+def _where(parser: Any) -> None:
+    parser.add_argument("--institution", help=_("Name der Einrichtung / Kommune"))
+    parser.add_argument("--cycle", help=_("Name des Zyklus (Standard: der neueste)"))
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -80,4 +102,79 @@ def data_analyse(args: argparse.Namespace) -> int:
                 n=len(found.unknown), names=names
             )
         )
+    return 0
+
+
+def _mapping(path: Path | None) -> dict[str, str]:
+    import yaml
+
+    if path is None:
+        return {}
+    if not path.is_file():
+        raise InputError(_("Die Datei {path} gibt es nicht.").format(path=path), "mapping")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise InputError(_("Die Zuordnung ist zu groß (höchstens 64 KB)."), "mapping")
+    try:
+        found = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        message = _("Die Zuordnung ist kein lesbares YAML: {err}").format(err=type(exc).__name__)
+        raise InputError(message, "mapping") from None
+    if not isinstance(found, dict) or not all(isinstance(v, str | int) for v in found.values()):
+        raise InputError(_("Die Zuordnung muss Zeilen „Feld: Überschrift“ enthalten."), "mapping")
+    return {str(k): str(v) for k, v in found.items()}
+
+
+def _service(args: argparse.Namespace) -> Any:
+    from qmkit.cli.exchange import find_cycle
+    from qmkit.config import login_name
+    from qmkit.services.access import Access
+    from qmkit.services.offers_data import OffersNeeds
+    from qmkit.services.people import identify
+    from qmkit.store import Store
+    from qmkit.store.catalogs import discover
+
+    store = Store()
+    cycle = find_cycle(store, args.institution, args.cycle)
+    return OffersNeeds.open(store, cycle.id, discover(), Access(store, identify(store, login_name())))
+
+
+def data_import(args: argparse.Namespace) -> int:
+    mapping = _mapping(args.mapping)
+    rows = _rows(args.path)
+    service = _service(args)
+    made, hints = service.load(args.kind, rows, args.path.name, mapping)
+    print(
+        _("{kind} gespeichert: {title}, {n} Zeilen, Zyklus „{cycle}“ nutzt sie.").format(
+            kind=made.kind_label, title=made.title, n=made.rows, cycle=service.evaluation.cycle.name
+        )
+    )
+    for hint in hints:
+        print(_("Hinweis: {text}").format(text=hint))
+    return 0
+
+
+def export_analysis(args: argparse.Namespace) -> int:
+    from qmkit.documents.analysis_csv import analysis_csv
+    from qmkit.domain.offers_analysis import Filters
+    from qmkit.excel.offers_analysis import analysis_workbook
+    from qmkit.excel.style import save_atomic, save_workbook
+
+    out: Path = args.out
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        raise InputError(_("Bitte eine Zieldatei mit .xlsx oder .csv angeben."), "out")
+    filters = Filters(kinds=tuple(args.offer_kind), group=args.group, year=args.year)
+    report = _service(args).report(filters)
+    if out.suffix.lower() == ".csv":
+        text = analysis_csv(report.analysis.found)
+        save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    else:
+        save_workbook(analysis_workbook(report), out)
+    worst = [f.district for f in report.analysis.districts if f.level == "kritisch"]
+    print(
+        _("Analyse gespeichert: {path} ({n} Sozialräume, Jahr {year}).").format(
+            path=out, n=len(report.analysis.districts), year=report.analysis.year
+        )
+    )
+    if worst:
+        print(_("Vorrangig prüfen: {names}").format(names=", ".join(worst)))
     return 0

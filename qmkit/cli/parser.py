@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     survey.add_parsers(sub, exports)
     inspections.add_parsers(sub, exports)
     written.add_parsers(exports)
-    data.add_parsers(sub)
+    data.add_parsers(sub, exports)
     process_map.add_parsers(exports)
     db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="AKTION")

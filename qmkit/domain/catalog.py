@@ -201,6 +201,8 @@ class Catalog(_Strict):
     internal_audit: bool = False  # a yearly internal audit with programme, records and findings (QESplus)
     # the organisation maps its own leadership, core and support processes against the requirements (QESplus)
     process_map: bool = False
+    # the municipality loads its needs (monitoring) and offers tables and compares them per district (DKBM)
+    offers_needs: bool = False
 
     @field_validator("version", mode="before")
     @classmethod

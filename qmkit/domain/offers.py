@@ -10,8 +10,9 @@ every problem is listed with its row, nothing is half-read. Pure functions over 
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,22 +32,30 @@ OFFERS = {
     "participants": "Teilnehmende",
     "year": "Jahr",
 }
+WIDE_FIXED = ("district", "year", "group")  # the columns of a wide needs table that are not indicators
 MAX_SHOWN = 12
+MAX_TEXT = 200  # a district, target group, indicator, offer, provider or kind: one line of at most this many characters
 _THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
-def _key(text: str) -> str:
+def text_key(text: str) -> str:
     return " ".join(str(text).casefold().split())
+
+
+def is_population(indicators: pd.Series) -> pd.Series:
+    """Which rows are the target population (``Bevölkerung``, case and spaces ignored); each name keyed once."""
+    names = {i for i in indicators.unique() if text_key(i) == text_key(POPULATION)}
+    return indicators.isin(names)
 
 
 def find_columns(header: Sequence[str], wanted: Mapping[str, str], mapping: Mapping[str, str] | None = None) -> dict:
     """Field → column index, from the documented headings or a ``mapping`` (field → heading in this file)."""
     names = {**wanted, **(mapping or {})}
-    index = {_key(h): i for i, h in enumerate(header) if str(h).strip()}
+    index = {text_key(h): i for i, h in enumerate(header) if str(h).strip()}
     found, missing = {}, []
     for field_name, heading in names.items():
-        if _key(heading) in index:
-            found[field_name] = index[_key(heading)]
+        if text_key(heading) in index:
+            found[field_name] = index[text_key(heading)]
         elif field_name in wanted:
             missing.append(heading)
     if missing:
@@ -70,7 +79,10 @@ def number(text: str) -> float:
         raw = raw.replace(".", "").replace(",", ".")
     elif _THOUSANDS.match(raw):
         raw = raw.replace(".", "")
-    return float(raw)
+    found = float(raw)
+    if not math.isfinite(found):  # "nan", "inf": Python reads them, a table must not
+        raise ValueError(text)
+    return found
 
 
 @dataclass
@@ -78,7 +90,9 @@ class Problems:
     lines: list[str] = field(default_factory=list)
 
     def add(self, row: int, text: str) -> None:
-        self.lines.append(_("Zeile {row}: {text}").format(row=row, text=text))
+        line = _("Zeile {row}: {text}").format(row=row, text=text)
+        if not self.lines or self.lines[-1] != line:  # a wide row's year is checked once per indicator
+            self.lines.append(line)
 
     def raise_any(self, what: str) -> None:
         if not self.lines:
@@ -93,7 +107,10 @@ class Problems:
 
 def _year(text: str, row: int, problems: Problems) -> int | None:
     try:
-        year = int(number(text))
+        found = number(text)
+        if found != int(found):  # 2025,5 is no year
+            raise ValueError(text)
+        year = int(found)
     except ValueError:
         problems.add(row, _("„{v}“ ist kein Jahr.").format(v=text[:30]))
         return None
@@ -107,21 +124,57 @@ def _cells(row: Sequence[str], columns: Mapping[str, int]) -> dict[str, str]:
     return {f: (row[i] if i < len(row) else "").strip() for f, i in columns.items()}
 
 
+def _long_text(
+    c: Mapping[str, str], fields: Sequence[str], headings: Mapping[str, str], row: int, problems: Problems
+) -> bool:
+    """Whether a text cell is longer than :data:`MAX_TEXT` (listed as a problem)."""
+    for name in fields:
+        if len(c[name]) > MAX_TEXT:
+            problems.add(row, _("{col}: höchstens {n} Zeichen.").format(col=headings[name], n=MAX_TEXT))
+            return True
+    return False
+
+
+def _need_cells(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None) -> Iterator[tuple[int, dict]]:
+    """(file row, cells) of the needs table: long form, or wide – a column per indicator besides district, year
+    and (optional) target group, recognised by having neither an indicator nor a value column; empty cells of a
+    wide table are no values."""
+    header, names = rows[0], {**NEEDS, **(mapping or {})}
+    keys = {text_key(h) for h in header if str(h).strip()}
+    if text_key(names["indicator"]) in keys or text_key(names["value"]) in keys:
+        columns = find_columns(header, NEEDS, mapping)
+        for n, row in enumerate(rows[1:], start=2):
+            yield n, _cells(row, columns)
+        return
+    fixed = find_columns(header, {k: NEEDS[k] for k in ("district", "year")}, {k: names[k] for k in WIDE_FIXED})
+    indicators = [(i, str(h).strip()) for i, h in enumerate(header) if str(h).strip() and i not in fixed.values()]
+    if not indicators:
+        find_columns(header, NEEDS, mapping)  # says which columns are missing
+    for n, row in enumerate(rows[1:], start=2):
+        base = {"group": "", **_cells(row, fixed)}
+        for i, heading in indicators:
+            value = row[i].strip() if i < len(row) else ""
+            if value:
+                yield n, {**base, "indicator": heading, "value": value}
+
+
 def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The monitoring data as a frame (district, year, group, indicator, value); refused whole when a row is wrong."""
-    columns = find_columns(rows[0], NEEDS, mapping)
     problems, records, seen = Problems(), [], set()
-    for n, row in enumerate(rows[1:], start=2):
-        c = _cells(row, columns)
+    for n, c in _need_cells(rows, mapping):
         year = _year(c["year"], n, problems)
         if not c["district"] or not c["indicator"]:
             problems.add(n, _("Sozialraum und Indikator dürfen nicht leer sein."))
+            continue
+        if _long_text(c, ("district", "group", "indicator"), NEEDS, n, problems):
             continue
         try:
             value = number(c["value"])
         except ValueError:
             problems.add(n, _("„{v}“ ist keine Zahl.").format(v=c["value"][:30]))
             continue
+        if value < 0 and text_key(c["indicator"]) == text_key(POPULATION):
+            problems.add(n, _("Die Bevölkerung darf nicht negativ sein."))
         key = (c["district"], year, c["group"], c["indicator"])
         if key in seen:
             problems.add(n, _("doppelt: {d}, {y}, {g}, {i}").format(d=key[0], y=key[1], g=key[2] or "–", i=key[3]))
@@ -143,13 +196,24 @@ def needs_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None
 def offers_frame(rows: Sequence[Sequence[str]], mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The offers register as a frame; places and participants whole numbers ≥ 0 (empty = 0)."""
     columns = find_columns(rows[0], OFFERS, mapping)
-    problems, records = Problems(), []
+    problems, records, seen = Problems(), [], set()
     for n, row in enumerate(rows[1:], start=2):
         c = _cells(row, columns)
         year = _year(c["year"], n, problems)
         if not c["name"] or not c["district"]:
             problems.add(n, _("Angebot und Sozialraum dürfen nicht leer sein."))
             continue
+        if _long_text(c, ("name", "provider", "kind", "district", "group"), OFFERS, n, problems):
+            continue
+        key = (text_key(c["name"]), text_key(c["provider"]), text_key(c["district"]), text_key(c["group"]), year)
+        if key in seen:
+            problems.add(
+                n,
+                _("doppelt: {a} ({t}), {d}, {g}, {y}").format(
+                    a=c["name"], t=c["provider"] or "–", d=c["district"], g=c["group"] or "–", y=year
+                ),
+            )
+        seen.add(key)
         counts = {}
         for name in ("places", "participants"):
             try:
@@ -179,7 +243,7 @@ class Coverage:
 
 def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
     population = (
-        needs[needs["indicator"].map(_key) == _key(POPULATION)]
+        needs[is_population(needs["indicator"])]
         .groupby(["district", "group", "year"], as_index=False)["value"]
         .sum()
         .rename(columns={"value": "population"})
@@ -194,3 +258,6 @@ def coverage(needs: pd.DataFrame, offers: pd.DataFrame) -> Coverage:
     table["participants_per_1000"] = table["participants"] / with_people * 1000
     table = table.sort_values(["district", "group", "year"], ignore_index=True)
     return Coverage(table, offers[~offers["district"].isin(known)].reset_index(drop=True))
+
+
+FIELDS = {"needs": NEEDS, "offers": OFFERS}

@@ -27,6 +27,7 @@ COLD_PAGES = (
     "Rueckmeldung.ipynb",
     "Zugaenge.ipynb",
     "Prozesslandkarte.ipynb",
+    "Angebote_Bedarfe.ipynb",
 )
 # A kernel that died is not restarted: jupyter_server's restarter brings up a blank kernel under the same id, which
 # no Voilà page can use (its widgets lived in the dead one; the page needs a reload either way) and which an open

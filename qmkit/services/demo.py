@@ -74,4 +74,9 @@ def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
         from qmkit.services.demo_audit import add_demo_audit
 
         add_demo_audit(evaluation)
+    if catalog.offers_needs:
+        from qmkit.services.demo_offers import add_demo_data
+        from qmkit.services.offers_data import OffersNeeds
+
+        add_demo_data(OffersNeeds(evaluation))
     return store.cycles.get(cycle.id), True

@@ -18,6 +18,7 @@ from qmkit.store.inspections import Inspections
 from qmkit.store.meetings import Meetings
 from qmkit.store.network_results import NetworkResults
 from qmkit.store.networks import Networks
+from qmkit.store.offers_data import OffersData
 from qmkit.store.plans import Plans
 from qmkit.store.processes import Processes
 from qmkit.store.reviews import Reviews
@@ -55,6 +56,7 @@ class Store:
         self.audits = Audits(self.db)
         self.dialogues = Dialogues(self.db)
         self.processes = Processes(self.db)
+        self.offers_data = OffersData(self.db)
 
     def close(self) -> None:
         self.db.close()

@@ -26,6 +26,7 @@ from qmkit.services.access import Access
 from qmkit.services.cycles import CycleService
 from qmkit.services.inspections import InspectionService
 from qmkit.services.networks import NetworkService
+from qmkit.services.offers_data import OffersNeeds
 from qmkit.services.people import People, identify
 from qmkit.services.prefill import Prefill
 from qmkit.services.process_map import ProcessMap
@@ -100,6 +101,9 @@ class StoreServices:
 
     def process_map(self, cycle_id: int) -> ProcessMap:
         return ProcessMap.open(self._store, cycle_id, self._catalogs, self._access)
+
+    def offers_needs(self, cycle_id: int) -> OffersNeeds:
+        return OffersNeeds.open(self._store, cycle_id, self._catalogs, self._access)
 
     def inspections(self) -> InspectionService:
         return InspectionService(self.networks())

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from qmkit.services.cycles import CycleService
     from qmkit.services.inspections import InspectionService
     from qmkit.services.networks import NetworkService
+    from qmkit.services.offers_data import OffersNeeds
     from qmkit.services.people import People
     from qmkit.services.prefill import Prefill
     from qmkit.services.process_map import ProcessMap
@@ -107,6 +108,15 @@ ROUTES: tuple[Route, ...] = (
         start=15,
         feature="internal_audit",
     ),
+    Route(
+        "daten",
+        "Angebote_Bedarfe.ipynb",
+        N_("Angebote und Bedarfe"),
+        "offers_needs:build",
+        nav=False,
+        start=16,
+        feature="offers_needs",
+    ),
 )
 # Workshop participants and survey respondents have no route: the participant server answers them with its own
 # request handlers (qmkit.server.workshop_pages, qmkit.server.survey_pages), without a kernel.
@@ -159,6 +169,8 @@ class Services(Protocol):
     def written(self) -> WrittenWork: ...
 
     def process_map(self, cycle_id: int) -> ProcessMap: ...
+
+    def offers_needs(self, cycle_id: int) -> OffersNeeds: ...
 
 
 @dataclass(frozen=True)

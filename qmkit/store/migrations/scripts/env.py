@@ -10,6 +10,7 @@ import qmkit.store.audit_tables  # their tables join the metadata
 import qmkit.store.inspection_tables
 import qmkit.store.meeting_tables
 import qmkit.store.network_tables
+import qmkit.store.offer_tables
 import qmkit.store.process_tables
 import qmkit.store.survey_tables
 import qmkit.store.written_tables  # noqa: F401
