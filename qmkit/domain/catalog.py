@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from qmkit.domain.catalog_i18n import CatalogTexts, check_translations
 from qmkit.domain.yaml_data import MAX_DATA_BYTES, StrictModel, read_yaml
 from qmkit.errors import CatalogError, NotFoundError
 from qmkit.i18n import _
@@ -201,6 +202,8 @@ class Catalog(_Strict):
     internal_audit: bool = False  # a yearly internal audit with programme, records and findings (QESplus)
     # the organisation maps its own leadership, core and support processes against the requirements (QESplus)
     process_map: bool = False
+    # the texts in other languages, shown when QMKIT_LANG names one (see qmkit.domain.catalog_i18n)
+    translations: dict[str, CatalogTexts] = Field(default_factory=dict)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -226,6 +229,7 @@ class Catalog(_Strict):
                         req=req.id, vals=", ".join(unknown), ok=", ".join(sorted(known))
                     )
                 )
+        check_translations(self)
         return self
 
     def _all_ids(self) -> Iterator[str]:
