@@ -276,3 +276,45 @@ def test_every_page_speaks_english(store, english):
     for shown in ("Self-evaluation", "Quality planning", "Identify needs", "fulfilled", "Save answers"):
         assert shown in texts, shown
     assert not _untranslated(texts), "Deutsch in der englischen Oberfläche:\n" + "\n".join(_untranslated(texts))
+
+
+def test_english_checklist_comes_back_in(store, english):
+    """A checklist exported in English (headings, scale labels, results translated) is read back: the colleague's
+    rating, text and the assessor's result arrive as in German."""
+    from openpyxl import load_workbook
+
+    from qmkit.domain.feedback import FindingKind
+    from qmkit.excel.checklist_import import read_checklist
+    from qmkit.excel.feedback_import import read_feedback
+    from qmkit.services.cycles import CycleService
+
+    catalog = english.get("qm4")
+    institution = CycleService(store).create_institution("Adult Education East")
+    cycle = CycleService(store).create_cycle(institution.id, "2027", catalog)
+    evaluation = SelfEvaluation.open(store, cycle.id, english)
+    first, second = (r.id for r in catalog.requirements()[:2])
+    buffer = io.BytesIO()
+    build_workbook(evaluation.checklist_data()).save(buffer)
+    book = load_workbook(io.BytesIO(buffer.getvalue()))
+    typed = {
+        (first, "Self-evaluation"): "partly fulfilled",
+        (first, "Implementation in the organisation"): "Needs survey every spring",
+        (second, "Assessor's result"): "Condition",
+    }
+    for ws in book.worksheets:
+        header = [c.value for c in ws[1]]
+        if ws.title == META_SHEET or "ID" not in header:
+            continue
+        assert "Requirement" in header and "Anforderung" not in header
+        for row in ws.iter_rows(min_row=2):
+            for (req_id, column), value in typed.items():
+                if row[0].value == req_id:
+                    row[header.index(column)].value = value
+    returned = io.BytesIO()
+    book.save(returned)
+    preview = read_checklist(SelfEvaluation.opener(store, english), returned.getvalue(), "back.xlsx")
+    assert not preview.problems, preview.problems
+    changed = {(c.requirement_id, c.field): c.new for c in preview.changes}
+    assert changed == {(first, "rating"): "teilweise", (first, "implementation"): "Needs survey every spring"}
+    feedback = read_feedback(SelfEvaluation.opener(store, english), returned.getvalue(), "back.xlsx")
+    assert [(c.requirement_id, c.new_kind) for c in feedback.changes] == [(second, FindingKind.AUFLAGE)]
