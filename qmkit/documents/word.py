@@ -72,10 +72,12 @@ def new_document(title: str, institution: str, *, landscape: bool = False) -> Do
     header = section.header.paragraphs[0]
     _small(header.add_run(safe(" · ".join(t for t in (institution, title) if t))))
     footer = section.footer.paragraphs[0]
-    _small(footer.add_run(_("Seite") + " "))
-    _field(footer, "PAGE")
-    _small(footer.add_run(" " + _("von") + " "))
-    _field(footer, "NUMPAGES")
+    # one message, so a translation may order the words around the two numbers (fields Word fills in)
+    for part in re.split(r"(\{page\}|\{pages\})", _("Seite {page} von {pages}")):
+        if part in ("{page}", "{pages}"):
+            _field(footer, "PAGE" if part == "{page}" else "NUMPAGES")
+        elif part:
+            _small(footer.add_run(part))
     return doc
 
 

@@ -239,7 +239,7 @@ def build_plan_workbook(data: ChecklistData, today: date | None = None) -> Workb
         (_("QM-Beauftragte*r"), data.institution.qmb),
         (_("Qualitätsmodell"), data.catalog.name),
         (_("Zyklus"), data.cycle.name),
-        (_("Stand"), day_text(today)),
+        (_("Stand vom"), day_text(today)),
         (_("Selbstbewertung"), data.summary.progress_text()),
         (_("Ziele"), len(data.plan.goals)),
         (
