@@ -118,14 +118,16 @@ def test_notebook_titles_in_english(monkeypatch):
 
 
 def test_server_pages_carry_the_language(monkeypatch):
+    from qmkit.server.app_key import refused_html
     from qmkit.server.refusals import not_found_page
     from qmkit.server.serve import voila_command
 
     assert "--HTMLExporter.language_code=de" in voila_command(8866, "127.0.0.1")
-    assert '<html lang="de">' in not_found_page()
+    assert '<html lang="de">' in not_found_page() and '<html lang="de">' in refused_html()
     monkeypatch.setenv("QMKIT_LANG", "en")
     assert "--HTMLExporter.language_code=en" in voila_command(8866, "127.0.0.1")
     assert '<html lang="en">' in not_found_page() and "This page does not exist here." in not_found_page()
+    assert '<html lang="en">' in refused_html() and "access key" in refused_html()
 
 
 # --- every page in English -------------------------------------------------------------------------------------

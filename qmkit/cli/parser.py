@@ -136,7 +136,7 @@ def _catalog(sub: Any) -> None:
     )
     cexport.add_argument("catalog", metavar="ID", help=_("Katalog-ID"))
     cexport.add_argument(
-        "--out", type=Path, metavar="PFAD.xlsx", help=_("Zieldatei (Standard: <ID>-anforderungsliste.xlsx)")
+        "--out", type=Path, metavar=_("PFAD") + ".xlsx", help=_("Zieldatei (Standard: <ID>-anforderungsliste.xlsx)")
     )
 
 
