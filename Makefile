@@ -43,9 +43,16 @@ migration: install
 # creation date: the file changes only when a message does.
 POT_OPTIONS := -F babel.cfg --no-default-keywords -k _ -k n_:1,2 -k N_ -k button:2 -k excel_upload:4 --sort-output --add-location=file --no-wrap
 POT := qmkit/locale/qmkit.pot
+# Then the translations (qmkit/locale/<lang>/LC_MESSAGES/qmkit.po, English today) get the new ids with an empty text
+# and lose the removed ones (no fuzzy guesses: an empty text is what tests/test_translation.py names), and the
+# committed .mo files are compiled from them: the app reads only the .mo, a fresh clone has it without a build step.
+# A .po keeps its own fixed POT-Creation-Date (--ignore-pot-creation-date), so the .mo changes only with a text.
+PO_OPTIONS := -d qmkit/locale -D qmkit --no-wrap --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 locale: install
 	$(BIN)/pybabel --quiet extract $(POT_OPTIONS) --project=qmkit --header-comment="# Message ids of qmkit (German), made by make locale." -o $(POT) qmkit
 	@sed -i.bak '/^"POT-Creation-Date: /d' $(POT) && rm -f $(POT).bak
+	$(BIN)/pybabel --quiet update -i $(POT) $(PO_OPTIONS)
+	$(BIN)/pybabel compile -d qmkit/locale -D qmkit --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

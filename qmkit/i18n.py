@@ -21,6 +21,12 @@ from typing import IO, Any
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+def language() -> str:
+    """The language of the texts: ``QMKIT_LANG``'s primary code (``en`` for ``en_GB``), German by default."""
+    lang = os.environ.get("QMKIT_LANG", "").strip().replace("-", "_").split("_")[0].lower()
+    return lang if lang.isalpha() else "de"
+
+
 @lru_cache(maxsize=4)
 def _translation(lang: str) -> gettext.NullTranslations:
     return gettext.translation("qmkit", localedir=LOCALE_DIR, languages=[lang], fallback=True)
@@ -33,12 +39,12 @@ def _(message: str) -> str:
     """
     if not message:
         return message
-    return _translation(os.environ.get("QMKIT_LANG", "de")).gettext(message)
+    return _translation(language()).gettext(message)
 
 
 def n_(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n`` (both German message ids), translated like :func:`_`."""
-    return _translation(os.environ.get("QMKIT_LANG", "de")).ngettext(singular, plural, n)
+    return _translation(language()).ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:

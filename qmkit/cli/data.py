@@ -17,12 +17,12 @@ MAX_MAPPING_BYTES = 64 * 1024
 
 def add_parsers(sub: Any, exports: Any) -> None:
     data = sub.add_parser("data", help=_("Bedarfs- und Angebotsdaten (DKBM): prüfen und auswerten"))
-    dsub = data.add_subparsers(dest="data_command", required=True, metavar="AKTION")
+    dsub = data.add_subparsers(dest="data_command", required=True, metavar=_("AKTION"))
     check = dsub.add_parser("check", help=_("eine Tabelle prüfen (Bedarfe oder Angebote) und zusammenfassen"))
     check.add_argument(
         "--kind", choices=["needs", "offers"], required=True, help=_("needs = Bedarfe, offers = Angebote")
     )
-    check.add_argument("path", type=Path, metavar="PFAD")
+    check.add_argument("path", type=Path, metavar=_("PFAD"))
     analyse = dsub.add_parser("analyse", help=_("Angebote je 1.000 der Zielbevölkerung als CSV"))
     analyse.add_argument("--needs", type=Path, required=True, help=_("Bedarfsdaten (.csv oder .xlsx)"))
     analyse.add_argument("--offers", type=Path, required=True, help=_("Angebotsverzeichnis (.csv oder .xlsx)"))

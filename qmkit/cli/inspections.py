@@ -18,7 +18,7 @@ from qmkit.i18n import _
 
 def add_parsers(sub: Any, esub: Any) -> None:
     inspection = sub.add_parser("inspection", help=_("Kollegiale Begehungen eines Netzwerks"))
-    isub = inspection.add_subparsers(dest="inspection_command", required=True, metavar="AKTION")
+    isub = inspection.add_subparsers(dest="inspection_command", required=True, metavar=_("AKTION"))
     listing = isub.add_parser("list", help=_("Begehungen je Runde: Nr., Datum, gastgebende Einrichtung, Stand"))
     listing.add_argument("--network", help=_("Name des Netzwerks (nötig, wenn es mehrere gibt)"))
     for name, text in (

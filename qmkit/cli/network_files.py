@@ -38,13 +38,13 @@ def add_parsers(esub: Any, isub: Any) -> None:
     res.add_argument("--network", help=_("Name des Netzwerks (nötig, wenn es mehrere gibt)"))
     res.add_argument("--out", type=Path, help=out_help)
     iinv = isub.add_parser("invitation", help=_("Einladungsdatei eines Netzwerks einlesen (eigene Installation)"))
-    iinv.add_argument("path", type=Path, metavar="PFAD")
+    iinv.add_argument("path", type=Path, metavar=_("PFAD"))
     iinv.add_argument("--institution", help=_("Name der eigenen Einrichtung (nötig, wenn es mehrere gibt)"))
     icon = isub.add_parser("contribution", help=_("Beitragsdateien der Mitglieder einlesen (Koordination)"))
-    icon.add_argument("paths", type=Path, nargs="+", metavar="PFAD")
+    icon.add_argument("paths", type=Path, nargs="+", metavar=_("PFAD"))
     icon.add_argument("--replace", action="store_true", help=_("einen früheren Beitrag desselben Mitglieds ersetzen"))
     ires = isub.add_parser("network-result", help=_("Netzwerkergebnis der Koordination einlesen"))
-    ires.add_argument("path", type=Path, metavar="PFAD")
+    ires.add_argument("path", type=Path, metavar=_("PFAD"))
 
 
 def _files() -> NetworkFiles:

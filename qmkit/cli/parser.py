@@ -12,7 +12,7 @@ from qmkit.i18n import _
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qmkit", description=_("qmkit – Qualitätsmanagement-Werkzeugkasten"))
-    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+    sub = parser.add_subparsers(dest="command", required=True, metavar=_("BEFEHL"))
 
     _serve(sub)
     _catalog(sub)
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_parsers(sub, exports)
     process_map.add_parsers(exports)
     db = sub.add_parser("db", help=_("Datenbank verwalten (Administration)"))
-    dsub = db.add_subparsers(dest="db_command", required=True, metavar="AKTION")
+    dsub = db.add_subparsers(dest="db_command", required=True, metavar=_("AKTION"))
     dsub.add_parser(
         "upgrade",
         help=_("Datenbank auf den Stand dieser qmkit-Version bringen (qmkit serve tut das beim Start auch)"),
@@ -56,18 +56,18 @@ def _user(sub: Any) -> None:
     from qmkit.domain.access import Role
 
     user = sub.add_parser("user", help=_("Personen und Rollen einer gemeinsamen Installation (Administration)"))
-    usub = user.add_subparsers(dest="user_command", required=True, metavar="AKTION")
+    usub = user.add_subparsers(dest="user_command", required=True, metavar=_("AKTION"))
     add = usub.add_parser("add", help=_("Person mit ihrem Anmeldenamen eintragen (oder den Namen ändern)"))
-    add.add_argument("login", metavar="ANMELDENAME")
+    add.add_argument("login", metavar=_("ANMELDENAME"))
     add.add_argument("--name", help=_("angezeigter Name (bei „Bearbeitet von“)"))
     add.add_argument("--admin", action="store_true", help=_("darf alles in allen Einrichtungen"))
     roles = ", ".join(r.value for r in Role)
     grant = usub.add_parser("grant", help=_("Rolle in einer Einrichtung geben ({roles})").format(roles=roles))
-    grant.add_argument("login", metavar="ANMELDENAME")
+    grant.add_argument("login", metavar=_("ANMELDENAME"))
     grant.add_argument("--institution", required=True, help=_("Name der Einrichtung"))
     grant.add_argument("--role", required=True, help=roles)
     revoke = usub.add_parser("revoke", help=_("Rolle in einer Einrichtung wegnehmen"))
-    revoke.add_argument("login", metavar="ANMELDENAME")
+    revoke.add_argument("login", metavar=_("ANMELDENAME"))
     revoke.add_argument("--institution", required=True, help=_("Name der Einrichtung"))
     listing = usub.add_parser("list", help=_("Personen (und ihre Rollen) auflisten"))
     listing.add_argument("--institution", help=_("nur die Personen dieser Einrichtung"))
@@ -105,17 +105,17 @@ def _serve(sub: Any) -> None:
         "--cull-after",
         type=int,
         default=900,
-        metavar="SEKUNDEN",
+        metavar=_("SEKUNDEN"),
         help=_("Kernel verlassener Seiten nach so vielen Sekunden ohne Aktivität beenden (Standard 900)"),
     )
 
 
 def _catalog(sub: Any) -> None:
     catalog = sub.add_parser("catalog", help=_("Kataloge auflisten und prüfen"))
-    csub = catalog.add_subparsers(dest="catalog_command", required=True, metavar="AKTION")
+    csub = catalog.add_subparsers(dest="catalog_command", required=True, metavar=_("AKTION"))
     csub.add_parser("list", help=_("geladene Kataloge auflisten"))
     validate = csub.add_parser("validate", help=_("Katalogdateien prüfen"))
-    validate.add_argument("paths", nargs="+", type=Path, metavar="PFAD")
+    validate.add_argument("paths", nargs="+", type=Path, metavar=_("PFAD"))
     cimport = csub.add_parser(
         "import",
         help=_(
@@ -123,7 +123,7 @@ def _catalog(sub: Any) -> None:
             "Katalog speichern (ohne --mapping: Aufbau erkennen, Vorschau zeigen, Zuordnung vorschlagen)"
         ),
     )
-    cimport.add_argument("path", type=Path, metavar="PFAD")
+    cimport.add_argument("path", type=Path, metavar=_("PFAD"))
     cimport.add_argument(
         "--mapping", type=Path, help=_("YAML-Zuordnung: sheet, header_row, layout, columns, sublevels, catalog")
     )
@@ -136,17 +136,17 @@ def _catalog(sub: Any) -> None:
     )
     cexport.add_argument("catalog", metavar="ID", help=_("Katalog-ID"))
     cexport.add_argument(
-        "--out", type=Path, metavar="PFAD.xlsx", help=_("Zieldatei (Standard: <ID>-anforderungsliste.xlsx)")
+        "--out", type=Path, metavar=_("PFAD") + ".xlsx", help=_("Zieldatei (Standard: <ID>-anforderungsliste.xlsx)")
     )
 
 
 def _crosswalk(sub: Any) -> None:
     crosswalk = sub.add_parser("crosswalk", help=_("Crosswalks (Zuordnungen zwischen zwei Katalogen) prüfen"))
-    xsub = crosswalk.add_subparsers(dest="crosswalk_command", required=True, metavar="AKTION")
+    xsub = crosswalk.add_subparsers(dest="crosswalk_command", required=True, metavar=_("AKTION"))
     check = xsub.add_parser(
         "check", help=_("Crosswalk-Dateien gegen die geladenen Kataloge prüfen (ohne PFAD: alle geladenen)")
     )
-    check.add_argument("paths", nargs="*", type=Path, metavar="PFAD")
+    check.add_argument("paths", nargs="*", type=Path, metavar=_("PFAD"))
     prefill = sub.add_parser(
         "prefill",
         help=_(
@@ -169,7 +169,7 @@ def _crosswalk(sub: Any) -> None:
 
 def _export(sub: Any) -> Any:
     export = sub.add_parser("export", help=_("Exporte erstellen"))
-    esub = export.add_subparsers(dest="export_command", required=True, metavar="ART")
+    esub = export.add_subparsers(dest="export_command", required=True, metavar=_("ART"))
     checklist = esub.add_parser("checklist", help=_("Excel-Checkliste eines Zyklus erstellen"))
     checklist.add_argument("--institution", help=_("Name der Einrichtung"))
     checklist.add_argument("--cycle", help=_("Name des Zyklus"))
@@ -194,11 +194,11 @@ def _export(sub: Any) -> Any:
 
 def _import(sub: Any) -> Any:
     imp = sub.add_parser("import", help=_("Dateien einlesen"))
-    isub = imp.add_subparsers(dest="import_command", required=True, metavar="ART")
+    isub = imp.add_subparsers(dest="import_command", required=True, metavar=_("ART"))
     back = isub.add_parser(
         "checklist", help=_("ausgefüllte Excel-Checkliste einlesen: erst Vorschau, mit --apply übernehmen")
     )
-    back.add_argument("path", type=Path, metavar="PFAD")
+    back.add_argument("path", type=Path, metavar=_("PFAD"))
     back.add_argument("--apply", action="store_true", help=_("Änderungen ohne Konflikt übernehmen"))
     back.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
     back.add_argument("--cycle", help=_("Name des Zyklus (nur für Dateien ohne qmkit-Exportstand)"))
@@ -210,7 +210,7 @@ def _import(sub: Any) -> Any:
             "mit --apply neue Rückmeldungen übernehmen"
         ),
     )
-    fb.add_argument("path", type=Path, metavar="PFAD")
+    fb.add_argument("path", type=Path, metavar=_("PFAD"))
     fb.add_argument("--apply", action="store_true", help=_("neue Rückmeldungen übernehmen"))
     fb.add_argument("--replace", action="store_true", help=_("mit --apply auch gespeicherte Rückmeldungen ersetzen"))
     fb.add_argument("--institution", help=_("Name der Einrichtung (nur für Dateien ohne qmkit-Exportstand)"))
@@ -221,7 +221,7 @@ def _import(sub: Any) -> Any:
 
 def _network(sub: Any) -> Any:
     network = sub.add_parser("network", help=_("Netzwerke (Verbund, Region, Kommune)"))
-    nsub = network.add_subparsers(dest="network_command", required=True, metavar="AKTION")
+    nsub = network.add_subparsers(dest="network_command", required=True, metavar=_("AKTION"))
     create = nsub.add_parser("create", help=_("Netzwerk anlegen (Administration)"))
     create.add_argument("--name", required=True, help=_("Name des Netzwerks"))
     create.add_argument("--kind", default="verbund", choices=["verbund", "region", "kommune"], help=_("Art"))

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def add_parsers(sub: Any, esub: Any) -> None:
     survey = sub.add_parser("survey", help=_("Befragungen (z. B. der Systempartner): anlegen, Codes, beenden"))
-    ssub = survey.add_subparsers(dest="survey_command", required=True, metavar="AKTION")
+    ssub = survey.add_subparsers(dest="survey_command", required=True, metavar=_("AKTION"))
     create = ssub.add_parser("create", help=_("Befragung in einem Zyklus öffnen und die Links je Gruppe zeigen"))
     create.add_argument(
         "--instrument", required=True, help=_("ID eines geladenen Instruments oder Pfad einer .yaml oder XLSForm-.xlsx")

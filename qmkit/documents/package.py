@@ -30,7 +30,7 @@ from qmkit.errors import ExportError
 from qmkit.excel.checklist import build_workbook
 from qmkit.excel.style import BORDER, WRAP_TOP, export_filename, fit_rows, header, print_setup, put
 from qmkit.excel.style import sheet_title as _sheet_title
-from qmkit.i18n import N_, _
+from qmkit.i18n import N_, _, language
 
 EVIDENCE_FOLDER = "Nachweise"
 INDEX_SHEET = N_("Nachweis-Index")
@@ -152,7 +152,7 @@ def index_html(data: ChecklistData, entries: Sequence[PackageEntry], checklist: 
             )
     title = _("Einreichungspaket {inst} – {cycle}").format(inst=data.institution.name, cycle=data.cycle.name)
     return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{language()}"><head><meta charset="utf-8">'
         f"<title>{esc(title)}</title><style>body{{font-family:Arial,sans-serif}}td,th{{border-bottom:1px solid #ccc;"
         "padding:3px 6px;text-align:left;vertical-align:top}table{border-collapse:collapse}</style></head><body>"
         f'<h1>{esc(title)}</h1><p>{esc(_("Checkliste"))}: <a href="{esc(quote(checklist))}">{esc(checklist)}</a></p>'

@@ -30,7 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
-from qmkit.i18n import _
+from qmkit.i18n import _, language
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "Arial"
@@ -40,6 +40,11 @@ HEAD_FILL = "DCE6F1"
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 Row = Sequence[Any]
+
+
+def _word_language() -> str:
+    """The documents' language (spelling and hyphenation in Word): German, or English with ``QMKIT_LANG=en``."""
+    return {"de": "de-DE", "en": "en-GB"}.get(language(), language())
 
 
 def safe(value: Any) -> str:
@@ -62,15 +67,17 @@ def new_document(title: str, institution: str, *, landscape: bool = False) -> Do
     section.header_distance = section.footer_distance = Cm(1.0)
     _styles(doc)
     props = doc.core_properties
-    props.title, props.author, props.language = safe(title), "qmkit", "de-DE"
+    props.title, props.author, props.language = safe(title), "qmkit", _word_language()
     props.comments = safe(institution)
     header = section.header.paragraphs[0]
     _small(header.add_run(safe(" · ".join(t for t in (institution, title) if t))))
     footer = section.footer.paragraphs[0]
-    _small(footer.add_run(_("Seite") + " "))
-    _field(footer, "PAGE")
-    _small(footer.add_run(" " + _("von") + " "))
-    _field(footer, "NUMPAGES")
+    # one message, so a translation may order the words around the two numbers (fields Word fills in)
+    for part in re.split(r"(\{page\}|\{pages\})", _("Seite {page} von {pages}")):
+        if part in ("{page}", "{pages}"):
+            _field(footer, "PAGE" if part == "{page}" else "NUMPAGES")
+        elif part:
+            _small(footer.add_run(part))
     return doc
 
 
@@ -82,7 +89,7 @@ def _styles(doc: Document) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
     lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), "de-DE")
+    lang.set(qn("w:val"), _word_language())
     rpr.append(lang)
     normal.paragraph_format.space_after = Pt(4)
     for level, size in ((1, 16), (2, 13), (3, 11)):

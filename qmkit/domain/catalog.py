@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from qmkit.domain.catalog_i18n import CatalogTexts, check_translations
 from qmkit.domain.yaml_data import MAX_DATA_BYTES, StrictModel, read_yaml
 from qmkit.errors import CatalogError, NotFoundError
 from qmkit.i18n import _
@@ -203,6 +204,8 @@ class Catalog(_Strict):
     process_map: bool = False
     # the municipality loads its needs (monitoring) and offers tables and compares them per district (DKBM)
     offers_needs: bool = False
+    # the texts in other languages, shown when QMKIT_LANG names one (see qmkit.domain.catalog_i18n)
+    translations: dict[str, CatalogTexts] = Field(default_factory=dict)
 
     @field_validator("version", mode="before")
     @classmethod
@@ -228,6 +231,7 @@ class Catalog(_Strict):
                         req=req.id, vals=", ".join(unknown), ok=", ".join(sorted(known))
                     )
                 )
+        check_translations(self)
         return self
 
     def _all_ids(self) -> Iterator[str]:

@@ -84,7 +84,7 @@ def _cover_rows(data: ChecklistData) -> list[tuple[str, Any]]:
         (_("Qualitätsmodell"), data.catalog.name),
         (_("Katalogversion"), data.catalog.version),
         (_("Zyklus"), data.cycle.name),
-        (_("Stand"), date.today().strftime("%d.%m.%Y")),
+        (_("Stand vom"), date.today().strftime("%d.%m.%Y")),
         (_("Zuletzt geändert"), local_time_text(data.cycle.updated_at)),
         (
             _("Bearbeitungsstand"),

@@ -92,7 +92,7 @@ def plan_sheet(wb: Workbook, data: ChecklistData, taken: set[str], today: date |
     ]
     rows = []
     for i, m in enumerate(data.plan.measures, start=1):
-        status = STATUS_LABELS[m.status]
+        status = _(STATUS_LABELS[m.status])
         if m.is_overdue(today):
             status += " – " + _("überfällig")
         if m.id in data.plan.carried_from:
@@ -184,12 +184,12 @@ def review_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
         rows.append(
             [
                 m.title,
-                STATUS_LABELS[m.status],
+                _(STATUS_LABELS[m.status]),
                 r.done_text,
                 day_text(r.done_on),
                 actual,
                 r.effect_evidence,
-                EFFECT_LABELS[r.effective] if r.effective else "",
+                _(EFFECT_LABELS[r.effective]) if r.effective else "",
                 _(ACT_LABELS[r.act]) if r.act else "",
                 r.act_note,
             ]
@@ -239,7 +239,7 @@ def build_plan_workbook(data: ChecklistData, today: date | None = None) -> Workb
         (_("QM-Beauftragte*r"), data.institution.qmb),
         (_("Qualitätsmodell"), data.catalog.name),
         (_("Zyklus"), data.cycle.name),
-        (_("Stand"), day_text(today)),
+        (_("Stand vom"), day_text(today)),
         (_("Selbstbewertung"), data.summary.progress_text()),
         (_("Ziele"), len(data.plan.goals)),
         (

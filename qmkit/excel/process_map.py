@@ -64,7 +64,7 @@ def _cover(ws: Worksheet, data: ProcessMapData, head: tuple[str, str]) -> None:
         (_("Einrichtung"), data.institution),
         (_("Zyklus"), data.cycle),
         (_("Qualitätsmodell"), data.catalog),
-        (_("Stand"), date.today().strftime("%d.%m.%Y")),
+        (_("Stand vom"), date.today().strftime("%d.%m.%Y")),
         (_("Prozesse"), f"{len(data.processes)} ({counts})"),
         (
             _("Abdeckung"),

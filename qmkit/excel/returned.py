@@ -159,6 +159,13 @@ class ReturnedChecklist:
         return _requirement_rows(self, wanted, optional)
 
 
+def _german(header: list[str], wanted: dict[str, str]) -> list[str]:
+    """The headings as their German message ids: a checklist exported in another language (``QMKIT_LANG``) has
+    its column headings translated, and it is read in either language."""
+    german = {_(label): label for label in [*(title for title, _w, _a in AREA_COLUMNS), *wanted]}
+    return [german.get(title, title) for title in header]
+
+
 def _sheet_columns(
     sheet: str,
     header: list[str],
@@ -177,14 +184,14 @@ def _sheet_columns(
             if label in expected_headers and index != expected_headers.index(label):
                 notices.append(
                     _("Blatt „{s}“: Spalte „{c}“ wurde verschoben; sie wird über ihre Überschrift gelesen.").format(
-                        s=sheet, c=label
+                        s=sheet, c=_(label)
                     )
                 )
         elif key != "id" and key not in optional:
             problems.append(
                 _(
                     "Blatt „{s}“: Spalte „{c}“ fehlt oder wurde umbenannt – diese Angaben werden nicht übernommen."
-                ).format(s=sheet, c=label)
+                ).format(s=sheet, c=_(label))
             )
     for title in header:
         if title and title not in expected_headers:
@@ -202,7 +209,7 @@ def _requirement_rows(
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
-        header = [cell_text(c.value).strip() for c in ws[1]] if ws.max_row >= 1 else []
+        header = _german([cell_text(c.value).strip() for c in ws[1]] if ws.max_row >= 1 else [], wanted)
         if "ID" not in header or ("Selbstbewertung" not in header and "Anforderung" not in header):
             if meta.sheets and ws.title not in meta.sheets:
                 notices.append(_("Zusätzliches Blatt „{s}“ wird nicht eingelesen.").format(s=ws.title))

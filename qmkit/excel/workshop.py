@@ -108,7 +108,7 @@ def build_workshop_workbook(data: ChecklistData, result: WorkshopResult, today: 
             + _("Verteilungen und Kommentare erst ab {t} Bewertungen je Anforderung.").format(t=workshop.threshold),
         ),
         (_("Methode"), _("Erst Einzelbewertung, dann Konsens in der Gruppe (CAF).")),
-        (_("Stand"), day_text(today or date.today())),
+        (_("Stand vom"), day_text(today or date.today())),
     ]
     if result.with_dots:
         lines.append((_("Hinweis"), _("Enthält Klebepunkte, die die Moderation eingetragen hat.")))
@@ -129,7 +129,7 @@ def build_workshop_workbook(data: ChecklistData, result: WorkshopResult, today: 
     comment_rows = [[req, text] for req in workshop.requirement_ids for text in result.comments.get(req, ())]
     table(
         notes,
-        [("Nr.", 10, False), ("Kommentar", 100, False)],
+        [(_("Nr."), 10, False), (_("Kommentar"), 100, False)],
         comment_rows,
         _("Keine Kommentare (oder weniger Bewertungen als die Anonymitätsschwelle)."),
     )

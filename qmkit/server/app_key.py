@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from qmkit.i18n import _
+from qmkit.i18n import _, language
 
 ENV = "QMKIT_APP_KEY"
 FILE = "zugang.key"
@@ -48,7 +48,7 @@ def link_with_key(url: str, key: str) -> str:
     return url + ("&" if "?" in url else "?") + urlencode({QUERY: key})
 
 
-REFUSED_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>qmkit</title>
+REFUSED_PAGE = """<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>qmkit</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
 <main><h1>{title}</h1><p>{text}</p></main></body></html>"""
@@ -56,6 +56,7 @@ REFUSED_PAGE = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><ti
 
 def refused_html() -> str:
     return REFUSED_PAGE.format(
+        lang=language(),
         title=_("Bitte den Link mit dem Zugangsschlüssel öffnen"),
         text=_(
             "Diese qmkit-Seiten sind geschützt, damit andere Personen an diesem Rechner sie nicht öffnen. "

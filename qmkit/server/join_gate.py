@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from qmkit.domain.text import clean_text
 from qmkit.domain.workshop import new_token, valid_key
 from qmkit.errors import NotFoundError, QmkitError
-from qmkit.i18n import N_, _
+from qmkit.i18n import N_, _, language
 from qmkit.services.workshop import workshop_by_code, workshop_for_participant
 from qmkit.store import Store
 
@@ -68,7 +68,7 @@ def cookie_name(workshop_id: int) -> str:
 def _page(title: str, body: str) -> str:
     """A small self-contained German page (no scripts), readable on a 360 px phone."""
     return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{language()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(title)}</title><style>"
         "body{font-family:system-ui,sans-serif;margin:0;padding:16px;color:#1f2328;max-width:520px}"

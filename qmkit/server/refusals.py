@@ -6,12 +6,12 @@ import posixpath
 
 import tornado.web
 
-from qmkit.i18n import _
+from qmkit.i18n import _, language
 
 
 def not_found_page() -> str:
     return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>qmkit</title></head>'
+        f'<!DOCTYPE html><html lang="{language()}"><head><meta charset="utf-8"><title>qmkit</title></head>'
         '<body style="font-family:system-ui,sans-serif;padding:16px">'
         f"<h1>{_('Diese Seite gibt es hier nicht.')}</h1>"
         f'<p><a href="/">{_("Zur Startseite")}</a></p></body></html>'

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from qmkit.config import NOTEBOOKS_DIR, data_dir, exports_dir
+from qmkit.i18n import language
 
 START_NOTEBOOK = "Start.ipynb"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -37,6 +38,12 @@ KERNEL_SETTINGS = ["--KernelManager.autorestart=False"]
 TEMPLATE_SETTINGS = ["--template=qmkit"]
 
 
+def language_settings() -> list[str]:
+    """The pages' ``<html lang>``: ``de``, or the language of ``QMKIT_LANG`` (screen readers pronounce the page in
+    it). Voilà's template reads it from nbconvert's HTMLExporter, whose default is ``en``."""
+    return [f"--HTMLExporter.language_code={language()}"]
+
+
 def entry_settings(notebooks: Path) -> list[str]:
     """``/`` leads to the start page (when the folder has one)."""
     return [f"--QmkitVoila.start_page={START_NOTEBOOK}"] if (notebooks / START_NOTEBOOK).exists() else []
@@ -60,6 +67,7 @@ def voila_command(
         f"--port={port}",
         f"--Voila.ip={host}",
         *TEMPLATE_SETTINGS,
+        *language_settings(),
         *entry_settings(notebooks),
         "--preheat_kernel=True",
         f"--pool_size={pool_size}",

@@ -12,7 +12,7 @@ from html import escape
 from typing import Any
 
 from qmkit.domain.survey import Instrument, Question, QuestionKind
-from qmkit.i18n import _
+from qmkit.i18n import _, language
 
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f5f6f8;color:#1d2430;
@@ -58,7 +58,7 @@ def shell(title: str, body: str, style: str, script: str | None = None) -> str:
     """The light pages' frame (surveys and workshops): German, phone width, no referrer, inline style and script."""
     js = f"<script>{script}</script>" if script else ""
     return (
-        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{language()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
         f"<title>{escape(title)}</title><style>{style}</style></head>"

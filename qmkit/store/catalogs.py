@@ -11,9 +11,10 @@ from pathlib import Path
 
 from qmkit.config import standards_dirs
 from qmkit.domain.catalog import MAX_CATALOG_BYTES, Catalog, CatalogSet, parse_catalog
+from qmkit.domain.catalog_i18n import localized
 from qmkit.domain.crosswalk import Crosswalk, parse_crosswalk
 from qmkit.errors import CatalogError
-from qmkit.i18n import _
+from qmkit.i18n import _, language
 
 CROSSWALK_DIR = "crosswalks"
 
@@ -66,7 +67,8 @@ def fingerprint(dirs: list[Path] | None = None) -> tuple[tuple[str, int, int], .
 
 def discover(dirs: list[Path] | None = None) -> CatalogSet:
     """Load every ``*.yaml``/``*.yml`` in the standards folders, then the crosswalks in their ``crosswalks/``
-    folders; broken files become errors, not crashes."""
+    folders; broken files become errors, not crashes. Catalogs come with their texts in ``QMKIT_LANG`` where their
+    file has a translation (:func:`qmkit.domain.catalog_i18n.localized`)."""
     folders = dirs if dirs is not None else standards_dirs()
     found = CatalogSet()
     for folder in folders:
@@ -84,7 +86,7 @@ def discover(dirs: list[Path] | None = None) -> CatalogSet:
 
 def _add_catalog(found: CatalogSet, path: Path) -> None:
     try:
-        catalog = load_catalog(path)
+        catalog = localized(load_catalog(path), language())
     except CatalogError as exc:
         found.errors.append(exc)
         return

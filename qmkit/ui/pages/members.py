@@ -18,7 +18,10 @@ from qmkit.services.people import People
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import Feedback, card, esc, guard, make, nav_html, page_box
 
-ROLE_OPTIONS = [(_(label), role.value) for role, label in ROLE_LABELS.items()]
+
+def role_options() -> list[tuple[str, str]]:
+    """The roles in the page's language (read when the page is built, not at import: QMKIT_LANG may change)."""
+    return [(_(label), role.value) for role, label in ROLE_LABELS.items()]
 
 
 class MembersPage:
@@ -28,7 +31,7 @@ class MembersPage:
         self.guard = guard(self.feedback)
         self.rows = make(w.VBox)
         self.login = make(w.Text, placeholder=_("Anmeldename"), layout=dict(width="220px"))
-        self.role = make(w.Dropdown, options=ROLE_OPTIONS, value=Role.MITARBEIT.value, layout=dict(width="240px"))
+        self.role = make(w.Dropdown, options=role_options(), value=Role.MITARBEIT.value, layout=dict(width="240px"))
         self.add = make(w.Button, description=_("Zugang geben"), icon="plus", layout=dict(width="auto"))
         self.add.on_click(self.guard(lambda _b: self.give()))
         lead = _("Wer in „{name}“ mit welcher Rolle arbeitet. Jede Änderung gilt sofort.").format(name=institution_name)
@@ -74,7 +77,7 @@ class MembersPage:
         name = make(
             w.HTML, f"<b>{esc(member.name or member.login)}</b> <span class='qm-muted'>({esc(member.login)})</span>"
         )
-        role = make(w.Dropdown, options=ROLE_OPTIONS, value=member.role.value, layout=dict(width="240px"))
+        role = make(w.Dropdown, options=role_options(), value=member.role.value, layout=dict(width="240px"))
         remove = make(w.Button, description=_("Rolle entziehen"), icon="times", layout=dict(width="auto"))
         role.observe(self.guard(lambda change: self.change(member, change["new"])), names="value")
         remove.on_click(self.guard(lambda _b: self.take_away(member)))

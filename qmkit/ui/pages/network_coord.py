@@ -16,7 +16,13 @@ from qmkit.ui.widgets.date_field import DateField
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
 WIDE = {"width": "420px"}
-KIND_OPTIONS = [(_(label), kind.value) for kind, label in MEMBER_KIND_LABELS.items()]
+
+
+def kind_options() -> list[tuple[str, str]]:
+    """The kinds of member in the page's language (read when the page is built, not at import)."""
+    return [(_(label), kind.value) for kind, label in MEMBER_KIND_LABELS.items()]
+
+
 OWN_LAPTOP = -1
 
 
@@ -80,7 +86,9 @@ class CoordinatorCards:
             layout=WIDE,
         )
         other = make(w.Text, description=_("Name"), placeholder=_("nur bei eigener Installation"), layout=WIDE)
-        kind = make(w.Dropdown, options=KIND_OPTIONS, value=MemberKind.TRAEGER.value, description=_("Art"), layout=WIDE)
+        kind = make(
+            w.Dropdown, options=kind_options(), value=MemberKind.TRAEGER.value, description=_("Art"), layout=WIDE
+        )
 
         def invite() -> None:
             institution = None if who.value == OWN_LAPTOP else int(who.value)

@@ -132,7 +132,11 @@ class PlanningPage:
         )
         self.person_filter = widget_for("choice", ALL, FieldSpec(options=[(_("alle Personen"), ALL)], width="200px"))
         self.status_filter = widget_for(
-            "choice", ALL, FieldSpec(options=[(_("jeder Status"), ALL), *STATUS_OPTIONS], width="180px")
+            "choice",
+            ALL,
+            FieldSpec(
+                options=[(_("jeder Status"), ALL), *((_(label), v) for label, v in STATUS_OPTIONS)], width="180px"
+            ),
         )
         for f in (self.area_filter, self.person_filter, self.status_filter):
             f.observe(self.guard(lambda _c: self.refresh_plan()), names="value")
@@ -374,7 +378,7 @@ def plan_table_html(shown: list[Measure], total: int, late: int, today: date) ->
         rows.append(
             f"<tr{' class=qm-overdue' if overdue else ''}><td>{esc(due)}{flag}</td><td>{esc(m.title)}</td>"
             f"<td>{esc(', '.join(m.requirement_ids))}</td><td>{esc(m.responsible)}</td>"
-            f"<td>{esc(STATUS_LABELS[m.status])}</td></tr>"
+            f"<td>{esc(_(STATUS_LABELS[m.status]))}</td></tr>"
         )
     head = "".join(
         f"<th>{esc(_(h))}</th>"

@@ -30,8 +30,11 @@ FORM = [
 ]
 
 
+KIND_CHOICES = [(label, kind.value) for kind, label in KIND_LABELS.items()]  # message ids, shown through _()
+
+
 def kind_options() -> list[tuple[str, str]]:
-    return [(_(label), kind.value) for kind, label in KIND_LABELS.items()]
+    return [(_(label), value) for label, value in KIND_CHOICES]
 
 
 def process_label(process: Process) -> str:
@@ -48,7 +51,7 @@ class ProcessEditor:
         self.loading = False
         self.chooser = Chooser(wrap, lambda _v: self.show())
         form = [
-            FormField(f.name, f.kind, f.label, f.placeholder, kind_options() if f.name == "kind" else []) for f in FORM
+            FormField(f.name, f.kind, f.label, f.placeholder, KIND_CHOICES if f.name == "kind" else []) for f in FORM
         ]
         self.fields = RecordEditor(form, self._save, wrap, on_saved=self._saved, load=lambda p: service.process(p.id))
         self.requirement_error = make(w.HTML)

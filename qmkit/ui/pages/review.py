@@ -47,7 +47,11 @@ REVIEW_FORM = [
     ),
     FormField("act_note", "text", N_("Act – Anmerkung")),
 ]
-SCORE_OPTIONS = EMPTY + [(f"{v} – {band_label(v)}", str(v)) for v in range(0, 101, 5)]
+
+
+def score_options() -> list[tuple[str, str]]:
+    """0, 5, …, 100 with their CAF band, in the page's language (built with the page, not at import)."""
+    return EMPTY + [(f"{v} – {band_label(v)}", str(v)) for v in range(0, 101, 5)]
 
 
 class ReviewPage:
@@ -128,7 +132,7 @@ class ReviewPage:
         measures = self.review.measures()
         reviews = self.review.reviews()
         self.measure_table.value = review_table_html(measures, reviews)
-        options = [(f"{m.title} ({STATUS_LABELS[m.status]})", m.id) for m in measures]
+        options = [(f"{m.title} ({_(STATUS_LABELS[m.status])})", m.id) for m in measures]
         chosen = self.measure_chooser.refill(options, select)
         parts = [*self.review_card.children[:2]]
         if measures:  # the editor only when there is something to review
@@ -151,7 +155,7 @@ class ReviewPage:
     def _show_measure_info(self, m: Measure) -> None:
         parts = [
             _("Verantwortlich: {who}").format(who=m.responsible),
-            _("Status: {status}").format(status=STATUS_LABELS[m.status]),
+            _("Status: {status}").format(status=_(STATUS_LABELS[m.status])),
         ]
         if m.requirement_ids:
             parts.append(_("Anforderungen: {ids}").format(ids=", ".join(m.requirement_ids)))
@@ -179,7 +183,7 @@ class ReviewPage:
             for name in fields:
                 value = getattr(score, name) if score is not None else None
                 dropdown = widget_for(
-                    "choice", "" if value is None else str(value), FieldSpec(options=SCORE_OPTIONS, width="190px")
+                    "choice", "" if value is None else str(value), FieldSpec(options=score_options(), width="190px")
                 )
                 dropdown.observe(self.guard(self._score_saver(target_id, name)), names="value")
                 self.score_inputs[(target_id, name)] = dropdown
@@ -241,10 +245,10 @@ def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]
     for m in measures:
         r = reviews.get(m.id, MeasureReview(m.id))
         rows.append(
-            f"<tr><td>{esc(m.title)}</td><td>{esc(STATUS_LABELS[m.status])}</td>"
+            f"<tr><td>{esc(m.title)}</td><td>{esc(_(STATUS_LABELS[m.status]))}</td>"
             f"<td>{esc(day_text(r.done_on, '–'))}</td>"
-            f"<td>{esc(EFFECT_LABELS[r.effective] if r.effective else '–')}</td>"
-            f"<td>{esc(ACT_LABELS[r.act] if r.act else '–')}</td></tr>"
+            f"<td>{esc(_(EFFECT_LABELS[r.effective]) if r.effective else '–')}</td>"
+            f"<td>{esc(_(ACT_LABELS[r.act]) if r.act else '–')}</td></tr>"
         )
     head = "".join(
         f"<th>{esc(_(h))}</th>"

@@ -128,7 +128,8 @@ def management_inputs_text(evaluation: SelfEvaluation, measures: list[Measure], 
         )
     by_status: dict[str, int] = {}
     for m in measures:
-        by_status[STATUS_LABELS[m.status]] = by_status.get(STATUS_LABELS[m.status], 0) + 1
+        label = _(STATUS_LABELS[m.status])
+        by_status[label] = by_status.get(label, 0) + 1
     status_text = ", ".join(f"{n} {label}" for label, n in by_status.items()) or _("keine")
     lines.append(
         _("Maßnahmen: {status}; überfällig: {late}.").format(

@@ -49,9 +49,9 @@ def comparison_chart_html(comparison: Comparison) -> str:
         rows.append(f'<tr><td colspan="3" style="padding-top:8px"><b>{esc(area.id)}</b> {esc(area.title)}</td></tr>')
         for c, (cycle, summary) in enumerate(zip(comparison.cycles, comparison.summaries, strict=True)):
             share = comparison.met_share(c, area.id)
-            text = (
-                _("{pct:.0f} % der bewerteten erfüllt").format(pct=share) if share is not None else _("nicht bewertet")
-            )
+            # "aller", not "der": Babel would take "% d" for a %-placeholder (and refuse any translation without one)
+            met = _("{pct:.0f} % aller bewerteten erfüllt")
+            text = met.format(pct=share) if share is not None else _("nicht bewertet")
             rows.append(
                 f'<tr><td class="qm-muted" style="padding-left:16px">{esc(cycle.name)}</td>'
                 f'<td style="width:50%">{_bar(summary.areas[i], scale, f"{area.id} {cycle.name}")}</td>'

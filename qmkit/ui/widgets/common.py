@@ -200,5 +200,6 @@ def cycle_header(active: str, title: str, cycle_id: int, institution: str, cycle
         w.HTML,
         nav_html(active, cycle_id)
         + f"<h1>{esc(title)}</h1>"
-        + f'<div class="qm-muted">{esc(institution)} · {esc(_("Zyklus"))} „{esc(cycle)}“ · {esc(catalog)}</div>',
+        + f'<div class="qm-muted">{esc(institution)} · {esc(_("Zyklus „{name}“").format(name=cycle))} · '
+        + f"{esc(catalog)}</div>",
     )

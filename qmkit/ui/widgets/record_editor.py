@@ -23,7 +23,8 @@ from qmkit.ui.widgets.save_state import SaveState
 
 @dataclass(frozen=True)
 class FormField:
-    """A field of a record form: record attribute, field kind, German label, placeholder and choices."""
+    """A field of a record form: record attribute, field kind, German label, placeholder and choices (a ``choice``'s
+    labels are message ids, translated where the form is built)."""
 
     name: str
     kind: str
@@ -39,6 +40,10 @@ def _shown(kind: str, value: Any) -> Any:
             return ""
         return value.value if isinstance(value, Enum) else str(value)
     return widget_value(kind, value)
+
+
+def _text(label: str) -> str:
+    return _(label) if any(c.isalpha() for c in label) else label
 
 
 class RecordEditor:
@@ -60,7 +65,9 @@ class RecordEditor:
         self.labels: dict[str, w.HTML] = {}
         parts: list[w.Widget] = []
         for f in form:
-            spec = FieldSpec(_(f.label), options=list(f.options), placeholder=_(f.placeholder))
+            # a choice's labels are message ids (N_) or a bare "–"; other options (a tags field's ids) are data
+            options = [(_text(label), value) for label, value in f.options] if f.kind == "choice" else list(f.options)
+            spec = FieldSpec(_(f.label), options=options, placeholder=_(f.placeholder))
             widget = widget_for(f.kind, None, spec)
             widget.observe(wrap(self._saver(f.name)), names="value")
             self.inputs[f.name] = widget
