@@ -199,3 +199,42 @@ def test_comparison_shows_area_shares_changes_and_measure_effects(store, catalog
     ]
     assert step1.improved == 1 and step1.worse == 0 and step2.worse == 1
     assert [(e.measure.id, e.requirement_id, e.delta) for e in step1.effects] == [(m.id, target, 2)]
+
+
+def test_qesplus_area_scores_stored_before_schema_20_move_to_the_new_areas(empty_store_url, catalogs):
+    """The QESplus working catalog's areas were the institution's process types F/K/U until 2026.1; a stored
+    PDCA maturity per area shows under the area that now holds those requirements. Other catalogs keep theirs."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from qmkit.store.migrations import LATEST, alembic_config, migration_transaction, upgrade
+
+    engine = create_engine(empty_store_url)
+    with migration_transaction(engine) as conn:
+        command.upgrade(alembic_config(conn), "0019")
+        conn.execute(text("INSERT INTO institutions (name, qmb, created_at) VALUES ('VHS', '', 'x')"))
+        for name, catalog in (("Q", "qesplus"), ("V", "qm4")):
+            conn.execute(
+                text(
+                    "INSERT INTO cycles (institution_id, name, catalog_id, catalog_version, requirement_ids, "
+                    "created_at, updated_at) VALUES (1, :n, :c, '2026.1', '[]', 'x', 'x')"
+                ),
+                {"n": name, "c": catalog},
+            )
+        ids = dict(conn.execute(text("SELECT name, id FROM cycles")).all())
+        rows = [(ids["Q"], "F", 40), (ids["Q"], "K", 60), (ids["Q"], "U", 20), (ids["V"], "F", 80)]
+        for cycle_id, target, level in rows:
+            conn.execute(
+                text(
+                    "INSERT INTO pdca_scores (cycle_id, target_id, level, changed_by, changed_at) "
+                    "VALUES (:c, :t, :l, 'QMB', 'x')"
+                ),
+                {"c": cycle_id, "t": target, "l": level},
+            )
+    assert upgrade(engine) == LATEST
+    with engine.connect() as conn:
+        moved = set(conn.execute(text("SELECT cycle_id, target_id, level FROM pdca_scores")).all())
+    engine.dispose()
+    assert moved == {(ids["Q"], "A", 40), (ids["Q"], "B", 60), (ids["Q"], "C", 20), (ids["V"], "F", 80)}
+    areas = {a.id for a in catalogs.get("qesplus").areas}
+    assert {"A", "B", "C"} <= areas and not {"F", "K", "U"} & areas
