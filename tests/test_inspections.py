@@ -212,6 +212,9 @@ def test_the_report_and_the_empty_sheet_as_word_documents(store, tmp_path):
     assert "Begehungsbogen" in sheet_text and "Wo können Kinder sich beschweren?" in sheet_text and sheet_pages >= 3
 
 
+STATEMENT = "Stellungnahme der gastgebenden Einrichtung"  # the field's name (read by screen readers)
+
+
 def _widgets(widget, kind):
     found = [widget] if isinstance(widget, kind) else []
     for child in getattr(widget, "children", ()):
@@ -243,13 +246,13 @@ def test_the_page_lets_peers_write_as_they_go_and_the_host_state_and_plan(store,
     assert "✓ gespeichert" in _page_text(page)
     boxes[1].value = "x" * 7000
     assert "höchstens 6000 Zeichen" in _page_text(page) and boxes[1].value == "x" * 7000
-    statement = next(b for b in _widgets(page, w.Textarea) if b.description == "")
+    statement = next(b for b in _widgets(page, w.Textarea) if b.description == STATEMENT)
     assert statement.disabled  # a peer does not write the host's statement
     host_identity = person(store, "host0", "Träger 00").identity
     page = build_page("begehung", query, store, shipped_catalogs(), identity=host_identity)
     host_boxes = [b for b in _widgets(page, w.Textarea) if b.description == "Was wir gesehen haben"]
     assert host_boxes[0].value == "Ein Kinderrat tagt monatlich. <b>fett</b>" and host_boxes[0].disabled
-    statement = next(b for b in _widgets(page, w.Textarea) if b.description == "" and not b.disabled)
+    statement = next(b for b in _widgets(page, w.Textarea) if b.description == STATEMENT and not b.disabled)
     statement.value = "Wir danken für die Begehung."
     assert store.inspections.get(inspection.id).statement == "Wir danken für die Begehung."
     form = {b.description: b for b in _widgets(page, w.Textarea) + _widgets(page, w.Text)}

@@ -76,7 +76,7 @@ def _page(title: str, body: str) -> str:
         "padding:6px}button{font-size:1.1em;padding:8px 16px;margin-top:10px;background:#1f4e79;color:#fff;"
         "border:0;border-radius:4px}.err{background:#fdecea;border-left:4px solid #b42318;padding:6px 10px}"
         "</style></head><body>"
-        f"<h1>{_esc(title)}</h1>{body}</body></html>"
+        f"<main><h1>{_esc(title)}</h1>{body}</main></body></html>"
     )
 
 

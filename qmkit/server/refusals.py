@@ -13,8 +13,8 @@ def not_found_page() -> str:
     return (
         f'<!DOCTYPE html><html lang="{language()}"><head><meta charset="utf-8"><title>qmkit</title></head>'
         '<body style="font-family:system-ui,sans-serif;padding:16px">'
-        f"<h1>{_('Diese Seite gibt es hier nicht.')}</h1>"
-        f'<p><a href="/">{_("Zur Startseite")}</a></p></body></html>'
+        f"<main><h1>{_('Diese Seite gibt es hier nicht.')}</h1>"
+        f'<p><a href="/">{_("Zur Startseite")}</a></p></main></body></html>'
     )
 
 

@@ -47,7 +47,7 @@ class AuditPage:
         self.year.value = str(this)
         self.year.observe(self.guard(lambda _c: self.show_programme()), names="value")
         self.programme = make(w.HTML)
-        self.chooser = Chooser(self.guard, lambda rid: self.show_record(rid))
+        self.chooser = Chooser(self.guard, lambda rid: self.show_record(rid), _("Audit"))
         self.editor = RecordEditor(
             RECORD_FORM,
             lambda r, name, value: self.audit.update_record(r.id, name, value),

@@ -28,7 +28,18 @@ from qmkit.excel.reading import MAX_FILE_BYTES, import_too_large
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.ui.routes import PageRequest
-from qmkit.ui.widgets.common import Feedback, button, card, download_html, esc, guard, make, nav_html, page_box
+from qmkit.ui.widgets.common import (
+    Feedback,
+    button,
+    card,
+    download_html,
+    esc,
+    guard,
+    make,
+    nav_html,
+    page_box,
+    scroll_html,
+)
 from qmkit.ui.widgets.received import MemoryFiles, ReceivedFile
 from qmkit.ui.widgets.upload import ChunkedUpload
 
@@ -232,9 +243,8 @@ class CatalogImportPage:
             for _n, cells in table.rows[:PREVIEW_ROWS]
         )
         count = _("{n} Zeilen unter den Überschriften; die ersten:").format(n=len(table.rows))
-        return (
-            f'<div class="qm-muted">{esc(count)}</div>'
-            f'<div class="qm-scroll"><table class="qm-plan"><tr>{head}</tr>{body}</table></div>'
+        return f'<div class="qm-muted">{esc(count)}</div>' + scroll_html(
+            _("Vorschau der Tabelle"), f'<table class="qm-plan"><tr>{head}</tr>{body}</table>'
         )
 
     # ---------------------------------------------------------------- building and saving

@@ -6,6 +6,7 @@ metadata change is saved at once; a document can serve any number of requirement
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,18 @@ from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.routes import PageRequest
-from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
+from qmkit.ui.widgets.common import (
+    Feedback,
+    button,
+    card,
+    cycle_header,
+    esc,
+    guard,
+    make,
+    page_box,
+    scroll_html,
+    user_field,
+)
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
 from qmkit.ui.widgets.upload import ChunkedUpload
@@ -75,9 +87,8 @@ class EvidencePage:
     def _adding_widgets(self, focus: str | None) -> None:
         """Upload, or a reference to a document kept elsewhere; either can be linked to a requirement at once."""
         self.upload = ChunkedUpload(self.register.files, self.guard(self._uploaded), self.feedback.error)
-        self.link_new = widget_for(
-            "choice", NONE, FieldSpec(options=[(_("– keiner Anforderung –"), NONE), *self.req_options], width="420px")
-        )
+        spec = FieldSpec(_("Anforderung zuordnen"), [(_("– keiner Anforderung –"), NONE), *self.req_options])
+        self.link_new = widget_for("choice", NONE, replace(spec, width="420px"))
         if focus is not None:
             self.link_new.value = focus
         self.ref_title = widget_for("line", "", FieldSpec(placeholder=_("Titel des Dokuments"), width="300px"))
@@ -91,14 +102,16 @@ class EvidencePage:
         self.search = widget_for(
             "line", "", FieldSpec(placeholder=_("Suchen (Titel, Datei, Verantwortlich)"), width="300px")
         )
-        self.filter = widget_for("choice", ALL, FieldSpec(options=[(_(lbl), v) for lbl, v in FILTERS], width="300px"))
+        self.filter = widget_for(
+            "choice", ALL, FieldSpec(_("Filter"), options=[(_(lbl), v) for lbl, v in FILTERS], width="300px")
+        )
         self.search.observe(self.guard(lambda _c: self.refresh_table()), names="value")
         self.filter.observe(self.guard(lambda _c: self.refresh_table()), names="value")
         self.table = make(w.HTML)
 
     def _document_widgets(self, focus: str | None) -> None:
         """The editor of the chosen document: metadata, its requirements in this cycle, deleting."""
-        self.chooser = Chooser(self.guard, self._show)
+        self.chooser = Chooser(self.guard, self._show, _("Dokument"))
         self.editor = RecordEditor(
             DOCUMENT_FORM,
             lambda d, name, value: self.register.update(d, name, value, self.user()),
@@ -108,9 +121,8 @@ class EvidencePage:
         )
         self.file_info = make(w.HTML)
         self.links_box = make(w.VBox, layout={"width": "100%"})
-        self.link_choice = widget_for(
-            "choice", NONE, FieldSpec(options=[(_("Anforderung wählen …"), NONE), *self.req_options], width="420px")
-        )
+        spec = FieldSpec(_("Anforderung für dieses Dokument"), [(_("Anforderung wählen …"), NONE), *self.req_options])
+        self.link_choice = widget_for("choice", NONE, replace(spec, width="420px"))
         if focus is not None:
             self.link_choice.value = focus
         self.link_button = button(self.guard, "zuordnen", "link", self.link_selected)
@@ -233,12 +245,9 @@ class EvidencePage:
         if not total:
             self.table.value = f'<p class="qm-muted">{esc(_("Noch keine Dokumente im Register."))}</p>'
             return
-        self.table.value = (
-            f'<div class="qm-muted">{esc(count)}</div><div class="qm-scroll"><table class="qm-plan qm-register"><tr>'
-            + "".join(f"<th>{esc(h)}</th>" for h in head)
-            + "</tr>"
-            + "".join(rows)
-            + "</table></div>"
+        table = "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>" + "".join(rows)
+        self.table.value = f'<div class="qm-muted">{esc(count)}</div>' + scroll_html(
+            _("Dokumentenregister"), f'<table class="qm-plan qm-register">{table}</table>'
         )
 
     def _show(self, doc_id: Any) -> None:

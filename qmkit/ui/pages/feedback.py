@@ -69,7 +69,9 @@ class FeedbackPage:
         """The report head: when it came and from whom; the overview of the findings."""
         head = self.report.head()
         self._head_loading = False
-        self.received = make(DateField, value=head.received_on, layout={"width": "170px"})
+        self.received = make(
+            DateField, value=head.received_on, layout={"width": "170px"}, name=_("Gutachten erhalten am")
+        )
         self.assessors = make(
             w.Text, value=head.assessors, placeholder=_("Namen"), continuous_update=False, layout={"width": "360px"}
         )
@@ -100,7 +102,7 @@ class FeedbackPage:
             style={"button_width": "auto"},
         )
         areas = [(_("alle Bereiche"), "")] + [(f"{a.id} {a.title}", a.id) for a in self.evaluation.catalog.areas]
-        self.area = make(w.Dropdown, options=areas, value="", layout={"width": "auto"})
+        self.area = make(w.Dropdown, options=areas, value="", layout={"width": "auto"}, name=_("Bereich"))
         self.filter.observe(self.guard(lambda _c: self.show_rows()), names="value")
         self.area.observe(self.guard(lambda _c: self.show_rows()), names="value")
         self.rows_box = make(w.VBox, layout={"width": "100%"})

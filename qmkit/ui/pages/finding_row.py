@@ -46,11 +46,18 @@ class FindingRow:
         options = [(_(label), value) for label, value in KIND_OPTIONS]
         self.inputs: dict[str, w.Widget] = {
             "kind": widget_for(
-                "choice", finding.kind.value if finding.kind else "", FieldSpec(options=options, width="215px")
+                "choice",
+                finding.kind.value if finding.kind else "",
+                FieldSpec(_("Ergebnis {id}").format(id=req.id), options=options, width="215px"),
             ),
-            "due": widget_for("date", finding.due),
+            "due": widget_for("date", finding.due, FieldSpec(_("Frist {id}").format(id=req.id))),
             "text": widget_for(
-                "text", finding.text, FieldSpec(placeholder=_("Anmerkung der Gutachter*innen (Wortlaut)"))
+                "text",
+                finding.text,
+                FieldSpec(
+                    _("Anmerkung zu {id}").format(id=req.id),
+                    placeholder=_("Anmerkung der Gutachter*innen (Wortlaut)"),
+                ),
             ),
         }
         for name, widget in self.inputs.items():

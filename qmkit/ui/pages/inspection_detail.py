@@ -187,7 +187,7 @@ class InspectionDetail:
         return [*parts, text, who, due, button(self.wrap, "Vereinbarung hinzufügen", "plus", add)]
 
     def _plan_button(self, agreement_id: int, cycles: list[Any]) -> w.Widget:
-        choice = make(w.Dropdown, options=[(c.name, c.id) for c in cycles], layout={"width": "240px"})
+        choice = make(w.Dropdown, options=[(c.name, c.id) for c in cycles], layout={"width": "240px"}, name=_("Zyklus"))
 
         def to_plan() -> None:
             self.service.to_plan(self.id, agreement_id, choice.value)
@@ -200,7 +200,8 @@ class InspectionDetail:
         head = make(w.HTML, f"<h3>{esc(_('Stellungnahme der gastgebenden Einrichtung'))}</h3>")
         writable = "gastgebend" in self.roles and not self._closed
         box = make(w.Textarea, value=self.found.inspection.statement, continuous_update=False,
-                   disabled=not writable, layout={"width": "100%", "height": "110px"})  # fmt: skip
+                   disabled=not writable, layout={"width": "100%", "height": "110px"},
+                   name=_("Stellungnahme der gastgebenden Einrichtung"))  # fmt: skip
         state = SaveState()
 
         def save(_change: Any) -> None:

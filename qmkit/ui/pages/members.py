@@ -31,7 +31,9 @@ class MembersPage:
         self.guard = guard(self.feedback)
         self.rows = make(w.VBox)
         self.login = make(w.Text, placeholder=_("Anmeldename"), layout=dict(width="220px"))
-        self.role = make(w.Dropdown, options=role_options(), value=Role.MITARBEIT.value, layout=dict(width="240px"))
+        self.role = make(
+            w.Dropdown, options=role_options(), value=Role.MITARBEIT.value, layout=dict(width="240px"), name=_("Rolle")
+        )
         self.add = make(w.Button, description=_("Zugang geben"), icon="plus", layout=dict(width="auto"))
         self.add.on_click(self.guard(lambda _b: self.give()))
         lead = _("Wer in „{name}“ mit welcher Rolle arbeitet. Jede Änderung gilt sofort.").format(name=institution_name)
@@ -77,7 +79,13 @@ class MembersPage:
         name = make(
             w.HTML, f"<b>{esc(member.name or member.login)}</b> <span class='qm-muted'>({esc(member.login)})</span>"
         )
-        role = make(w.Dropdown, options=role_options(), value=member.role.value, layout=dict(width="240px"))
+        role = make(
+            w.Dropdown,
+            options=role_options(),
+            value=member.role.value,
+            layout=dict(width="240px"),
+            name=_("Rolle von {name}").format(name=member.name or member.login),
+        )
         remove = make(w.Button, description=_("Rolle entziehen"), icon="times", layout=dict(width="auto"))
         role.observe(self.guard(lambda change: self.change(member, change["new"])), names="value")
         remove.on_click(self.guard(lambda _b: self.take_away(member)))

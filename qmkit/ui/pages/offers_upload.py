@@ -16,7 +16,7 @@ from qmkit.errors import InputError
 from qmkit.excel.reading import MAX_FILE_BYTES, import_too_large
 from qmkit.i18n import _
 from qmkit.services.offers_data import OffersNeeds
-from qmkit.ui.widgets.common import Feedback, button, card, esc, make
+from qmkit.ui.widgets.common import Feedback, button, card, esc, make, scroll_start
 from qmkit.ui.widgets.received import MemoryFiles, ReceivedFile
 from qmkit.ui.widgets.upload import ChunkedUpload
 
@@ -32,7 +32,7 @@ def preview_html(rows: list[list[str]]) -> str:
     )
     more = _("{n} Zeilen insgesamt").format(n=len(rows) - 1)
     return (
-        f"<div class='qm-scroll'><table class='qm-plan' id='qm-preview'><thead><tr>{head}</tr></thead>"
+        f"{scroll_start(_('Vorschau der Tabelle'))}<table class='qm-plan' id='qm-preview'><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></div><div class='qm-muted'>{esc(more)}</div>"
     )
 

@@ -108,7 +108,7 @@ class PlanningPage:
     def _goal_widgets(self) -> None:
         """The goals' table, chooser and editor."""
         self.goal_table = make(w.HTML)
-        self.goal_chooser = Chooser(self.guard, lambda gid: self.goal_editor.show(self._goal(gid)))
+        self.goal_chooser = Chooser(self.guard, lambda gid: self.goal_editor.show(self._goal(gid)), _("Ziel"))
         self.new_goal_button = button(self.guard, "Neues Ziel", "plus", self.add_goal)
         self.delete_goal_button = button(self.guard, "Ziel löschen", "trash", self.delete_goal)
         self.goal_message = make(w.HTML)
@@ -127,15 +127,21 @@ class PlanningPage:
             "choice",
             ALL,
             FieldSpec(
-                options=[(_("alle Bereiche"), ALL)] + [(f"{a.id} {a.title}", a.id) for a in areas], width="260px"
+                _("Bereich"),
+                options=[(_("alle Bereiche"), ALL)] + [(f"{a.id} {a.title}", a.id) for a in areas],
+                width="260px",
             ),
         )
-        self.person_filter = widget_for("choice", ALL, FieldSpec(options=[(_("alle Personen"), ALL)], width="200px"))
+        self.person_filter = widget_for(
+            "choice", ALL, FieldSpec(_("Verantwortlich"), options=[(_("alle Personen"), ALL)], width="200px")
+        )
         self.status_filter = widget_for(
             "choice",
             ALL,
             FieldSpec(
-                options=[(_("jeder Status"), ALL), *((_(label), v) for label, v in STATUS_OPTIONS)], width="180px"
+                _("Status"),
+                options=[(_("jeder Status"), ALL), *((_(label), v) for label, v in STATUS_OPTIONS)],
+                width="180px",
             ),
         )
         for f in (self.area_filter, self.person_filter, self.status_filter):
@@ -143,7 +149,7 @@ class PlanningPage:
         self.plan = make(w.HTML)
         self.signoff_state = make(w.HTML)
         self.signoff_name = make(w.Text, placeholder=_("Name der Leitung"), layout={"width": "260px"})
-        self.signoff_date = widget_for("date", self.today)
+        self.signoff_date = widget_for("date", self.today, FieldSpec(_("Datum der Freigabe")))
         self.signoff_button = button(self.guard, "Plan freigeben", "check", self.sign_off)
         self.export_button = button(self.guard, "Maßnahmenplan als Excel", "file-excel-o", self.export)
         self.download = make(w.HTML)
@@ -151,7 +157,7 @@ class PlanningPage:
 
     def _measure_widgets(self) -> None:
         """The chooser and editor of one measure."""
-        self.measure_chooser = Chooser(self.guard, lambda mid: self.editor.show(self._measure(mid)))
+        self.measure_chooser = Chooser(self.guard, lambda mid: self.editor.show(self._measure(mid)), _("Maßnahme"))
         self.selected = self.measure_chooser.widget
         self.new_button = button(self.guard, "Neue Maßnahme", "plus", self.add_measure)
         self.editor = RecordEditor(

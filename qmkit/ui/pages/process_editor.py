@@ -49,7 +49,7 @@ class ProcessEditor:
     ):
         self.service, self.feedback, self.wrap, self.changed = service, feedback, wrap, changed
         self.loading = False
-        self.chooser = Chooser(wrap, lambda _v: self.show())
+        self.chooser = Chooser(wrap, lambda _v: self.show(), _("Prozess"))
         form = [
             FormField(f.name, f.kind, f.label, f.placeholder, KIND_CHOICES if f.name == "kind" else []) for f in FORM
         ]
@@ -60,12 +60,18 @@ class ProcessEditor:
         for area in service.catalog.areas:
             reqs = area.all_requirements()
             options = [(f"{r.id} – {r.title}", r.id) for r in reqs]
-            select = make(w.SelectMultiple, options=options, rows=min(8, len(options)), layout={"width": "98%"})
+            select = make(
+                w.SelectMultiple,
+                options=options,
+                rows=min(8, len(options)),
+                layout={"width": "98%"},
+                name=f"{area.id} {area.title}",
+            )
             select.observe(wrap(self._requirements_changed), names="value")
             self.lists[area.id] = select
             area_boxes += [make(w.HTML, f"<b>{esc(area.id)} {esc(area.title)}</b>"), select]
         self.foreign = make(w.HTML)
-        self.documents = make(w.SelectMultiple, options=[], rows=6, layout={"width": "98%"})
+        self.documents = make(w.SelectMultiple, options=[], rows=6, layout={"width": "98%"}, name=_("Dokumente"))
         self.documents.observe(wrap(self._documents_changed), names="value")
         self.document_error = make(w.HTML)
         self.confirm = make(w.Checkbox, value=False, description=_("Ja, diesen Prozess löschen"), indent=False)

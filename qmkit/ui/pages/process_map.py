@@ -34,6 +34,7 @@ from qmkit.ui.widgets.common import (
     guard,
     make,
     page_box,
+    scroll_html,
 )
 
 SVG_MIME = "image/svg+xml"
@@ -81,10 +82,10 @@ def matrix_html(data: ProcessMapData) -> str:
         ticks = "".join(f"<td class='qm-tick'>{'✓' if p.id in served else ''}</td>" for p in data.processes)
         css = " class='qm-gap'" if not served else ""
         rows.append(f"<tr{css}><td>{esc(req.id)}</td><td>{esc(req.title)}</td>{ticks}<td>{len(served)}</td></tr>")
-    return (
-        f"<h2>{esc(_('Matrix: Anforderungen × Prozesse'))}</h2><div class='qm-scroll'>"
+    return f"<h2>{esc(_('Matrix: Anforderungen × Prozesse'))}</h2>" + scroll_html(
+        _("Matrix: Anforderungen × Prozesse"),
         f"<table class='qm-plan qm-matrix'><thead><tr><th>{esc(_('ID'))}</th><th>{esc(_('Anforderung'))}</th>"
-        f"{heads}<th>{esc(_('Anzahl'))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"{heads}<th>{esc(_('Anzahl'))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>",
     )
 
 

@@ -83,7 +83,7 @@ class ReviewPage:
         """Do / Check / Act: the measures' table and the review of one measure."""
         self.measure_table = make(w.HTML)
         self.measure_info = make(w.HTML)
-        self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid))
+        self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid), _("Maßnahme"))
         self.review_editor = RecordEditor(
             REVIEW_FORM,
             lambda r, name, value: self.review.set_review_field(r.measure_id, name, value, self.user()),
@@ -182,9 +182,9 @@ class ReviewPage:
             widgets = []
             for name in fields:
                 value = getattr(score, name) if score is not None else None
-                dropdown = widget_for(
-                    "choice", "" if value is None else str(value), FieldSpec(options=score_options(), width="190px")
-                )
+                label = _("Reifegrad") if name == "level" else _(PHASE_LABELS[name])
+                spec = FieldSpec(f"{target_id} {label}", options=score_options(), width="190px")
+                dropdown = widget_for("choice", "" if value is None else str(value), spec)
                 dropdown.observe(self.guard(self._score_saver(target_id, name)), names="value")
                 self.score_inputs[(target_id, name)] = dropdown
                 widgets.append(dropdown)

@@ -43,7 +43,7 @@ class ManagementCard:
         today: date,
     ):
         self.evaluation, self.review, self.feedback, self.user, self.today = evaluation, review, feedback, user, today
-        self.chooser = Chooser(wrap, lambda rid: self.editor.show(self._record(rid)))
+        self.chooser = Chooser(wrap, lambda rid: self.editor.show(self._record(rid)), _("Managementbewertung"))
         self.new = button(wrap, "Neue Managementbewertung", "plus", self.add)
         self.inputs_button = button(wrap, "Eingaben vorschlagen", "magic", self.suggest_inputs)
         self.delete_button = button(wrap, "Löschen", "trash", self.delete)

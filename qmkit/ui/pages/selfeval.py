@@ -34,10 +34,13 @@ from qmkit.ui.widgets.common import (
     guard,
     make,
     page_box,
+    progress_html,
     unexpected,
     user_field,
 )
 from qmkit.ui.widgets.survey_chart import informing_html
+
+BAR_STYLE = "height:10px;margin:6px 0 10px"
 
 
 class SelfEvaluationPage:
@@ -242,9 +245,7 @@ class SelfEvaluationPage:
             text += " · " + _("{n} übernommene Angaben noch zu bestätigen").format(n=open_marks)
         self.progress.value = (
             f"<h2>{esc(_('Fortschritt'))}</h2><div>{esc(text)}</div>"
-            f'<div class="qm-bar" style="height:10px;margin:6px 0 10px" role="progressbar" '
-            f'aria-valuenow="{summary.percent:.0f}" aria-valuemin="0" aria-valuemax="100">'
-            f'<span style="width:{summary.percent:.1f}%;background:#1f6feb"></span></div>'
+            + progress_html(summary.percent, _("Fortschritt der Selbstbewertung"), text, BAR_STYLE)
             + summary_chart_html(summary, self.evaluation.catalog.scale)
         )
         labels = [(f"{a.area_id} {a.title} ({a.rated}/{a.total})", a.area_id) for a in summary.areas]

@@ -78,7 +78,8 @@ class _Row:
         editable = ["planned", "done"] if item.kind == "step" else ["done"] if item.kind == "deadline" else []
         self.due = make(w.HTML, layout={"width": "150px"})
         for name in editable:
-            picker = make(DateField, layout={"width": "150px"})
+            when = _("geplant") if name == "planned" else _("erledigt am")
+            picker = make(DateField, layout={"width": "150px"}, name=f"{item.title}: {when}")
             picker.observe(wrap(self._saver(name, save)), names="value")
             self.pickers[name] = picker
         self.status = make(w.HTML, layout={"width": "170px"})
@@ -148,7 +149,7 @@ class TimelinePage:
         labels = {"certified_on": self.words.start, "valid_until": self.words.end}
         self._cert_loading = False
         for name, label in labels.items():
-            picker = make(DateField, layout={"width": "170px"})
+            picker = make(DateField, layout={"width": "170px"}, name=label)
             picker.observe(self.guard(self._cert_saver(name)), names="value")
             self.cert_pickers[name] = picker
             self.cert_label_text[name] = f"<b>{esc(label)}</b>"

@@ -46,12 +46,19 @@ def _shared(cls: type[w.Widget], settings: dict[str, Any] | None) -> w.Widget:
 
 
 def make(
-    cls: type[W], *args: Any, layout: dict[str, Any] | None = None, style: dict[str, Any] | None = None, **kwargs: Any
+    cls: type[W],
+    *args: Any,
+    layout: dict[str, Any] | None = None,
+    style: dict[str, Any] | None = None,
+    name: str = "",
+    **kwargs: Any,
 ) -> W:
     """Create a widget whose Layout and Style models are shared with every widget of the same settings.
 
     Each model is a message the browser must handle; sharing them cuts a page's models by about two thirds.
     Shared models must never be changed in place: pass the settings here instead.
+    ``name``: what a screen reader announces for a field whose label the page shows elsewhere (a column head,
+    a bold line above it): the field's own label, present but not drawn (see :func:`named`).
     """
     kwargs["layout"] = _shared(w.Layout, layout)
     traits = cls.class_traits()
@@ -60,7 +67,19 @@ def make(
         kwargs["style"] = _shared(style_trait.klass, style)
     elif style and "label_width" in traits:  # a widget of our own (the date field) takes the label's width as is
         kwargs["label_width"] = style.get("description_width", "")
-    return cls(*args, **kwargs)
+    widget = cls(*args, **kwargs)
+    return named(widget, name) if name else widget
+
+
+def named(widget: W, name: str) -> W:
+    """Give a field without a visible description its accessible name: the description (ipywidgets links it to
+    the field with <label for>) hidden from sight by the class ``qm-named`` (page.css), read by screen readers.
+    Fields whose label is shown in separate text would otherwise have no name (axe-core: "label",
+    "select-name")."""
+    if not getattr(widget, "description", ""):
+        widget.description = name
+        widget.add_class("qm-named")
+    return widget
 
 
 def esc(text: Any) -> str:
@@ -163,6 +182,26 @@ def button(
     widget = make(w.Button, description=_(label), icon=icon, layout={"width": "auto"})
     widget.on_click(wrap(lambda _b: action()))
     return widget
+
+
+def progress_html(percent: float, label: str, text: str, style: str = "") -> str:
+    """A progress bar as screen readers know it (role progressbar with a name and its value as text)."""
+    return (
+        f'<div class="qm-bar" style="{esc(style)}" role="progressbar" aria-label="{esc(label)}" '
+        f'aria-valuenow="{percent:.0f}" aria-valuemin="0" aria-valuemax="100" aria-valuetext="{esc(text)}">'
+        f'<span style="width:{percent:.1f}%;background:#1f6feb"></span></div>'
+    )
+
+
+def scroll_start(label: str) -> str:
+    """The opening tag of a scrolling box (a long table): a named region that a keyboard can reach and scroll with
+    the arrow keys (close it with ``</div>``)."""
+    return f'<div class="qm-scroll" tabindex="0" role="region" aria-label="{esc(label)}">'
+
+
+def scroll_html(label: str, inner: str) -> str:
+    """``inner`` in a scrolling box (see :func:`scroll_start`)."""
+    return f"{scroll_start(label)}{inner}</div>"
 
 
 def page_box(*children: w.Widget) -> w.VBox:

@@ -43,6 +43,7 @@ def _text(value: Any, spec: FieldSpec) -> w.Widget:
         placeholder=spec.placeholder,
         continuous_update=True,
         layout={"width": spec.width, "height": "5.5em"},
+        name=spec.label,
     )
 
 
@@ -53,6 +54,7 @@ def _line(value: Any, spec: FieldSpec) -> w.Widget:
         placeholder=spec.placeholder or spec.label,
         continuous_update=True,
         layout={"width": spec.width},
+        name=spec.label,
     )
 
 
@@ -61,7 +63,7 @@ def _flag(value: Any, spec: FieldSpec) -> w.Widget:
 
 
 def _date(value: Any, spec: FieldSpec) -> w.Widget:
-    return make(DateField, value=value, layout={"width": "auto"})
+    return make(DateField, value=value, layout={"width": "auto"}, name=spec.label)
 
 
 def _choice(value: Any, spec: FieldSpec) -> w.Widget:
@@ -71,6 +73,7 @@ def _choice(value: Any, spec: FieldSpec) -> w.Widget:
         options=spec.options,
         value=value if value in values else (values[0] if values else None),
         layout={"width": spec.width if spec.width != "100%" else "auto"},
+        name=spec.label,
     )
 
 
@@ -83,6 +86,7 @@ def _tags(value: Any, spec: FieldSpec) -> w.Widget:
         allow_duplicates=False,
         placeholder=spec.placeholder,
         layout={"width": spec.width},
+        name=spec.label,
     )
 
 

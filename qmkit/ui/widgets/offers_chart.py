@@ -11,7 +11,7 @@ import pandas as pd
 
 from qmkit.domain.offers_analysis import Analysis
 from qmkit.i18n import _
-from qmkit.ui.widgets.common import esc
+from qmkit.ui.widgets.common import esc, scroll_start
 
 LEVEL_COLORS = {"kritisch": "#f8d7da", "pruefen": "#fff3cd", "passt": "#d4edda", "ueber": "#d6e9f8", "leer": "#eeeeee"}
 LINE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
@@ -57,7 +57,8 @@ def fit_table_html(found: Analysis) -> str:
         _("Passung"),
     ]
     return (
-        "<div class='qm-scroll'><table class='qm-plan qm-offers' id='qm-fit'><thead><tr>"
+        scroll_start(_("Angebote und Bedarfe je Sozialraum"))
+        + "<table class='qm-plan qm-offers' id='qm-fit'><thead><tr>"
         + "".join(f"<th>{esc(h)}</th>" for h in head)
         + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
@@ -79,7 +80,7 @@ def heat_html(by_kind: pd.DataFrame) -> str:
             cells.append(f"<td class='qm-num' style='background:{color};color:{ink}'>{figure(value)}</td>")
         rows.append(f"<tr><td><b>{esc(district)}</b></td>{''.join(cells)}</tr>")
     return (
-        f"<div class='qm-scroll'><table class='qm-plan qm-heat' id='qm-heat'><thead><tr><th>{esc(_('Sozialraum'))}"
+        f"{scroll_start(_('Versorgung je Sozialraum und Jahr'))}<table class='qm-plan qm-heat' id='qm-heat'><thead><tr><th>{esc(_('Sozialraum'))}"
         f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 

@@ -168,9 +168,11 @@ class RecordEditor:
 class Chooser:
     """A drop-down choosing the record to edit; refilling its options never counts as the user's choice."""
 
-    def __init__(self, wrap: Callable[[Callable[..., Any]], Callable[..., Any]], on_pick: Callable[[Any], None]):
+    def __init__(
+        self, wrap: Callable[[Callable[..., Any]], Callable[..., Any]], on_pick: Callable[[Any], None], name: str
+    ):
         self.on_pick = on_pick
-        self.widget = widget_for("choice", None, FieldSpec(width="520px"))
+        self.widget = widget_for("choice", None, FieldSpec(name, width="520px"))
         self._quiet = False
         self.widget.observe(wrap(self._changed), names="value")
 
