@@ -32,7 +32,8 @@ def preview_html(rows: list[list[str]]) -> str:
     )
     more = _("{n} Zeilen insgesamt").format(n=len(rows) - 1)
     return (
-        f"{scroll_start(_('Vorschau der Tabelle'))}<table class='qm-plan' id='qm-preview'><thead><tr>{head}</tr></thead>"
+        scroll_start(_("Vorschau der Tabelle"))
+        + f"<table class='qm-plan' id='qm-preview'><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></div><div class='qm-muted'>{esc(more)}</div>"
     )
 

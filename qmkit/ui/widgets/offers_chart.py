@@ -80,7 +80,8 @@ def heat_html(by_kind: pd.DataFrame) -> str:
             cells.append(f"<td class='qm-num' style='background:{color};color:{ink}'>{figure(value)}</td>")
         rows.append(f"<tr><td><b>{esc(district)}</b></td>{''.join(cells)}</tr>")
     return (
-        f"{scroll_start(_('Versorgung je Sozialraum und Jahr'))}<table class='qm-plan qm-heat' id='qm-heat'><thead><tr><th>{esc(_('Sozialraum'))}"
+        scroll_start(_("Versorgung je Sozialraum und Jahr"))
+        + f"<table class='qm-plan qm-heat' id='qm-heat'><thead><tr><th>{esc(_('Sozialraum'))}"
         f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
