@@ -123,27 +123,12 @@ class PlanningPage:
     def _plan_widgets(self) -> None:
         """The plan with its filters, the sign-off by the management and the export."""
         areas = self.evaluation.catalog.areas
-        self.area_filter = widget_for(
-            "choice",
-            ALL,
-            FieldSpec(
-                _("Bereich"),
-                options=[(_("alle Bereiche"), ALL)] + [(f"{a.id} {a.title}", a.id) for a in areas],
-                width="260px",
-            ),
-        )
-        self.person_filter = widget_for(
-            "choice", ALL, FieldSpec(_("Verantwortlich"), options=[(_("alle Personen"), ALL)], width="200px")
-        )
-        self.status_filter = widget_for(
-            "choice",
-            ALL,
-            FieldSpec(
-                _("Status"),
-                options=[(_("jeder Status"), ALL), *((_(label), v) for label, v in STATUS_OPTIONS)],
-                width="180px",
-            ),
-        )
+        by_area = [(_("alle Bereiche"), ALL)] + [(f"{a.id} {a.title}", a.id) for a in areas]
+        self.area_filter = widget_for("choice", ALL, FieldSpec(_("Bereich"), by_area, width="260px"))
+        by_person = [(_("alle Personen"), ALL)]
+        self.person_filter = widget_for("choice", ALL, FieldSpec(_("Verantwortlich"), by_person, width="200px"))
+        by_status = [(_("jeder Status"), ALL), *((_(label), v) for label, v in STATUS_OPTIONS)]
+        self.status_filter = widget_for("choice", ALL, FieldSpec(_("Status"), by_status, width="180px"))
         for f in (self.area_filter, self.person_filter, self.status_filter):
             f.observe(self.guard(lambda _c: self.refresh_plan()), names="value")
         self.plan = make(w.HTML)
