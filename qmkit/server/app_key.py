@@ -107,10 +107,19 @@ def _admitted(handler: Any, key: str) -> bool:
 
 
 def gated(handlers: list[Any]) -> list[Any]:
-    """The route list with every handler behind :class:`KeyGate` (a subclass per handler class, made once)."""
+    """The route list with every handler behind :class:`KeyGate` (a subclass per handler class, made once).
+
+    Except Voilà's request-info websocket (``/voila/query/<kernel id>``): the page's own kernel opens it, without
+    the browser's cookie, to learn the address it was opened with (``?zyklus=…``); it answers only to a kernel id.
+    """
+    from voila.request_info_handler import RequestInfoSocketHandler
+
     made: dict[type, type] = {}
     out = []
     for path, kind, *rest in handlers:
+        if isinstance(kind, type) and issubclass(kind, RequestInfoSocketHandler):
+            out.append((path, kind, *rest))
+            continue
         if kind not in made:
             made[kind] = type(f"Keyed{kind.__name__}", (KeyGate, kind), {})
         out.append((path, made[kind], *rest))

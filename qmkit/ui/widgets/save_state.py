@@ -50,16 +50,9 @@ class SaveState:
         self.saved = False
         self.say_saved = say_saved
         self.line = make(w.HTML)
-        children: list[w.Widget] = [self.line]
-        self.reset_button: w.Button | None = None
-        if reset is not None and wrap is not None:
-            self.reset_button = make(
-                w.Button, description=_("Gespeicherten Stand zeigen"), icon="undo", layout={"width": "auto"}
-            )
-            self.reset_button.on_click(wrap(lambda _b: reset()))
-            self.reset_button.add_class(HIDDEN_CLASS)
-            children.append(self.reset_button)
-        self.widget = make(w.HBox, children, layout={"align_items": "center", "flex_flow": "row wrap"})
+        self.reset_button: w.Button | None = None  # made at the first refusal: a form without one has no extra button
+        self._reset = wrap(lambda _b: reset()) if reset is not None and wrap is not None else None
+        self.widget = make(w.HBox, [self.line], layout={"align_items": "center", "flex_flow": "row wrap"})
 
     def attempt(self, key: str, label: str, widget: w.Widget | None, save: Callable[[], T]) -> tuple[bool, T | None]:
         """Run ``save``: ``(True, result)`` and the field's mark removed, or ``(False, None)`` and the field marked
@@ -142,6 +135,12 @@ class SaveState:
 
     def _render(self) -> None:
         self.line.value = self.html()
+        if self.refused and self.reset_button is None and self._reset is not None:
+            self.reset_button = make(
+                w.Button, description=_("Gespeicherten Stand zeigen"), icon="undo", layout={"width": "auto"}
+            )
+            self.reset_button.on_click(self._reset)
+            self.widget.children = (*self.widget.children, self.reset_button)
         if self.reset_button is not None:
             if self.refused:
                 self.reset_button.remove_class(HIDDEN_CLASS)
