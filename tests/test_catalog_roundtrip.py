@@ -71,6 +71,22 @@ def test_an_edited_list_comes_back_with_the_edits(shipped, tmp_path: Path):
     assert first_area.requirements[0].text == "Geänderter Anforderungstext."
     assert first_area.requirements[-1].id == "QB1.9" and first_area.requirements[-1].title == "Neu"
     assert result.catalog.scale == shipped.get("qm4").scale  # from the list's Katalogdaten sheet
+    assert result.catalog.translations["en"].items["QB1.1"].title  # the English texts came back too
+
+
+def test_a_row_deleted_in_excel_takes_its_translation_with_it(shipped):
+    wb = catalog_workbook(shipped.get("qm4"))
+    ws = wb["Anforderungen"]
+    id_column = [c.value for c in ws[1]].index("ID") + 1
+    gone = ws.cell(2, id_column).value
+    assert gone in shipped.get("qm4").translations["en"].items
+    ws.delete_rows(2)
+    source = open_source(as_bytes(wb), "qm4.xlsx")
+    mapping = replace(proposal(source, "qm4"), catalog_id="qm4-kurz", name="QM4 (gekürzt)")
+    result = draft(source, mapping, shipped)
+    assert result.problems == () and result.catalog is not None
+    assert gone not in {r.id for r in result.catalog.requirements()}
+    assert gone not in result.catalog.translations["en"].items
 
 
 def test_cli_exports_and_reads_back(shipped, tmp_path: Path, capsys, monkeypatch):

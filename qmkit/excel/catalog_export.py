@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from qmkit.domain.catalog import Catalog, Group
-from qmkit.excel.catalog_import import SETTING_KEYS
+from qmkit.excel.catalog_import import EXPORTED_KEYS
 from qmkit.excel.catalog_mapping import ColumnMapping
 from qmkit.excel.catalog_sheet import column_index, letter
 from qmkit.excel.style import FONT_NAME, WRAP_TOP, Column, print_setup, put, table
@@ -85,7 +85,7 @@ def settings_of(catalog: Catalog) -> dict[str, Any]:
     width = len(level_headers(catalog))
     data: dict[str, Any] = {"id": catalog.id, "name": catalog.name, "version": catalog.version}
     data |= {"description": catalog.description, "source": catalog.source}
-    data |= catalog.model_dump(mode="json", include=set(SETTING_KEYS), exclude_defaults=True)
+    data |= catalog.model_dump(mode="json", include=set(EXPORTED_KEYS), exclude_defaults=True)
     data["levels"] = list(catalog.levels)
     descriptions: dict[str, str] = {}
 

@@ -45,7 +45,19 @@ REQUIRED_ROLES = ("id", "requirement")
 _ID_RE = __import__("re").compile(ID_PATTERN)
 # settings a catalog brings besides its tree (kept from an exported list, else lent by the base model)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when installed: ten times faster
-SETTING_KEYS = ("levels", "scale", "procedure", "pdca_scoring", "self_report", "internal_audit", "process_map")
+SETTING_KEYS = (
+    "levels",
+    "scale",
+    "procedure",
+    "pdca_scoring",
+    "self_report",
+    "internal_audit",
+    "process_map",
+    "offers_needs",
+)
+# an exported list brings its catalog's translations back too (a list built on a model never takes the model's:
+# they name the model's ids)
+EXPORTED_KEYS = (*SETTING_KEYS, "translations")
 
 
 @dataclass(frozen=True)
@@ -128,8 +140,9 @@ def catalog_from_tree(
         levels = names[:tree_depth]
     data: dict[str, Any] = {"id": head.id, "name": head.name, "version": head.version, "language": "de"}
     data |= {"description": head.description, "source": head.source}
-    data |= {k: v for k, v in settings.items() if k in SETTING_KEYS} | {"levels": levels}
+    data |= {k: v for k, v in settings.items() if k in EXPORTED_KEYS} | {"levels": levels}
     data["areas"] = [node_data(n) for n in nodes]
+    _keep_translations_of(data)
     header = (
         f"# {head.name} – mit qmkit aus einer Anforderungsliste erzeugt.\n"
         "# Die Anforderungstexte gehören dem Herausgeber: nur im Rahmen seiner Nutzungsbedingungen verwenden.\n"
@@ -205,3 +218,19 @@ def save_catalog(draft: CatalogDraft, folder: Path | None = None, replace_file: 
             "folder",
         ) from None
     return path
+
+
+def _keep_translations_of(data: dict[str, Any]) -> None:
+    """Translations of rows deleted in the list go with them (an exported list edited in Excel)."""
+    ids: set[str] = set()
+
+    def walk(node: dict[str, Any]) -> None:
+        ids.add(str(node.get("id")))
+        for child in (*node.get("groups", ()), *node.get("requirements", ())):
+            walk(child)
+
+    for area in data["areas"]:
+        walk(area)
+    for texts in (data.get("translations") or {}).values():
+        if isinstance(texts, dict) and isinstance(texts.get("items"), dict):
+            texts["items"] = {k: v for k, v in texts["items"].items() if k in ids}
