@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,7 +20,7 @@ import pytest
 from qmkit.config import NOTEBOOKS_DIR
 from qmkit.server.serve import COLD_PAGES, START_NOTEBOOK
 
-from .test_browser import NO_REDIRECT, browser, kernels_below, start_server, stop_server  # noqa: F401
+from .test_browser import APP_KEYS, NO_REDIRECT, browser, kernels_below, start_server, stop_server  # noqa: F401
 from .test_workshop_browser import make_workshop
 
 APP_PAGES = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -57,9 +58,12 @@ def served(tmp_path_factory):
 
 
 def fetch(url: str) -> tuple[int, str, str]:
-    """Status, Location header and body of one request, without following a redirect."""
+    """Status, Location header and body of one request, without following a redirect (with the app server's key
+    cookie, as the person's browser has it after the printed link)."""
+    port = urlparse(url).port
+    headers = {"Cookie": f"qmkit-zugang-{port}={APP_KEYS[port]}"} if port in APP_KEYS else {}
     try:
-        with NO_REDIRECT.open(url, timeout=30) as answer:
+        with NO_REDIRECT.open(urllib.request.Request(url, headers=headers), timeout=30) as answer:
             return answer.status, answer.headers.get("Location", ""), answer.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as answer:
         with answer:
