@@ -44,6 +44,7 @@ def test_the_coordinator_plans_a_year_minutes_a_meeting_and_downloads_the_calend
     page.get_by_text("4 Treffen für").wait_for(timeout=30_000)
     planned = wait_until(lambda: store.meetings.meetings(network_id), timeout=60)
     assert len(planned) == 4 and len({m.host_member_id for m in planned}) == 3
+    meetings.locator("table.qm-meetings tr").nth(4).wait_for(timeout=30_000)
     assert meetings.locator("table.qm-meetings tr").count() == 5
 
     minutes = meetings.locator(".widget-textarea", has_text="Protokoll").locator("textarea")

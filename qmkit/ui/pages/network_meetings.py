@@ -178,9 +178,9 @@ class MeetingsCard:
         made = self.meetings.plan_year(self.network.id, self.propose(), defaults)
         self.preview.value = ""
         self.plan_box.selected_index = None
-        self.feedback.ok(_("{n} Treffen für {year} angelegt.").format(n=len(made), year=made[0].year))
         self._fill_years(self.meetings.years(self.network.id), made[0].year)
-        self.show_year()
+        self.show_year()  # the list first, then the message that announces it
+        self.feedback.ok(_("{n} Treffen für {year} angelegt.").format(n=len(made), year=made[0].year))
 
     def _proposal_html(self) -> str:
         rows = "".join(
