@@ -86,6 +86,7 @@ BOTH_ENGINES = {
     "test_process_map",
     "test_audits",
     "test_offers_data",
+    "test_goal_data",
 }
 
 

@@ -163,7 +163,7 @@ def test_foundation_database_is_upgraded_and_keeps_every_rating(tmp_path: Path, 
     before = sqlite3.connect(path).execute("SELECT requirement_id, rating, implementation FROM assessments").fetchall()
 
     store = Store(f"sqlite:///{path}")
-    assert store.schema_version == LATEST == 20
+    assert store.schema_version == LATEST == 21
     assert store.timeline.certification(1).certified_on is None and store.timeline.dates(1) == {}  # version 6 tables
     # release 0.1's evidence references became register documents: one "Leitbild" serving two requirements
     register = {d.title: d for d in store.evidence.documents(1)}

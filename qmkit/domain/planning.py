@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from qmkit.domain.catalog import Catalog
+from qmkit.domain.goal_data import check_data_fields
 from qmkit.domain.model import Assessment
 from qmkit.domain.text import clean_text, parse_day
 from qmkit.errors import InputError
@@ -69,6 +70,11 @@ class Goal:
     changed_by: str = ""
     changed_at: str = ""
     revision: int = 0
+    strategic_goal_id: int | None = None  # the Leitziel it serves (schema 21)
+    data_indicator: str = ""  # the indicator taken from the loaded data ("" = typed by hand)
+    data_district: str = ""  # "" = the whole municipality
+    data_group: str = ""  # "" = all target groups
+    data_year: int | None = None  # the year of the baseline
 
 
 @dataclass(frozen=True)
@@ -210,6 +216,14 @@ def check_goal(values: dict[str, Any]) -> dict[str, Any]:
                 _number(clean[name], name)
     clean["target_date"] = parse_date(values.get("target_date"), "target_date")
     clean["requirement_ids"] = _requirement_ids(values.get("requirement_ids"))
+    strategic = values.get("strategic_goal_id")
+    try:
+        clean["strategic_goal_id"] = int(strategic) if strategic not in (None, "") else None
+    except (TypeError, ValueError):
+        raise InputError(_("Dieses Leitziel gibt es nicht."), "strategic_goal_id") from None
+    clean.update(check_data_fields(values))
+    if clean["data_indicator"]:
+        clean["numeric"] = True  # a figure from the data is a number
     return clean
 
 

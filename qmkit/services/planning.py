@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from qmkit.domain.access import Right
+from qmkit.domain.goal_data import DATA_FIELDS, number_text, spec_of
 from qmkit.domain.planning import Gap, Goal, Measure, check_goal, check_measure, find_gaps, recheck
 from qmkit.domain.review import SignOff, check_signoff
 from qmkit.errors import NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import needs
+from qmkit.services.goal_data import GoalData
 from qmkit.services.selfeval import CycleWork
 from qmkit.store.plans import GOAL_FIELDS, MEASURE_FIELDS
 
@@ -39,10 +41,24 @@ class Planning(CycleWork):
 
     @needs(Right.EDIT)
     def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
-        """Change one field; the whole goal is checked again. The later save wins."""
+        """Change one field; the whole goal is checked again. The later save wins.
+
+        A Leitziel must be the institution's; a change of the data link (indicator, district, target group, baseline
+        year) is checked against the cycle's data and fills the baseline from it (the newest year unless a year is
+        chosen) – and the indicator's text while it is empty or the one the data gave."""
         current = self.goal(goal_id)
         clean = recheck(current, GOAL_FIELDS, field, value, check_goal)
-        return self.store.plans.update_goal(current.id, field, clean, self.access.author(user))
+        also: list[str] = []
+        if field == "strategic_goal_id" or field in DATA_FIELDS:
+            reading = GoalData(self.evaluation).check_link(clean)
+            if field in DATA_FIELDS and reading is not None:
+                clean["data_year"] = reading.year if clean["data_year"] is None else clean["data_year"]
+                clean["baseline"] = number_text(reading.series.get(clean["data_year"]))
+                before = spec_of(current)
+                if clean["indicator"] in ("", before.text()[:300] if before else ""):  # a text the data gave follows
+                    clean["indicator"] = reading.spec.text()[:300]
+                also = ["data_year", "baseline", "numeric", "indicator"]
+        return self.store.plans.update_goal(current.id, field, clean, self.access.author(user), *also)
 
     @needs(Right.EDIT)
     def delete_goal(self, goal_id: int) -> None:

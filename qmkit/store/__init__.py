@@ -22,6 +22,7 @@ from qmkit.store.offers_data import OffersData
 from qmkit.store.plans import Plans
 from qmkit.store.processes import Processes
 from qmkit.store.reviews import Reviews
+from qmkit.store.strategy import Strategy
 from qmkit.store.surveys import Surveys
 from qmkit.store.timeline import Timelines
 from qmkit.store.users import Users
@@ -57,6 +58,7 @@ class Store:
         self.dialogues = Dialogues(self.db)
         self.processes = Processes(self.db)
         self.offers_data = OffersData(self.db)
+        self.strategy = Strategy(self.db)
 
     def close(self) -> None:
         self.db.close()

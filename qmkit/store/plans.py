@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from qmkit.domain.goal_data import DATA_FIELDS
 from qmkit.domain.model import now_iso
 from qmkit.domain.planning import Goal, GoalKind, Measure, MeasureStatus
 from qmkit.domain.review import SignOff
@@ -16,7 +17,19 @@ from qmkit.store import tables as t
 from qmkit.store.engine import Database, new_id
 from qmkit.store.failures import retrying
 
-GOAL_FIELDS = ("title", "kind", "why", "indicator", "numeric", "baseline", "target", "target_date", "requirement_ids")
+GOAL_FIELDS = (
+    "title",
+    "kind",
+    "why",
+    "indicator",
+    "numeric",
+    "baseline",
+    "target",
+    "target_date",
+    "requirement_ids",
+    "strategic_goal_id",
+    *DATA_FIELDS,
+)
 MEASURE_FIELDS = (
     "title",
     "description",
@@ -66,6 +79,11 @@ def goal_row(row: Any) -> Goal:
         changed_by=row.changed_by,
         changed_at=row.changed_at,
         revision=row.revision,
+        strategic_goal_id=row.strategic_goal_id,
+        data_indicator=row.data_indicator,
+        data_district=row.data_district,
+        data_group=row.data_group,
+        data_year=row.data_year,
     )
 
 
@@ -131,10 +149,21 @@ class Plans:
         return [goal_row(r) for r in rows]
 
     @retrying
-    def update_goal(self, goal_id: int, field: str, clean: dict[str, Any], user: str = "") -> Goal:
-        """Store one field of the checked goal ``clean``."""
+    def update_goal(self, goal_id: int, field: str, clean: dict[str, Any], user: str = "", *also: str) -> Goal:
+        """Store one field of the checked goal ``clean`` (and the fields ``also`` that follow from it, in the same
+        statement: the baseline read from the data with the data link)."""
+        values = columns(clean)
         with self.db.write() as conn:
-            change_field(conn, t.goals, goal_id, field, clean, user)
+            conn.execute(
+                update(t.goals)
+                .where(t.goals.c.id == goal_id)
+                .values(
+                    changed_by=user,
+                    changed_at=now_iso(),
+                    revision=t.goals.c.revision + 1,
+                    **{name: values[name] for name in (field, *also)},
+                )
+            )
         return self.goal(goal_id)
 
     @retrying

@@ -59,6 +59,20 @@ assessments = Table(
 # The evidence references of release 0.1 (``evidence_refs``) became the register below in schema version 5;
 # their frozen definition lives in :mod:`qmkit.store.migrations`.
 
+# ---- added in schema version 21: the institution's strategic goals (Leitziele) that goals of every cycle serve
+
+strategic_goals = Table(
+    "strategic_goals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("institution_id", Integer, ForeignKey("institutions.id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("changed_by", String(200), nullable=False, default=""),
+    Column("changed_at", String(40), nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+)
+
 # ---- added in schema version 2 (quality planning)
 
 goals = Table(
@@ -78,6 +92,12 @@ goals = Table(
     Column("changed_by", String(200), nullable=False, default=""),
     Column("changed_at", String(40), nullable=False),
     Column("revision", Integer, nullable=False, default=1),
+    # schema 21: the Leitziel it serves and its indicator from the loaded data (DKBM)
+    Column("strategic_goal_id", Integer, ForeignKey("strategic_goals.id"), nullable=True, index=True),
+    Column("data_indicator", String(200), nullable=False, default="", server_default=""),
+    Column("data_district", String(200), nullable=False, default="", server_default=""),
+    Column("data_group", String(200), nullable=False, default="", server_default=""),
+    Column("data_year", Integer, nullable=True),
 )
 
 measures = Table(
