@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from qmkit.i18n import _
 from qmkit.services.offers_data import OffersNeeds
 
 SEED = 17
@@ -110,6 +111,30 @@ def demo_offers() -> list[list[str]]:
 
 
 def add_demo_data(data: OffersNeeds) -> None:
-    """Load the demo municipality's tables into the cycle (as the QMB would through the page)."""
+    """Load the demo municipality's tables into the cycle (as the QMB would through the page), then its Leitziele
+    and two goals that follow the data."""
     data.load("needs", demo_needs(), "Monitoring_Demo.csv")
     data.load("offers", demo_offers(), "Angebotsverzeichnis_Demo.csv")
+    add_demo_goals(data)
+
+
+def add_demo_goals(data: OffersNeeds) -> None:
+    """Two Leitziele of the council and a goal with a measure for each, following an indicator from the data."""
+    from qmkit.services.goal_data import GoalData
+    from qmkit.services.planning import Planning
+
+    user = _("Demo")
+    strategy, planning = GoalData(data.evaluation), Planning(data.evaluation)
+    goals = (
+        (_("Bildungschancen von Anfang an"), _("Mehr Bildungsangebote im Bahnhofsviertel"), "@plaetze",
+         "Bahnhofsviertel", "", "40", _("Zweite Sprachkita im Bahnhofsviertel")),
+        (_("Kein Abschluss ohne Anschluss"), _("Weniger Schulabgänge ohne Abschluss in der Nordstadt"),
+         "Schulabgänge ohne Abschluss (%)", "Nordstadt", "", "8", _("Lernwerkstatt an der Oberschule Nord")),
+    )  # fmt: skip
+    for leitziel, title, indicator, district, group, target, measure in goals:
+        made = strategy.add_strategic_goal(user, title=leitziel)
+        goal = planning.add_goal(user, title=title, target=target)
+        for field, value in (("strategic_goal_id", made.id), ("data_indicator", indicator),
+                             ("data_district", district), ("data_group", group), ("data_year", YEARS[0])):  # fmt: skip
+            planning.update_goal(goal.id, field, value, user)
+        planning.add_measure(user, title=measure, responsible=_("Bildungsbüro"), goal_id=goal.id)

@@ -28,8 +28,16 @@ from qmkit.errors import InputError
 from qmkit.excel.plan import build_plan_workbook, plan_filename
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import N_, _
+from qmkit.services.goal_data import GoalData
 from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.goal_data_view import (
+    DATA_FORM,
+    NO_STRATEGIC,
+    StrategicCard,
+    data_choices,
+    goals_table_html,
+)
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.common import (
     Feedback,
@@ -62,6 +70,7 @@ MEASURE_FORM = [
 ]
 GOAL_FORM = [
     FormField("title", "line", N_("Ziel"), N_("Was soll erreicht werden?")),
+    FormField("strategic_goal_id", "choice", N_("Leitziel"), options=[(NO_STRATEGIC, "")]),
     FormField("kind", "choice", N_("Art"), options=[(GOAL_KIND_LABELS[k], str(k)) for k in GoalKind]),
     FormField("why", "text", N_("Begründung"), N_("Warum ist das Ziel wichtig?")),
     FormField("indicator", "line", N_("Indikator"), N_("Woran erkennen wir, dass es erreicht ist?")),
@@ -97,9 +106,15 @@ class PlanningPage:
         self.user_name = user_field(evaluation.institution.qmb)
         self.gaps_box = make(w.VBox, layout={"width": "100%"})
         self.gap_buttons: dict[str, w.Button] = {}
+        self.goal_data = GoalData(evaluation)
+        self.data_options = self.goal_data.options()
         self._goal_widgets()
         self._plan_widgets()
         self._measure_widgets()
+        self.strategic = StrategicCard(self.goal_data, self.guard, self.feedback, self.user, lambda: None)
+        self.strategic.changed = lambda: self.refresh_goals(keep_message=True)
+        shown = evaluation.catalog.offers_needs or bool(self.goal_data.strategic_goals())
+        self.strategic.widget.layout.display = "" if shown else "none"
         self.widget = self._layout()
         self.refresh_gaps()
         self.refresh_goals()
@@ -112,8 +127,12 @@ class PlanningPage:
         self.new_goal_button = button(self.guard, "Neues Ziel", "plus", self.add_goal)
         self.delete_goal_button = button(self.guard, "Ziel löschen", "trash", self.delete_goal)
         self.goal_message = make(w.HTML)
+        form = with_requirements(GOAL_FORM, self.evaluation.catalog, after="why")
+        if not self.data_options.empty:  # a goal may follow an indicator of the loaded data
+            at = next(i for i, f in enumerate(form) if f.name == "indicator")
+            form = [*form[:at], *DATA_FORM, *form[at:]]
         self.goal_editor = RecordEditor(
-            with_requirements(GOAL_FORM, self.evaluation.catalog, after="why"),
+            form,
             lambda g, name, value: self.planning.update_goal(g.id, name, value, self.user()),
             self.guard,
             lambda _g: self.refresh_goals(),
@@ -163,6 +182,8 @@ class PlanningPage:
             card(make(w.HTML, f"<h2>{esc(_('Lücken aus der Selbstbewertung'))}</h2>"), self.gaps_box),
             card(
                 make(w.HTML, f"<h2>{esc(_('Ziele'))}</h2>"),
+                self.strategic.widget,
+                make(w.HTML, f"<h3>{esc(_('Ziele dieses Zyklus'))}</h3>"),
                 self.goal_table,
                 make(w.HBox, [self.goal_chooser.widget, self.new_goal_button, self.delete_goal_button]),
                 self.goal_message,
@@ -260,30 +281,22 @@ class PlanningPage:
         self.feedback.ok(_("Ziel „{title}“ gelöscht.").format(title=goal.title))
         self.refresh_goals()
 
-    def refresh_goals(self, select: int | None = None) -> None:
+    def refresh_goals(self, select: int | None = None, keep_message: bool = False) -> None:
         """The goals table, the goal choice, and the goal choice of the measure editor."""
-        self.goal_message.value = ""
+        if not keep_message:
+            self.goal_message.value = ""
         goals = self.planning.goals()
         counts: dict[int, int] = {}
         for m in self.planning.measures():
             if m.goal_id is not None:
                 counts[m.goal_id] = counts.get(m.goal_id, 0) + 1
-        rows = "".join(
-            f"<tr><td>{esc(g.title)}</td><td>{esc(_(GOAL_KIND_LABELS[g.kind]))}</td><td>{esc(g.indicator)}</td>"
-            f"<td>{esc(g.baseline or '–')} → {esc(g.target or '–')}</td>"
-            f"<td>{esc(day_text(g.target_date, '–'))}</td>"
-            f"<td>{counts.get(g.id, 0)}</td></tr>"
-            for g in goals
-        )
-        head = "".join(
-            f"<th>{esc(_(h))}</th>"
-            for h in (N_("Ziel"), N_("Art"), N_("Indikator"), N_("Ausgangs- → Zielwert"), N_("Zieldatum"), N_("Maßn."))
-        )
-        self.goal_table.value = (
-            f'<table class="qm-plan"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-            if goals
-            else f'<div class="qm-muted">{esc(_("Noch keine Ziele."))}</div>'
-        )
+        strategic = {s.id: s.title for s in self.goal_data.strategic_goals()}
+        readings = {g.id: self.goal_data.reading(g) for g in goals if g.data_indicator}
+        self.goal_table.value = goals_table_html(goals, counts, strategic, readings)
+        self.goal_editor.set_options("strategic_goal_id", self.strategic.options())
+        if not self.data_options.empty:
+            for name, options in data_choices(self.data_options).items():
+                self.goal_editor.set_options(name, options)
         chosen = self.goal_chooser.refill([(g.title, g.id) for g in goals], select)
         if chosen is None or self.goal_editor.record is None or self.goal_editor.record.id != chosen:
             self.goal_editor.show(self._goal(chosen))

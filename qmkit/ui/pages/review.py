@@ -10,6 +10,7 @@ from datetime import date
 import ipywidgets as w
 
 from qmkit.domain.comparison import Comparison
+from qmkit.domain.goal_data import IndicatorReading, number_text
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import STATUS_LABELS, Measure
 from qmkit.domain.review import (
@@ -24,8 +25,10 @@ from qmkit.domain.review import (
     band_label,
 )
 from qmkit.i18n import N_, _
+from qmkit.services.goal_data import GoalData
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
+from qmkit.ui.pages.goal_data_view import movement_html, reading_text
 from qmkit.ui.pages.review_management import ManagementCard
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import comparison_chart_html
@@ -64,6 +67,8 @@ class ReviewPage:
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
         self.user_name = user_field(evaluation.institution.qmb)
+        self.goal_data = GoalData(evaluation)
+        self.reading: IndicatorReading | None = None  # the chosen measure's goal read from the data
         self._check_widgets()
         self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
         self.score_box = self._score_box()  # PDCA-phase scores, where the catalog has them
@@ -83,6 +88,8 @@ class ReviewPage:
         """Do / Check / Act: the measures' table and the review of one measure."""
         self.measure_table = make(w.HTML)
         self.measure_info = make(w.HTML)
+        self.take_button = button(self.guard, "Istwert aus den Daten übernehmen", "download", self.take_actual)
+        self.take_button.layout.display = "none"
         self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid), _("Maßnahme"))
         self.review_editor = RecordEditor(
             REVIEW_FORM,
@@ -136,7 +143,7 @@ class ReviewPage:
         chosen = self.measure_chooser.refill(options, select)
         parts = [*self.review_card.children[:2]]
         if measures:  # the editor only when there is something to review
-            parts += [self.measure_chooser.widget, self.measure_info, self.review_editor.widget]
+            parts += [self.measure_chooser.widget, self.measure_info, self.take_button, self.review_editor.widget]
         if list(self.review_card.children) != parts:
             self.review_card.children = parts
         if chosen is None or self.review_editor.record is None or self.review_editor.record.measure_id != chosen:
@@ -165,7 +172,26 @@ class ReviewPage:
                 title=goal.title, indicator=goal.indicator or "–", base=goal.baseline or "–", target=goal.target or "–"
             )
             parts.append(target)
+            self.reading = self.goal_data.reading(goal)
+            if self.reading is not None:
+                parts.append(_("Kennzahl aus den Daten: {text}").format(text=reading_text(self.reading)))
+        else:
+            self.reading = None
+        has_value = self.reading is not None and self.reading.current is not None
+        self.take_button.layout.display = "" if has_value else "none"
         self.measure_info.value = f'<div class="qm-muted">{" · ".join(esc(p) for p in parts)}</div>'
+
+    def take_actual(self) -> None:
+        """Check: the newest value of the goal's indicator from the data as the measure's actual value."""
+        chosen = self.measure_chooser.value
+        if chosen is None or self.reading is None or self.reading.current is None:
+            return
+        value = number_text(self.reading.current)
+        self.review.set_review_field(chosen, "actual", value, self.user())
+        self.review_editor.show(self.review.review(chosen))
+        self.feedback.ok(
+            _("Istwert {value} ({year}) aus den Daten übernommen.").format(value=value, year=self.reading.year)
+        )
 
     # ------------------------------------------------------------------ PDCA-phase scores
 
@@ -234,7 +260,7 @@ class ReviewPage:
         self.refresh_comparison()
 
     def refresh_comparison(self) -> None:
-        self.comparison_html.value = comparison_html(self.review.history())
+        self.comparison_html.value = comparison_html(self.review.history()) + movement_html(self.goal_data.movement())
 
 
 def review_table_html(measures: list[Measure], reviews: dict[int, MeasureReview]) -> str:
