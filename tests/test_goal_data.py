@@ -155,3 +155,40 @@ def test_without_data_a_goal_cannot_follow_an_indicator(store):
     with pytest.raises(InputError, match="Noch keine Bedarfsdaten"):
         planning.update_goal(goal.id, "data_indicator", SHARE, "QMB")
     assert GoalData(planning.evaluation).options().empty
+
+
+def test_the_plan_workbook_shows_the_leitziel_and_the_newest_value_from_the_data(store):
+    import io
+
+    from openpyxl import load_workbook
+
+    from qmkit.excel.plan import build_plan_workbook
+
+    data, planning, goals = loaded(store)
+    leitziel = goals.add_strategic_goal("QMB", title='=HYPERLINK("x")')
+    goal = planning.add_goal("QMB", title="Weniger Sprachförderbedarf", target="20")
+    planning.update_goal(goal.id, "strategic_goal_id", str(leitziel.id), "QMB")
+    planning.update_goal(goal.id, "data_indicator", SHARE, "QMB")
+    planning.update_goal(goal.id, "data_district", "Nord", "QMB")
+    planning.update_goal(goal.id, "data_year", "2023", "QMB")
+    planning.add_goal("QMB", title="Von Hand", indicator="Zufriedenheit", baseline="3", target="4")
+    out = io.BytesIO()
+    build_plan_workbook(data.evaluation.checklist_data()).save(out)
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["Ziele"]
+    formula = [c for r in sheet.iter_rows() for c in r if c.value == '=HYPERLINK("x")']
+    assert formula and all(c.data_type == "s" for c in formula)  # a Leitziel typed as a formula stays text
+    rows = [[c.value for c in r] for r in sheet.iter_rows() if any(c.value for c in r)]
+    head = next(r for r in rows if "Leitziel" in r)
+    linked = next(r for r in rows if "Weniger Sprachförderbedarf" in r)
+    by_head = dict(zip(head, linked, strict=False))
+    assert by_head["Leitziel"] == '=HYPERLINK("x")'
+    assert (by_head["Ausgangswert"], by_head["Istwert aus den Daten"], by_head["Zielwert"]) == (
+        "30,0 (2023)",
+        "25,0 (2024)",
+        "20",
+    )
+    by_hand = dict(zip(head, next(r for r in rows if "Von Hand" in r), strict=False))
+    assert (by_hand["Leitziel"], by_hand["Ausgangswert"], by_hand["Istwert aus den Daten"]) in (
+        ("", "3", ""),
+        (None, "3", None),
+    )

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from qmkit.domain.goal_data import IndicatorReading
 from qmkit.domain.planning import Goal, Measure, parse_date
 from qmkit.domain.text import clean_text
 from qmkit.errors import InputError
@@ -239,6 +240,8 @@ class PlanData:
     management_reviews: tuple[ManagementReview, ...] = ()
     pdca_scores: dict[str, PdcaScore] = field(default_factory=dict)
     carried_from: dict[int, int] = field(default_factory=dict)
+    strategic: dict[int, str] = field(default_factory=dict)  # Leitziel id → title
+    readings: dict[int, IndicatorReading] = field(default_factory=dict)  # goal id → its indicator from the data
 
     def review(self, measure_id: int) -> MeasureReview:
         return self.reviews.get(measure_id, MeasureReview(measure_id))

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from qmkit.domain.goal_data import number_text
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import GOAL_KIND_LABELS, STATUS_LABELS
 from qmkit.domain.review import ACT_LABELS, EFFECT_LABELS, PHASE_LABELS, PHASES, band_label
@@ -45,30 +46,31 @@ def signoff_text(data: ChecklistData) -> str:
 
 
 def goals_sheet(wb: Workbook, data: ChecklistData, taken: set[str]) -> None:
+    """The goals; with a Leitziel column and the newest value from the data where goals have them (DKBM)."""
     ws = wb.create_sheet(sheet_title(_("Ziele"), taken))
-    columns: list[Column] = [
-        (_("Ziel"), 30, False),
+    plan = data.plan
+    strategic = any(g.strategic_goal_id for g in plan.goals)
+    columns: list[Column] = [(_("Ziel"), 30, False)]
+    columns += [(_("Leitziel"), 24, False)] if strategic else []
+    columns += [
         (_("Art"), 16, False),
         (_("Begründung"), 36, False),
         (_("Indikator"), 24, False),
         (_("Ausgangswert"), 12, False),
-        (_("Zielwert"), 12, False),
-        (_("Zieldatum"), 12, False),
-        (_("Anforderungen"), 14, False),
     ]
-    rows = [
-        [
-            g.title,
-            _(GOAL_KIND_LABELS[g.kind]),
-            g.why,
-            g.indicator,
-            g.baseline,
-            g.target,
-            day_text(g.target_date),
-            ", ".join(g.requirement_ids),
-        ]
-        for g in data.plan.goals
-    ]
+    columns += [(_("Istwert aus den Daten"), 14, False)] if plan.readings else []
+    columns += [(_("Zielwert"), 12, False), (_("Zieldatum"), 12, False), (_("Anforderungen"), 14, False)]
+    rows = []
+    for g in plan.goals:
+        reading = plan.readings.get(g.id)
+        row = [g.title, *([plan.strategic.get(g.strategic_goal_id or 0, "")] if strategic else [])]
+        base = f"{g.baseline} ({g.data_year})" if reading is not None and g.baseline and g.data_year else g.baseline
+        row += [_(GOAL_KIND_LABELS[g.kind]), g.why, g.indicator, base]
+        if plan.readings:
+            now = reading is not None and reading.current is not None
+            row.append(f"{number_text(reading.current)} ({reading.year})" if now else "")  # type: ignore[union-attr]
+        row += [g.target, day_text(g.target_date), ", ".join(g.requirement_ids)]
+        rows.append(row)
     table(ws, columns, rows, _("Noch keine Ziele erfasst."))
     print_setup(ws, data.institution.name, _("Ziele – {cycle}").format(cycle=data.cycle.name))
 

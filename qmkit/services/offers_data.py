@@ -24,9 +24,9 @@ from qmkit.domain.offers_analysis import Analysis, AnalysisReport, Filters, anal
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import Access, needs
+from qmkit.services.cycle_data import current_load, load_rows
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store import Store
-from qmkit.store.offers_data import NEED_COLUMNS, OFFER_COLUMNS
 
 MAX_NAMED = 8
 Rows = Sequence[Sequence[str]]
@@ -121,9 +121,7 @@ class OffersNeeds:
 
     def current(self, kind: str) -> DataLoad | None:
         """The load this cycle uses for ``kind``: the one it keeps, else the newest (None: nothing loaded)."""
-        chosen = self.store.offers_data.chosen(self.cycle_id).get(check_kind(kind))
-        loads = self.loads(kind)
-        return next((d for d in loads if d.id == chosen), loads[0] if loads else None)
+        return current_load(self.store, self.institution_id, self.cycle_id, check_kind(kind))
 
     def kept(self, kind: str) -> int | None:
         """The load this cycle keeps for ``kind`` (None: it follows the newest)."""
@@ -137,13 +135,10 @@ class OffersNeeds:
     def frames(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The needs and offers this cycle uses (empty frames where nothing is loaded); loads never change, so
         the rows of the same two loads are read once."""
-        data = self.store.offers_data
         need, offer = self.current("needs"), self.current("offers")
         key = (need.id if need else None, offer.id if offer else None)
         if self._frames is None or self._frames[0] != key:
-            needs_rows = data.needs(need.id) if need else pd.DataFrame(columns=NEED_COLUMNS)
-            offer_rows = data.offers(offer.id) if offer else pd.DataFrame(columns=OFFER_COLUMNS)
-            self._frames = (key, needs_rows, offer_rows)
+            self._frames = (key, *load_rows(self.store, need, offer))
         return self._frames[1], self._frames[2]
 
     def analysis(self, filters: Filters | None = None) -> Analysis | None:

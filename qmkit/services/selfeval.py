@@ -20,6 +20,7 @@ from qmkit.domain.workshop import Workshop, WorkshopResult, aggregate, comments_
 from qmkit.errors import InputError
 from qmkit.i18n import _
 from qmkit.services.access import Access, needs
+from qmkit.services.cycle_data import goal_readings
 from qmkit.services.register import EvidenceRegister
 from qmkit.store import Store
 from qmkit.store.files import EvidenceFiles
@@ -224,15 +225,25 @@ class CycleWork:
 
 
 def plan_data(store: Store, cycle_id: int) -> PlanData:
-    """Goals, measures, reviews, sign-offs, management reviews and PDCA scores of a cycle."""
+    """Goals (with their Leitziele and indicators read from the data), measures, reviews, sign-offs, management
+    reviews and PDCA scores of a cycle."""
+    goals = store.plans.goals(cycle_id)
+    strategic: dict[int, str] = {}
+    readings = {}
+    if any(g.strategic_goal_id or g.data_indicator for g in goals):
+        institution_id = store.cycles.get(cycle_id).institution_id
+        strategic = {s.id: s.title for s in store.strategy.goals(institution_id)}
+        readings = goal_readings(store, institution_id, cycle_id, goals)
     return PlanData(
-        goals=tuple(store.plans.goals(cycle_id)),
+        goals=tuple(goals),
         measures=tuple(store.plans.measures(cycle_id)),
         reviews=store.reviews.of_cycle(cycle_id),
         signoffs=tuple(store.plans.signoffs(cycle_id)),
         management_reviews=tuple(store.reviews.management_reviews(cycle_id)),
         pdca_scores=store.reviews.pdca_scores(cycle_id),
         carried_from=store.plans.origins(cycle_id),
+        strategic=strategic,
+        readings=readings,
     )
 
 
