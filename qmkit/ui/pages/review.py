@@ -90,6 +90,7 @@ class ReviewPage:
         self.measure_info = make(w.HTML)
         self.take_button = button(self.guard, "Istwert aus den Daten übernehmen", "download", self.take_actual)
         self.take_button.layout.display = "none"
+        self.take_button.layout.width = "auto"
         self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid), _("Maßnahme"))
         self.review_editor = RecordEditor(
             REVIEW_FORM,
@@ -168,13 +169,18 @@ class ReviewPage:
             parts.append(_("Anforderungen: {ids}").format(ids=", ".join(m.requirement_ids)))
         if m.goal_id is not None:
             goal = self.review.goal(m.goal_id)
-            target = _("Ziel „{title}“: {indicator}, Ausgangswert {base}, Zielwert {target}").format(
-                title=goal.title, indicator=goal.indicator or "–", base=goal.baseline or "–", target=goal.target or "–"
-            )
-            parts.append(target)
             self.reading = self.goal_data.reading(goal)
-            if self.reading is not None:
+            if self.reading is not None:  # the figures come from the data
+                parts.append(_("Ziel „{title}“: {indicator}").format(title=goal.title, indicator=goal.indicator))
                 parts.append(_("Kennzahl aus den Daten: {text}").format(text=reading_text(self.reading)))
+            else:
+                target = _("Ziel „{title}“: {indicator}, Ausgangswert {base}, Zielwert {target}").format(
+                    title=goal.title,
+                    indicator=goal.indicator or "–",
+                    base=goal.baseline or "–",
+                    target=goal.target or "–",
+                )
+                parts.append(target)
         else:
             self.reading = None
         has_value = self.reading is not None and self.reading.current is not None
