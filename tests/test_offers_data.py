@@ -204,3 +204,55 @@ def test_a_load_that_breaks_halfway_leaves_nothing_behind(store, monkeypatch):
     monkeypatch.setattr(offers_data, "_records", real)
     made, _hints = data.load("needs", csv_bytes(needs_rows), "bedarfe.csv")  # small chunks, all of them stored
     assert len(data.frames()[0]) == made.rows == len(needs_rows) - 1
+
+
+def test_hostile_tables_get_a_german_message_and_store_nothing(store, tmp_path):
+    """A zip bomb, XML entities, a million rows, a PDF named .xlsx: refused before anything is stored."""
+    import io
+
+    from openpyxl import Workbook
+
+    from tests.test_excel_import import hostile_files
+
+    good = io.BytesIO()
+    sheet = Workbook()
+    sheet.active.append(["Sozialraum", "Jahr", "Zielgruppe", "Indikator", "Wert"])
+    sheet.active.append(["Mitte", 2025, "", "Bevölkerung", 100])
+    sheet.save(good)
+    data = dkbm_data(store)
+    files = hostile_files(tmp_path, good.getvalue())
+    files["million.csv"] = (
+        "Sozialraum;Jahr;Zielgruppe;Indikator;Wert\n" + "Mitte;2025;;Quote;1\n" * 1_000_000
+    ).encode()
+    claims = files.pop("million.xlsx")  # a sheet that claims a million rows but has one is read as it is
+    made, _hints = data.load("needs", read_table(claims, "million.xlsx"), "million.xlsx")
+    assert made.rows == 1
+    for name, content in files.items():
+        with pytest.raises(InputError) as refused:
+            data.load("needs", read_table(content, name), name)
+        assert name in str(refused.value) or "Zeilen" in str(refused.value), name
+        assert "Traceback" not in str(refused.value)
+    assert [d.source for d in data.loads()] == ["million.xlsx"]  # nothing of the refused ones
+
+
+def test_a_reporting_date_in_german_format_counts_for_its_year(store):
+    """Monitoring data often carries a Stichtag instead of a year: 31.12.2024, or an Excel date cell."""
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    data = dkbm_data(store)
+    rows = [["Sozialraum", "Jahr", "Zielgruppe", "Indikator", "Wert"]]
+    rows += [["Mitte", "31.12.2024", "", "Bevölkerung", "1.000"], ["Mitte", "1.7.2025", "", "Bevölkerung", "1.100"]]
+    made, _hints = data.load("needs", csv_bytes(rows), "stichtage.csv")
+    assert sorted(data.store.offers_data.needs(made.id)["year"]) == [2024, 2025]
+    book = Workbook()
+    book.active.append(rows[0])
+    book.active.append(["Süd", datetime(2023, 12, 31), "", "Bevölkerung", 500])
+    out = io.BytesIO()
+    book.save(out)
+    made, _hints = data.load("needs", read_table(out.getvalue(), "stichtag.xlsx"), "stichtag.xlsx")
+    assert list(data.store.offers_data.needs(made.id)["year"]) == [2023]
+    with pytest.raises(InputError, match=r"„31\.02\.2025“ ist kein Jahr"):
+        data.load("needs", csv_bytes([rows[0], ["Mitte", "31.02.2025", "", "Bevölkerung", "1"]]), "falsch.csv")

@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -105,8 +106,27 @@ class Problems:
         )
 
 
+_GERMAN_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T][\d:.]+)?$")  # also an Excel date cell read as text
+
+
+def _day_year(text: str) -> int | None:
+    """The year of a reporting date (Stichtag) as German Excel or an .xlsx date cell gives it; None if no date."""
+    german, iso = _GERMAN_DAY.match(text), _ISO_DAY.match(text)
+    parts = (german.group(3), german.group(2), german.group(1)) if german else iso.groups()[:3] if iso else None
+    if parts is None:
+        return None
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2])).year
+    except ValueError:
+        return None
+
+
 def _year(text: str, row: int, problems: Problems) -> int | None:
     try:
+        day_year = _day_year(text)
+        if day_year is not None:
+            return _year(str(day_year), row, problems)
         found = number(text)
         if found != int(found):  # 2025,5 is no year
             raise ValueError(text)
