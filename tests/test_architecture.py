@@ -7,6 +7,7 @@ imports only the domain; no page reaches the store. These tests read the source 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,20 @@ def test_rooms_stay_small():
                 if lines > limit:
                     too_big.append(f"{name}:{node.lineno} {node.name}: {lines} Zeilen")
     assert not too_big, "\n".join(too_big)
+
+
+def test_no_widget_changes_a_shared_layout():
+    """:func:`qmkit.ui.widgets.common.make` shares Layout models between widgets of the same settings: a page that
+    sets ``widget.layout.display`` on one hides every widget sharing it (a reader lost all rows of buttons that
+    way). Settings go into ``make``; showing and hiding goes through ``shown`` (a CSS class)."""
+    changed = re.compile(r"\.layout\.\w+\s*=[^=]")
+    found = [
+        f"{path.relative_to(PACKAGE)}:{n}"
+        for path in sorted((PACKAGE / "ui").rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if changed.search(line) and "own Layout" not in line
+    ]
+    assert found == [], "Layout geändert statt make(..., layout=...) oder shown(): " + ", ".join(found)
 
 
 def test_no_import_circle():

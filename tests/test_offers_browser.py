@@ -64,3 +64,21 @@ def test_both_tables_through_the_page_the_gap_and_the_workbook(server, browser, 
     link.wait_for(timeout=60_000)
     workbook = load_workbook(io.BytesIO(base64.b64decode((link.get_attribute("href") or "").split(",", 1)[1])))
     assert workbook["Passung"]["B2"].value == "Sozialraum 8"
+
+    # a goal straight from the figure with the largest gap: the baseline comes from the data
+    goal_card = page.locator(".qm-card", has=page.locator("h2", has_text="Ziel aus den Daten anlegen"))
+    goal_card.scroll_into_view_if_needed()
+    assert goal_card.locator("select").nth(1).input_value() == "Sozialraum 8"  # the largest gap preselected
+    goal_card.locator("input[placeholder='z. B. 40']").fill("25")
+    goal_card.get_by_role("button", name="Ziel anlegen").click()
+    goal_card.locator(".qm-msg-ok", has_text="angelegt – Ausgangswert").wait_for(timeout=60_000)
+    from qmkit.services.planning import Planning
+
+    goals = Planning.open(store, cycle.id, discover([BUILTIN_STANDARDS])).goals()
+    assert [(g.data_indicator, g.data_district, g.target, g.numeric) for g in goals] == [
+        ("@plaetze", "Sozialraum 8", "25", True)
+    ]
+    assert goals[0].baseline == "0,0"  # no offers at all in Sozialraum 8
+    assert goal_card.get_by_role("link", name="Zur Qualitätsplanung").get_attribute("href") == (
+        f"Qualitaetsplanung.ipynb?zyklus={cycle.id}"
+    )

@@ -36,8 +36,12 @@ class Planning(CycleWork):
 
     @needs(Right.EDIT)
     def add_goal(self, user: str = "", **values: Any) -> Goal:
-        """A new goal after checking it (title required, numbers for numeric indicators)."""
-        return self.store.plans.add_goal(self.cycle.id, check_goal(values), self.access.author(user))
+        """A new goal after checking it (title required, numbers for numeric indicators); one that follows the data
+        (``data_indicator`` …) gets its baseline from it as in :meth:`update_goal`."""
+        clean = check_goal(values)
+        if clean["strategic_goal_id"] is not None or clean["data_indicator"]:
+            self._link(clean, None)
+        return self.store.plans.add_goal(self.cycle.id, clean, self.access.author(user))
 
     @needs(Right.EDIT)
     def update_goal(self, goal_id: int, field: str, value: Any, user: str = "") -> Goal:
@@ -50,15 +54,22 @@ class Planning(CycleWork):
         clean = recheck(current, GOAL_FIELDS, field, value, check_goal)
         also: list[str] = []
         if field == "strategic_goal_id" or field in DATA_FIELDS:
-            reading = GoalData(self.evaluation).check_link(clean)
-            if field in DATA_FIELDS and reading is not None:
-                clean["data_year"] = reading.year if clean["data_year"] is None else clean["data_year"]
-                clean["baseline"] = number_text(reading.series.get(clean["data_year"]))
-                before = spec_of(current)
-                if clean["indicator"] in ("", before.text()[:300] if before else ""):  # a text the data gave follows
-                    clean["indicator"] = reading.spec.text()[:300]
-                also = ["data_year", "baseline", "numeric", "indicator"]
+            linked = self._link(clean, current)
+            also = ["data_year", "baseline", "numeric", "indicator"] if linked and field in DATA_FIELDS else []
         return self.store.plans.update_goal(current.id, field, clean, self.access.author(user), *also)
+
+    def _link(self, clean: dict[str, Any], current: Goal | None) -> bool:
+        """Check the goal's Leitziel and data link; fill the baseline (and the data's text) from the data. Returns
+        whether the goal follows the data."""
+        reading = GoalData(self.evaluation).check_link(clean)
+        if reading is None:
+            return False
+        clean["data_year"] = reading.year if clean["data_year"] is None else clean["data_year"]
+        clean["baseline"] = number_text(reading.series.get(clean["data_year"]))
+        before = spec_of(current) if current is not None else None
+        if clean["indicator"] in ("", before.text()[:300] if before else ""):  # a text the data gave follows it
+            clean["indicator"] = reading.spec.text()[:300]
+        return True
 
     @needs(Right.EDIT)
     def delete_goal(self, goal_id: int) -> None:

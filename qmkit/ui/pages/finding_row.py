@@ -123,4 +123,4 @@ class FindingRow:
             link = f' <a href="{esc(href)}" target="_self" title="{esc(measure.title)}">{esc(_("zum Plan"))}</a>'
         self.state.value = f'<span class="{cls}">{esc(state.text)}</span>{link}' if state.text else ""
         can_plan = finding.kind in MAY_GET_MEASURE and (measure is None or measure.status == "verworfen")
-        self.measure_button.layout.display = None if can_plan else "none"
+        self.measure_button.layout.display = None if can_plan else "none"  # its own Layout (not shared)

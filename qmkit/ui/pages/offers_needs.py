@@ -19,9 +19,21 @@ from qmkit.excel.offers_analysis import analysis_filename, analysis_workbook
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
 from qmkit.services.offers_data import OffersNeeds
+from qmkit.ui.pages.offers_goal import GoalFromData
 from qmkit.ui.pages.offers_upload import UploadCard
 from qmkit.ui.routes import NoCycle, PageRequest, cycle_from_query
-from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, download_html, esc, guard, make, page_box
+from qmkit.ui.widgets.common import (
+    Feedback,
+    button,
+    card,
+    cycle_header,
+    download_html,
+    esc,
+    guard,
+    make,
+    page_box,
+    shown,
+)
 from qmkit.ui.widgets.offers_chart import figure, fit_table_html, heat_html, trend_html
 
 LABEL = {"description_width": "110px"}
@@ -69,6 +81,20 @@ def explain_html(found: Analysis) -> str:
     return f"<div id='qm-explain'><b>{esc(median)}</b> <span class='qm-muted'>{esc(text)}</span>{unknown}</div>"
 
 
+def intro_html(service: OffersNeeds) -> str:
+    """What the page is for; a note when the cycle's quality model does not ask for it."""
+    lead = _(
+        "Vergleichen Sie die Angebote mit den Bedarfen je Sozialraum: Monitoringdaten und Angebotsverzeichnis "
+        "einlesen, dann zeigt die Analyse, wo die Versorgung je 1.000 der Zielgruppe hinter dem Bedarf "
+        "zurückbleibt."
+    )
+    notes = [f"<div class='qm-muted'>{esc(lead)}</div>"]
+    if not service.enabled:
+        text = _("Das Qualitätsmodell {catalog} sieht diese Seite nicht vor. Sie können sie trotzdem nutzen.")
+        notes.append(f"<div class='qm-msg-info' role='status'>{esc(text.format(catalog=service.catalog.title))}</div>")
+    return "".join(notes)
+
+
 class OffersNeedsPage:
     def __init__(self, service: OffersNeeds):
         self.service = service
@@ -79,18 +105,8 @@ class OffersNeedsPage:
         head = cycle_header(
             "daten", _("Angebote und Bedarfe"), cycle.id, evaluation.institution.name, cycle.name, service.catalog.title
         )
-        lead = _(
-            "Vergleichen Sie die Angebote mit den Bedarfen je Sozialraum: Monitoringdaten und Angebotsverzeichnis "
-            "einlesen, dann zeigt die Analyse, wo die Versorgung je 1.000 der Zielgruppe hinter dem Bedarf "
-            "zurückbleibt."
-        )
-        notes = [f"<div class='qm-muted'>{esc(lead)}</div>"]
-        if not service.enabled:
-            text = _("Das Qualitätsmodell {catalog} sieht diese Seite nicht vor. Sie können sie trotzdem nutzen.")
-            notes.append(
-                f"<div class='qm-msg-info' role='status'>{esc(text.format(catalog=service.catalog.title))}</div>"
-            )
         self.upload = UploadCard(service, self.guard, self.refresh)
+        self.goal = GoalFromData(evaluation, self.guard, self.feedback)
         self.loads = make(w.HTML)
         self.choices = {kind: self._choice(kind) for kind in ("needs", "offers")}
         self.year, self.group, self.indicator = (
@@ -102,11 +118,14 @@ class OffersNeedsPage:
         )
         self.kinds = make(w.SelectMultiple, options=[], description=_("Angebotsarten"), style=LABEL, rows=4)
         self.explain, self.fit, self.heat, self.trend, self.link = (make(w.HTML) for _i in range(5))
-        filters = make(w.HBox, [make(w.VBox, [self.year, self.group, self.indicator]), make(w.VBox, [self.kinds])])
-        filters.layout.flex_flow = "row wrap"
+        filters = make(
+            w.HBox,
+            [make(w.VBox, [self.year, self.group, self.indicator]), make(w.VBox, [self.kinds])],
+            layout={"flex_flow": "row wrap"},
+        )
         self.widget = page_box(
             head,
-            make(w.HTML, "".join(notes)),
+            make(w.HTML, intro_html(service)),
             self.feedback.widget,
             self.upload.widget,
             card(
@@ -125,6 +144,7 @@ class OffersNeedsPage:
             card(make(w.HTML, f"<h2>{esc(_('Angebotsarten je 1.000'))}</h2>"), self.heat),
             card(make(w.HTML, f"<h2>{esc(_('Verlauf über die Jahre'))}</h2>"), self.trend),
             card(button(self.guard, "Analyse als Excel", "file-excel-o", self.excel), self.link),
+            self.goal.widget,
         )
         self._filling = False
         self.refresh()
@@ -137,7 +157,7 @@ class OffersNeedsPage:
         self.remove_sure = make(w.Checkbox, value=False, description=_("ja, wirklich löschen"), indent=False)
         self.remove_button = button(self.guard, "Datenstand löschen", "trash", self.delete)
         box = make(w.HBox, [self.remove, self.remove_sure, self.remove_button])
-        box.layout.display = "" if self.service.may_edit else "none"
+        shown(box, self.service.may_edit)
         return box
 
     def delete(self) -> None:
@@ -175,6 +195,7 @@ class OffersNeedsPage:
                 choice.options = options
                 choice.value = self.service.kept(kind) or NEWEST
             self.remove.options = [(f"{d.kind_label}: {d.title}", d.id) for d in self.service.loads()]
+            self.goal.refresh()
             found = self.service.analysis(self.filters())
             if found is not None:
                 years: list[tuple[str, Any]] = [(str(y), y) for y in reversed(found.years)]
@@ -213,6 +234,9 @@ class OffersNeedsPage:
             self.explain.value = f"<div class='qm-muted'>{esc(empty)}</div>"
             self.fit.value = self.heat.value = self.trend.value = ""
             return
+        top = found.districts[0] if found.districts else None
+        supply = "@plaetze" if found.filters.measure == "places" else "@teilnehmende"
+        self.goal.prefer(supply, top.district if top is not None and top.gap > 0 else "", found.filters.group)
         self.explain.value = explain_html(found)
         self.fit.value = fit_table_html(found)
         self.heat.value = heat_html(found.by_kind)

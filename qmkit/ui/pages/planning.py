@@ -50,6 +50,7 @@ from qmkit.ui.widgets.common import (
     guard,
     make,
     page_box,
+    shown,
     user_field,
 )
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
@@ -113,8 +114,7 @@ class PlanningPage:
         self._measure_widgets()
         self.strategic = StrategicCard(self.goal_data, self.guard, self.feedback, self.user, lambda: None)
         self.strategic.changed = lambda: self.refresh_goals(keep_message=True)
-        shown = evaluation.catalog.offers_needs or bool(self.goal_data.strategic_goals())
-        self.strategic.widget.layout.display = "" if shown else "none"
+        shown(self.strategic.widget, evaluation.catalog.offers_needs or bool(self.goal_data.strategic_goals()))
         self.widget = self._layout()
         self.refresh_gaps()
         self.refresh_goals()
@@ -352,7 +352,7 @@ class PlanningPage:
             self.person_filter.options = person_options
             self.person_filter.value = keep
         area_of = {r.id: a.id for a in self.evaluation.catalog.areas for r in a.all_requirements()}
-        shown = [
+        visible = [
             m
             for m in measures
             if (
@@ -363,7 +363,7 @@ class PlanningPage:
             and (self.status_filter.value == ALL or str(m.status) == self.status_filter.value)
         ]
         self.plan.value = plan_table_html(
-            shown, len(measures), sum(m.is_overdue(self.today) for m in measures), self.today
+            visible, len(measures), sum(m.is_overdue(self.today) for m in measures), self.today
         )
         self.signoff_state.value = self._signoff_html()
         options = [(f"{day_text(m.due, '–')} · {m.title}", m.id) for m in measures]

@@ -32,7 +32,18 @@ from qmkit.ui.pages.goal_data_view import movement_html, reading_text
 from qmkit.ui.pages.review_management import ManagementCard
 from qmkit.ui.routes import PageRequest
 from qmkit.ui.widgets.chart import comparison_chart_html
-from qmkit.ui.widgets.common import Feedback, button, card, cycle_header, esc, guard, make, page_box, user_field
+from qmkit.ui.widgets.common import (
+    Feedback,
+    button,
+    card,
+    cycle_header,
+    esc,
+    guard,
+    make,
+    page_box,
+    shown,
+    user_field,
+)
 from qmkit.ui.widgets.fields import FieldSpec, widget_for
 from qmkit.ui.widgets.record_editor import Chooser, FormField, RecordEditor
 
@@ -89,8 +100,7 @@ class ReviewPage:
         self.measure_table = make(w.HTML)
         self.measure_info = make(w.HTML)
         self.take_button = button(self.guard, "Istwert aus den Daten übernehmen", "download", self.take_actual)
-        self.take_button.layout.display = "none"
-        self.take_button.layout.width = "auto"
+        shown(self.take_button, False)
         self.measure_chooser = Chooser(self.guard, lambda mid: self.show_review(mid), _("Maßnahme"))
         self.review_editor = RecordEditor(
             REVIEW_FORM,
@@ -184,7 +194,7 @@ class ReviewPage:
         else:
             self.reading = None
         has_value = self.reading is not None and self.reading.current is not None
-        self.take_button.layout.display = "" if has_value else "none"
+        shown(self.take_button, has_value)
         self.measure_info.value = f'<div class="qm-muted">{" · ".join(esc(p) for p in parts)}</div>'
 
     def take_actual(self) -> None:

@@ -71,6 +71,16 @@ def make(
     return named(widget, name) if name else widget
 
 
+def shown(widget: W, visible: bool) -> W:
+    """Show or hide ``widget`` by the class ``qm-hidden`` (page.css) – never through its Layout, which
+    :func:`make` shares with every widget of the same settings (hiding one would hide them all)."""
+    if visible:
+        widget.remove_class("qm-hidden")
+    else:
+        widget.add_class("qm-hidden")
+    return widget
+
+
 def named(widget: W, name: str) -> W:
     """Give a field without a visible description its accessible name: the description (ipywidgets links it to
     the field with <label for>) hidden from sight by the class ``qm-named`` (page.css), read by screen readers.
