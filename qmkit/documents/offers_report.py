@@ -32,10 +32,11 @@ from qmkit.documents.word import (
     today_text,
 )
 from qmkit.domain.offers_analysis import HIGH, LOW, Analysis, AnalysisReport, figure, filters_text
+from qmkit.excel.offers_analysis import LEVEL_FILLS as EXCEL_FILLS
 from qmkit.i18n import N_, _
 
-# the fills of the workbook's Passung (qmkit.excel.offers_analysis.LEVEL_FILLS), a stronger tone for the bars
-LEVEL_FILLS = {"kritisch": "F8D7DA", "pruefen": "FFF3CD", "passt": "D4EDDA", "ueber": "D6E9F8", "leer": "EEEEEE"}
+# the fills of the workbook's Passung (and grey for no population); a stronger tone of each for the bars
+LEVEL_FILLS = {level: str(fill.fgColor.rgb)[-6:] for level, fill in EXCEL_FILLS.items()} | {"leer": "EEEEEE"}
 LEVEL_BARS = {"kritisch": "C0392B", "pruefen": "D4A017", "passt": "3C8D5A", "ueber": "3F7FBF", "leer": "BBBBBB"}
 LEVEL_LABELS = {
     "kritisch": N_("vorrangig nachsteuern"),
