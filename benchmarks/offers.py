@@ -1,7 +1,7 @@
 """Offers against needs (``python benchmarks/bench.py --offers-only``): 50 districts × 10 years × 20 indicators
 (with the population) and 2,000 offers as German CSV, read and checked ("load"), then the supply per 1,000
 ("analysis"); then both stored in a SQLite store through the service, the analysis from the stored rows, the page
-built and the workbook written; five runs each."""
+built, the workbook and the Word report written; five runs each."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def offers_benchmarks(work: Path) -> dict[str, Any]:
 
 
 def _stored(work: Path, needs: list[list[str]], offers: list[list[str]]) -> dict[str, Any]:
-    """Store both tables, analyse the stored rows, build the page, write the workbook (five runs each)."""
+    """Store both tables, analyse the stored rows, build the page, write the workbook and the Word report (five runs
+    each)."""
+    from qmkit.documents.offers_report import offers_report_document
     from qmkit.excel.offers_analysis import analysis_workbook
     from qmkit.services.cycles import CycleService
     from qmkit.services.offers_data import OffersNeeds
@@ -73,7 +75,7 @@ def _stored(work: Path, needs: list[list[str]], offers: list[list[str]]) -> dict
     cycles = CycleService(store)
     cycle = cycles.create_cycle(cycles.create_institution("Benchmark-Kommune").id, "Z", discover().get("dkbm"))
     service = OffersNeeds.open(store, cycle.id, discover())
-    times: dict[str, list[float]] = {"stored": [], "stored_analysis": [], "page": [], "excel": []}
+    times: dict[str, list[float]] = {"stored": [], "stored_analysis": [], "page": [], "excel": [], "word": []}
     for _ in range(5):
         start = time.perf_counter()
         service.load("needs", needs, "bedarfe.csv")
@@ -88,6 +90,9 @@ def _stored(work: Path, needs: list[list[str]], offers: list[list[str]]) -> dict
         start = time.perf_counter()
         analysis_workbook(service.report()).save(io.BytesIO())
         times["excel"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        offers_report_document(service.report()).save(io.BytesIO())
+        times["word"].append(time.perf_counter() - start)
     store.close()
     return {f"offers_{k}_s": v for k, v in times.items()}
 
@@ -114,12 +119,13 @@ def offers_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
 
 def _stored_rows(results: dict[str, Any]) -> list[tuple[str, str, str]]:
     if "offers_stored_s" not in results:
-        return [("Offers against needs stored, page and Excel", "not measured", "–")]
+        return [("Offers against needs stored, page, Excel and Word", "not measured", "–")]
     rows = [
         ("offers_stored_s", "both tables checked and stored (SQLite, one transaction each)", "≤ 2 s"),
         ("offers_stored_analysis_s", "analysis from the stored rows (read, ranked, trend, heat table)", "≤ 1 s"),
         ("offers_page_s", "Angebote-und-Bedarfe page built with the analysis (50 districts)", "≤ 1 s"),
         ("offers_excel_s", "analysis workbook with charts written", "≤ 2 s"),
+        ("offers_word_s", "analysis Word report written (50 districts ranked, bars, heat table, 10 years)", "≤ 2 s"),
     ]
     return [
         (

@@ -1,6 +1,6 @@
 """End to end in Chromium: a QMB of a municipality loads the monitoring data and the offers register through the
 Angebote-und-Bedarfe page, sees the districts ranked with the gap, the lines over the years and downloads the
-analysis as Excel."""
+analysis as Excel and as a Word report."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import os
 from pathlib import Path
 
+from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from qmkit.config import BUILTIN_STANDARDS
@@ -64,6 +65,12 @@ def test_both_tables_through_the_page_the_gap_and_the_workbook(server, browser, 
     link.wait_for(timeout=60_000)
     workbook = load_workbook(io.BytesIO(base64.b64decode((link.get_attribute("href") or "").split(",", 1)[1])))
     assert workbook["Passung"]["B2"].value == "Sozialraum 8"
+    page.get_by_role("button", name="Analyse als Word").click()
+    word = page.locator("#qm-download-analysis-word")
+    word.wait_for(timeout=60_000)
+    assert (word.get_attribute("download") or "").endswith(".docx") and link.is_visible()  # both links stay
+    report = read_docx(io.BytesIO(base64.b64decode((word.get_attribute("href") or "").split(",", 1)[1])))
+    assert next(t for t in report.tables if t.rows[0].cells[0].text == "Rang").rows[1].cells[1].text == "Sozialraum 8"
 
     # a goal straight from the figure with the largest gap: the baseline comes from the data
     goal_card = page.locator(".qm-card", has=page.locator("h2", has_text="Ziel aus den Daten anlegen"))

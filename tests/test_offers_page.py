@@ -1,12 +1,13 @@
 """The Angebote-und-Bedarfe page driven like a QMB: a table with other headings uploaded, its columns matched, the
 refusal read and nothing stored, the mapping remembered for the next file, the analysis filtered, an older data
-version chosen for the cycle, the workbook downloaded; linked from the start page only for DKBM."""
+version chosen for the cycle, the workbook and the Word report downloaded; linked from the start page only for DKBM."""
 
 from __future__ import annotations
 
 import html
 import re
 
+from docx import Document as read_docx
 from openpyxl import load_workbook
 
 from qmkit.services.cycles import CycleService
@@ -95,6 +96,14 @@ def test_a_qmb_loads_both_tables_through_the_page_and_reads_the_analysis(store, 
     assert "qm-download-analysis" in page.link.value
     files = list((tmp_path / "exports").glob("Angebote_Bedarfe_*.xlsx"))
     assert len(files) == 1 and "Passung" in load_workbook(files[0]).sheetnames
+    # the Word report beside it, for the same selection
+    page.word()
+    assert "qm-download-analysis-word" in page.word_link.value and "qm-download-analysis" in page.link.value
+    files = list((tmp_path / "exports").glob("Angebote_Bedarfe_*.docx"))
+    title = {r.cells[0].text: r.cells[1].text for r in read_docx(str(files[0])).tables[0].rows}
+    assert len(files) == 1 and "Zielgruppe: 6–10" in title["Auswahl"] and "Kurs" in title["Auswahl"]
+    page.group.value = ""
+    assert page.word_link.value == ""  # a changed selection takes the old report away
 
 
 def test_reader_sees_the_analysis_without_the_upload_and_the_start_page_links_it_for_dkbm(store):

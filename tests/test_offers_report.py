@@ -1,18 +1,23 @@
-"""Offers against needs from the command line, in the workbook and in the demo municipality (issue 17): a table
-imported with a column mapping, the analysis exported as .xlsx (native charts, names as text, through LibreOffice)
-and as .csv, and `qmkit demo --catalog dkbm` giving a newcomer ten districts, six years, a dozen indicators and 300
-offers whose analysis tells a story.
+"""Offers against needs from the command line, in the workbook, in the Word report and in the demo municipality
+(issue 17): a table imported with a column mapping, the analysis exported as .xlsx (native charts, names as text,
+through LibreOffice), as .docx (read back: the districts ranked with the analysis' figures, names as text, printed by
+LibreOffice) and as .csv, the Selbstreport's chapter for DKBM, and `qmkit demo --catalog dkbm` giving a newcomer ten
+districts, six years, a dozen indicators and 300 offers whose analysis tells a story.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
+from docx import Document as read_docx
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from qmkit.documents.offers_report import offers_report_document
+from qmkit.documents.word import save_document
 from qmkit.domain.offers import needs_frame, offers_frame
-from qmkit.domain.offers_analysis import AnalysisReport, analyse
-from qmkit.excel.offers_analysis import analysis_filename, analysis_workbook
+from qmkit.domain.offers_analysis import AnalysisReport, Filters, analyse
+from qmkit.excel.offers_analysis import LEVEL_FILLS, analysis_filename, analysis_workbook
 from qmkit.services.demo_offers import demo_needs, demo_offers
 from tests.conftest import libreoffice_pdf_text
 from tests.test_offers import generated
@@ -65,7 +70,7 @@ def test_cli_imports_with_a_mapping_and_exports_the_analysis(capsys, cli_env):
     assert main(["export", "analysis", "--out", str(csv_out)]) == 0
     assert len(csv_out.read_text(encoding="utf-8").splitlines()) == len(expected) + 1
     assert main(["export", "analysis", "--out", str(tmp_path / "analyse.pdf")]) == 1
-    assert "mit .xlsx oder .csv" in capsys.readouterr().err
+    assert "mit .xlsx, .docx oder .csv" in capsys.readouterr().err
     bad = tmp_path / "kaputt.yaml"
     bad.write_text("- nur\n- eine Liste\n", encoding="utf-8")
     assert main(["data", "import", "--kind", "needs", str(needs), "--mapping", str(bad)]) == 1
@@ -128,3 +133,127 @@ def test_the_demo_municipality_tells_its_story(capsys, cli_env):
     assert main(["demo", "--catalog", "dkbm"]) == 0  # a second run loads nothing twice
     assert len(data.loads()) == 2
     store.close()
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def hostile_tables():
+    """The generated tables with two districts named like a formula and like markup."""
+    needs_rows, offers_rows = generated()
+    names = {"Sozialraum 1": "=1+1", "Sozialraum 2": SCRIPT}
+    for rows, col in ((needs_rows, 0), (offers_rows, 3)):
+        for row in rows[1:]:
+            row[col] = names.get(row[col], row[col])
+    return needs_rows, offers_rows
+
+
+def german(text: str) -> float:
+    """A number as the report prints it (1.234,5) read back."""
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def tables_headed(doc, first: str) -> list:
+    return [t for t in doc.tables if t.rows and t.rows[0].cells[0].text == first]
+
+
+def fill(cell) -> str:
+    shading = cell._tc.tcPr.find(qn("w:shd"))
+    return "" if shading is None else shading.get(qn("w:fill"))
+
+
+def test_the_word_report_ranks_the_districts_with_the_analysis_figures_and_prints(tmp_path):
+    needs_rows, offers_rows = hostile_tables()
+    found = analyse(needs_frame(needs_rows), offers_frame(offers_rows), Filters(group="6–10"))
+    sources = ("„bedarfe.csv“ vom 01.12.2026", "„angebote.csv“ vom 01.12.2026")
+    report = AnalysisReport("Stadt <b>Muster</b>", "Zyklus 2026", "DKBM", *sources, found)
+    path = save_document(offers_report_document(report), tmp_path / analysis_filename(report, ".docx"))
+    assert path.name.startswith("Angebote_Bedarfe_Stadt_b_Muster_b_") and path.suffix == ".docx"
+    doc = read_docx(str(path))
+    assert doc.sections[0].page_width > doc.sections[0].page_height  # landscape
+    title = {r.cells[0].text: r.cells[1].text for r in doc.tables[0].rows}
+    assert title["Bedarfsdaten"] == sources[0] and title["Angebotsverzeichnis"] == sources[1]
+    assert title["Auswahl"] == "Jahr 2025; Zielgruppe: 6–10; Angebotsarten: alle; gezählt: Plätze"
+    # the Passung: ranked as the analysis, its figures, shaded like the workbook
+    (fit,) = tables_headed(doc, "Rang")
+    rows = [[c.text for c in r.cells] for r in fit.rows[1:]]
+    assert [r[1] for r in rows] == [f.district for f in found.districts]
+    assert {"=1+1", SCRIPT} <= {r[1] for r in rows}
+    for row, f, cells in zip(rows, found.districts, fit.rows[1:], strict=True):
+        assert int(row[0]) == f.rank and german(row[2]) == f.population and german(row[3]) == f.supply
+        if f.per_1000 is None:
+            assert row[4] == "keine Bevölkerung" and row[7] == "keine Bevölkerung – keine Quote"
+        else:
+            assert german(row[4]) == pytest.approx(f.per_1000, abs=0.05) and row[7] == f.text
+        assert german(row[5]) == pytest.approx(f.need, abs=0.05)
+        assert (row[6] == "–") if not f.gap else german(row[6]) == pytest.approx(f.gap, abs=0.5)
+        if f.level in LEVEL_FILLS:
+            assert fill(cells.cells[7]) == LEVEL_FILLS[f.level].fgColor.rgb[-6:]
+    zero = next(r for r in rows if r[1] == "Sozialraum 3")  # no children of 6–10 there in 2025
+    assert zero[2] == "0" and zero[4] == "keine Bevölkerung"
+    # the bars: one per district in the same order, as long as its supply per 1,000
+    chart = next(t for t in doc.tables if len(t.columns) > 40)
+    top = max(f.per_1000 or 0 for f in found.districts)
+    for row, f in zip(chart.rows, found.districts, strict=True):
+        assert row.cells[0].text == f.district
+        assert sum(1 for c in row.cells[1:-1] if fill(c)) == round(50 * (f.per_1000 or 0) / top)
+    # the years with their total, the offer kinds, the offers not counted
+    trend = tables_headed(doc, "Sozialraum")[-1]
+    assert [c.text for c in trend.rows[0].cells] == ["Sozialraum", "2024", "2025", "± seit 2024"]
+    total = [c.text for c in trend.rows[-1].cells]
+    assert total[0] == "Gesamt" and german(total[1]) == pytest.approx(found.trend.loc["Gesamt", 2024], abs=0.05)
+    change = found.trend.loc["Gesamt", 2025] - found.trend.loc["Gesamt", 2024]
+    assert german(total[3]) == pytest.approx(change, abs=0.05) and total[3][0] == ("+" if change > 0 else "-")
+    kinds = tables_headed(doc, "Sozialraum")[0]
+    assert [c.text for c in kinds.rows[0].cells] == ["Sozialraum", "Beratung", "Kurs", "Treff"]
+    script_row = next(r for r in kinds.rows if r.cells[0].text == SCRIPT)
+    assert german(script_row.cells[2].text) == pytest.approx(found.by_kind.loc[SCRIPT, "Kurs"], abs=0.05)
+    (unknown,) = tables_headed(doc, "Angebot")
+    assert {r.cells[3].text for r in unknown.rows[1:]} == {"Neustadt-Nord"}
+    assert len(unknown.rows) - 1 == len(found.unknown)
+    # printed
+    text, pages = libreoffice_pdf_text(path, tmp_path)
+    assert 5 <= pages <= 8 and "Seite 1 von" in text and "Stadt <b>Muster</b>" in text
+    assert "=1+1" in text and SCRIPT in text and "keine Bevölkerung" in text
+    passung = text[text.index("Passung je Sozialraum (2025)") : text.index("im Vergleich")]
+    at = [passung.index(f.district) for f in found.districts]
+    assert at == sorted(at)  # the ranked order on paper
+
+
+def test_the_demo_report_and_the_selfreport_chapter_from_the_command_line(capsys, cli_env):
+    from qmkit.cli import main
+
+    assert main(["demo", "--catalog", "dkbm"]) == 0
+    out = cli_env / "bericht.docx"
+    assert main(["export", "analysis", "--out", str(out)]) == 0
+    assert "10 Sozialräume, Jahr 2025" in capsys.readouterr().out
+    doc = read_docx(str(out))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:3] == ["Auf einen Blick", "So sind die Zahlen berechnet", "Passung je Sozialraum (2025)"]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Vorrangig nachsteuern: Nordstadt, Bahnhofsviertel." in text
+    assert "Jedes Angebot liegt in einem Sozialraum der Bedarfsdaten" in text
+    assert "Nicht gezählte Angebote" not in headings  # none in the demo
+    (fit,) = tables_headed(doc, "Rang")
+    assert [r.cells[1].text for r in fit.rows[1:3]] == ["Nordstadt", "Bahnhofsviertel"]
+    selfreport = cli_env / "selbstreport.docx"
+    assert main(["export", "selfreport", "--out", str(selfreport)]) == 0
+    doc = read_docx(str(selfreport))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    contents = [p.text for p in doc.paragraphs if p.style.name == "List Number"]
+    assert "Angebote und Bedarfe" in headings and "Angebote und Bedarfe" in contents
+    (chapter,) = tables_headed(doc, "Rang")
+    assert [c.text for c in chapter.rows[0].cells][2:4] == ["Plätze je 1.000", "SGB-II-Quote (%)"]
+    assert [r.cells[1].text for r in chapter.rows[1:3]] == ["Nordstadt", "Bahnhofsviertel"]
+    assert len(chapter.rows) == 11  # the heading and the ten districts
+
+
+def test_the_selfreport_has_no_offers_chapter_without_needs_data(store):
+    from qmkit.services.cycles import CycleService
+    from qmkit.services.written import WrittenWork
+    from tests.conftest import shipped_catalogs
+
+    cycles = CycleService(store)
+    inst = cycles.create_institution("Stadt Ohne Daten")
+    cycle = cycles.create_cycle(inst.id, "Zyklus 2026", shipped_catalogs().get("dkbm"))
+    assert WrittenWork(store, shipped_catalogs()).self_report(cycle.id).offers is None

@@ -1,6 +1,6 @@
 """``qmkit data check|analyse|import`` and ``qmkit export analysis``: the education office's tables (needs and
 offers, CSV or .xlsx in the documented layout or with a column mapping) checked, stored for an institution, and the
-supply per 1,000 of the target population as CSV or as a workbook with charts."""
+supply per 1,000 of the target population as CSV, as a workbook with charts or as a Word report."""
 
 from __future__ import annotations
 
@@ -36,9 +36,11 @@ def add_parsers(sub: Any, exports: Any) -> None:
         "--mapping", type=Path, help=_("Zuordnung als YAML: Feld: Überschrift in der Datei (z. B. Sozialraum: Bezirk)")
     )
     _where(load)
-    found = exports.add_parser("analysis", help=_("Angebote und Bedarfe eines Zyklus als Excel (.xlsx) oder CSV"))
+    found = exports.add_parser(
+        "analysis", help=_("Angebote und Bedarfe eines Zyklus als Excel (.xlsx), Word-Bericht (.docx) oder CSV")
+    )
     _where(found)
-    found.add_argument("--out", type=Path, required=True, help=_("Zieldatei .xlsx oder .csv"))
+    found.add_argument("--out", type=Path, required=True, help=_("Zieldatei .xlsx, .docx oder .csv"))
     found.add_argument("--group", default="", help=_("nur diese Zielgruppe (Standard: alle)"))
     found.add_argument("--offer-kind", action="append", default=[], help=_("nur diese Angebotsart (mehrfach möglich)"))
     found.add_argument("--year", type=int, help=_("Jahr (Standard: das neueste)"))
@@ -155,18 +157,22 @@ def data_import(args: argparse.Namespace) -> int:
 
 def export_analysis(args: argparse.Namespace) -> int:
     from qmkit.documents.analysis_csv import analysis_csv
+    from qmkit.documents.offers_report import offers_report_document
+    from qmkit.documents.word import save_document
     from qmkit.domain.offers_analysis import Filters
     from qmkit.excel.offers_analysis import analysis_workbook
     from qmkit.excel.style import save_atomic, save_workbook
 
     out: Path = args.out
-    if out.suffix.lower() not in (".xlsx", ".csv"):
-        raise InputError(_("Bitte eine Zieldatei mit .xlsx oder .csv angeben."), "out")
+    if out.suffix.lower() not in (".xlsx", ".docx", ".csv"):
+        raise InputError(_("Bitte eine Zieldatei mit .xlsx, .docx oder .csv angeben."), "out")
     filters = Filters(kinds=tuple(args.offer_kind), group=args.group, year=args.year)
     report = _service(args).report(filters)
     if out.suffix.lower() == ".csv":
         text = analysis_csv(report.analysis.found)
         save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    elif out.suffix.lower() == ".docx":
+        save_document(offers_report_document(report), out)
     else:
         save_workbook(analysis_workbook(report), out)
     worst = [f.district for f in report.analysis.districts if f.level == "kritisch"]

@@ -1,6 +1,7 @@
 """The Selbstreport as a Word document: title page, contents, the organisation's reference text (LQW: its
 definition of successful learning), per area and requirement the narrative in five focal points (or the
-"Umsetzung" of other catalogs) with references into the evidence index, the index, the strategic development goals.
+"Umsetzung" of other catalogs) with references into the evidence index, for a catalog with offers against needs
+(DKBM) whose data is loaded the Passung of the districts ranked, the index, the strategic development goals.
 
 From qmkit's own layout, or from the organisation's template (a .docx): its styles, header and footer are used,
 the placeholders ``{{einrichtung}}``, ``{{zyklus}}``, ``{{katalog}}`` and ``{{datum}}`` are filled wherever they
@@ -17,6 +18,7 @@ from typing import Any
 from docx import Document as open_docx
 from docx.document import Document
 
+from qmkit.documents.offers_report import offers_chapter
 from qmkit.documents.word import heading, new_document, para, safe, table, title_page, today_text
 from qmkit.domain.written import FOCAL_POINTS, SelfReport
 from qmkit.errors import InputError
@@ -99,6 +101,7 @@ def _contents(doc: Document, report: SelfReport) -> None:
     heading(doc, _("Inhalt"), 1)
     entries = [report.definition_title] if report.definition_title else []
     entries += [f"{a.id} {a.title}" for a in report.areas]
+    entries += [_("Angebote und Bedarfe")] if report.offers else []
     entries += [_("Nachweisverzeichnis"), _("Strategische Entwicklungsziele")]
     for entry in entries:
         doc.add_paragraph(style="List Number").add_run(safe(entry))
@@ -109,6 +112,8 @@ def _body(doc: Document, report: SelfReport) -> None:
     if report.definition_title:
         _definition(doc, report)
     _requirements(doc, report)
+    if report.offers:
+        offers_chapter(doc, report.offers)
     _index(doc, report)
     _goals(doc, report)
 

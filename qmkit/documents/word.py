@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Sequence
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 
 from qmkit.i18n import _, language
 
@@ -241,6 +242,95 @@ def bar(doc: Document, parts: Sequence[tuple[float, str, str]], width_cm: float 
             run = cell.paragraphs[0].add_run(f"{share:.0%}")
             run.font.size, run.bold = Pt(8), True
     _row_flag(grid.rows[0], "w:cantSplit")
+
+
+def bar_chart(
+    doc: Document,
+    rows: Sequence[tuple[Any, float | None, str, Any]],
+    *,
+    marker: float | None = None,
+    widths_cm: tuple[float, float, float] = (5.0, 16.0, 3.0),
+    steps: int = 50,
+) -> Table:
+    """Horizontal bars drawn as shaded table cells: per row ``(label, value, colour, text after the bar)``, each bar
+    as long as its value against the largest; ``marker`` draws a dark line at that value (e.g. the median). The bar
+    area is a grid of ``steps`` columns (a bar is exact to 1/``steps`` of the largest value); each bar is one cell
+    spanning its columns, split only where the marker crosses it, so no seam shows in print."""
+    top = max([v for _l, v, _c, _t in rows if v], default=0.0)
+    top = max(top, marker or 0.0) or 1.0
+    grid = doc.add_table(rows=len(rows), cols=steps + 2)  # at once: far faster than row by row
+    grid.autofit = False
+    grid.alignment = WD_TABLE_ALIGNMENT.LEFT
+    _table_borders(grid, inside_h="FFFFFF")
+    _widths(grid, [widths_cm[0], *[widths_cm[1] / steps] * steps, widths_cm[2]])
+    for row, (label, _value, _color, text) in zip(grid.rows, rows, strict=True):
+        row.cells[0].paragraphs[0].add_run(safe(label)).font.size = Pt(9)
+        _small(row.cells[-1].paragraphs[0].add_run(" " + safe(text))).font.color.rgb = RGBColor(0, 0, 0)
+    at = None if marker is None else min(steps - 1, round(steps * marker / top))
+    for row, (_label, value, color, _text) in zip(grid.rows, rows, strict=True):
+        filled = round(steps * (value or 0.0) / top)
+        cuts = sorted({0, filled, steps} | ({at} if at is not None else set()))
+        bars = row._tr.tc_lst[1:-1]
+        for start, end in pairwise(cuts):
+            cell = _Cell(_span(bars[start:end]), grid)
+            if start < filled:
+                shade(cell, color)
+            if start == at:
+                _left_line(cell)
+        _row_flag(row, "w:cantSplit")
+    keep_together(grid)
+    doc.add_paragraph()
+    return grid
+
+
+def _span(tcs: Sequence[Any]) -> Any:
+    """The first of neighbouring cells spanning them all (width summed); the others leave the row."""
+    first = tcs[0]
+    if len(tcs) > 1:
+        first.width = sum(tc.width for tc in tcs)
+        first.grid_span = len(tcs)
+        for tc in tcs[1:]:
+            tc.getparent().remove(tc)
+    return first
+
+
+def keep_together(grid: Table) -> None:
+    """The table on one page where it fits (each row kept with the next; a longer table breaks as usual)."""
+    for row in grid.rows[:-1]:
+        for cell in row.cells[:1]:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+def _table_borders(grid: Table, inside_h: str) -> None:
+    """No borders but white lines between the rows (a gap between the bars); no cell padding left and right."""
+    tblpr = grid._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single" if edge == "insideH" else "nil")
+        if edge == "insideH":
+            line.set(qn("w:sz"), "24")
+            line.set(qn("w:color"), inside_h)
+        borders.append(line)
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption")
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        pad = OxmlElement(f"w:{edge}")
+        pad.set(qn("w:w"), "0")
+        pad.set(qn("w:type"), "dxa")
+        margins.append(pad)
+    tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+def _left_line(cell: Any) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    line = OxmlElement("w:left")
+    for attr, value in (("w:val", "single"), ("w:sz", "18"), ("w:color", "1F1F1F")):
+        line.set(qn(attr), value)
+    borders.append(line)
+    tcpr.insert_element_before(borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:vAlign", "w:hideMark")
 
 
 def legend(doc: Document, items: Sequence[tuple[str, str]]) -> None:

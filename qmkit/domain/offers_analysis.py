@@ -99,6 +99,22 @@ class Analysis:
         return _(MEASURES[self.filters.measure])
 
 
+def figure(value: float | None, digits: int = 1) -> str:
+    """A number as a German reader writes it (1.234,5); "–" for none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+
+
+def filters_text(found: Analysis) -> str:
+    """The selection in words: year, target group, offer kinds and what is counted."""
+    kinds = ", ".join(found.filters.kinds) if found.filters.kinds else _("alle")
+    return _("Jahr {year}; Zielgruppe: {group}; Angebotsarten: {kinds}; gezählt: {measure}").format(
+        year=found.year or "–", group=found.filters.group or _("alle"), kinds=kinds, measure=found.measure_label
+    )
+
+
 def _level(value: float, middle: float | None) -> str:
     if middle is None or middle <= 0:
         return "mittel" if value > 0 else "none"

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qmkit.domain.text import clean_name, clean_text, parse_day
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
+
+if TYPE_CHECKING:
+    from qmkit.domain.offers_analysis import AnalysisReport
 
 FOCAL_POINTS: tuple[tuple[str, str], ...] = (
     ("begruendung", N_("Begründung im Interesse der Lernenden/Kunden")),
@@ -122,6 +125,7 @@ class SelfReport:
     areas: tuple[ReportArea, ...]
     index: tuple[IndexEntry, ...]
     goals: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)  # title, why, indicator/target
+    offers: AnalysisReport | None = None  # offers against needs, for a catalog with offers_needs and data loaded
 
 
 def evidence_index(links: dict[str, list[Any]]) -> tuple[dict[str, list[str]], tuple[IndexEntry, ...]]:

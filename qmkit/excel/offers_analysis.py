@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qmkit.domain.offers_analysis import AnalysisReport
+from qmkit.domain.offers_analysis import AnalysisReport, filters_text
 from qmkit.excel.style import Column, cover, print_setup, table
 from qmkit.i18n import _
 
@@ -71,14 +71,6 @@ def analysis_workbook(report: AnalysisReport) -> Workbook:
     return wb
 
 
-def _filters_text(report: AnalysisReport) -> str:
-    f, a = report.analysis.filters, report.analysis
-    kinds = ", ".join(f.kinds) if f.kinds else _("alle")
-    return _("Jahr {year}; Zielgruppe: {group}; Angebotsarten: {kinds}; gezählt: {measure}").format(
-        year=a.year or "–", group=f.group or _("alle"), kinds=kinds, measure=a.measure_label
-    )
-
-
 def _cover(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
     ws.title = _("Deckblatt")
     a = report.analysis
@@ -89,7 +81,7 @@ def _cover(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None
         (_("Stand"), date.today().strftime("%d.%m.%Y")),
         (_("Bedarfsdaten"), report.needs_source),
         (_("Angebotsverzeichnis"), report.offers_source),
-        (_("Auswahl"), _filters_text(report)),
+        (_("Auswahl"), filters_text(report.analysis)),
         (_("Bedarfsindikator"), a.indicator or _("keiner geladen")),
         (_("Mittel der Sozialräume"), _("{v} je 1.000").format(v=_num(a.median)) if a.median is not None else "–"),
     ]
@@ -134,7 +126,7 @@ def _fit(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
         chart.legend = None
         chart.height, chart.width = min(CHART_MAX_CM, max(7.5, 0.6 * len(rows) + 3)), 22
         _chart_below(ws, chart, last, len(rows) > ROWS_WITH_CHART, "B")
-    print_setup(ws, report.institution, _("Passung – {filters}").format(filters=_filters_text(report))[:120])
+    print_setup(ws, report.institution, _("Passung – {filters}").format(filters=filters_text(report.analysis))[:120])
 
 
 def _frame_rows(frame: pd.DataFrame) -> list[list[Any]]:

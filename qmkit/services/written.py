@@ -12,6 +12,7 @@ from typing import Any
 from qmkit.domain.access import Right
 from qmkit.domain.catalog import CatalogSet
 from qmkit.domain.evidence import KIND_LABELS, DocumentKind
+from qmkit.domain.offers_analysis import AnalysisReport
 from qmkit.domain.planning import GoalKind
 from qmkit.domain.written import (
     Definition,
@@ -24,9 +25,10 @@ from qmkit.domain.written import (
     evidence_index,
     narrative_state,
 )
-from qmkit.errors import InputError
+from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import Access
+from qmkit.services.offers_data import OffersNeeds
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store import Store
 
@@ -121,7 +123,16 @@ class WrittenWork:
             tuple(areas),
             index,
             goals,
+            _offers(evaluation) if catalog.offers_needs else None,
         )
+
+
+def _offers(evaluation: SelfEvaluation) -> AnalysisReport | None:
+    """The analysis of offers against needs for the report's chapter; None while no needs data is loaded."""
+    try:
+        return OffersNeeds(evaluation).report()
+    except NotFoundError:
+        return None
 
 
 def _with_kind_label(entry: Any) -> Any:

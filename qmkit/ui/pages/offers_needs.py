@@ -1,7 +1,7 @@
 """The Angebote-und-Bedarfe page (DKBM): load the education office's tables, see which data version the cycle
 uses, and the analysis – per district the supply per 1,000 of the target population, a need indicator beside it,
 the gap ranked, the Passung in words, the supply per offer kind and the change over the years; filters by offer
-kind and target group; the analysis as Excel.
+kind and target group; the analysis as Excel or as a Word report.
 
 Catalogs switch the page on with ``offers_needs: true`` (DKBM); opened by its address for another catalog it says
 so and works all the same. Every change goes through :class:`~qmkit.services.offers_data.OffersNeeds`.
@@ -14,6 +14,8 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.config import exports_dir
+from qmkit.documents.offers_report import offers_report_document
+from qmkit.documents.word import DOCX_MIME, save_document
 from qmkit.domain.offers_analysis import HIGH, LOW, MEASURES, Analysis, Filters
 from qmkit.excel.offers_analysis import analysis_filename, analysis_workbook
 from qmkit.excel.style import save_workbook
@@ -117,7 +119,7 @@ class OffersNeedsPage:
             w.ToggleButtons, options=[(_(v), k) for k, v in MEASURES.items()], value="places", description=_("Zählen")
         )
         self.kinds = make(w.SelectMultiple, options=[], description=_("Angebotsarten"), style=LABEL, rows=4)
-        self.explain, self.fit, self.heat, self.trend, self.link = (make(w.HTML) for _i in range(5))
+        self.explain, self.fit, self.heat, self.trend = (make(w.HTML) for _i in range(4))
         filters = make(
             w.HBox,
             [make(w.VBox, [self.year, self.group, self.indicator]), make(w.VBox, [self.kinds])],
@@ -143,13 +145,22 @@ class OffersNeedsPage:
             ),
             card(make(w.HTML, f"<h2>{esc(_('Angebotsarten je 1.000'))}</h2>"), self.heat),
             card(make(w.HTML, f"<h2>{esc(_('Verlauf über die Jahre'))}</h2>"), self.trend),
-            card(button(self.guard, "Analyse als Excel", "file-excel-o", self.excel), self.link),
+            self._exports_card(),
             self.goal.widget,
         )
         self._filling = False
         self.refresh()
         for widget in (self.year, self.group, self.indicator, self.measure, self.kinds):
             widget.observe(self.guard(lambda _c: self.show()), "value")
+
+    def _exports_card(self) -> w.VBox:
+        """The analysis as a workbook or as a Word report, each with its download link."""
+        self.link, self.word_link = make(w.HTML), make(w.HTML)
+        buttons = [
+            button(self.guard, "Analyse als Excel", "file-excel-o", self.excel),
+            button(self.guard, "Analyse als Word", "file-word-o", self.word),
+        ]
+        return card(make(w.HBox, buttons), make(w.HBox, [self.link, self.word_link]))
 
     def _remove_box(self) -> w.HBox:
         """Delete a load read in by mistake: choose it, tick, click."""
@@ -228,7 +239,7 @@ class OffersNeedsPage:
         if self._filling:
             return
         found = found or self.service.analysis(self.filters())
-        self.link.value = ""
+        self.link.value = self.word_link.value = ""
         if found is None:
             empty = _("Noch keine Bedarfsdaten: Bitte oben eine Tabelle mit der Bevölkerung je Sozialraum einlesen.")
             self.explain.value = f"<div class='qm-muted'>{esc(empty)}</div>"
@@ -246,6 +257,13 @@ class OffersNeedsPage:
         report = self.service.report(self.filters())
         path = save_workbook(analysis_workbook(report), exports_dir() / analysis_filename(report))
         self.link.value = download_html(path, _("Analyse herunterladen (.xlsx)"), "qm-download-analysis")
+
+    def word(self) -> None:
+        report = self.service.report(self.filters())
+        path = save_document(offers_report_document(report), exports_dir() / analysis_filename(report, ".docx"))
+        self.word_link.value = download_html(
+            path, _("Bericht herunterladen (.docx)"), "qm-download-analysis-word", DOCX_MIME
+        )
 
 
 def build(request: PageRequest) -> w.VBox:

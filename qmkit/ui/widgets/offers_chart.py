@@ -9,21 +9,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pandas as pd
 
-from qmkit.domain.offers_analysis import Analysis
+from qmkit.domain.offers_analysis import Analysis, figure
 from qmkit.i18n import _
 from qmkit.ui.widgets.common import esc, scroll_start
 
 LEVEL_COLORS = {"kritisch": "#f8d7da", "pruefen": "#fff3cd", "passt": "#d4edda", "ueber": "#d6e9f8", "leer": "#eeeeee"}
 LINE_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 MAX_LINES = 9
-
-
-def figure(value: float | None, digits: int = 1) -> str:
-    """A number as a German reader writes it (1.234,5); "–" for none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def fit_table_html(found: Analysis) -> str:
