@@ -25,6 +25,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.offers_analysis import AnalysisReport
+from qmkit.domain.offers_members import REPORTED_BY
 from qmkit.excel.style import Column, cover, print_setup, table
 from qmkit.i18n import _
 
@@ -89,6 +90,7 @@ def _cover(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None
         (_("Stand"), date.today().strftime("%d.%m.%Y")),
         (_("Bedarfsdaten"), report.needs_source),
         (_("Angebotsverzeichnis"), report.offers_source),
+        *[(_("Angebote der Mitglieder") if n == 0 else "", m.text) for n, m in enumerate(report.members)],
         (_("Auswahl"), _filters_text(report)),
         (_("Bedarfsindikator"), a.indicator or _("keiner geladen")),
         (_("Mittel der Sozialräume"), _("{v} je 1.000").format(v=_num(a.median)) if a.median is not None else "–"),
@@ -213,6 +215,8 @@ def _figures(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> No
 
 
 def _unknown(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
+    unknown = report.analysis.unknown
+    reported = REPORTED_BY in unknown  # member reports included: who reported each row
     columns: list[Column] = [
         (_("Angebot"), 30, False),
         (_("Träger"), 22, False),
@@ -221,10 +225,12 @@ def _unknown(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> No
         (_("Zielgruppe"), 14, False),
         (_("Jahr"), 7, False),
         (_("Plätze"), 9, False),
+        *([(_("gemeldet von"), 20, False)] if reported else []),
     ]
     rows = [
         [o.name, o.provider, o.kind, o.district, o.group, int(o.year), _num(o.places)]
-        for o in report.analysis.unknown.itertuples(index=False)
+        + ([getattr(o, REPORTED_BY)] if reported else [])
+        for o in unknown.itertuples(index=False)
     ]
     table(ws, columns, rows, _("Keine – jedes Angebot liegt in einem Sozialraum der Bedarfsdaten."))
     print_setup(ws, report.institution, _("Nicht gezählte Angebote (Sozialraum unbekannt)"))
