@@ -230,3 +230,42 @@ def test_on_the_pages_the_coordinator_ticks_the_choice_and_the_member_sees_its_r
     seen = " ".join(_texts(built))
     assert "Ihre Angebote für die Kommune" in seen and f"angebote_{UNNAMED}.csv" in seen
     assert "Angebote_Bedarfe.ipynb?zyklus=" in seen
+
+
+def test_the_demo_municipality_has_members_that_reported_offers(store):
+    from qmkit.services.demo import create_demo
+    from qmkit.services.demo_offers import MEMBERS, member_offers
+
+    cycle, created = create_demo(store, shipped_catalogs().get("dkbm"))
+    assert created and CycleService(store).latest() == cycle  # the newcomer lands on the demo, not a member
+    data = OffersNeeds.open(store, cycle.id, shipped_catalogs())
+    (network,) = data.members.offered()
+    before, after = data.analysis(), data.analysis(members=[network.id])
+    assert before is not None and after is not None and len(MEMBERS) == 4
+    report = data.report(members=[network.id])
+    assert [m.member for m in report.members][-1] == "Mitglied" and all(m.rows == 12 for m in report.members)
+    known = {f.district for f in after.districts}
+    rows = [
+        r
+        for n, (_name, _k, _named, districts, kinds) in enumerate(MEMBERS)
+        for r in member_offers(n, districts, kinds)[1:]
+    ]
+    added = sum(float(r[5]) for r in rows if r[7] == "2025" and r[3] in known)
+    assert sum(f.supply for f in after.districts) - sum(f.supply for f in before.districts) == added
+    assert set(after.unknown["district"]) == {"Hafenkante"} and "Kita Sonnenblume" not in after.offers_rows.to_string()
+
+
+def test_cli_exports_the_analysis_with_the_members_reports(capsys, tmp_path, monkeypatch):
+    from qmkit.cli import main
+
+    monkeypatch.setenv("QMKIT_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("QMKIT_USER", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    assert main(["demo", "--catalog", "dkbm"]) == 0
+    out, plain = tmp_path / "mit.csv", tmp_path / "ohne.csv"
+    assert main(["export", "analysis", "--out", str(plain)]) == 0
+    assert "Einbezogen" not in capsys.readouterr().out
+    assert main(["export", "analysis", "--out", str(out), "--members"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("Einbezogen: ") == 4 and "Einbezogen: Mitglied (Bildungsnetzwerk Musterstadt)" in printed
+    assert "Kita Sonnenblume" not in printed and out.read_text() != plain.read_text()

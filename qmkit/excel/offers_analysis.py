@@ -38,6 +38,7 @@ LEVEL_FILLS = {
 CHART_MAX_CM = 16  # one landscape page
 ROWS_WITH_CHART = 10  # a Passung table longer than this pushes its chart onto the next page
 ROWS_WITH_LINES = 8  # likewise the table over the years (its chart is taller)
+COVER_CHARS = 90  # characters of a cover value per printed line (column B)
 MAX_LINES = 12  # districts drawn as lines over the years besides the total (the table holds all)
 
 
@@ -102,6 +103,9 @@ def _cover(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None
         "stehen im Blatt „Nicht gezählt“."
     )
     cover(ws, _("Angebote und Bedarfe"), lines, note, head)
+    for row, (_label, value) in enumerate(lines, start=3):  # a long line (a member's report) wraps: room for it
+        if isinstance(value, str) and len(value) > COVER_CHARS:
+            ws.row_dimensions[row].height = 14 * math.ceil(len(value) / COVER_CHARS)
 
 
 def _fit(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
