@@ -4,7 +4,9 @@ of a district without own offers rise by the school's reported offer."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 from qmkit.store import Store
 from tests.test_offers_members import NAMED, UNNAMED, city
@@ -32,6 +34,10 @@ def test_ticking_the_members_choice_adds_their_offers_to_the_figures(server, bro
     text = listed.inner_text()
     assert "2 Mitgliedern" in text and NAMED in text and "Mitglied (Bildungsnetzwerk Musterstadt)" in text
     assert UNNAMED not in page.content()
+    shots = os.environ.get("QMKIT_SCREENSHOTS")
+    if shots:
+        listed.scroll_into_view_if_needed()
+        page.screenshot(path=str(Path(shots) / "angebote_mitglieder.png"))
     choice.uncheck()
     page.locator(SUPPLY, has_text=re.compile(r"^\s*0\s*$")).wait_for(timeout=60_000)  # back to the city's own
     store.close()
