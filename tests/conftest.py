@@ -76,6 +76,7 @@ BOTH_ENGINES = {
     "test_users",
     "test_db_admin",
     "test_networks",
+    "test_offers_members",
     "test_network_files",
     "test_surveys",
     "test_network_meetings",

@@ -44,6 +44,11 @@ def add_parsers(sub: Any, exports: Any) -> None:
     found.add_argument("--group", default="", help=_("nur diese Zielgruppe (Standard: alle)"))
     found.add_argument("--offer-kind", action="append", default=[], help=_("nur diese Angebotsart (mehrfach möglich)"))
     found.add_argument("--year", type=int, help=_("Jahr (Standard: das neueste)"))
+    found.add_argument(
+        "--members",
+        action="store_true",
+        help=_("die Angebote einbeziehen, die die Mitglieder der koordinierten Netzwerke (Kommune) gemeldet haben"),
+    )
 
 
 def _where(parser: Any) -> None:
@@ -167,7 +172,16 @@ def export_analysis(args: argparse.Namespace) -> int:
     if out.suffix.lower() not in (".xlsx", ".docx", ".csv"):
         raise InputError(_("Bitte eine Zieldatei mit .xlsx, .docx oder .csv angeben."), "out")
     filters = Filters(kinds=tuple(args.offer_kind), group=args.group, year=args.year)
-    report = _service(args).report(filters)
+    service = _service(args)
+    networks = [n.id for n in service.members.offered()] if args.members else []
+    if args.members and not networks:
+        raise InputError(
+            _("„{name}“ gehört zu keinem Netzwerk der Art Kommune, das Sie koordinieren.").format(
+                name=service.evaluation.institution.name
+            ),
+            "members",
+        )
+    report = service.report(filters, networks)
     if out.suffix.lower() == ".csv":
         text = analysis_csv(report.analysis.found)
         save_atomic(out, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
@@ -183,4 +197,6 @@ def export_analysis(args: argparse.Namespace) -> int:
     )
     if worst:
         print(_("Vorrangig prüfen: {names}").format(names=", ".join(worst)))
+    for member in report.members:
+        print(_("Einbezogen: {text}").format(text=member.text))
     return 0

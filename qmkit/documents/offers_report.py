@@ -99,6 +99,7 @@ def _title(doc: Document, report: AnalysisReport) -> None:
         (_("Qualitätsmodell"), report.catalog),
         (_("Bedarfsdaten"), report.needs_source),
         (_("Angebotsverzeichnis"), report.offers_source),
+        *[(_("Angebote der Mitglieder") if n == 0 else "", m.text) for n, m in enumerate(report.members)],
         (_("Auswahl"), filters_text(found)),
         (_("Bedarfsindikator"), found.indicator or _("keiner geladen")),
         (_("Stand"), today_text()),

@@ -18,6 +18,7 @@ from functools import cached_property
 import pandas as pd
 
 from qmkit.domain.offers import Coverage, coverage, is_population
+from qmkit.domain.offers_members import MemberReport
 from qmkit.i18n import N_, _
 
 HIGH, LOW = 1.2, 0.8
@@ -242,3 +243,4 @@ class AnalysisReport:
     needs_source: str  # the load's title (file, date, who)
     offers_source: str
     analysis: Analysis
+    members: tuple[MemberReport, ...] = ()  # the member reports included (a municipality's network)

@@ -25,6 +25,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qmkit.domain.offers_analysis import AnalysisReport, filters_text
+from qmkit.domain.offers_members import REPORTED_BY
 from qmkit.excel.style import Column, cover, print_setup, table
 from qmkit.i18n import _
 
@@ -37,6 +38,7 @@ LEVEL_FILLS = {
 CHART_MAX_CM = 16  # one landscape page
 ROWS_WITH_CHART = 10  # a Passung table longer than this pushes its chart onto the next page
 ROWS_WITH_LINES = 8  # likewise the table over the years (its chart is taller)
+COVER_CHARS = 90  # characters of a cover value per printed line (column B)
 MAX_LINES = 12  # districts drawn as lines over the years besides the total (the table holds all)
 
 
@@ -81,6 +83,7 @@ def _cover(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None
         (_("Stand"), date.today().strftime("%d.%m.%Y")),
         (_("Bedarfsdaten"), report.needs_source),
         (_("Angebotsverzeichnis"), report.offers_source),
+        *[(_("Angebote der Mitglieder") if n == 0 else "", m.text) for n, m in enumerate(report.members)],
         (_("Auswahl"), filters_text(report.analysis)),
         (_("Bedarfsindikator"), a.indicator or _("keiner geladen")),
         (_("Mittel der Sozialräume"), _("{v} je 1.000").format(v=_num(a.median)) if a.median is not None else "–"),
@@ -92,6 +95,9 @@ def _cover(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None
         "stehen im Blatt „Nicht gezählt“."
     )
     cover(ws, _("Angebote und Bedarfe"), lines, note, head)
+    for row, (_label, value) in enumerate(lines, start=3):  # a long line (a member's report) wraps: room for it
+        if isinstance(value, str) and len(value) > COVER_CHARS:
+            ws.row_dimensions[row].height = 14 * math.ceil(len(value) / COVER_CHARS)
 
 
 def _fit(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
@@ -205,6 +211,8 @@ def _figures(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> No
 
 
 def _unknown(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> None:
+    unknown = report.analysis.unknown
+    reported = REPORTED_BY in unknown  # member reports included: who reported each row
     columns: list[Column] = [
         (_("Angebot"), 30, False),
         (_("Träger"), 22, False),
@@ -213,10 +221,12 @@ def _unknown(ws: Worksheet, report: AnalysisReport, head: tuple[str, str]) -> No
         (_("Zielgruppe"), 14, False),
         (_("Jahr"), 7, False),
         (_("Plätze"), 9, False),
+        *([(_("gemeldet von"), 20, False)] if reported else []),
     ]
     rows = [
         [o.name, o.provider, o.kind, o.district, o.group, int(o.year), _num(o.places)]
-        for o in report.analysis.unknown.itertuples(index=False)
+        + ([getattr(o, REPORTED_BY)] if reported else [])
+        for o in unknown.itertuples(index=False)
     ]
     table(ws, columns, rows, _("Keine – jedes Angebot liegt in einem Sozialraum der Bedarfsdaten."))
     print_setup(ws, report.institution, _("Nicht gezählte Angebote (Sozialraum unbekannt)"))

@@ -51,6 +51,11 @@ def create_demo(store: Store, catalog: Catalog) -> tuple[Cycle, bool]:
         pass
     cycle = store.cycles.create(inst.id, name, catalog)
     evaluation = SelfEvaluation(store, cycle, catalog)
+    if catalog.offers_needs:  # first: the members' cycles it makes are older than the demo cycle's ratings
+        from qmkit.services.demo_offers import add_demo_members
+        from qmkit.services.offers_data import OffersNeeds
+
+        add_demo_members(OffersNeeds(evaluation))
     user = "Demo"
     for i, req in enumerate(catalog.requirements()):
         if i % 3 == 2:

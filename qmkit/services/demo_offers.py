@@ -4,15 +4,22 @@ checks as a real file, so a newcomer sees the analysis at once.
 
 The story in the figures: the districts with the highest SGB-II rate (Bahnhofsviertel, Nordstadt, Am Hafen) have
 fewer offers per 1,000 than the rest; Schlossberg has many offers and little need; Neue Heide, a new housing area,
-grows faster than its offers, so its supply falls over the years.
+grows faster than its offers, so its supply falls over the years. Four education institutions of the town are
+members of its network "Bildungsnetzwerk Musterstadt" (kind Kommune) and reported offers of their own, mostly in
+the districts of high need (one in "Hafenkante", a district the monitoring does not know: listed, not counted);
+the kita did not agree to be named.
 """
 
 from __future__ import annotations
 
 import random
 
+from qmkit.domain.catalog import CatalogSet
+from qmkit.errors import NotFoundError
 from qmkit.i18n import _
+from qmkit.services.networks import NetworkService
 from qmkit.services.offers_data import OffersNeeds
+from qmkit.services.selfeval import SelfEvaluation
 
 SEED = 17
 YEARS = tuple(range(2020, 2026))
@@ -65,6 +72,14 @@ PROVIDERS = (
     "Elterninitiative Kita",
 )
 OFFERS = 300
+MEMBER_NETWORK = "Bildungsnetzwerk Musterstadt"
+# member institution, its kind in the network, named, the districts of its offers, its offer kinds
+MEMBERS: tuple[tuple[str, str, bool, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Grundschule Nordstadt", "schule", True, ("Nordstadt", "Bahnhofsviertel"), ("Lernförderung",)),
+    ("Volkshochschule Musterstadt", "vhs", True, ("Am Hafen", "Nordstadt", "Altstadt"), ("Kurs", "Sprachförderung")),
+    ("Kita Sonnenblume", "kita", False, ("Bahnhofsviertel", "Neue Heide"), ("Sprachförderung", "Elternbildung")),
+    ("Familienzentrum Hafen", "beratung", True, ("Am Hafen", "Hafenkante"), ("Beratung", "Elternbildung")),
+)
 
 
 def _german(value: float) -> str:
@@ -108,6 +123,47 @@ def demo_offers() -> list[list[str]]:
                 [f"{kind} {district} {n:03d}", provider, kind, district, group, str(places), str(used), str(year)]
             )
     return rows
+
+
+def member_offers(seed: int, districts: tuple[str, ...], kinds: tuple[str, ...]) -> list[list[str]]:
+    """A member's own offers register: six offers in its districts, in the last two years."""
+    rng = random.Random(SEED + 10 + seed)  # noqa: S311 (made-up figures, not a secret)
+    groups = dict(KINDS)
+    rows = [["Angebot", "Träger", "Art", "Sozialraum", "Zielgruppe", "Plätze", "Teilnehmende", "Jahr"]]
+    for n in range(1, 7):
+        district, kind = districts[n % len(districts)], kinds[n % len(kinds)]
+        places = rng.choice((10, 12, 15, 20, 25))
+        for year in YEARS[-2:]:
+            used = str(round(places * rng.uniform(0.6, 1.0)))
+            row = [f"{kind} {district} M{seed}{n}", "eigenes Angebot", kind, district, rng.choice(groups[kind])]
+            rows.append([*row, str(places), used, str(year)])
+    return rows
+
+
+def add_demo_members(data: OffersNeeds) -> None:
+    """The town's network with four member institutions that reported their offers (once: kept when it exists)."""
+    store, catalog = data.store, data.catalog
+    try:
+        store.networks.find(MEMBER_NETWORK)
+        return
+    except NotFoundError:
+        pass
+    networks = NetworkService(store, CatalogSet(catalogs={catalog.id: catalog}), data.access)
+    values = {"name": MEMBER_NETWORK, "kind": "kommune", "catalog_id": catalog.id}
+    network = networks.create({**values, "description": "Ein erfundenes Netzwerk: Schulen, VHS und Kitas."})
+    own = networks.invite(network.id, {"kind": "bildungsbuero"}, data.institution_id)
+    networks.accept(own.id)
+    for n, (name, kind, named, districts, kinds) in enumerate(MEMBERS):
+        try:
+            institution = store.institutions.find(name)
+        except NotFoundError:
+            institution = store.institutions.create(name)
+        cycle = store.cycles.create(institution.id, f"Angebotsmeldung {YEARS[-1]}", catalog)
+        member_data = OffersNeeds(SelfEvaluation(store, cycle, catalog, data.access))
+        member_data.load("offers", member_offers(n, districts, kinds), f"Angebote_{name.split()[0]}.csv")
+        member = networks.invite(network.id, {"kind": kind}, institution.id)
+        networks.accept(member.id)
+        networks.set_named(member.id, named)
 
 
 def add_demo_data(data: OffersNeeds) -> None:

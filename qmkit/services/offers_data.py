@@ -21,10 +21,12 @@ from qmkit.domain.data_loads import KINDS, DataLoad
 from qmkit.domain.evidence import display_name
 from qmkit.domain.offers import FIELDS, MAX_TEXT, needs_frame, offers_frame, text_key
 from qmkit.domain.offers_analysis import Analysis, AnalysisReport, Filters, analyse
+from qmkit.domain.offers_members import MemberReport
 from qmkit.errors import InputError, NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import Access, needs
 from qmkit.services.cycle_data import current_load, load_rows
+from qmkit.services.offers_members import MemberOffers
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.store import Store
 
@@ -90,6 +92,7 @@ class OffersNeeds:
         self.access: Access = evaluation.access
         self.catalog: Catalog = evaluation.catalog
         self._frames: tuple[tuple[int | None, int | None], pd.DataFrame, pd.DataFrame] | None = None
+        self.members = MemberOffers(self.store, self.access, self.institution_id)
 
     @classmethod
     def open(cls, store: Store, cycle_id: int, catalogs: CatalogSet, access: Access | None = None) -> OffersNeeds:
@@ -141,16 +144,27 @@ class OffersNeeds:
             self._frames = (key, *load_rows(self.store, need, offer))
         return self._frames[1], self._frames[2]
 
-    def analysis(self, filters: Filters | None = None) -> Analysis | None:
-        """The analysis of the cycle's data; None until needs data is loaded."""
-        needs_rows, offer_rows = self.frames()
-        if needs_rows.empty:
-            return None
-        return analyse(needs_rows, offer_rows, filters)
+    def analysis(self, filters: Filters | None = None, members: Sequence[Any] = ()) -> Analysis | None:
+        """The analysis of the cycle's data; None until needs data is loaded. ``members``: networks (ids) whose
+        members' reported offers are added (a German refusal unless this person coordinates them)."""
+        return self.analysed(filters, members)[0]
 
-    def report(self, filters: Filters | None = None) -> AnalysisReport:
-        """The content of the workbook (a German refusal while needs data is missing)."""
-        found = self.analysis(filters)
+    def analysed(
+        self, filters: Filters | None, members: Sequence[Any]
+    ) -> tuple[Analysis | None, tuple[MemberReport, ...]]:
+        """:meth:`analysis` and the member reports it includes (what the page lists beside it)."""
+        needs_rows, offer_rows = self.frames()
+        reports: tuple[MemberReport, ...] = ()
+        if members:
+            offer_rows, reports = self.members.combined(offer_rows, self.evaluation.institution.name, members)
+        if needs_rows.empty:
+            return None, reports
+        return analyse(needs_rows, offer_rows, filters), reports
+
+    def report(self, filters: Filters | None = None, members: Sequence[Any] = ()) -> AnalysisReport:
+        """The content of the workbook (a German refusal while needs data is missing); with ``members`` it names
+        the member reports included."""
+        found, reports = self.analysed(filters, members)
         if found is None:
             raise NotFoundError(_("Noch keine Bedarfsdaten geladen – zuerst eine Tabelle einlesen."))
         need, offer = self.current("needs"), self.current("offers")
@@ -161,6 +175,7 @@ class OffersNeeds:
             need.title if need else "–",
             offer.title if offer else _("keine Angebote geladen"),
             found,
+            reports,
         )
 
     # ------------------------------------------------------------------ checking (nothing stored)

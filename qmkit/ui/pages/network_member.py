@@ -10,11 +10,13 @@ from typing import Any
 import ipywidgets as w
 
 from qmkit.domain.model import Cycle, local_time_text
-from qmkit.domain.network import Member, Network
+from qmkit.domain.network import Member, Network, NetworkKind
 from qmkit.domain.network_comparison import Further, NetworkReport
 from qmkit.i18n import _
 from qmkit.services.network_compare import NetworkComparison
 from qmkit.services.networks import NetworkService
+from qmkit.services.offers_members import own_report
+from qmkit.ui.routes import route
 from qmkit.ui.widgets.common import Feedback, button, card, esc, make
 
 Wrap = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -55,6 +57,34 @@ def invitations_card(
     return card(make(w.HTML, f"<h2>{esc(_('Einladungen'))}</h2>"), *rows)
 
 
+def offers_card(service: NetworkService, member: Member) -> w.VBox:
+    """In a municipality's network: which offers table this member reports (its newest offers load)."""
+    found = own_report(service, member.id)
+    page = route("daten")
+    link = (
+        f" <a href='{esc(page.href(found.cycle_id))}' id='qm-own-offers'>{esc(_('Angebote und Bedarfe öffnen'))}</a>"
+        if found.cycle_id is not None
+        else ""
+    )
+    if found.load is None:
+        text = _(
+            "Noch keine Angebote gemeldet. Lesen Sie Ihr Angebotsverzeichnis auf der Seite „Angebote und Bedarfe“ ein."
+        )
+    else:
+        text = _(
+            "Gemeldet ist Ihr neuestes Angebotsverzeichnis: {title}, {n} Zeilen. Die Koordination kann es in die "
+            "Analyse der Kommune einbeziehen."
+        ).format(title=found.load.title, n=found.load.rows)
+    rule = _("Ihr Name steht dabei nur, wenn Sie ihn unten freigeben; sonst heißt es „Mitglied“.")
+    return card(
+        make(
+            w.HTML,
+            f"<h2>{esc(_('Ihre Angebote für die Kommune'))}</h2><div id='qm-reported-offers'>{esc(text)}{link}</div>"
+            f"<div class='qm-muted'>{esc(rule)}</div>",
+        )
+    )
+
+
 class MemberCards:
     """What the QMB of a member does here; every click is checked again by the service."""
 
@@ -85,7 +115,11 @@ class MemberCards:
 
     def widgets(self, latest: NetworkReport | None) -> list[w.Widget]:
         """The member's cards; ``latest``: the newest round's report with this member's own column."""
-        return [self._further_card(latest), self._contribution_card(), self._settings_card()]
+        cards = [self._further_card(latest), self._contribution_card()]
+        network = self.service.network(self.member.network_id)
+        if network.kind == NetworkKind.KOMMUNE and not network.copy:  # a copy's offers stay on this laptop
+            cards.append(offers_card(self.service, self.member))
+        return [*cards, self._settings_card()]
 
     # ------------------------------------------------------------------ where others are further
 

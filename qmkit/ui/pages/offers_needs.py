@@ -1,7 +1,8 @@
 """The Angebote-und-Bedarfe page (DKBM): load the education office's tables, see which data version the cycle
 uses, and the analysis – per district the supply per 1,000 of the target population, a need indicator beside it,
 the gap ranked, the Passung in words, the supply per offer kind and the change over the years; filters by offer
-kind and target group; the analysis as Excel or as a Word report.
+kind and target group; the analysis as Excel or as a Word report. A municipality that coordinates its
+network (kind Kommune) may add the offers its member institutions reported.
 
 Catalogs switch the page on with ``offers_needs: true`` (DKBM); opened by its address for another catalog it says
 so and works all the same. Every change goes through :class:`~qmkit.services.offers_data.OffersNeeds`.
@@ -17,6 +18,7 @@ from qmkit.config import exports_dir
 from qmkit.documents.offers_report import offers_report_document
 from qmkit.documents.word import DOCX_MIME, save_document
 from qmkit.domain.offers_analysis import HIGH, LOW, MEASURES, Analysis, Filters
+from qmkit.domain.offers_members import MemberReport
 from qmkit.excel.offers_analysis import analysis_filename, analysis_workbook
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import _
@@ -97,6 +99,16 @@ def intro_html(service: OffersNeeds) -> str:
     return "".join(notes)
 
 
+def reported_html(reports: tuple[MemberReport, ...]) -> str:
+    """The member reports included (an unnamed member only as "Mitglied", without its file)."""
+    if not reports:
+        text = _("Das Netzwerk hat noch keine weiteren Mitglieder – nichts einbezogen.")
+        return f"<div class='qm-muted' id='qm-reported'>{esc(text)}</div>"
+    lines = "".join(f"<li>{esc(r.text)}</li>" for r in reports)
+    head = _("Einbezogen: die neuesten Angebotsverzeichnisse von {n} Mitgliedern").format(n=len(reports))
+    return f"<div id='qm-reported'>{esc(head)}<ul>{lines}</ul></div>"
+
+
 class OffersNeedsPage:
     def __init__(self, service: OffersNeeds):
         self.service = service
@@ -120,6 +132,8 @@ class OffersNeedsPage:
         )
         self.kinds = make(w.SelectMultiple, options=[], description=_("Angebotsarten"), style=LABEL, rows=4)
         self.explain, self.fit, self.heat, self.trend = (make(w.HTML) for _i in range(4))
+        self.reported = make(w.HTML)
+        self.include = self._include_boxes()
         filters = make(
             w.HBox,
             [make(w.VBox, [self.year, self.group, self.indicator]), make(w.VBox, [self.kinds])],
@@ -138,6 +152,8 @@ class OffersNeedsPage:
             ),
             card(
                 make(w.HTML, f"<h2>{esc(_('Passung je Sozialraum'))}</h2>"),
+                *self.include.values(),
+                self.reported,
                 filters,
                 self.measure,
                 self.explain,
@@ -150,7 +166,7 @@ class OffersNeedsPage:
         )
         self._filling = False
         self.refresh()
-        for widget in (self.year, self.group, self.indicator, self.measure, self.kinds):
+        for widget in (self.year, self.group, self.indicator, self.measure, self.kinds, *self.include.values()):
             widget.observe(self.guard(lambda _c: self.show()), "value")
 
     def _exports_card(self) -> w.VBox:
@@ -161,6 +177,19 @@ class OffersNeedsPage:
             button(self.guard, "Analyse als Word", "file-word-o", self.word),
         ]
         return card(make(w.HBox, buttons), make(w.HBox, [self.link, self.word_link]))
+
+    def _include_boxes(self) -> dict[int, w.Checkbox]:
+        """Per municipal network this person coordinates: add the offers its members reported (off by default)."""
+        return {
+            n.id: make(
+                w.Checkbox,
+                value=False,
+                description=_("Angebote der Mitglieder einbeziehen ({name})").format(name=n.name),
+                indent=False,
+                layout={"width": "auto"},
+            )
+            for n in self.service.members.offered()
+        }
 
     def _remove_box(self) -> w.HBox:
         """Delete a load read in by mistake: choose it, tick, click."""
@@ -207,7 +236,7 @@ class OffersNeedsPage:
                 choice.value = self.service.kept(kind) or NEWEST
             self.remove.options = [(f"{d.kind_label}: {d.title}", d.id) for d in self.service.loads()]
             self.goal.refresh()
-            found = self.service.analysis(self.filters())
+            found = self._analysis()
             if found is not None:
                 years: list[tuple[str, Any]] = [(str(y), y) for y in reversed(found.years)]
                 self.year.options = years
@@ -234,11 +263,21 @@ class OffersNeedsPage:
             measure=self.measure.value,
         )
 
+    def members(self) -> tuple[int, ...]:
+        """The networks whose members' offers are included (ticked)."""
+        return tuple(n for n, box in self.include.items() if box.value)
+
+    def _analysis(self) -> Analysis | None:
+        """The analysis under the chosen filters; the member reports it includes listed above the filters."""
+        found, reports = self.service.analysed(self.filters(), self.members())
+        self.reported.value = reported_html(reports) if self.members() else ""
+        return found
+
     def show(self, found: Analysis | None = None) -> None:
         """The analysis under the chosen filters (``found``: already computed for them)."""
         if self._filling:
             return
-        found = found or self.service.analysis(self.filters())
+        found = found or self._analysis()
         self.link.value = self.word_link.value = ""
         if found is None:
             empty = _("Noch keine Bedarfsdaten: Bitte oben eine Tabelle mit der Bevölkerung je Sozialraum einlesen.")
@@ -254,12 +293,12 @@ class OffersNeedsPage:
         self.trend.value = trend_html(found)
 
     def excel(self) -> None:
-        report = self.service.report(self.filters())
+        report = self.service.report(self.filters(), self.members())
         path = save_workbook(analysis_workbook(report), exports_dir() / analysis_filename(report))
         self.link.value = download_html(path, _("Analyse herunterladen (.xlsx)"), "qm-download-analysis")
 
     def word(self) -> None:
-        report = self.service.report(self.filters())
+        report = self.service.report(self.filters(), self.members())
         path = save_document(offers_report_document(report), exports_dir() / analysis_filename(report, ".docx"))
         self.word_link.value = download_html(
             path, _("Bericht herunterladen (.docx)"), "qm-download-analysis-word", DOCX_MIME
