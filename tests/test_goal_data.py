@@ -112,10 +112,11 @@ def test_links_the_data_lacks_are_refused_in_german_and_nothing_changes(store):
 def test_the_check_step_reads_the_newest_data_and_the_cycles_show_the_movement(store):
     data, planning, goals = loaded(store)
     leitziel = goals.add_strategic_goal("QMB", title="Bildungschancen von Anfang an")
-    goal = planning.add_goal("QMB", title="Weniger Sprachförderbedarf", target="20")
-    planning.update_goal(goal.id, "strategic_goal_id", str(leitziel.id), "QMB")
-    planning.update_goal(goal.id, "data_indicator", SHARE, "QMB")
-    planning.update_goal(goal.id, "data_district", "Nord", "QMB")
+    goal = planning.add_goal(  # set up in one go, as the Angebote page does: the baseline from the data
+        "QMB", title="Weniger Sprachförderbedarf", target="20", strategic_goal_id=str(leitziel.id),
+        data_indicator=SHARE, data_district="Nord",
+    )  # fmt: skip
+    assert (goal.baseline, goal.data_year, goal.numeric) == ("25,0", 2024, True)
     measure = planning.add_measure("QMB", title="Sprachkita Nord", responsible="Amt", goal_id=str(goal.id))
     planning.update_measure(measure.id, "status", "umgesetzt", "QMB")
     # the first cycle keeps the data it used; the next cycle carries the goal and reads newer data
@@ -166,11 +167,10 @@ def test_the_plan_workbook_shows_the_leitziel_and_the_newest_value_from_the_data
 
     data, planning, goals = loaded(store)
     leitziel = goals.add_strategic_goal("QMB", title='=HYPERLINK("x")')
-    goal = planning.add_goal("QMB", title="Weniger Sprachförderbedarf", target="20")
-    planning.update_goal(goal.id, "strategic_goal_id", str(leitziel.id), "QMB")
-    planning.update_goal(goal.id, "data_indicator", SHARE, "QMB")
-    planning.update_goal(goal.id, "data_district", "Nord", "QMB")
-    planning.update_goal(goal.id, "data_year", "2023", "QMB")
+    planning.add_goal(
+        "QMB", title="Weniger Sprachförderbedarf", target="20", strategic_goal_id=str(leitziel.id),
+        data_indicator=SHARE, data_district="Nord", data_year="2023",
+    )  # fmt: skip
     planning.add_goal("QMB", title="Von Hand", indicator="Zufriedenheit", baseline="3", target="4")
     out = io.BytesIO()
     build_plan_workbook(data.evaluation.checklist_data()).save(out)
