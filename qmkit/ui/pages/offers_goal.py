@@ -50,7 +50,7 @@ class GoalFromData:
             self.title,
             *self.fields.values(),
             self.target,
-            button(wrap, "Ziel anlegen", "flag", self.create),
+            make(w.HBox, [button(wrap, "Ziel anlegen", "flag", self.create)]),
             self.result,
         )
         self.may_edit = evaluation.access.may(evaluation.institution_id, Right.EDIT)
