@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from qmkit.domain.goal_data import IndicatorSpec, indicator_series, number
+from qmkit.domain.goal_data import IndicatorSpec, number
+from qmkit.domain.goal_series import indicator_series
 from qmkit.errors import AccessDenied, InputError, NotFoundError
 from qmkit.services.cycles import CycleService
 from qmkit.services.goal_data import GoalData

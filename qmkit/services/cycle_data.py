@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from qmkit.domain.data_loads import DataLoad
 from qmkit.domain.goal_data import IndicatorReading, read_indicator, spec_of
-from qmkit.domain.goal_data import indicator_series as series_of
 from qmkit.domain.planning import Goal
 from qmkit.store import Store
 from qmkit.store.offers_data import NEED_COLUMNS, OFFER_COLUMNS
@@ -37,6 +36,8 @@ def goal_readings(store: Store, institution_id: int, cycle_id: int, goals: list[
     linked = [g for g in goals if spec_of(g) is not None]
     if not linked:
         return {}
+    from qmkit.domain.goal_series import indicator_series as series_of  # pandas: only when a goal follows data
+
     needs_rows, offers = load_rows(
         store,
         current_load(store, institution_id, cycle_id, "needs"),

@@ -21,10 +21,10 @@ from qmkit.domain.goal_data import (
     IndicatorSpec,
     StrategicGoal,
     check_strategic_goal,
-    indicator_series,
     read_indicator,
     spec_of,
 )
+from qmkit.domain.goal_series import indicator_series
 from qmkit.domain.model import Cycle
 from qmkit.domain.offers import is_population
 from qmkit.domain.planning import Goal, Measure, recheck
