@@ -11,11 +11,10 @@ stays free of it, so the participant pages that load the plan's types never load
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
-from qmkit.domain.text import clean_text
+from qmkit.domain.text import clean_text, parse_number
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 
@@ -121,21 +120,10 @@ class IndicatorReading:
 
 def number(text: str) -> float | None:
     """A goal's value as typed ('12,5', '1.234,5', '58') or None."""
-    raw = str(text or "").strip().replace("\u2009", "").replace(" ", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
     try:
-        return float(raw)
+        return parse_number(text)
     except ValueError:
         return None
-
-
-def number_text(value: float | None, digits: int = 1) -> str:
-    """A number as a German reader writes it (1.234,5); "" for none."""
-    if value is None or math.isnan(value):
-        return ""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def read_indicator(

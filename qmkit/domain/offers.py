@@ -10,7 +10,6 @@ every problem is listed with its row, nothing is half-read. Pure functions over 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from datetime import date
 
 import pandas as pd
 
+from qmkit.domain.text import parse_number as number
 from qmkit.errors import InputError
 from qmkit.i18n import _
 
@@ -36,7 +36,6 @@ OFFERS = {
 WIDE_FIXED = ("district", "year", "group")  # the columns of a wide needs table that are not indicators
 MAX_SHOWN = 12
 MAX_TEXT = 200  # a district, target group, indicator, offer, provider or kind: one line of at most this many characters
-_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
 def text_key(text: str) -> str:
@@ -70,19 +69,6 @@ def find_columns(header: Sequence[str], wanted: Mapping[str, str], mapping: Mapp
             ),
             "columns",
         )
-    return found
-
-
-def number(text: str) -> float:
-    """A number as German Excel or anyone else writes it: 1234, 1.234 (thousands), 12,5, 12.5, 1.234,5."""
-    raw = text.strip().replace("\u00a0", "").replace(" ", "")
-    if "," in raw:
-        raw = raw.replace(".", "").replace(",", ".")
-    elif _THOUSANDS.match(raw):
-        raw = raw.replace(".", "")
-    found = float(raw)
-    if not math.isfinite(found):  # "nan", "inf": Python reads them, a table must not
-        raise ValueError(text)
     return found
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from qmkit.domain.offers import Coverage, coverage, is_population
 from qmkit.domain.offers_members import MemberReport
+from qmkit.domain.text import number_text
 from qmkit.i18n import N_, _
 
 HIGH, LOW = 1.2, 0.8
@@ -102,10 +103,7 @@ class Analysis:
 
 def figure(value: float | None, digits: int = 1) -> str:
     """A number as a German reader writes it (1.234,5); "–" for none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return number_text(value, digits) or "–"
 
 
 def filters_text(found: Analysis) -> str:

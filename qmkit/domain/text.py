@@ -1,7 +1,9 @@
-"""Cleaning of free text a person enters, the same for every form: no control characters, a length limit."""
+"""Cleaning of free text a person enters, the same for every form: no control characters, a length limit; numbers
+as German readers write them."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Any
@@ -79,3 +81,28 @@ def parse_day(value: Any, field: str, label: str) -> date | None:
         except ValueError:
             pass
     raise InputError(_("{label}: bitte ein Datum wie 31.12.2026 eingeben.").format(label=_(label)), field)
+
+
+_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_number(text: str) -> float:
+    """A number as German Excel or anyone else writes it: 1234, 1.234 (thousands), 12,5, 12.5, 1.234,5 (else
+    ``ValueError``)."""
+    raw = str(text).strip().replace("\u00a0", "").replace("\u2009", "").replace(" ", "")
+    if "," in raw:
+        raw = raw.replace(".", "").replace(",", ".")
+    elif _THOUSANDS.match(raw):
+        raw = raw.replace(".", "")
+    found = float(raw)
+    if not math.isfinite(found):  # "nan", "inf": Python reads them, a table must not
+        raise ValueError(text)
+    return found
+
+
+def number_text(value: float | None, digits: int = 1) -> str:
+    """A number as a German reader writes it (1.234,5); "" for none."""
+    if value is None or math.isnan(value):
+        return ""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")

@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qmkit.domain.goal_data import number_text
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import GOAL_KIND_LABELS, STATUS_LABELS
 from qmkit.domain.review import ACT_LABELS, EFFECT_LABELS, PHASE_LABELS, PHASES, band_label
 from qmkit.domain.selfeval import ChecklistData
+from qmkit.domain.text import number_text
 from qmkit.excel.style import (
     BOLD_FONT,
     BORDER,

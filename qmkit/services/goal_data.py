@@ -72,10 +72,11 @@ class Movement:
 class GoalData:
     """The Leitziele of a cycle's institution and the data behind its goals."""
 
-    def __init__(self, evaluation: SelfEvaluation):
+    def __init__(self, evaluation: SelfEvaluation, data: OffersNeeds | None = None):
+        """``data``: the page's own :class:`OffersNeeds` of the same cycle, so its rows are read once."""
         self.evaluation = evaluation
         self.store, self.access = evaluation.store, evaluation.access
-        self.data = OffersNeeds(evaluation)
+        self.data = data or OffersNeeds(evaluation)
 
     @property
     def institution_id(self) -> int:
@@ -144,9 +145,9 @@ class GoalData:
         group exist in the cycle's data; the reading with the baseline for the goal's baseline year."""
         if clean.get("strategic_goal_id") is not None:
             self.strategic_goal(clean["strategic_goal_id"])
-        spec = spec_of(_Fields(clean))
-        if spec is None:
+        if not clean.get("data_indicator"):
             return None
+        spec = IndicatorSpec(clean["data_indicator"], clean.get("data_district", ""), clean.get("data_group", ""))
         known = self.options()
         if known.empty:
             raise InputError(_("Noch keine Bedarfsdaten geladen – die Kennzahl kommt aus den Daten."), "data_indicator")
@@ -206,12 +207,3 @@ class GoalData:
 
     def _evaluation(self, cycle: Cycle) -> SelfEvaluation:
         return SelfEvaluation(self.store, cycle, self.evaluation.catalog, self.access)
-
-
-class _Fields:
-    """Checked goal fields read like a goal (for :func:`spec_of`)."""
-
-    def __init__(self, clean: dict[str, Any]):
-        self.data_indicator = clean.get("data_indicator", "")
-        self.data_district = clean.get("data_district", "")
-        self.data_group = clean.get("data_group", "")

@@ -6,12 +6,14 @@ store sees it, and a goal or measure of another cycle is refused as if it did no
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from qmkit.domain.access import Right
-from qmkit.domain.goal_data import DATA_FIELDS, number_text, spec_of
+from qmkit.domain.goal_data import DATA_FIELDS, spec_of
 from qmkit.domain.planning import Gap, Goal, Measure, check_goal, check_measure, find_gaps, recheck
 from qmkit.domain.review import SignOff, check_signoff
+from qmkit.domain.text import number_text
 from qmkit.errors import NotFoundError
 from qmkit.i18n import _
 from qmkit.services.access import needs
@@ -58,10 +60,15 @@ class Planning(CycleWork):
             also = ["data_year", "baseline", "numeric", "indicator"] if linked and field in DATA_FIELDS else []
         return self.store.plans.update_goal(current.id, field, clean, self.access.author(user), *also)
 
+    @cached_property
+    def goal_data(self) -> GoalData:
+        """The data behind goals (read once per page; :meth:`OffersNeeds.frames` reads again when the data changes)."""
+        return GoalData(self.evaluation)
+
     def _link(self, clean: dict[str, Any], current: Goal | None) -> bool:
         """Check the goal's Leitziel and data link; fill the baseline (and the data's text) from the data. Returns
         whether the goal follows the data."""
-        reading = GoalData(self.evaluation).check_link(clean)
+        reading = self.goal_data.check_link(clean)
         if reading is None:
             return False
         clean["data_year"] = reading.year if clean["data_year"] is None else clean["data_year"]

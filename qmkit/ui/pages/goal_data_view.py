@@ -10,9 +10,10 @@ from typing import Any
 
 import ipywidgets as w
 
-from qmkit.domain.goal_data import IndicatorReading, StrategicGoal, number_text
+from qmkit.domain.goal_data import IndicatorReading, StrategicGoal
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import GOAL_KIND_LABELS, Goal
+from qmkit.domain.text import number_text
 from qmkit.errors import InputError
 from qmkit.i18n import N_, _
 from qmkit.services.goal_data import DataOptions, GoalData, Movement
@@ -94,7 +95,7 @@ def movement_html(moves: list[Movement]) -> str:
     for move in moves:
         rows = "".join(
             f"<tr><td>{esc(f.cycle.name)}</td>"
-            f"<td class='qm-num'>{esc(number_text(f.reading.current) if f.reading and f.reading.current is not None else '–')}</td>"  # noqa: E501
+            f"<td class='qm-num'>{esc(number_text(f.reading.current if f.reading else None) or '–')}</td>"
             f"<td>{esc(str(f.reading.year) if f.reading and f.reading.year else '–')}</td>"
             f"<td>{esc(', '.join(m.title for m in f.done) or '–')}</td></tr>"
             for f in move.cycles

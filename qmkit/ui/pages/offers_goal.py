@@ -13,8 +13,8 @@ from qmkit.domain.access import Right
 from qmkit.domain.goal_data import IndicatorSpec
 from qmkit.i18n import _
 from qmkit.services.goal_data import GoalData
+from qmkit.services.offers_data import OffersNeeds
 from qmkit.services.planning import Planning
-from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.goal_data_view import NO_STRATEGIC, data_choices
 from qmkit.ui.widgets.common import Feedback, button, card, esc, make, shown
 
@@ -25,9 +25,10 @@ WIDE = {"width": "560px"}
 class GoalFromData:
     """A card that turns a figure of the analysis into a goal of the cycle's plan."""
 
-    def __init__(self, evaluation: SelfEvaluation, wrap: Callable[..., Any], feedback: Feedback):
+    def __init__(self, data: OffersNeeds, wrap: Callable[..., Any], feedback: Feedback):
+        evaluation = data.evaluation
         self.evaluation, self.feedback = evaluation, feedback
-        self.planning, self.goals = Planning(evaluation), GoalData(evaluation)
+        self.planning, self.goals = Planning(evaluation), GoalData(evaluation, data)  # the page's rows, read once
         self.title = make(w.Text, description=_("Ziel"), style=LABEL, layout=WIDE,
                           placeholder=_("leer lassen: die Kennzahl wird der Titel"))  # fmt: skip
         self.fields = {
@@ -58,7 +59,6 @@ class GoalFromData:
 
     def refresh(self) -> None:
         """Choices from the data the cycle uses now (the card hides while there is none) and the Leitziele."""
-        self.goals = GoalData(self.evaluation)  # the data may have changed
         options = self.goals.options()
         shown(self.widget, self.may_edit and not options.empty)
         for name, choices in data_choices(options).items():

@@ -120,7 +120,7 @@ class OffersNeedsPage:
             "daten", _("Angebote und Bedarfe"), cycle.id, evaluation.institution.name, cycle.name, service.catalog.title
         )
         self.upload = UploadCard(service, self.guard, self.refresh)
-        self.goal = GoalFromData(evaluation, self.guard, self.feedback)
+        self.goal = GoalFromData(service, self.guard, self.feedback)
         self.loads = make(w.HTML)
         self.choices = {kind: self._choice(kind) for kind in ("needs", "offers")}
         self.year, self.group, self.indicator = (

@@ -28,7 +28,6 @@ from qmkit.errors import InputError
 from qmkit.excel.plan import build_plan_workbook, plan_filename
 from qmkit.excel.style import save_workbook
 from qmkit.i18n import N_, _
-from qmkit.services.goal_data import GoalData
 from qmkit.services.planning import Planning
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.goal_data_view import (
@@ -107,7 +106,7 @@ class PlanningPage:
         self.user_name = user_field(evaluation.institution.qmb)
         self.gaps_box = make(w.VBox, layout={"width": "100%"})
         self.gap_buttons: dict[str, w.Button] = {}
-        self.goal_data = GoalData(evaluation)
+        self.goal_data = self.planning.goal_data  # one reading of the data for the page and its saves
         self.data_options = self.goal_data.options()
         self._goal_widgets()
         self._plan_widgets()

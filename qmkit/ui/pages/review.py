@@ -10,7 +10,7 @@ from datetime import date
 import ipywidgets as w
 
 from qmkit.domain.comparison import Comparison
-from qmkit.domain.goal_data import IndicatorReading, number_text
+from qmkit.domain.goal_data import IndicatorReading
 from qmkit.domain.model import day_text
 from qmkit.domain.planning import STATUS_LABELS, Measure
 from qmkit.domain.review import (
@@ -24,8 +24,8 @@ from qmkit.domain.review import (
     MeasureReview,
     band_label,
 )
+from qmkit.domain.text import number_text
 from qmkit.i18n import N_, _
-from qmkit.services.goal_data import GoalData
 from qmkit.services.review import Review
 from qmkit.services.selfeval import SelfEvaluation
 from qmkit.ui.pages.goal_data_view import movement_html, reading_text
@@ -78,7 +78,7 @@ class ReviewPage:
         self.feedback = Feedback()
         self.guard = guard(self.feedback)
         self.user_name = user_field(evaluation.institution.qmb)
-        self.goal_data = GoalData(evaluation)
+        self.goal_data = self.review.goal_data
         self.reading: IndicatorReading | None = None  # the chosen measure's goal read from the data
         self._check_widgets()
         self.score_inputs: dict[tuple[str, str], w.Dropdown] = {}
